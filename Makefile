@@ -1,0 +1,26 @@
+# Chance Video backend. `make run` serves the embedded default; `make test` is what CI runs.
+GO       ?= go
+PKGS     ?= ./...
+BENCHTIME ?= 2s
+
+.PHONY: run test bench lint build clean
+
+run:
+	$(GO) run ./cmd/chance serve
+
+test:
+	$(GO) test -race -count=1 -timeout 9m $(PKGS)
+
+# Benchmarks print their work size next to each figure (see README, Performance).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 30m $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+build:
+	$(GO) build -o bin/chance ./cmd/chance
+
+clean:
+	rm -rf bin data

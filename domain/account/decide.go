@@ -1,0 +1,101 @@
+package account
+
+import (
+	"fmt"
+
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/money"
+)
+
+// Decider is the account aggregate.
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve}
+
+// Errors an account decides, beyond bad input and InsufficientFunds.
+var (
+	ErrUnknownWithdrawal = domain.NotFound("payment not found on this account")
+	ErrNotRedeemable     = domain.Conflict("this payment was not a withdrawal for a premiere")
+	ErrAlreadyRedeemed   = domain.Conflict("this payment has already been used for a rental")
+	ErrRedeemMismatch    = domain.Conflict("this payment was for another premiere or period")
+)
+
+// InsufficientFunds: the balance is short of a debit.
+type InsufficientFunds struct {
+	Balance money.Kopecks
+	Needed  money.Kopecks
+}
+
+func (e *InsufficientFunds) Error() string {
+	return fmt.Sprintf("insufficient funds: balance %d, needed %d, short by %d kopecks", e.Balance, e.Needed, e.Shortfall())
+}
+
+func (e *InsufficientFunds) Unwrap() error { return domain.ErrFunds }
+
+// Shortfall is what the customer has to top up.
+func (e *InsufficientFunds) Shortfall() money.Kopecks { return e.Needed - e.Balance }
+
+// Decide applies the account rules to a command.
+func Decide(c Command, s State) ([]domain.Event, error) {
+	switch c := c.(type) {
+	case Fill:
+		if err := money.CheckOperation(c.Amount); err != nil {
+			return nil, err
+		}
+		if s.Processed(c.Payment) {
+			return nil, nil // a retry of a top-up already applied
+		}
+		return []domain.Event{FundsAdded{UserID: c.UserID, Payment: c.Payment, Amount: c.Amount, BalanceAfter: s.Balance + c.Amount, At: c.Now}}, nil
+	case Withdraw:
+		return withdraw(c, s)
+	case Refund:
+		if err := money.CheckOperation(c.Amount); err != nil {
+			return nil, err
+		}
+		if s.Processed(c.Payment) {
+			return nil, nil
+		}
+		return []domain.Event{FundsRefunded{UserID: c.UserID, Payment: c.Payment, Amount: c.Amount, BalanceAfter: s.Balance + c.Amount, Purpose: c.Purpose, At: c.Now}}, nil
+	case Redeem:
+		return redeem(c, s)
+	default:
+		return nil, fmt.Errorf("account: unknown command %T", c)
+	}
+}
+
+func withdraw(c Withdraw, s State) ([]domain.Event, error) {
+	if err := money.CheckOperation(c.Amount); err != nil {
+		return nil, err
+	}
+	if c.Purpose.Kind == ForOrder && c.Purpose.Total() != c.Amount {
+		return nil, domain.Invalid(fmt.Sprintf("order total %d differs from the debit %d", c.Purpose.Total(), c.Amount))
+	}
+	if s.Processed(c.Payment) {
+		return nil, nil // a retry of a debit already applied
+	}
+	if c.Amount > s.Balance {
+		return nil, &InsufficientFunds{Balance: s.Balance, Needed: c.Amount}
+	}
+	return []domain.Event{FundsWithdrawn{UserID: c.UserID, Payment: c.Payment, Amount: c.Amount, BalanceAfter: s.Balance - c.Amount, Purpose: c.Purpose, At: c.Now}}, nil
+}
+
+func redeem(c Redeem, s State) ([]domain.Event, error) {
+	if s.Processed(c.Payment) {
+		return nil, nil
+	}
+	w, ok := s.Payments[c.Withdrawal]
+	switch {
+	case !ok:
+		return nil, ErrUnknownWithdrawal
+	case w.Kind != ForPremiere:
+		return nil, ErrNotRedeemable
+	case w.Redeemed:
+		return nil, ErrAlreadyRedeemed
+	}
+	if len(c.Purpose.Rentals) != 1 {
+		return nil, domain.Invalid("a withdrawal pays for exactly one rental")
+	}
+	line := c.Purpose.Rentals[0]
+	if line.PremiereID != w.Purpose.PremiereID || line.Hours != w.Purpose.Hours {
+		return nil, ErrRedeemMismatch
+	}
+	return []domain.Event{PaymentRedeemed{UserID: c.UserID, Payment: c.Payment, Withdrawal: c.Withdrawal, Amount: w.Amount, Purpose: c.Purpose, At: c.Now}}, nil
+}

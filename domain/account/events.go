@@ -1,0 +1,59 @@
+package account
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/money"
+)
+
+// FundsAdded: the customer topped up the balance.
+type FundsAdded struct {
+	UserID       uuid.UUID     `json:"user_id"`
+	Payment      uuid.UUID     `json:"payment_id"`
+	Amount       money.Kopecks `json:"amount"`
+	BalanceAfter money.Kopecks `json:"balance_after"`
+	At           time.Time     `json:"at"`
+}
+
+// FundsWithdrawn: the balance was debited for Purpose.
+type FundsWithdrawn struct {
+	UserID       uuid.UUID     `json:"user_id"`
+	Payment      uuid.UUID     `json:"payment_id"`
+	Amount       money.Kopecks `json:"amount"`
+	BalanceAfter money.Kopecks `json:"balance_after"`
+	Purpose      Purpose       `json:"purpose"`
+	At           time.Time     `json:"at"`
+}
+
+// FundsRefunded: money came back to the balance for Purpose.
+type FundsRefunded struct {
+	UserID       uuid.UUID     `json:"user_id"`
+	Payment      uuid.UUID     `json:"payment_id"`
+	Amount       money.Kopecks `json:"amount"`
+	BalanceAfter money.Kopecks `json:"balance_after"`
+	Purpose      Purpose       `json:"purpose"`
+	At           time.Time     `json:"at"`
+}
+
+// PaymentRedeemed: an earlier premiere withdrawal now pays for the order in Purpose.
+type PaymentRedeemed struct {
+	UserID     uuid.UUID     `json:"user_id"`
+	Payment    uuid.UUID     `json:"payment_id"`
+	Withdrawal uuid.UUID     `json:"withdrawal_id"`
+	Amount     money.Kopecks `json:"amount"`
+	Purpose    Purpose       `json:"purpose"`
+	At         time.Time     `json:"at"`
+}
+
+func (FundsAdded) EventType() string      { return "account.funds_added.v1" }
+func (FundsWithdrawn) EventType() string  { return "account.funds_withdrawn.v1" }
+func (FundsRefunded) EventType() string   { return "account.funds_refunded.v1" }
+func (PaymentRedeemed) EventType() string { return "account.payment_redeemed.v1" }
+
+// Events lists one value of each event type, for the codec.
+func Events() []domain.Event {
+	return []domain.Event{FundsAdded{}, FundsWithdrawn{}, FundsRefunded{}, PaymentRedeemed{}}
+}

@@ -1,0 +1,130 @@
+package premiere
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/pricing"
+)
+
+// Decider is the premiere aggregate.
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve}
+
+// Limits of a card.
+const (
+	MaxTitle       = 200
+	MaxActors      = 50
+	MaxActorName   = 100
+	MaxDescription = 10_000
+)
+
+// Errors a premiere decides, beyond bad input.
+var (
+	ErrNotFound         = domain.NotFound("premiere not found")
+	ErrNotOnSale        = domain.Conflict("the premiere is no longer on sale")
+	ErrAlreadyPublished = domain.Conflict("a premiere with this id is already published")
+)
+
+// Decide applies the catalogue rules to a command.
+func Decide(c Command, s State) ([]domain.Event, error) {
+	if _, publishing := c.(Publish); !publishing {
+		if !s.Published {
+			return nil, ErrNotFound
+		}
+		if _, withdrawing := c.(WithdrawFromSale); s.Withdrawn && !withdrawing {
+			return nil, ErrNotOnSale
+		}
+	}
+	switch c := c.(type) {
+	case Publish:
+		if s.Published {
+			return nil, ErrAlreadyPublished
+		}
+		card, err := checkCard(c.Card)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkTheaterPrice(c.TheaterPrice); err != nil {
+			return nil, err
+		}
+		if err := c.Terms.Check(); err != nil {
+			return nil, err
+		}
+		return []domain.Event{Published{ID: c.ID, Card: card, TheaterPrice: c.TheaterPrice, Terms: c.Terms, At: c.Now}}, nil
+	case Reprice:
+		if err := checkTheaterPrice(c.TheaterPrice); err != nil {
+			return nil, err
+		}
+		terms := pricing.Terms{OnlinePrice: c.OnlinePrice, StandardHours: c.StandardHours, DiscountPercent: s.Terms.DiscountPercent}
+		if err := terms.Check(); err != nil {
+			return nil, err
+		}
+		if terms == s.Terms && c.TheaterPrice == s.TheaterPrice {
+			return nil, nil // already these prices
+		}
+		return []domain.Event{Repriced{ID: s.ID, TheaterPrice: c.TheaterPrice, OnlinePrice: c.OnlinePrice, StandardHours: c.StandardHours, At: c.Now}}, nil
+	case ChangeDiscount:
+		terms := s.Terms
+		terms.DiscountPercent = c.Percent
+		if err := terms.Check(); err != nil {
+			return nil, err
+		}
+		if c.Percent == s.Terms.DiscountPercent {
+			return nil, nil
+		}
+		return []domain.Event{DiscountChanged{ID: s.ID, Percent: c.Percent, At: c.Now}}, nil
+	case Edit:
+		card, err := checkCard(c.Card)
+		if err != nil {
+			return nil, err
+		}
+		if reflect.DeepEqual(card, s.Card) {
+			return nil, nil
+		}
+		return []domain.Event{Edited{ID: s.ID, Card: card, At: c.Now}}, nil
+	case WithdrawFromSale:
+		if s.Withdrawn {
+			return nil, nil // already withdrawn
+		}
+		return []domain.Event{WithdrawnFromSale{ID: s.ID, At: c.Now}}, nil
+	default:
+		return nil, fmt.Errorf("premiere: unknown command %T", c)
+	}
+}
+
+// checkCard trims the card's text and rejects what a card cannot hold.
+func checkCard(c Card) (Card, error) {
+	c.Title = strings.TrimSpace(c.Title)
+	c.Description = strings.TrimSpace(c.Description)
+	if c.Title == "" || utf8.RuneCountInString(c.Title) > MaxTitle {
+		return Card{}, domain.Invalid(fmt.Sprintf("title must have 1 to %d characters", MaxTitle))
+	}
+	if utf8.RuneCountInString(c.Description) > MaxDescription {
+		return Card{}, domain.Invalid(fmt.Sprintf("description must have at most %d characters", MaxDescription))
+	}
+	if len(c.Actors) > MaxActors {
+		return Card{}, domain.Invalid(fmt.Sprintf("at most %d actors", MaxActors))
+	}
+	actors := make([]string, 0, len(c.Actors))
+	for _, a := range c.Actors {
+		a = strings.TrimSpace(a)
+		if a == "" || utf8.RuneCountInString(a) > MaxActorName {
+			return Card{}, domain.Invalid(fmt.Sprintf("each actor's name must have 1 to %d characters", MaxActorName))
+		}
+		actors = append(actors, a)
+	}
+	c.Actors = actors
+	return c, nil
+}
+
+// checkTheaterPrice accepts zero: a premiere may have no theatre showing to compare with.
+func checkTheaterPrice(p money.Kopecks) error {
+	if p < 0 || p > money.MaxOperation {
+		return domain.Invalid(fmt.Sprintf("theater_price must be from 0 to %d kopecks", money.MaxOperation))
+	}
+	return nil
+}

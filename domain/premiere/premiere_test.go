@@ -1,0 +1,77 @@
+package premiere
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/decidertest"
+	"github.com/chance-video/chance/domain/pricing"
+)
+
+var (
+	now   = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	id    = uuid.MustParse("00000000-0000-0000-0000-0000000000a1")
+	card  = Card{Title: "Маузер", Actors: []string{"Евгений Миронов", "Чулпан Хаматова"}, Description: "Премьера"}
+	terms = pricing.Terms{OnlinePrice: 50000, StandardHours: 48, DiscountPercent: 10}
+)
+
+func published() Published {
+	return Published{ID: id, Card: card, TheaterPrice: 300000, Terms: terms, At: now}
+}
+
+func TestPublish(t *testing.T) {
+	untrimmed := Card{Title: "  Маузер ", Actors: []string{" Евгений Миронов", "Чулпан Хаматова "}, Description: " Премьера "}
+	decidertest.Run(t, Decider, []decidertest.Spec[Command]{
+		{Name: "publishes", When: Publish{ID: id, Card: card, TheaterPrice: 300000, Terms: terms, Now: now}, Then: []domain.Event{published()}},
+		{Name: "trims the card", When: Publish{ID: id, Card: untrimmed, TheaterPrice: 300000, Terms: terms, Now: now}, Then: []domain.Event{published()}},
+		{Name: "only once", Given: []domain.Event{published()}, When: Publish{ID: id, Card: card, Terms: terms}, WantErr: ErrAlreadyPublished},
+		{Name: "needs a title", When: Publish{ID: id, Card: Card{Title: " "}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "title too long", When: Publish{ID: id, Card: Card{Title: strings.Repeat("я", MaxTitle+1)}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "blank actor", When: Publish{ID: id, Card: Card{Title: "T", Actors: []string{""}}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "too many actors", When: Publish{ID: id, Card: Card{Title: "T", Actors: make([]string, MaxActors+1)}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "description too long", When: Publish{ID: id, Card: Card{Title: "T", Description: strings.Repeat("a", MaxDescription+1)}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "negative theatre price", When: Publish{ID: id, Card: card, TheaterPrice: -1, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "zero online price", When: Publish{ID: id, Card: card, Terms: pricing.Terms{StandardHours: 48}}, WantErr: domain.ErrInvalid},
+		{Name: "discount of 100 would make it free", When: Publish{ID: id, Card: card, Terms: pricing.Terms{OnlinePrice: 1, StandardHours: 1, DiscountPercent: 100}}, WantErr: domain.ErrInvalid},
+	})
+}
+
+func TestChanges(t *testing.T) {
+	given := []domain.Event{published()}
+	withdrawn := append([]domain.Event{published()}, WithdrawnFromSale{ID: id, At: now})
+	newCard := Card{Title: "Маузер. Новая редакция", Actors: []string{"Евгений Миронов"}}
+	decidertest.Run(t, Decider, []decidertest.Spec[Command]{
+		{Name: "reprices", Given: given, When: Reprice{TheaterPrice: 350000, OnlinePrice: 60000, StandardHours: 72, Now: now},
+			Then: []domain.Event{Repriced{ID: id, TheaterPrice: 350000, OnlinePrice: 60000, StandardHours: 72, At: now}}},
+		{Name: "the same prices are a no-op", Given: given, When: Reprice{TheaterPrice: 300000, OnlinePrice: 50000, StandardHours: 48, Now: now}},
+		{Name: "bad standard term", Given: given, When: Reprice{OnlinePrice: 60000, StandardHours: 0}, WantErr: domain.ErrInvalid},
+		{Name: "changes the discount", Given: given, When: ChangeDiscount{Percent: 30, Now: now}, Then: []domain.Event{DiscountChanged{ID: id, Percent: 30, At: now}}},
+		{Name: "the same discount is a no-op", Given: given, When: ChangeDiscount{Percent: 10, Now: now}},
+		{Name: "discount out of range", Given: given, When: ChangeDiscount{Percent: 100}, WantErr: domain.ErrInvalid},
+		{Name: "edits the card", Given: given, When: Edit{Card: newCard, Now: now}, Then: []domain.Event{Edited{ID: id, Card: newCard, At: now}}},
+		{Name: "the same card is a no-op", Given: given, When: Edit{Card: card, Now: now}},
+		{Name: "withdraws", Given: given, When: WithdrawFromSale{Now: now}, Then: []domain.Event{WithdrawnFromSale{ID: id, At: now}}},
+		{Name: "withdrawing twice is a no-op", Given: withdrawn, When: WithdrawFromSale{Now: now}},
+		{Name: "a withdrawn premiere cannot be repriced", Given: withdrawn, When: Reprice{OnlinePrice: 1, StandardHours: 1}, WantErr: ErrNotOnSale},
+		{Name: "unknown premiere", When: Edit{Card: card}, WantErr: ErrNotFound},
+		{Name: "unknown premiere cannot be withdrawn", When: WithdrawFromSale{}, WantErr: ErrNotFound},
+	})
+}
+
+func TestQuote(t *testing.T) {
+	s := Decider.Fold([]domain.Event{published(), DiscountChanged{Percent: 20}})
+	if got, err := s.Quote(24); err != nil || got != 20000 {
+		t.Fatalf("Quote(24) = %d, %v; want 20000", got, err)
+	}
+	if _, err := Initial().Quote(24); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown premiere quoted: %v", err)
+	}
+	if _, err := Evolve(s, WithdrawnFromSale{}).Quote(24); !errors.Is(err, ErrNotOnSale) {
+		t.Fatalf("withdrawn premiere quoted: %v", err)
+	}
+}

@@ -1,0 +1,45 @@
+// Package pricing computes what a term costs under a premiere's pricing terms.
+package pricing
+
+import (
+	"fmt"
+
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/term"
+)
+
+// MaxDiscountPercent keeps every quote above zero: a free rental is not a sale.
+const MaxDiscountPercent = 99
+
+// Terms are what a price is computed from. A rental locks the terms it was bought
+// with, so what it has cost so far always equals Quote(current term).
+type Terms struct {
+	OnlinePrice     money.Kopecks `json:"online_price"`     // for StandardHours
+	StandardHours   int           `json:"standard_hours"`   // the premiere's reservation time
+	DiscountPercent int           `json:"discount_percent"` // 0..99
+}
+
+// Check rejects terms that cannot price a rental.
+func (t Terms) Check() error {
+	if err := money.CheckOperation(t.OnlinePrice); err != nil {
+		return domain.Invalid(fmt.Sprintf("online_price: %v", err))
+	}
+	if err := term.CheckHours(t.StandardHours); err != nil {
+		return domain.Invalid(fmt.Sprintf("reservation_hours: %v", err))
+	}
+	if t.DiscountPercent < 0 || t.DiscountPercent > MaxDiscountPercent {
+		return domain.Invalid(fmt.Sprintf("discount_percent must be from 0 to %d, got %d", MaxDiscountPercent, t.DiscountPercent))
+	}
+	return nil
+}
+
+// Quote is the price of hours under the terms:
+// online_price × hours / standard_hours × (100 − discount) / 100, rounded half up once.
+func (t Terms) Quote(hours int) money.Kopecks {
+	if hours <= 0 {
+		return 0
+	}
+	numerator := int64(t.OnlinePrice) * int64(hours) * int64(100-t.DiscountPercent)
+	return money.DivRoundHalfUp(numerator, int64(t.StandardHours)*100)
+}
