@@ -1,0 +1,90 @@
+// Package codec turns domain events into stored payloads and back. Every event type is
+// registered under its explicit, versioned name; an old version is upcast to the
+// current one on read, so stored events are never rewritten.
+package codec
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/chance-video/chance/domain"
+)
+
+// Upcaster rewrites an old payload into the shape of a newer event type.
+type Upcaster struct {
+	From, To string // event type names, e.g. "rental.rented.v0" → "rental.rented.v1"
+	Upcast   func(old json.RawMessage) (json.RawMessage, error)
+}
+
+// Codec encodes and decodes registered events.
+type Codec struct {
+	types     map[string]reflect.Type
+	upcasters map[string]Upcaster
+}
+
+// New registers the given events (one value of each type) and upcasters.
+func New(events []domain.Event, upcasters ...Upcaster) (*Codec, error) {
+	c := &Codec{types: map[string]reflect.Type{}, upcasters: map[string]Upcaster{}}
+	for _, e := range events {
+		name := e.EventType()
+		if _, dup := c.types[name]; dup {
+			return nil, fmt.Errorf("codec: event type %q registered twice", name)
+		}
+		c.types[name] = reflect.TypeOf(e)
+	}
+	for _, u := range upcasters {
+		if _, known := c.types[u.From]; known {
+			return nil, fmt.Errorf("codec: %q is a current event type and cannot be upcast", u.From)
+		}
+		c.upcasters[u.From] = u
+	}
+	return c, nil
+}
+
+// Encode returns an event's type name and JSON payload.
+func (c *Codec) Encode(e domain.Event) (string, json.RawMessage, error) {
+	name := e.EventType()
+	if _, ok := c.types[name]; !ok {
+		return "", nil, fmt.Errorf("codec: event type %q is not registered", name)
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		return "", nil, fmt.Errorf("codec: encode %s: %w", name, err)
+	}
+	return name, data, nil
+}
+
+// Decode rebuilds an event from its stored type name and payload, upcasting old versions.
+func (c *Codec) Decode(name string, data json.RawMessage) (domain.Event, error) {
+	for hops := 0; ; hops++ {
+		u, old := c.upcasters[name]
+		if !old {
+			break
+		}
+		if hops > len(c.upcasters) {
+			return nil, fmt.Errorf("codec: upcasters loop at %q", name)
+		}
+		upcast, err := u.Upcast(data)
+		if err != nil {
+			return nil, fmt.Errorf("codec: upcast %s to %s: %w", u.From, u.To, err)
+		}
+		name, data = u.To, upcast
+	}
+	t, ok := c.types[name]
+	if !ok {
+		return nil, fmt.Errorf("codec: unknown event type %q", name)
+	}
+	v := reflect.New(t)
+	if err := json.Unmarshal(data, v.Interface()); err != nil {
+		return nil, fmt.Errorf("codec: decode %s: %w", name, err)
+	}
+	return v.Elem().Interface().(domain.Event), nil
+}
+
+// Knows reports whether name is a current or upcast event type.
+func (c *Codec) Knows(name string) bool {
+	_, current := c.types[name]
+	_, old := c.upcasters[name]
+	return current || old
+}
