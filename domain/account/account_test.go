@@ -133,3 +133,15 @@ func TestBalanceIsReDerivedFromTheLedger(t *testing.T) {
 		}
 	}
 }
+
+func TestRedeemLocksTheWithdrawnPrice(t *testing.T) {
+	given := []domain.Event{
+		added(p1, 1000, 1000),
+		FundsWithdrawn{UserID: user, Payment: p2, Amount: 400, BalanceAfter: 600, Purpose: forPremiere(premA, 24), At: now},
+	}
+	repriced := line(premA, 24, 500)
+	_, err := Decide(Redeem{UserID: user, Payment: p3, Withdrawal: p2, Purpose: order(repriced), Now: now}, Decider.Fold(given))
+	if !errors.Is(err, ErrRedeemMismatch) {
+		t.Fatalf("redeemed at another price: %v", err)
+	}
+}

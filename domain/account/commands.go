@@ -38,7 +38,7 @@ type Refund struct {
 }
 
 // Redeem uses an earlier, unused premiere withdrawal to pay for an order of one
-// rental of the same premiere and term.
+// rental of the same premiere and term, at the terms and price it was withdrawn for.
 type Redeem struct {
 	UserID     uuid.UUID
 	Payment    uuid.UUID // this redemption

@@ -94,7 +94,7 @@ func redeem(c Redeem, s State) ([]domain.Event, error) {
 		return nil, domain.Invalid("a withdrawal pays for exactly one rental")
 	}
 	line := c.Purpose.Rentals[0]
-	if line.PremiereID != w.Purpose.PremiereID || line.Hours != w.Purpose.Hours {
+	if line.PremiereID != w.Purpose.PremiereID || line.Hours != w.Purpose.Hours || line.Terms != w.Purpose.Terms || line.Price != w.Amount {
 		return nil, ErrRedeemMismatch
 	}
 	return []domain.Event{PaymentRedeemed{UserID: c.UserID, Payment: c.Payment, Withdrawal: c.Withdrawal, Amount: w.Amount, Purpose: c.Purpose, At: c.Now}}, nil

@@ -30,15 +30,17 @@ const (
 // carries everything the flow's later steps need, so a flow interrupted by a crash
 // can be completed from the ledger alone.
 type Purpose struct {
-	Kind        PurposeKind  `json:"kind"`
-	PremiereID  uuid.UUID    `json:"premiere_id,omitzero"`   // ForPremiere
-	Hours       int          `json:"hours,omitempty"`        // ForPremiere, ForTermChange: the new term
-	OrderID     uuid.UUID    `json:"order_id,omitzero"`      // ForOrder
-	Rentals     []RentalLine `json:"rentals,omitempty"`      // ForOrder: the rentals paid for
-	ClearCart   bool         `json:"clear_cart,omitempty"`   // ForOrder: the order came from the cart
-	RentalID    uuid.UUID    `json:"rental_id,omitzero"`     // ForTermChange, ForCancellation
-	TermVersion int          `json:"term_version,omitempty"` // ForTermChange: the version the charge was priced on
-	Compensates uuid.UUID    `json:"compensates,omitzero"`   // ForCompensation: the payment whose step failed
+	Kind        PurposeKind   `json:"kind"`
+	PremiereID  uuid.UUID     `json:"premiere_id,omitzero"`   // ForPremiere
+	Title       string        `json:"title,omitempty"`        // ForPremiere
+	Terms       pricing.Terms `json:"terms,omitzero"`         // ForPremiere: the terms it was priced on, locked by a redeeming rent
+	Hours       int           `json:"hours,omitempty"`        // ForPremiere, ForTermChange: the new term
+	OrderID     uuid.UUID     `json:"order_id,omitzero"`      // ForOrder
+	Rentals     []RentalLine  `json:"rentals,omitempty"`      // ForOrder: the rentals paid for
+	ClearCart   bool          `json:"clear_cart,omitempty"`   // ForOrder: the order came from the cart
+	RentalID    uuid.UUID     `json:"rental_id,omitzero"`     // ForTermChange, ForCancellation
+	TermVersion int           `json:"term_version,omitempty"` // ForTermChange: the version the charge was priced on
+	Compensates uuid.UUID     `json:"compensates,omitzero"`   // ForCompensation: the payment whose step failed
 }
 
 // RentalLine is one rental an order pays for.
