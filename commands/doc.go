@@ -1,0 +1,30 @@
+// Package commands runs the shop's commands: load an aggregate's stream, fold it,
+// decide, append with the loaded revision (retrying a bounded number of times on a
+// conflict). Commands that span aggregates — rent, checkout, term change, cancel,
+// redeeming a withdrawal — are process managers: the first step records everything
+// the flow needs, every later step is idempotent and keyed by the flow, and Recover
+// completes (or compensates) flows that a crash interrupted.
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/chance-video/chance/eventlog"
+)
+
+// EventStore is what command handlers need of the event store.
+type EventStore interface {
+	Append(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (eventlog.AppendResult, error)
+	ReadStream(ctx context.Context, stream string) ([]eventlog.Record, error)
+}
+
+// LogReader reads the whole log; Recover needs it to find interrupted flows.
+type LogReader interface {
+	ReadAll(ctx context.Context, after eventlog.Position, limit int) ([]eventlog.Record, error)
+}
+
+// Clock tells the time; tests inject a fake one.
+type Clock interface {
+	Now() time.Time
+}

@@ -1,0 +1,283 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/domain/cart"
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/rental"
+	"github.com/chance-video/chance/domain/term"
+	"github.com/chance-video/chance/eventlog"
+)
+
+// OrderResult is what a rent or a checkout bought.
+type OrderResult struct {
+	OrderID   uuid.UUID // also the payment id
+	Rentals   []RentalLine
+	Total     money.Kopecks
+	Balance   money.Kopecks // after the order (the current balance on a replay)
+	Replayed  bool
+	Position  eventlog.Position // of the last event the flow appended
+	Withdrawn uuid.UUID         // the earlier withdrawal redeemed, if any
+}
+
+// RentalLine is one rental of an order.
+type RentalLine struct {
+	account.RentalLine
+	EndsAt time.Time
+	// Refunded: the customer came to hold the premiere by another request while this
+	// one was paying; this line's price went back to the balance.
+	Refunded bool
+}
+
+// RentInput is a rent of one premiere.
+type RentInput struct {
+	PremiereID uuid.UUID
+	Hours      int
+	StartsAt   time.Time // zero: now
+	Withdrawal uuid.UUID // an earlier withdrawal to redeem instead of paying now
+}
+
+// Rent pays for one premiere (or redeems an earlier withdrawal for it) and creates the rental.
+func (s *Service) Rent(ctx context.Context, userID uuid.UUID, in RentInput, req Request) (OrderResult, error) {
+	if req.Key == "" {
+		return OrderResult{}, ErrKeyRequired
+	}
+	if res, ok, err := s.replayOrder(ctx, userID, req); ok || err != nil {
+		return res, err
+	}
+	now := s.clock.Now()
+	payment := PaymentID(userID, req.Key)
+	line, err := s.planLine(ctx, userID, in.PremiereID, in.Hours, in.StartsAt, now)
+	if err != nil {
+		return OrderResult{}, err
+	}
+	purpose := account.Purpose{Kind: account.ForOrder, OrderID: payment}
+	var cmd account.Command
+	if in.Withdrawal == uuid.Nil {
+		purpose.Rentals = []account.RentalLine{line}
+		cmd = account.Withdraw{UserID: userID, Payment: payment, Amount: line.Price, Purpose: purpose, Now: now}
+	} else {
+		acct, err := s.LoadAccount(ctx, userID)
+		if err != nil {
+			return OrderResult{}, err
+		}
+		if w, ok := acct.Payments[in.Withdrawal]; ok {
+			line.Terms, line.Price = w.Purpose.Terms, w.Amount // the rental keeps the terms it was paid at
+		}
+		purpose.Rentals = []account.RentalLine{line}
+		cmd = account.Redeem{UserID: userID, Payment: payment, Withdrawal: in.Withdrawal, Purpose: purpose, Now: now}
+	}
+	return s.placeOrder(ctx, userID, cmd, req)
+}
+
+// Checkout pays for the whole cart in one debit and creates every rental.
+// expectedTotal is what the customer confirmed; a different current total is PriceChanged.
+func (s *Service) Checkout(ctx context.Context, userID uuid.UUID, expectedTotal money.Kopecks, req Request) (OrderResult, error) {
+	if req.Key == "" {
+		return OrderResult{}, ErrKeyRequired
+	}
+	if res, ok, err := s.replayOrder(ctx, userID, req); ok || err != nil {
+		return res, err
+	}
+	plan, err := s.PlanCheckout(ctx, userID)
+	if err != nil {
+		return OrderResult{}, err
+	}
+	if plan.Total != expectedTotal {
+		return OrderResult{}, &PriceChanged{Expected: expectedTotal, Quote: plan.Total}
+	}
+	payment := PaymentID(userID, req.Key)
+	purpose := account.Purpose{Kind: account.ForOrder, OrderID: payment, Rentals: plan.Lines, ClearCart: true}
+	return s.placeOrder(ctx, userID, account.Withdraw{UserID: userID, Payment: payment, Amount: plan.Total, Purpose: purpose, Now: plan.At}, req)
+}
+
+// CheckoutPlan is the confirmation form of a cart: what each item costs now.
+type CheckoutPlan struct {
+	Lines   []account.RentalLine
+	Total   money.Kopecks
+	Balance money.Kopecks
+	At      time.Time
+}
+
+// Shortfall is what the customer must top up before checking out.
+func (p CheckoutPlan) Shortfall() money.Kopecks { return max(p.Total-p.Balance, 0) }
+
+// PlanCheckout prices the cart as checkout would, without paying.
+func (s *Service) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutPlan, error) {
+	c, err := s.LoadCart(ctx, userID)
+	if err != nil {
+		return CheckoutPlan{}, err
+	}
+	if len(c.Items) == 0 {
+		return CheckoutPlan{}, domain.Conflict("the cart is empty")
+	}
+	acct, err := s.LoadAccount(ctx, userID)
+	if err != nil {
+		return CheckoutPlan{}, err
+	}
+	plan := CheckoutPlan{Balance: acct.Balance, At: s.clock.Now()}
+	for _, it := range c.Items {
+		line, err := s.planLine(ctx, userID, it.PremiereID, it.Hours, it.StartsAt, plan.At)
+		if err != nil {
+			return CheckoutPlan{}, fmt.Errorf("cart item %s: %w", it.PremiereID, err)
+		}
+		plan.Lines = append(plan.Lines, line)
+		plan.Total += line.Price
+	}
+	return plan, nil
+}
+
+// placeOrder takes the money (the flow's first step, which records the whole order)
+// and then completes the order.
+func (s *Service) placeOrder(ctx context.Context, userID uuid.UUID, cmd account.Command, req Request) (OrderResult, error) {
+	req.UserID = userID
+	out, err := execute(ctx, s, account.Decider, account.Stream(userID), cmd, req)
+	if err != nil {
+		return OrderResult{}, err
+	}
+	if err := s.step("paid"); err != nil {
+		return OrderResult{}, err
+	}
+	res, err := s.completeOrder(ctx, out.Events[0])
+	if err != nil {
+		return OrderResult{}, err
+	}
+	res.Replayed = out.Replayed
+	if len(res.Rentals) == 1 && res.Rentals[0].Refunded && !res.Replayed {
+		// A single rent that lost the race for the premiere: the money is back.
+		return res, &AlreadyHolding{PremiereID: res.Rentals[0].PremiereID}
+	}
+	return res, nil
+}
+
+// replayOrder answers a retried rent or checkout with the original order, finishing
+// it first if a crash interrupted it.
+func (s *Service) replayOrder(ctx context.Context, userID uuid.UUID, req Request) (OrderResult, bool, error) {
+	l, err := loadStream(ctx, s, account.Decider, account.Stream(userID), req)
+	if err != nil || len(l.prior) == 0 {
+		return OrderResult{}, false, err
+	}
+	res, err := s.completeOrder(ctx, l.replayed().Events[0])
+	res.Replayed = true
+	return res, true, err
+}
+
+// completeOrder creates the rentals an order paid for and clears them from the cart.
+// Every step is keyed by the order, so running it again changes nothing.
+func (s *Service) completeOrder(ctx context.Context, start domain.Event) (OrderResult, error) {
+	var userID, payment, withdrawn uuid.UUID
+	var purpose account.Purpose
+	var at time.Time
+	switch e := start.(type) {
+	case account.FundsWithdrawn:
+		userID, payment, purpose, at = e.UserID, e.Payment, e.Purpose, e.At
+	case account.PaymentRedeemed:
+		userID, payment, purpose, at, withdrawn = e.UserID, e.Payment, e.Purpose, e.At, e.Withdrawal
+	default:
+		return OrderResult{}, fmt.Errorf("%T does not start an order: %w", start, ErrKeyReused)
+	}
+	res := OrderResult{OrderID: payment, Total: purpose.Total(), Withdrawn: withdrawn}
+	for _, line := range purpose.Rentals {
+		step := "rent/" + line.RentalID.String()
+		out, err := execute(ctx, s, rental.Decider, rental.Stream(line.RentalID), rental.Command(rentCommand(userID, line, payment, at)), stepRequest(payment, step))
+		refunded := errors.Is(err, rental.ErrAlreadyRented)
+		if refunded {
+			// The slot was taken between planning and paying: this order lost it.
+			if err = s.compensate(ctx, userID, payment, step, line.Price); err != nil {
+				return res, err
+			}
+		} else if err != nil {
+			return res, err
+		}
+		res.Position = later(res.Position, out.Position)
+		res.Rentals = append(res.Rentals, RentalLine{RentalLine: line, EndsAt: term.End(line.StartsAt, line.Hours), Refunded: refunded})
+		if err := s.step("rented"); err != nil {
+			return res, err
+		}
+	}
+	if purpose.ClearCart {
+		premieres := make([]uuid.UUID, len(purpose.Rentals))
+		for i, l := range purpose.Rentals {
+			premieres[i] = l.PremiereID
+		}
+		out, err := execute(ctx, s, cart.Decider, cart.Stream(userID), cart.Command(cart.CheckOut{UserID: userID, OrderID: payment, PremiereIDs: premieres, Now: at}), stepRequest(payment, "cart"))
+		if err != nil {
+			return res, err
+		}
+		res.Position = later(res.Position, out.Position)
+		if err := s.step("cart cleared"); err != nil {
+			return res, err
+		}
+	}
+	acct, err := s.LoadAccount(ctx, userID)
+	res.Balance = acct.Balance
+	return res, err
+}
+
+// planLine prices a rental of a premiere on sale and finds its slot: the customer's
+// first rental of it that does not exist yet, provided every earlier one has ended.
+func (s *Service) planLine(ctx context.Context, userID, premiereID uuid.UUID, hours int, startsAt, now time.Time) (account.RentalLine, error) {
+	p, err := s.LoadPremiere(ctx, premiereID)
+	if err != nil {
+		return account.RentalLine{}, err
+	}
+	price, err := p.Quote(hours)
+	if err != nil {
+		return account.RentalLine{}, err
+	}
+	if startsAt.IsZero() {
+		startsAt = now
+	}
+	line := account.RentalLine{PremiereID: premiereID, Title: p.Card.Title, Terms: p.Terms, StartsAt: startsAt.UTC(), Hours: hours, Price: price}
+	// Check the rental rules now, so bad input fails before any money moves.
+	if _, err := rental.Decide(rentCommand(userID, line, uuid.Nil, now), rental.Initial()); err != nil {
+		return account.RentalLine{}, err
+	}
+	for n := 0; ; n++ {
+		id := rental.SlotID(userID, premiereID, n)
+		r, err := s.LoadRental(ctx, id)
+		if err != nil {
+			return account.RentalLine{}, err
+		}
+		if !r.Exists() {
+			line.RentalID = id
+			return line, nil
+		}
+		if !r.Ended(now) {
+			return account.RentalLine{}, &AlreadyHolding{PremiereID: premiereID, RentalID: id}
+		}
+	}
+}
+
+func rentCommand(userID uuid.UUID, line account.RentalLine, payment uuid.UUID, now time.Time) rental.Rent {
+	return rental.Rent{RentalID: line.RentalID, UserID: userID, PremiereID: line.PremiereID, Title: line.Title,
+		Terms: line.Terms, StartsAt: line.StartsAt, Hours: line.Hours, Payment: payment, Now: now}
+}
+
+// compensate gives back money a flow took for a step that could not be done.
+func (s *Service) compensate(ctx context.Context, userID, flow uuid.UUID, step string, amount money.Kopecks) error {
+	refund := account.Refund{UserID: userID, Payment: stepPayment(flow, "compensate/"+step), Amount: amount,
+		Purpose: account.Purpose{Kind: account.ForCompensation, Compensates: flow}, Now: s.clock.Now()}
+	_, err := execute(ctx, s, account.Decider, account.Stream(userID), account.Command(refund), stepRequest(flow, "compensate/"+step))
+	return err
+}
+
+// LoadRental folds a rental's stream.
+func (s *Service) LoadRental(ctx context.Context, id uuid.UUID) (rental.State, error) {
+	return load(ctx, s, rental.Decider, rental.Stream(id))
+}
+
+func later(a, b eventlog.Position) eventlog.Position {
+	if a.Less(b) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,74 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/domain/rental"
+	"github.com/chance-video/chance/eventlog"
+)
+
+// flowStarts are the event types that start a flow across aggregates.
+var flowStarts = map[string]bool{
+	account.FundsWithdrawn{}.EventType():  true, // an order or a term extension
+	account.PaymentRedeemed{}.EventType(): true, // an order paid earlier
+	rental.TermChanged{}.EventType():      true, // a shortening to refund
+	rental.Cancelled{}.EventType():        true, // a cancellation to refund
+}
+
+// Recover completes every flow started after position `after`, compensating where a
+// step can no longer be done, and returns the position it reached. Completed flows are
+// left as they are (every step is idempotent), so it is safe to run at every start
+// and while the service serves.
+func (s *Service) Recover(ctx context.Context, log LogReader, after eventlog.Position) (eventlog.Position, error) {
+	for {
+		batch, err := log.ReadAll(ctx, after, 512)
+		if err != nil {
+			return after, fmt.Errorf("recover: read after %s: %w", after, err)
+		}
+		if len(batch) == 0 {
+			return after, nil
+		}
+		for _, r := range batch {
+			if err := s.Resume(ctx, r); err != nil {
+				return after, fmt.Errorf("recover: flow of %s@%d: %w", r.StreamID, r.Revision, err)
+			}
+			after = r.Position
+		}
+	}
+}
+
+// Resume completes the flow a record starts, if it starts one.
+func (s *Service) Resume(ctx context.Context, r eventlog.Record) error {
+	if !flowStarts[r.Type] {
+		return nil
+	}
+	e, err := s.codec.Decode(r.Type, r.Data)
+	if err != nil {
+		return err
+	}
+	switch e := e.(type) {
+	case account.FundsWithdrawn:
+		switch e.Purpose.Kind {
+		case account.ForOrder:
+			_, err = s.completeOrder(ctx, e)
+		case account.ForTermChange:
+			_, err = s.completeTermCharge(ctx, e)
+			if err == ErrTermChangedMeanwhile {
+				err = nil // compensated: the flow is complete
+			}
+		}
+	case account.PaymentRedeemed:
+		_, err = s.completeOrder(ctx, e)
+	case rental.TermChanged:
+		if e.Delta < 0 { // an extension's change is a step of its charge's flow, not a start
+			_, err = s.finishTerm(ctx, e, false)
+		}
+	case rental.Cancelled:
+		if e.Refund > 0 {
+			_, err = s.finishTerm(ctx, e, false)
+		}
+	}
+	return err
+}
