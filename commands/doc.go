@@ -16,7 +16,7 @@ import (
 // EventStore is what command handlers need of the event store.
 type EventStore interface {
 	Append(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (eventlog.AppendResult, error)
-	ReadStream(ctx context.Context, stream string) ([]eventlog.Record, error)
+	ReadStream(ctx context.Context, stream string, from uint64) ([]eventlog.Record, error)
 }
 
 // LogReader reads the whole log; Recover needs it to find interrupted flows.

@@ -76,7 +76,7 @@ type loaded[S any] struct {
 }
 
 func loadStream[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string, req Request) (loaded[S], error) {
-	records, err := s.store.ReadStream(ctx, stream)
+	records, err := s.store.ReadStream(ctx, stream, 0)
 	if err != nil {
 		return loaded[S]{}, fmt.Errorf("read %s: %w", stream, err)
 	}

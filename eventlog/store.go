@@ -18,9 +18,10 @@ type Store interface {
 	// Append writes events to stream atomically if the stream is at expected.
 	// A mismatch returns a *WrongExpectedRevisionError.
 	Append(ctx context.Context, stream string, expected Expected, events []EventData) (AppendResult, error)
-	// ReadStream returns the stream's events in revision order; a missing stream is empty.
-	ReadStream(ctx context.Context, stream string) ([]Record, error)
-	// ReadAll returns up to limit events after position, in commit order.
+	// ReadStream returns the stream's events with revision >= from, in revision order;
+	// a missing stream is empty.
+	ReadStream(ctx context.Context, stream string, from uint64) ([]Record, error)
+	// ReadAll returns up to limit (> 0) events after position, in commit order.
 	ReadAll(ctx context.Context, after Position, limit int) ([]Record, error)
 	// Subscribe delivers every event after position in commit order, in batches:
 	// first those already stored, then new ones as they are committed. It returns

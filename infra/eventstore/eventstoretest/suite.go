@@ -110,7 +110,7 @@ func mustAppend(t *testing.T, ctx context.Context, s eventlog.Store, stream stri
 
 func mustReadStream(t *testing.T, ctx context.Context, s eventlog.Store, stream string) []eventlog.Record {
 	t.Helper()
-	records, err := s.ReadStream(ctx, stream)
+	records, err := s.ReadStream(ctx, stream, 0)
 	if err != nil {
 		t.Fatalf("read stream %s: %v", stream, err)
 	}

@@ -83,7 +83,7 @@ func BenchmarkReadStream(b *testing.B) {
 		}
 		b.ResetTimer()
 		for range b.N {
-			records, err := s.ReadStream(ctx, "loaded-1")
+			records, err := s.ReadStream(ctx, "loaded-1", 0)
 			if err != nil || len(records) != size {
 				b.Fatalf("read %d events: %v", len(records), err)
 			}

@@ -11,13 +11,16 @@ import (
 	"github.com/chance-video/chance/eventlog"
 )
 
-// ReadStream returns the stream's events in revision order; a missing stream is empty.
-// It is one statement, so it reads one consistent snapshot.
-func (s *Store) ReadStream(ctx context.Context, stream string) ([]eventlog.Record, error) {
+// ReadStream returns the stream's events from revision from on, in revision order; a
+// missing stream is empty. It is one statement, so it reads one consistent snapshot.
+func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]eventlog.Record, error) {
 	if err := s.usable(ctx); err != nil {
 		return nil, fmt.Errorf("read stream %s: %w", stream, err)
 	}
-	rows, err := s.reads.stream.QueryContext(ctx, stream)
+	if from > math.MaxInt64 {
+		return nil, nil // beyond any revision SQLite can hold
+	}
+	rows, err := s.reads.stream.QueryContext(ctx, stream, int64(from))
 	if err != nil {
 		return nil, fmt.Errorf("read stream %s: %w", stream, err)
 	}

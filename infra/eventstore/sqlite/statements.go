@@ -83,7 +83,7 @@ const recordColumns = `position, stream_id, revision, event_id, type, data, meta
 
 func (s *readStatements) prepare(ctx context.Context, db *sql.DB) error {
 	var err error
-	if s.stream, err = db.PrepareContext(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = ? ORDER BY revision`); err != nil {
+	if s.stream, err = db.PrepareContext(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`); err != nil {
 		return fmt.Errorf("prepare stream read: %w", err)
 	}
 	if s.all, err = db.PrepareContext(ctx, `SELECT `+recordColumns+` FROM events WHERE position > ? ORDER BY position LIMIT ?`); err != nil {

@@ -101,7 +101,7 @@ func TestReopenKeepsEventsAndRevisions(t *testing.T) {
 		t.Fatalf("head after reopen %s, want %s", got, head)
 	}
 	for stream, events := range want {
-		got, err := s.ReadStream(ctx, stream)
+		got, err := s.ReadStream(ctx, stream, 0)
 		if err != nil || len(got) != len(events) {
 			t.Fatalf("%s after reopen: %d events, %v; want %d", stream, len(got), err, len(events))
 		}
@@ -142,7 +142,7 @@ func TestDuplicateEventIDInOtherStream(t *testing.T) {
 			t.Errorf("at %s: %v, want ErrDuplicateEventID", exp, err)
 		}
 	}
-	if got, _ := s.ReadStream(context.Background(), "b-1"); len(got) != 0 {
+	if got, _ := s.ReadStream(context.Background(), "b-1", 0); len(got) != 0 {
 		t.Errorf("stream b-1 got %d events", len(got))
 	}
 }
@@ -248,7 +248,7 @@ func TestClose(t *testing.T) {
 	if _, err := s.Append(ctx, "close-1", eventlog.Any, testEvents(1)); !errors.Is(err, ErrClosed) {
 		t.Errorf("append after close: %v", err)
 	}
-	if _, err := s.ReadStream(ctx, "close-1"); !errors.Is(err, ErrClosed) {
+	if _, err := s.ReadStream(ctx, "close-1", 0); !errors.Is(err, ErrClosed) {
 		t.Errorf("read stream after close: %v", err)
 	}
 	if _, err := s.ReadAll(ctx, eventlog.Start, 1); !errors.Is(err, ErrClosed) {
