@@ -76,19 +76,40 @@ type loaded[S any] struct {
 }
 
 func loadStream[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string, req Request) (loaded[S], error) {
-	records, err := s.store.ReadStream(ctx, stream, 0)
-	if err != nil {
-		return loaded[S]{}, fmt.Errorf("read %s: %w", stream, err)
-	}
-	events, err := s.decodeAll(records)
+	all, err := s.readStream(ctx, stream)
 	if err != nil {
 		return loaded[S]{}, err
 	}
-	prior, err := priorOutcome(records, req)
+	prior, err := priorOutcome(all.records, req)
 	if err != nil {
 		return loaded[S]{}, fmt.Errorf("%s: %w", stream, err)
 	}
-	return loaded[S]{records: records, events: events, state: d.Fold(events), prior: prior}, nil
+	return loaded[S]{records: all.records, events: all.events, state: d.Fold(all.events), prior: prior}, nil
+}
+
+// readStream returns a stream's records and decoded events, reading only what the
+// cache does not hold yet.
+func (s *Service) readStream(ctx context.Context, stream string) (cachedStream, error) {
+	for {
+		cached := s.cache.get(stream)
+		from := uint64(len(cached.records))
+		fresh, err := s.store.ReadStream(ctx, stream, from)
+		if err != nil {
+			return cachedStream{}, fmt.Errorf("read %s: %w", stream, err)
+		}
+		if len(fresh) > 0 && fresh[0].Revision != from {
+			s.cache.forget(stream) // the store disagrees with the cache: start over
+			if from == 0 {
+				return cachedStream{}, fmt.Errorf("read %s: first revision is %d, not 0", stream, fresh[0].Revision)
+			}
+			continue
+		}
+		events, err := s.decodeAll(fresh)
+		if err != nil {
+			return cachedStream{}, err
+		}
+		return s.cache.extend(stream, cached, fresh, events), nil
+	}
 }
 
 // replayed is the outcome of a request the stream already holds.

@@ -14,10 +14,14 @@ type Service struct {
 	codec *codec.Codec
 	clock Clock
 	locks *streamLocks
+	cache *streamCache
 	// stepDone is called after each step of a flow; tests make it fail to stop a
 	// flow where a crash would, then check that Recover finishes the job.
 	stepDone func(step string) error
 }
+
+// cachedStreams bounds the decoded streams kept in memory (a few MiB for typical streams).
+const cachedStreams = 10_000
 
 // Option configures a Service.
 type Option func(*Service)
@@ -30,7 +34,7 @@ func WithStepHook(hook func(step string) error) Option {
 
 // New builds a Service.
 func New(store EventStore, clock Clock, opts ...Option) *Service {
-	s := &Service{store: store, codec: codec.Shop(), clock: clock, locks: &streamLocks{}, stepDone: func(string) error { return nil }}
+	s := &Service{store: store, codec: codec.Shop(), clock: clock, locks: &streamLocks{}, cache: newStreamCache(cachedStreams), stepDone: func(string) error { return nil }}
 	for _, o := range opts {
 		o(s)
 	}
