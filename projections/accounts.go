@@ -1,0 +1,41 @@
+package projections
+
+import (
+	"context"
+
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/readmodel"
+)
+
+// Accounts projects balances and payments (for GET /billing/amount and /billing/status).
+type Accounts struct{}
+
+var accountEvents = handlesOf(account.Events()...)
+
+func (Accounts) Name() string                  { return "accounts_v1" }
+func (Accounts) Handles(eventType string) bool { return accountEvents.Handles(eventType) }
+
+func (Accounts) Apply(ctx context.Context, tx Tx, e Event) error {
+	if r, ok := e.Event.(account.PaymentRedeemed); ok {
+		return tx.PutPayment(ctx, readmodel.Payment{ID: r.Payment, UserID: r.UserID, Kind: readmodel.KindRedemption,
+			Purpose: string(r.Purpose.Kind), Amount: r.Amount, Status: readmodel.PaymentSucceeded,
+			Reason: "paid by withdrawal " + r.Withdrawal.String(), PremiereID: firstPremiere(r.Purpose),
+			RentalID: firstRental(r.Purpose), CreatedAt: r.At})
+	}
+	line, ok := ledgerLine(e)
+	if !ok {
+		return nil
+	}
+	if err := tx.PutBalance(ctx, line.UserID, line.BalanceAfter); err != nil {
+		return err
+	}
+	kind := readmodel.KindWithdrawal
+	switch {
+	case line.Kind == readmodel.KindTopUp:
+		kind = readmodel.KindTopUp
+	case line.Amount > 0:
+		kind = readmodel.KindRefund
+	}
+	return tx.PutPayment(ctx, readmodel.Payment{ID: line.PaymentID, UserID: line.UserID, Kind: kind, Purpose: line.Purpose,
+		Amount: abs(line.Amount), Status: readmodel.PaymentSucceeded, PremiereID: premiereOf(e), RentalID: line.RentalID, CreatedAt: line.OccurredAt})
+}

@@ -1,0 +1,6 @@
+// Package projections builds the read models from the event log. A projector is a
+// function of (transaction, event); the runner feeds it the log from its checkpoint
+// and commits the checkpoint in the same transaction as the rows, so a crash never
+// applies an event twice or skips one. Rebuild replays a projection from position
+// zero into fresh tables and swaps them in once caught up.
+package projections

@@ -1,0 +1,70 @@
+package projections
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/readmodel"
+)
+
+// Tx is a read-store transaction: every write a projector makes. Each method touches
+// only its own projection's tables; a projector calls only the methods of its model.
+// Writes are upserts keyed by id, so applying an event twice leaves the same rows.
+type Tx interface {
+	Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error)
+	PutPremiere(ctx context.Context, p readmodel.Premiere) error
+
+	PutBalance(ctx context.Context, user uuid.UUID, balance money.Kopecks) error
+	Payment(ctx context.Context, id uuid.UUID) (readmodel.Payment, bool, error)
+	PutPayment(ctx context.Context, p readmodel.Payment) error
+
+	Cart(ctx context.Context, user uuid.UUID) (readmodel.Cart, error) // an empty cart if none
+	PutCart(ctx context.Context, c readmodel.Cart) error
+
+	Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error)
+	PutRental(ctx context.Context, r readmodel.Rental) error
+
+	// AddLedgerEntry records a billing-history line; a second entry with the same
+	// event id is ignored.
+	AddLedgerEntry(ctx context.Context, e readmodel.LedgerEntry) error
+
+	User(ctx context.Context, id uuid.UUID) (readmodel.User, bool, error)
+	PutUser(ctx context.Context, u readmodel.User) error
+	// RevokeToken records a revoked token id until it would have expired.
+	RevokeToken(ctx context.Context, r readmodel.RevokedToken) error
+}
+
+// Store keeps projections' rows and checkpoints.
+type Store interface {
+	// Checkpoint is the position a projection has applied up to (Start if none).
+	Checkpoint(ctx context.Context, projection string) (eventlog.Position, error)
+	// Update runs fn in one transaction on the projection's tables and records
+	// reached as its checkpoint in that same transaction.
+	Update(ctx context.Context, projection string, reached eventlog.Position, fn func(Tx) error) error
+}
+
+// Rebuildable stores can build a projection afresh beside the one serving queries.
+type Rebuildable interface {
+	Store
+	// Shadow opens empty tables for a new build of projection. Queries keep reading
+	// the current tables until Promote.
+	Shadow(ctx context.Context, projection string) (Shadow, error)
+}
+
+// Shadow is a projection being rebuilt.
+type Shadow interface {
+	Store // Update and Checkpoint act on the shadow tables (the projection name is the same)
+	// Promote makes the shadow tables the ones queries and the runner use, atomically.
+	Promote(ctx context.Context) error
+	// Discard drops the shadow tables; the serving tables were never touched.
+	Discard(ctx context.Context) error
+}
+
+// Log is what projections need of the event store.
+type Log interface {
+	Subscribe(ctx context.Context, after eventlog.Position, handle func(ctx context.Context, batch []eventlog.Record) error) error
+	Head(ctx context.Context) (eventlog.Position, error)
+}

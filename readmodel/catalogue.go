@@ -1,0 +1,55 @@
+package readmodel
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/pricing"
+)
+
+// Premiere is a premiere's card as customers see it.
+type Premiere struct {
+	ID           uuid.UUID
+	Title        string
+	Actors       []string
+	Description  string
+	TheaterPrice money.Kopecks
+	Terms        pricing.Terms
+	OnSale       bool
+	PublishedAt  time.Time
+	UpdatedAt    time.Time
+}
+
+// SearchQuery filters and pages the catalogue. Zero values mean "no filter".
+type SearchQuery struct {
+	Text        string        // words to find in title, actors and description
+	Actor       string        // an actor's name, or part of it
+	MinPrice    money.Kopecks // online price of the standard term, after discount
+	MaxPrice    money.Kopecks
+	MinDiscount int
+	Sort        string // SortRelevance (default), SortPriceAsc, SortPriceDesc, SortDiscount, SortTitle, SortNewest
+	Page        int    // from 1
+	Limit       int    // 1..100
+}
+
+// Sort orders of a search.
+const (
+	SortRelevance = "relevance"
+	SortPriceAsc  = "price_asc"
+	SortPriceDesc = "price_desc"
+	SortDiscount  = "discount"
+	SortTitle     = "title"
+	SortNewest    = "newest"
+)
+
+// SearchResult is one page of matching premieres and how many match in all.
+type SearchResult struct {
+	Items []Premiere
+	Total int
+}
+
+// OnlinePrice is the standard term's price after the discount: what search filters
+// and sorts by.
+func (p Premiere) OnlinePrice() money.Kopecks { return p.Terms.Quote(p.Terms.StandardHours) }

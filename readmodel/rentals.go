@@ -1,0 +1,67 @@
+package readmodel
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/term"
+)
+
+// Rental is a rental as "my premieres" and the scheduler see it.
+type Rental struct {
+	ID              uuid.UUID
+	UserID          uuid.UUID
+	PremiereID      uuid.UUID
+	Title           string
+	StartsAt        time.Time
+	Hours           int
+	Paid            money.Kopecks
+	PaymentID       uuid.UUID
+	TermVersion     int
+	RemindedVersion int
+	Cancelled       bool
+	Expired         bool
+	UpdatedAt       time.Time
+}
+
+// EndsAt is when the term ends.
+func (r Rental) EndsAt() time.Time { return term.End(r.StartsAt, r.Hours) }
+
+// ReminderAt is when the term's reminder is due.
+func (r Rental) ReminderAt() time.Time { return term.ReminderAt(r.StartsAt, r.Hours) }
+
+// Rental statuses, as "my premieres" shows them.
+const (
+	StatusUpcoming  = "upcoming"
+	StatusActive    = "active"
+	StatusEnded     = "ended"
+	StatusCancelled = "cancelled"
+)
+
+// Status is where the rental stands at now.
+func (r Rental) Status(now time.Time) string {
+	switch {
+	case r.Cancelled:
+		return StatusCancelled
+	case r.Expired || !now.Before(r.EndsAt()):
+		return StatusEnded
+	case now.Before(r.StartsAt):
+		return StatusUpcoming
+	default:
+		return StatusActive
+	}
+}
+
+// RemainingSeconds is how much of the term is left at now (all of it before the start).
+func (r Rental) RemainingSeconds(now time.Time) int64 {
+	if r.Status(now) == StatusEnded || r.Cancelled {
+		return 0
+	}
+	from := now
+	if now.Before(r.StartsAt) {
+		from = r.StartsAt
+	}
+	return int64(r.EndsAt().Sub(from) / time.Second)
+}
