@@ -1,0 +1,64 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/chance-video/chance/eventlog"
+)
+
+// FileCheckpoints keeps followers' checkpoints as small JSON files in a folder,
+// each replaced atomically (write, fsync, rename).
+type FileCheckpoints struct {
+	Dir string
+}
+
+// Load returns the saved position, or Start if none was saved.
+func (f FileCheckpoints) Load(_ context.Context, name string) (eventlog.Position, error) {
+	data, err := os.ReadFile(f.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return eventlog.Start, nil
+	}
+	if err != nil {
+		return eventlog.Start, err
+	}
+	var pos eventlog.Position
+	if err := json.Unmarshal(data, &pos); err != nil {
+		return eventlog.Start, fmt.Errorf("checkpoint %s is corrupt: %w", f.path(name), err)
+	}
+	return pos, nil
+}
+
+// Save replaces the saved position.
+func (f FileCheckpoints) Save(_ context.Context, name string, pos eventlog.Position) error {
+	if err := os.MkdirAll(f.Dir, 0o750); err != nil {
+		return err
+	}
+	data, _ := json.Marshal(pos)
+	tmp, err := os.CreateTemp(f.Dir, name+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), f.path(name))
+}
+
+func (f FileCheckpoints) path(name string) string {
+	return filepath.Join(f.Dir, name+".checkpoint.json")
+}
