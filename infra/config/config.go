@@ -8,27 +8,64 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"strconv"
+	"time"
 )
 
-// Config is every setting of the chance binary.
+// Config is every setting of the chance binary. The README's configuration table
+// documents each variable.
 type Config struct {
-	Addr    string // CHANCE_ADDR: where the HTTP API listens
-	DataDir string // CHANCE_DATA_DIR: the embedded stores' folder
+	Addr              string        // CHANCE_ADDR: where the HTTP API listens
+	DataDir           string        // CHANCE_DATA_DIR: the embedded stores, mail and keys
+	Demo              bool          // CHANCE_DEMO: publish the demo catalogue on an empty store
+	JWTSecret         string        // CHANCE_JWT_SECRET: signing key; generated into the data folder if empty
+	TokenTTL          time.Duration // CHANCE_TOKEN_TTL: how long a sign-in lasts
+	SchedulerInterval time.Duration // CHANCE_SCHEDULER_INTERVAL: how often due reminders and expiries are issued
+	ReadWait          time.Duration // CHANCE_READ_WAIT: how long a query waits for the client's own last write
 }
 
 // Defaults is the embedded setup: everything in ./data, API on localhost.
 func Defaults() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./data"}
+	return Config{
+		Addr: "127.0.0.1:8080", DataDir: "./data", Demo: true, TokenTTL: 24 * time.Hour,
+		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
+	}
 }
 
 // FromEnv reads the settings over the defaults; lookup is os.LookupEnv in production.
 func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	c := Defaults()
-	if v, ok := lookup("CHANCE_ADDR"); ok {
-		c.Addr = v
+	var errs []error
+	str := func(name string, into *string) {
+		if v, ok := lookup(name); ok {
+			*into = v
+		}
 	}
-	if v, ok := lookup("CHANCE_DATA_DIR"); ok {
-		c.DataDir = v
+	duration := func(name string, into *time.Duration) {
+		if v, ok := lookup(name); ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q is not a duration such as 30s or 24h", name, v))
+				return
+			}
+			*into = d
+		}
+	}
+	str("CHANCE_ADDR", &c.Addr)
+	str("CHANCE_DATA_DIR", &c.DataDir)
+	str("CHANCE_JWT_SECRET", &c.JWTSecret)
+	if v, ok := lookup("CHANCE_DEMO"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CHANCE_DEMO=%q is not true or false", v))
+		}
+		c.Demo = b
+	}
+	duration("CHANCE_TOKEN_TTL", &c.TokenTTL)
+	duration("CHANCE_SCHEDULER_INTERVAL", &c.SchedulerInterval)
+	duration("CHANCE_READ_WAIT", &c.ReadWait)
+	if err := errors.Join(errs...); err != nil {
+		return c, err
 	}
 	return c, c.Validate()
 }
@@ -42,8 +79,29 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("CHANCE_DATA_DIR is empty"))
 	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		errs = append(errs, errors.New("CHANCE_JWT_SECRET must be at least 32 bytes"))
+	}
+	if c.TokenTTL < time.Minute || c.TokenTTL > 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("CHANCE_TOKEN_TTL=%s must be between 1m and 720h", c.TokenTTL))
+	}
+	if c.SchedulerInterval < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("CHANCE_SCHEDULER_INTERVAL=%s is below 100ms", c.SchedulerInterval))
+	}
+	if c.ReadWait < 0 || c.ReadWait > time.Minute {
+		errs = append(errs, fmt.Errorf("CHANCE_READ_WAIT=%s must be between 0 and 1m", c.ReadWait))
+	}
 	return errors.Join(errs...)
 }
 
 // EventsPath is the embedded event store's file.
 func (c Config) EventsPath() string { return filepath.Join(c.DataDir, "events.db") }
+
+// ReadDir is the embedded read store's folder.
+func (c Config) ReadDir() string { return filepath.Join(c.DataDir, "read") }
+
+// MailDir is where emails are written as .eml files on the embedded setup.
+func (c Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
+
+// CheckpointDir keeps the checkpoints of followers that are not projections.
+func (c Config) CheckpointDir() string { return filepath.Join(c.DataDir, "checkpoints") }

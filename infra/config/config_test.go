@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(vars map[string]string) func(string) (string, bool) {
@@ -16,13 +17,26 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
-func TestOverridesAndErrors(t *testing.T) {
-	c, err := FromEnv(env(map[string]string{"CHANCE_ADDR": ":9090", "CHANCE_DATA_DIR": "/tmp/x"}))
-	if err != nil || c.Addr != ":9090" || c.EventsPath() != "/tmp/x/events.db" {
+func TestOverrides(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{
+		"CHANCE_ADDR": ":9090", "CHANCE_DATA_DIR": "/tmp/x", "CHANCE_DEMO": "false",
+		"CHANCE_TOKEN_TTL": "2h", "CHANCE_READ_WAIT": "0s", "CHANCE_JWT_SECRET": strings.Repeat("s", 32),
+	}))
+	if err != nil || c.Addr != ":9090" || c.EventsPath() != "/tmp/x/events.db" || c.Demo || c.TokenTTL != 2*time.Hour || c.ReadWait != 0 {
 		t.Fatalf("got %+v, %v", c, err)
 	}
-	_, err = FromEnv(env(map[string]string{"CHANCE_ADDR": "nope", "CHANCE_DATA_DIR": ""}))
-	if err == nil || !strings.Contains(err.Error(), "CHANCE_ADDR") || !strings.Contains(err.Error(), "CHANCE_DATA_DIR") {
-		t.Fatalf("bad settings: %v", err)
+}
+
+func TestBadSettingsAreNamed(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{"CHANCE_ADDR": "nope", "CHANCE_DATA_DIR": "", "CHANCE_JWT_SECRET": "short"}))
+	for _, name := range []string{"CHANCE_ADDR", "CHANCE_DATA_DIR", "CHANCE_JWT_SECRET"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error %v does not name %s", err, name)
+		}
+	}
+	for name, bad := range map[string]string{"CHANCE_DEMO": "maybe", "CHANCE_TOKEN_TTL": "forever", "CHANCE_SCHEDULER_INTERVAL": "1ms"} {
+		if _, err := FromEnv(env(map[string]string{name: bad})); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%s: %v", name, bad, err)
+		}
 	}
 }
