@@ -1,0 +1,144 @@
+package readstoretest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel"
+)
+
+func canonPayment(p readmodel.Payment) readmodel.Payment { p.CreatedAt = utc(p.CreatedAt); return p }
+
+func testBalanceAndPayments(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	user, stranger := uuid.New(), uuid.New()
+	if b, err := s.Balance(ctx, stranger); err != nil || b != 0 {
+		t.Errorf("balance of an unknown customer: %d, %v; want 0", b, err)
+	}
+	withdrawal := readmodel.Payment{
+		ID: uuid.New(), UserID: user, Kind: readmodel.KindWithdrawal, Purpose: "rental", Amount: 49_900,
+		Status: readmodel.PaymentPending, Reason: "", PremiereID: uuid.New(), RentalID: uuid.New(), CreatedAt: at,
+	}
+	topUp := readmodel.Payment{ID: uuid.New(), UserID: user, Kind: readmodel.KindTopUp, Amount: 100_000,
+		Status: readmodel.PaymentSucceeded, CreatedAt: at.Add(-time.Minute)}
+	update(t, s, accounts, 1, func(ctx context.Context, tx projections.Tx) error {
+		if err := tx.PutBalance(ctx, user, 100_000); err != nil {
+			return err
+		}
+		if err := tx.PutBalance(ctx, user, 50_100); err != nil { // replaces
+			return err
+		}
+		if err := tx.PutPayment(ctx, topUp); err != nil {
+			return err
+		}
+		return tx.PutPayment(ctx, withdrawal)
+	})
+	if b, err := s.Balance(ctx, user); err != nil || b != 50_100 {
+		t.Errorf("balance: %d, %v; want 50100", b, err)
+	}
+	for _, want := range []readmodel.Payment{withdrawal, topUp} {
+		got, found, err := s.Payment(ctx, want.ID)
+		if err != nil || !found {
+			t.Fatalf("payment %s: found %v, %v", want.ID, found, err)
+		}
+		checkUTC(t, "payment", got.CreatedAt)
+		same(t, "payment", got, want, canonPayment)
+	}
+	if _, found, err := s.Payment(ctx, uuid.New()); err != nil || found {
+		t.Errorf("unknown payment: found %v, %v", found, err)
+	}
+
+	// The projector settles the payment by reading and rewriting it.
+	update(t, s, accounts, 2, func(ctx context.Context, tx projections.Tx) error {
+		p, found, err := tx.Payment(ctx, withdrawal.ID)
+		if err != nil || !found {
+			t.Errorf("tx payment: found %v, %v", found, err)
+			return err
+		}
+		same(t, "tx payment", p, withdrawal, canonPayment)
+		p.Status, p.Reason = readmodel.PaymentRejected, "insufficient funds"
+		return tx.PutPayment(ctx, p)
+	})
+	got, _, _ := s.Payment(ctx, withdrawal.ID)
+	if got.Status != readmodel.PaymentRejected || got.Reason != "insufficient funds" || got.Amount != withdrawal.Amount {
+		t.Errorf("payment after upsert: %+v", got)
+	}
+}
+
+func testLedger(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	alice, bob := uuid.New(), uuid.New()
+	day := func(n int) time.Time { return at.Add(time.Duration(n) * 24 * time.Hour) }
+	entry := func(pos uint64, user uuid.UUID, amount int64, occurred time.Time) readmodel.LedgerEntry {
+		return readmodel.LedgerEntry{Position: pos, EventID: uuid.New(), UserID: user, Kind: readmodel.KindTopUp,
+			Purpose: "top_up", Amount: moneyOf(amount), BalanceAfter: moneyOf(amount * 2), PaymentID: uuid.New(),
+			RentalID: uuid.New(), OccurredAt: occurred}
+	}
+	e10 := entry(10, alice, 100, day(0))
+	e20 := entry(20, bob, 200, day(1))
+	e30 := entry(30, alice, -300, day(2))
+	e40 := entry(40, alice, 400, day(3))
+	update(t, s, ledger, 40, func(ctx context.Context, tx projections.Tx) error {
+		for _, e := range []readmodel.LedgerEntry{e30, e10, e40, e20} { // out of order on purpose
+			if err := tx.AddLedgerEntry(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// A redelivered entry (same event id) is ignored, even with other values.
+	update(t, s, ledger, 41, func(ctx context.Context, tx projections.Tx) error {
+		again := e20
+		again.Amount = 999
+		if err := tx.AddLedgerEntry(ctx, again); err != nil {
+			return err
+		}
+		return tx.AddLedgerEntry(ctx, e20)
+	})
+
+	all := []readmodel.LedgerEntry{e10, e20, e30, e40}
+	cases := []struct {
+		name string
+		q    readmodel.LedgerQuery
+		want []readmodel.LedgerEntry
+	}{
+		{"everything", readmodel.LedgerQuery{}, all},
+		{"one user", readmodel.LedgerQuery{UserID: alice}, []readmodel.LedgerEntry{e10, e30, e40}},
+		{"unknown user", readmodel.LedgerQuery{UserID: uuid.New()}, nil},
+		{"from inclusive", readmodel.LedgerQuery{From: day(1)}, []readmodel.LedgerEntry{e20, e30, e40}},
+		{"to exclusive", readmodel.LedgerQuery{To: day(2)}, []readmodel.LedgerEntry{e10, e20}},
+		{"range and user", readmodel.LedgerQuery{UserID: alice, From: day(1), To: day(3)}, []readmodel.LedgerEntry{e30}},
+		{"after", readmodel.LedgerQuery{After: 20}, []readmodel.LedgerEntry{e30, e40}},
+		{"limit", readmodel.LedgerQuery{Limit: 2}, []readmodel.LedgerEntry{e10, e20}},
+		{"after and limit", readmodel.LedgerQuery{After: 10, Limit: 2}, []readmodel.LedgerEntry{e20, e30}},
+		{"user, after and limit", readmodel.LedgerQuery{UserID: alice, After: 10, Limit: 1}, []readmodel.LedgerEntry{e30}},
+	}
+	canon := func(es []readmodel.LedgerEntry) []readmodel.LedgerEntry {
+		es = slices.Clone(nilIfEmpty(es))
+		for i := range es {
+			es[i].OccurredAt = utc(es[i].OccurredAt)
+		}
+		return es
+	}
+	for _, c := range cases {
+		got, err := s.Ledger(ctx, c.q)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		for _, e := range got {
+			checkUTC(t, c.name, e.OccurredAt)
+		}
+		same(t, c.name, got, c.want, canon)
+	}
+}
+
+func moneyOf(k int64) money.Kopecks { return money.Kopecks(k) }

@@ -1,0 +1,133 @@
+package readstoretest
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/pricing"
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel"
+)
+
+var allProjections = []string{catalogue, accounts, ledger, carts, rentals, users}
+
+func testCheckpoint(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	for _, name := range allProjections {
+		if pos := checkpoint(t, s, name); !pos.IsStart() {
+			t.Errorf("%s starts at %s, want the start", name, pos)
+		}
+	}
+	// Both halves are kept (EventStoreDB positions differ in them).
+	reached := eventlog.Position{Commit: 1 << 40, Prepare: 1<<40 - 7}
+	if err := s.Update(ctx, ledger, reached, func(projections.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := checkpoint(t, s, ledger); got != reached {
+		t.Errorf("checkpoint %s, want %s", got, reached)
+	}
+	for _, name := range allProjections {
+		if name != ledger && !checkpoint(t, s, name).IsStart() {
+			t.Errorf("updating %s moved the checkpoint of %s", ledger, name)
+		}
+	}
+	next := eventlog.Position{Commit: 1<<40 + 5, Prepare: 1<<40 + 5}
+	if err := s.Update(ctx, ledger, next, func(projections.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := checkpoint(t, s, ledger); got != next {
+		t.Errorf("checkpoint %s, want %s", got, next)
+	}
+}
+
+func testUpdateAtomic(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	kept := readmodel.Premiere{ID: uuid.New(), Title: "Старая", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}, OnSale: true}
+	putPremieres(t, s, 5, kept)
+
+	boom := errors.New("projector failed")
+	lost := readmodel.Premiere{ID: uuid.New(), Title: "Потерянная", Terms: kept.Terms, OnSale: true}
+	err := s.Update(ctx, catalogue, eventlog.Position{Commit: 9, Prepare: 9}, func(tx projections.Tx) error {
+		changed := kept
+		changed.Title = "Изменённая"
+		if err := tx.PutPremiere(ctx, changed); err != nil {
+			return err
+		}
+		if err := tx.PutPremiere(ctx, lost); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("update whose fn failed: %v, want an error wrapping %v", err, boom)
+	}
+	if _, found := mustPremiere(t, s, lost.ID); found {
+		t.Error("a failed update wrote a row")
+	}
+	if got, _ := mustPremiere(t, s, kept.ID); got.Title != kept.Title {
+		t.Errorf("a failed update changed a row: title %q", got.Title)
+	}
+	expectFound(t, s, readmodel.SearchQuery{Text: "Потерянная"})
+	expectFound(t, s, readmodel.SearchQuery{Text: "Старая"}, kept.ID)
+	if got := checkpoint(t, s, catalogue); got != (eventlog.Position{Commit: 5, Prepare: 5}) {
+		t.Errorf("a failed update moved the checkpoint to %s", got)
+	}
+}
+
+// foreignCalls makes one call of each projection's Tx methods.
+var foreignCalls = map[string]func(ctx context.Context, tx projections.Tx) error{
+	catalogue: func(ctx context.Context, tx projections.Tx) error {
+		return tx.PutPremiere(ctx, readmodel.Premiere{ID: uuid.New(), Title: "x", Terms: pricing.Terms{OnlinePrice: 1, StandardHours: 1}})
+	},
+	accounts: func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, uuid.New(), 1) },
+	ledger: func(ctx context.Context, tx projections.Tx) error {
+		return tx.AddLedgerEntry(ctx, readmodel.LedgerEntry{Position: 1, EventID: uuid.New(), UserID: uuid.New()})
+	},
+	carts: func(ctx context.Context, tx projections.Tx) error { _, err := tx.Cart(ctx, uuid.New()); return err },
+	rentals: func(ctx context.Context, tx projections.Tx) error {
+		_, _, err := tx.Rental(ctx, uuid.New())
+		return err
+	},
+	users: func(ctx context.Context, tx projections.Tx) error {
+		return tx.RevokeToken(ctx, readmodel.RevokedToken{TokenID: "t", UserID: uuid.New(), ExpiresAt: at})
+	},
+}
+
+func testTxRefusesOtherProjections(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	for _, opened := range allProjections {
+		for _, owner := range allProjections {
+			if owner == opened {
+				continue
+			}
+			var callErr error
+			err := s.Update(ctx, opened, eventlog.Position{Commit: 1, Prepare: 1}, func(tx projections.Tx) error {
+				callErr = foreignCalls[owner](ctx, tx)
+				return callErr
+			})
+			if callErr == nil || err == nil {
+				t.Errorf("a %s transaction accepted a %s method (call error %v, update error %v)", opened, owner, callErr, err)
+				continue
+			}
+			if msg := callErr.Error(); !strings.Contains(msg, opened) || !strings.Contains(msg, owner) {
+				t.Errorf("the error %q does not name both %s and %s", msg, opened, owner)
+			}
+		}
+		if !checkpoint(t, s, opened).IsStart() {
+			t.Errorf("refused updates moved the checkpoint of %s", opened)
+		}
+	}
+	// Nothing was written by the refused calls.
+	expectFound(t, s, readmodel.SearchQuery{})
+	if revoked, _ := s.TokenRevoked(ctx, "t"); revoked {
+		t.Error("a refused call revoked a token")
+	}
+}

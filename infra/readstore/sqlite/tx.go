@@ -1,0 +1,104 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/projections"
+)
+
+// tx is the projections.Tx of one Update: the projection it was opened for, and the
+// statements it has bound so far.
+type tx struct {
+	projection string
+	sql        *sql.Tx
+	file       *file
+	stmts      map[string]*sql.Stmt
+	// misuse is the first call of another projection's method. The Update fails with it
+	// even if fn swallowed the error: a projector writing another's rows is a bug to see.
+	misuse error
+}
+
+var _ projections.Tx = (*tx)(nil)
+
+// update runs fn in one transaction of f and records reached as the checkpoint in it.
+// If fn fails nothing is committed: neither rows nor checkpoint change.
+func update(ctx context.Context, f *file, name string, reached eventlog.Position, fn func(projections.Tx) error) error {
+	commit, err := positionArg(reached.Commit)
+	if err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	prepare, err := positionArg(reached.Prepare)
+	if err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	sqlTx, err := f.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("update %s: begin: %w", name, err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
+	t := &tx{projection: name, sql: sqlTx, file: f, stmts: map[string]*sql.Stmt{}}
+	if err := fn(t); err != nil {
+		return fmt.Errorf("update %s to %s: %w", name, reached, err)
+	}
+	if t.misuse != nil {
+		return fmt.Errorf("update %s to %s: %w", name, reached, t.misuse)
+	}
+	if err := t.exec(ctx, upsertCheckpoint, commit, prepare); err != nil {
+		return fmt.Errorf("update %s: checkpoint %s: %w", name, reached, err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("update %s to %s: commit: %w", name, reached, err)
+	}
+	return nil
+}
+
+// allow checks that method belongs to the projection the transaction was opened for.
+func (t *tx) allow(owner, method string) error {
+	if t.projection == owner {
+		return nil
+	}
+	err := fmt.Errorf("%w: %s belongs to %s, not to %s", ErrWrongProjection, method, owner, t.projection)
+	if t.misuse == nil {
+		t.misuse = err
+	}
+	return err
+}
+
+// stmt binds query to this transaction: a statement prepared when the file opened, or,
+// for one that was not, prepared now for the rest of the transaction.
+func (t *tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[query]; ok {
+		return s, nil
+	}
+	var s *sql.Stmt
+	if prepared, ok := t.file.prepared(query); ok {
+		s = t.sql.StmtContext(ctx, prepared)
+	} else {
+		var err error
+		if s, err = t.sql.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+	}
+	t.stmts[query] = s
+	return s, nil
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) error {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(ctx, args...)
+	return err
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryRowContext(ctx, args...), nil
+}
