@@ -1,0 +1,122 @@
+package httpapi
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/infra/auth"
+)
+
+const callerKey = "chance.caller"
+
+// caller is the verified claims of the request's bearer token (zero when anonymous).
+func caller(c *gin.Context) auth.Claims {
+	if v, ok := c.Get(callerKey); ok {
+		return v.(auth.Claims)
+	}
+	return auth.Claims{}
+}
+
+// callerID is the signed-in user's id, or uuid.Nil.
+func callerID(c *gin.Context) uuid.UUID { return caller(c).UserID }
+
+// authenticate checks the bearer token. With required, a request without a valid,
+// unrevoked token is a 401; without, such a request goes on anonymously (public
+// pages must not break because a browser kept an expired token).
+func (a *api) authenticate(required bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		claims, err := a.verify(c)
+		if err != nil {
+			if required {
+				a.fail(c, err)
+				return
+			}
+			claims = auth.Claims{}
+		}
+		if claims.UserID != uuid.Nil {
+			c.Set(callerKey, claims)
+		}
+		c.Next()
+	}
+}
+
+// verify returns the request's token's claims; zero claims and a 401 problem if
+// there is no usable token.
+func (a *api) verify(c *gin.Context) (auth.Claims, error) {
+	header := c.GetHeader("Authorization")
+	if header == "" {
+		return auth.Claims{}, unauthorized("sign in first: send the token from POST /api/v1/login as Authorization: Bearer <token>", "")
+	}
+	scheme, token, found := strings.Cut(header, " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return auth.Claims{}, unauthorized("the Authorization header must be: Bearer <token>", "invalid_request")
+	}
+	claims, err := a.tokens.Verify(strings.TrimSpace(token))
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return auth.Claims{}, unauthorized("the token has expired; sign in again", "invalid_token")
+	case err != nil:
+		return auth.Claims{}, unauthorized("the token is not valid; sign in again", "invalid_token")
+	}
+	revoked := a.revoked.has(claims.TokenID, a.clock.Now())
+	if !revoked {
+		// The read model learns of revocations from other instances too; this
+		// process's own logouts are refused above even before it catches up.
+		if revoked, err = a.q.TokenRevoked(c.Request.Context(), claims.TokenID); err != nil {
+			return auth.Claims{}, err
+		}
+	}
+	if revoked {
+		return auth.Claims{}, unauthorized("the token was revoked by signing out; sign in again", "invalid_token")
+	}
+	return claims, nil
+}
+
+// requireRole refuses a signed-in caller without role.
+func (a *api) requireRole(role string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !caller(c).HasRole(role) {
+			a.fail(c, forbidden("this needs the "+role+" role"))
+			return
+		}
+		c.Next()
+	}
+}
+
+// revokedTokens are the tokens this process revoked, until they expire: a logout
+// is refused at once, whatever the read model's lag. Bounded by the tokens issued
+// within one token lifetime that were logged out.
+type revokedTokens struct {
+	mu     sync.Mutex
+	expiry map[string]time.Time
+	swept  time.Time
+}
+
+func newRevokedTokens() *revokedTokens { return &revokedTokens{expiry: map[string]time.Time{}} }
+
+func (r *revokedTokens) add(tokenID string, expiresAt, now time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.expiry[tokenID] = expiresAt
+	if now.Sub(r.swept) >= time.Minute { // sweeping at most once a minute keeps add cheap
+		for id, exp := range r.expiry {
+			if !exp.After(now) {
+				delete(r.expiry, id)
+			}
+		}
+		r.swept = now
+	}
+}
+
+func (r *revokedTokens) has(tokenID string, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	exp, ok := r.expiry[tokenID]
+	return ok && exp.After(now)
+}

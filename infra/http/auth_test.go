@@ -1,0 +1,104 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+func TestRegisterLoginProfile(t *testing.T) {
+	h := newHarness(t)
+	body := map[string]string{"email": " Anna@Example.RU ", "password": "correct horse", "first_name": "Анна", "last_name": "Каренина"}
+	reg := h.post("/register", "", "", body).want(t, http.StatusCreated)
+	if reg.str("email") != "anna@example.ru" || reg.str("first_name") != "Анна" || reg.JSON["roles"].([]any)[0] != "customer" {
+		t.Fatalf("registered %s", reg.Raw)
+	}
+	h.post("/register", "", "", body).problem(t, http.StatusConflict, "already registered")
+	weak := map[string]string{"email": "b@example.ru", "password": "short", "first_name": "Б", "last_name": "Б"}
+	h.post("/register", "", "", weak).problem(t, http.StatusBadRequest, "at least 8")
+	bad := map[string]string{"email": "not-an-email", "password": "correct horse", "first_name": "Б", "last_name": "Б"}
+	h.post("/register", "", "", bad).problem(t, http.StatusBadRequest, "not an email")
+
+	login := h.post("/login", "", "", map[string]string{"email": "anna@example.ru", "password": "correct horse"}).want(t, http.StatusOK)
+	if login.str("token") == "" || login.str("expires_at") != start.Add(tokenTTL).Format(time.RFC3339) {
+		t.Fatalf("login = %s", login.Raw)
+	}
+	me := h.get("/users", login.str("token")).want(t, http.StatusOK)
+	if me.str("id") != reg.str("id") || me.str("email") != "anna@example.ru" || me.str("last_name") != "Каренина" {
+		t.Fatalf("profile = %s", me.Raw)
+	}
+	h.post("/login", "", "", map[string]string{"email": "anna@example.ru", "password": "wrong horse"}).
+		problem(t, http.StatusUnauthorized, "email or the password is wrong")
+	h.post("/login", "", "", map[string]string{"email": "nobody@example.ru", "password": "correct horse"}).
+		problem(t, http.StatusUnauthorized, "email or the password is wrong")
+}
+
+func TestTokensAreRequiredAndChecked(t *testing.T) {
+	h := newHarness(t)
+	token, _ := h.customer("vera")
+
+	r := h.get("/billing/amount", "").problem(t, http.StatusUnauthorized, "sign in")
+	if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+		t.Fatalf("WWW-Authenticate = %q", r.Header.Get("WWW-Authenticate"))
+	}
+	h.get("/billing/amount", "not.a.token").problem(t, http.StatusUnauthorized, "not valid")
+	h.get("/billing/amount", token+"x").problem(t, http.StatusUnauthorized, "not valid")
+	h.send(req{Method: http.MethodGet, Path: "/users", Header: map[string]string{"Authorization": "Basic " + token}}).
+		problem(t, http.StatusUnauthorized, "Bearer")
+	h.get("/billing/amount", token).want(t, http.StatusOK)
+
+	h.clock.Advance(tokenTTL)
+	h.get("/billing/amount", token).problem(t, http.StatusUnauthorized, "expired")
+	// Public pages still answer a browser holding an expired token.
+	h.get("/search/?q=Маузер", token).want(t, http.StatusOK)
+}
+
+func TestRolesAreEnforced(t *testing.T) {
+	h := newHarness(t)
+	customer, _ := h.customer("gleb")
+	film := h.publish("Маузер", nil, 50000, 48, 0)
+	h.post("/admin/premieres", customer, "", map[string]any{"title": "X"}).problem(t, http.StatusForbidden, "admin")
+	h.send(req{Method: http.MethodPatch, Path: "/admin/premieres/" + film.String(), Token: customer, Body: `{"title":"Y"}`}).
+		problem(t, http.StatusForbidden, "admin")
+	h.send(req{Method: http.MethodDelete, Path: "/admin/premieres/" + film.String(), Token: customer}).problem(t, http.StatusForbidden)
+	h.get("/audit/billing", customer).problem(t, http.StatusForbidden, "auditor")
+	h.get("/audit/billing", "").problem(t, http.StatusUnauthorized)
+
+	admin := h.withRole("admin", "admin")
+	h.get("/audit/billing", admin).problem(t, http.StatusForbidden, "auditor")
+	auditor := h.withRole("auditor", "auditor")
+	h.get("/audit/billing", auditor).want(t, http.StatusOK)
+}
+
+func TestLogoutRevokesTheToken(t *testing.T) {
+	h := newHarness(t)
+	token, _ := h.customer("dina")
+	other, _ := h.customer("dina2")
+	h.post("/logout", token, "", nil).want(t, http.StatusNoContent)
+	h.get("/billing/amount", token).problem(t, http.StatusUnauthorized, "revoked")
+	h.post("/logout", token, "", nil).problem(t, http.StatusUnauthorized, "revoked")
+	h.get("/billing/amount", other).want(t, http.StatusOK) // only that token
+}
+
+func TestLoginIsRateLimited(t *testing.T) {
+	h := newHarness(t)
+	token, _ := h.customer("egor") // one sign-in used
+	me := h.get("/users", token).want(t, http.StatusOK).str("email")
+	wrong := map[string]string{"email": me, "password": "not my password"}
+	for range 4 { // the default burst is 5 attempts per email
+		h.post("/login", "", "", wrong).want(t, http.StatusUnauthorized)
+	}
+	r := h.post("/login", "", "", map[string]string{"email": me, "password": "correct horse"}).problem(t, http.StatusTooManyRequests, "try again")
+	if r.Header.Get("Retry-After") == "" || r.num("retry_after") < 1 {
+		t.Fatalf("no Retry-After: %v %s", r.Header, r.Raw)
+	}
+	// Other emails from the same address are not locked out by this one.
+	stranger := map[string]string{"email": uuid.NewString()[:8] + "@example.ru", "password": "whatever1"}
+	h.post("/login", "", "", stranger).want(t, http.StatusUnauthorized)
+
+	h.clock.Advance(time.Minute) // the email's bucket refills
+	h.post("/login", "", "", map[string]string{"email": me, "password": "correct horse"}).want(t, http.StatusOK)
+}

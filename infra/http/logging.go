@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+)
+
+const (
+	headerRequestID = "X-Request-Id"
+	requestIDKey    = "chance.request_id"
+)
+
+// requestID is the request's id: the client's X-Request-Id if it is a sane token,
+// else a new UUID. It is the commands' correlation id, so a request can be followed
+// from its log line into the events it caused.
+func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
+
+func saneRequestID(id string) bool {
+	return id != "" && len(id) <= 64 && strings.IndexFunc(id, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0
+}
+
+// logRequests names the request and writes one structured line per request once it is answered.
+func (a *api) logRequests(c *gin.Context) {
+	started := time.Now()
+	id := c.GetHeader(headerRequestID)
+	if !saneRequestID(id) {
+		id = uuid.NewString()
+	}
+	c.Set(requestIDKey, id)
+	c.Header(headerRequestID, id)
+	c.Next()
+	status := c.Writer.Status()
+	level := slog.LevelInfo
+	if status >= http.StatusInternalServerError {
+		level = slog.LevelError
+	}
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	attrs := []slog.Attr{
+		slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.String("route", route),
+		slog.Int("status", status), slog.Duration("duration", time.Since(started)), slog.Int("bytes", c.Writer.Size()),
+		slog.String("request_id", id), slog.String("client", c.ClientIP()),
+	}
+	if user := callerID(c); user != uuid.Nil {
+		attrs = append(attrs, slog.String("user_id", user.String()))
+	}
+	a.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+}
+
+// recoverPanics turns a handler's panic into a logged 500 problem instead of a
+// dropped connection.
+func (a *api) recoverPanics(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // the client went away: let net/http handle it quietly
+			}
+			a.fail(c, fmt.Errorf("panic: %v", v))
+		}
+	}()
+	c.Next()
+}

@@ -1,0 +1,120 @@
+package httpapi
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/term"
+)
+
+// pathID reads a UUID path parameter.
+func pathID(c *gin.Context, name string) (uuid.UUID, error) {
+	return parseID(name, c.Param(name))
+}
+
+// parseID reads a UUID in its usual 36-character form; name says which value it is.
+func parseID(name, raw string) (uuid.UUID, error) {
+	id, err := uuid.Parse(raw)
+	if err != nil || len(raw) != 36 {
+		return uuid.Nil, badRequest("%s %q is not a UUID (like 3f2504e0-4f89-41d3-9a0c-0305e82c3301)", name, shorten(raw))
+	}
+	return id, nil
+}
+
+// requiredID reads a UUID body field that must be present.
+func requiredID(name, raw string) (uuid.UUID, error) {
+	if raw == "" {
+		return uuid.Nil, badRequest("%s is required", name)
+	}
+	return parseID(name, raw)
+}
+
+// optionalIDField reads a UUID body field that may be absent (uuid.Nil then).
+func optionalIDField(name, raw string) (uuid.UUID, error) {
+	if raw == "" {
+		return uuid.Nil, nil
+	}
+	return parseID(name, raw)
+}
+
+// queryInt reads an integer query parameter; absent means 0.
+func queryInt(c *gin.Context, name string) (int, error) {
+	raw, ok := c.GetQuery(name)
+	if !ok || raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0, badRequest("query parameter %s must be a whole number, got %q", name, shorten(raw))
+	}
+	return n, nil
+}
+
+// queryUint reads a non-negative integer query parameter; absent means 0.
+func queryUint(c *gin.Context, name string) (uint64, error) {
+	raw, ok := c.GetQuery(name)
+	if !ok || raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil {
+		return 0, badRequest("query parameter %s must be a non-negative whole number, got %q", name, shorten(raw))
+	}
+	return n, nil
+}
+
+// queryTime reads an RFC 3339 time (or a date, meaning its midnight UTC); absent means zero.
+func queryTime(c *gin.Context, name string) (time.Time, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, raw); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, raw); err == nil {
+		return t, nil
+	}
+	return time.Time{}, badRequest("query parameter %s must be an RFC 3339 time like 2026-12-01T19:00:00Z, or a date like 2026-12-01; got %q", name, shorten(raw))
+}
+
+// optionalTime reads an RFC 3339 body field that may be absent.
+func optionalTime(name, raw string) (time.Time, error) {
+	if raw == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return time.Time{}, badRequest("%s must be an RFC 3339 time like 2026-12-01T19:00:00Z, got %q", name, shorten(raw))
+	}
+	return t.UTC(), nil
+}
+
+// checkPeriod refuses a term outside 1..720 hours before any command runs.
+func checkPeriod(hours int) error { return term.CheckHours(hours) }
+
+// checkAmount refuses an amount outside one operation's limits.
+func checkAmount(field string, k money.Kopecks) error {
+	if k < money.MinOperation || k > money.MaxOperation {
+		return badRequest("%s must be a whole number of kopecks from %d to %d, got %d", field, money.MinOperation, money.MaxOperation, k)
+	}
+	return nil
+}
+
+// shorten keeps echoed input short in error details.
+func shorten(s string) string {
+	const limit = 64
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

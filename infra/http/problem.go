@@ -1,0 +1,202 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/infra/auth"
+)
+
+// Problem is an RFC 9457 problem detail. Every error response of the API is one,
+// built from an error by problemFor: this file is the only place that decides which
+// status an error gets.
+type Problem struct {
+	Type     string // a URI naming the kind of problem; "about:blank" when the status says it all
+	Title    string // short, the same for every problem of the Type
+	Status   int
+	Detail   string // what went wrong this time, for the person reading it
+	Instance string // the request path
+	// Extensions are extra members (balance, shortfall, quote …) clients may act on.
+	Extensions map[string]any
+	// Header is sent with the response (Retry-After, WWW-Authenticate, Allow).
+	Header http.Header
+}
+
+func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
+
+// MarshalJSON writes the standard members and the extensions side by side, as
+// RFC 9457 §3.2 asks.
+func (p *Problem) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, len(p.Extensions)+5)
+	maps.Copy(m, p.Extensions)
+	m["type"], m["title"], m["status"], m["detail"] = p.Type, p.Title, p.Status, p.Detail
+	if p.Instance != "" {
+		m["instance"] = p.Instance
+	}
+	return json.Marshal(m)
+}
+
+// Problem types with extension members a client can act on. The URNs name the
+// problem; they are not meant to be fetched.
+const (
+	typeValidation        = "urn:chance:problem:validation"
+	typeInsufficientFunds = "urn:chance:problem:insufficient-funds"
+	typePriceChanged      = "urn:chance:problem:price-changed"
+	typeAlreadyHolding    = "urn:chance:problem:already-holding"
+	typeKeyReused         = "urn:chance:problem:idempotency-key-reused"
+	typeKeyInFlight       = "urn:chance:problem:idempotency-key-in-flight"
+	typeTooManyAttempts   = "urn:chance:problem:too-many-attempts"
+)
+
+func newProblem(status int, detail string) *Problem {
+	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
+}
+
+// badRequest is a 400 for input the API refuses before anything runs.
+func badRequest(format string, args ...any) *Problem {
+	p := newProblem(http.StatusBadRequest, fmt.Sprintf(format, args...))
+	p.Type, p.Title = typeValidation, "Invalid request"
+	return p
+}
+
+func unauthorized(detail, bearerError string) *Problem {
+	p := newProblem(http.StatusUnauthorized, detail)
+	challenge := `Bearer realm="chance"`
+	if bearerError != "" {
+		challenge += `, error="` + bearerError + `"`
+	}
+	p.Header = http.Header{"Www-Authenticate": {challenge}}
+	return p
+}
+
+func forbidden(detail string) *Problem { return newProblem(http.StatusForbidden, detail) }
+func notFound(detail string) *Problem  { return newProblem(http.StatusNotFound, detail) }
+
+func tooManyAttempts(retryAfter time.Duration) *Problem {
+	secs := max(int((retryAfter+time.Second-1)/time.Second), 1)
+	p := newProblem(http.StatusTooManyRequests, fmt.Sprintf("too many sign-in attempts; try again in %d s", secs))
+	p.Type, p.Title = typeTooManyAttempts, "Too many attempts"
+	p.Extensions = map[string]any{"retry_after": secs}
+	p.Header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
+	return p
+}
+
+func keyInFlight() *Problem {
+	p := newProblem(http.StatusConflict, "a request with this Idempotency-Key is still being processed; retry when it has finished")
+	p.Type, p.Title = typeKeyInFlight, "Request in flight"
+	return p
+}
+
+// totalChanged is a checkout's PriceChanged: the cart's total, not one price.
+type totalChanged struct{ *commands.PriceChanged }
+
+func (e totalChanged) Unwrap() error { return e.PriceChanged }
+
+// problemFor maps an error to its problem. Domain errors carry their category and a
+// customer-readable detail; anything unrecognised is a 500 whose detail says nothing
+// of the internals (the caller logs the error itself).
+func problemFor(err error) *Problem {
+	var (
+		p       *Problem
+		short   *account.InsufficientFunds
+		changed *commands.PriceChanged
+		total   totalChanged
+		holding *commands.AlreadyHolding
+		policy  *auth.PolicyError
+	)
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.As(err, &short):
+		p = newProblem(http.StatusPaymentRequired, fmt.Sprintf("the balance is %d kopecks, %d are needed: top up %d kopecks", short.Balance, short.Needed, short.Shortfall()))
+		p.Type, p.Title = typeInsufficientFunds, "Insufficient funds"
+		p.Extensions = map[string]any{"balance": short.Balance, "needed": short.Needed, "shortfall": short.Shortfall(), "currency": money.Currency}
+		return p
+	case errors.As(err, &total):
+		p = newProblem(http.StatusConflict, fmt.Sprintf("the cart total is now %d kopecks, not %d; confirm the new total", total.Quote, total.Expected))
+		p.Type, p.Title = typePriceChanged, "Price changed"
+		p.Extensions = map[string]any{"total": total.Quote, "quote": total.Quote, "expected": total.Expected, "currency": money.Currency}
+		return p
+	case errors.As(err, &changed):
+		p = newProblem(http.StatusConflict, changed.Error())
+		p.Type, p.Title = typePriceChanged, "Price changed"
+		p.Extensions = map[string]any{"price": changed.Quote, "quote": changed.Quote, "expected": changed.Expected, "currency": money.Currency}
+		return p
+	case errors.As(err, &holding):
+		p = newProblem(http.StatusConflict, holding.Error())
+		if holding.RentalID == uuid.Nil {
+			p.Detail = "you already hold this premiere (your payment for this request was refunded); change the term of your rental instead"
+		}
+		p.Type, p.Title = typeAlreadyHolding, "Already holding"
+		p.Extensions = map[string]any{"premiere_id": holding.PremiereID, "rental_id": optionalID(holding.RentalID)}
+		return p
+	case errors.Is(err, commands.ErrKeyReused):
+		p = newProblem(http.StatusUnprocessableEntity, "this Idempotency-Key was already used for a different request; use a new key for a new request")
+		p.Type, p.Title = typeKeyReused, "Idempotency key reused"
+		return p
+	case errors.As(err, &policy):
+		return badRequest("%s", policy.Error())
+	case errors.Is(err, domain.ErrInvalid):
+		return badRequest("%s", domainDetail(err))
+	case errors.Is(err, domain.ErrNotFound):
+		return notFound(domainDetail(err))
+	case errors.Is(err, domain.ErrConflict):
+		return newProblem(http.StatusConflict, domainDetail(err))
+	case errors.Is(err, domain.ErrFunds):
+		return newProblem(http.StatusPaymentRequired, domainDetail(err))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return newProblem(http.StatusServiceUnavailable, "the request was cancelled or took too long; retry it (with the same Idempotency-Key, if it had one)")
+	}
+	return newProblem(http.StatusInternalServerError, "something went wrong on our side; it has been logged. Retry later (with the same Idempotency-Key, if the request had one)")
+}
+
+// domainDetail is a domain error's own detail, without the context command handlers
+// wrapped around it (stream names are not for customers).
+func domainDetail(err error) string {
+	var derr *domain.Error
+	if errors.As(err, &derr) {
+		return derr.Detail
+	}
+	return err.Error()
+}
+
+// fail answers the request with err's problem and stops the handler chain.
+func (a *api) fail(c *gin.Context, err error) {
+	p := *problemFor(err) // a copy: the mapped problem may be a shared value
+	if p.Status >= http.StatusInternalServerError {
+		a.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method,
+			"path", c.Request.URL.Path, "request_id", requestID(c))
+	}
+	p.Instance = c.Request.URL.Path
+	if p.Extensions == nil {
+		p.Extensions = map[string]any{}
+	} else {
+		p.Extensions = maps.Clone(p.Extensions)
+	}
+	p.Extensions["request_id"] = requestID(c)
+	for k, vs := range p.Header {
+		for _, v := range vs {
+			c.Writer.Header().Add(k, v)
+		}
+	}
+	body, merr := json.Marshal(&p)
+	if merr != nil {
+		body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500}`)
+		p.Status = http.StatusInternalServerError
+	}
+	c.Abort()
+	c.Data(p.Status, "application/problem+json", body)
+}

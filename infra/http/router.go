@@ -1,0 +1,171 @@
+// Package httpapi is the shop's HTTP API (DESIGN.md §2): a gin router under /api/v1
+// whose handlers decode a request, call a command or a query, and encode the answer.
+// Errors become RFC 9457 problems in problem.go only.
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain/user"
+	"github.com/chance-video/chance/infra/auth"
+	"github.com/chance-video/chance/queries"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// PasswordHasher hashes and checks passwords (auth.Hasher).
+type PasswordHasher interface {
+	Hash(plain string) (string, error)
+	Check(plain, hash string) (bool, error)
+}
+
+// LoginLimiter rate-limits sign-in attempts (auth.LoginLimiter).
+type LoginLimiter interface {
+	Allow(email, addr string) (ok bool, retryAfter time.Duration)
+}
+
+// Clock tells the time.
+type Clock interface {
+	Now() time.Time
+}
+
+// Deps is what the API needs. Logger may be nil (nothing is logged);
+// every other field is required.
+type Deps struct {
+	Commands *commands.Service
+	Queries  *queries.Service
+	Tokens   *auth.Tokens
+	Hasher   PasswordHasher
+	Limiter  LoginLimiter
+	Clock    Clock
+	Logger   *slog.Logger
+	// TrustedProxies are the addresses (or CIDRs) of reverse proxies whose
+	// X-Forwarded-For names the client. Empty: the connection's peer is the client,
+	// so nobody can dodge the sign-in limiter by forging the header.
+	TrustedProxies []string
+}
+
+func (d Deps) validate() error {
+	if d.Commands == nil || d.Queries == nil || d.Tokens == nil || d.Hasher == nil || d.Limiter == nil || d.Clock == nil {
+		return errors.New("httpapi: Commands, Queries, Tokens, Hasher, Limiter and Clock are required")
+	}
+	return nil
+}
+
+// releaseMode switches gin, a package-wide setting, out of debug mode once: no route
+// dump on start, no colour codes in logs.
+var releaseMode sync.Once
+
+// api holds the handlers' dependencies.
+type api struct {
+	cmd      *commands.Service
+	q        *queries.Service
+	tokens   *auth.Tokens
+	hasher   PasswordHasher
+	limiter  LoginLimiter
+	clock    Clock
+	log      *slog.Logger
+	revoked  *revokedTokens
+	inFlight *inFlight
+	// dummyHash is checked against when the email is unknown, so a failed sign-in
+	// takes as long whether or not the account exists.
+	dummyHash string
+}
+
+// New builds the API's handler. Serving it, and shutting it down gracefully, is the
+// caller's job.
+func New(d Deps) (http.Handler, error) {
+	if err := d.validate(); err != nil {
+		return nil, err
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	dummy, err := d.Hasher.Hash(uuid.NewString())
+	if err != nil {
+		return nil, err
+	}
+	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, clock: d.Clock,
+		log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
+
+	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
+	e := gin.New()
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	// Both /search and /search/ are routes of their own (the brief writes some
+	// paths with a slash), so no redirects, which would also drop POST bodies.
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.HandleMethodNotAllowed = true
+	e.Use(a.logRequests, a.recoverPanics)
+	e.NoRoute(func(c *gin.Context) {
+		a.fail(c, notFound("there is no "+c.Request.URL.Path+"; the API lives under "+Prefix))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		a.fail(c, newProblem(http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path+
+			"; allowed: "+c.Writer.Header().Get("Allow")))
+	})
+	a.routes(e.Group(Prefix))
+	return e, nil
+}
+
+// routes is the whole API. Reads go through consistent (read-your-writes); every
+// POST that moves money goes through idempotent.
+func (a *api) routes(v1 *gin.RouterGroup) {
+	public := v1.Group("", a.authenticate(false))
+	route(public, http.MethodPost, "/register", a.register)
+	route(public, http.MethodPost, "/login", a.login)
+	route(public, http.MethodGet, "/search", a.consistent, a.search)
+	route(public, http.MethodGet, "/premiere/:id", a.consistent, a.premiere)
+	route(public, http.MethodGet, "/rent/:id", a.consistent, a.quote)
+
+	signed := v1.Group("", a.authenticate(true))
+	route(signed, http.MethodPost, "/logout", a.logout)
+	route(signed, http.MethodGet, "/users", a.consistent, a.profile)
+	route(signed, http.MethodGet, "/notifications", a.consistent, a.notifications)
+
+	route(signed, http.MethodGet, "/premiere/:id/term", a.consistent, a.term)
+	route(signed, http.MethodGet, "/me/premieres", a.consistent, a.myPremieres)
+	route(signed, http.MethodPost, "/rent", a.idempotent, a.rent)
+	route(signed, http.MethodPost, "/rent/:rental_id/term", a.idempotent, a.changeTerm)
+	route(signed, http.MethodPost, "/rent/:rental_id/cancel", a.idempotent, a.cancel)
+
+	route(signed, http.MethodGet, "/cart", a.consistent, a.cart)
+	route(signed, http.MethodPost, "/cart/items", a.addToCart)
+	route(signed, http.MethodPatch, "/cart/items/:premiere_id", a.changeCartItem)
+	route(signed, http.MethodDelete, "/cart/items/:premiere_id", a.removeFromCart)
+	route(signed, http.MethodGet, "/cart/checkout", a.checkoutForm)
+	route(signed, http.MethodPost, "/cart/checkout", a.idempotent, a.checkout)
+
+	route(signed, http.MethodGet, "/billing/amount", a.consistent, a.balance)
+	route(signed, http.MethodPost, "/billing/fill", a.idempotent, a.fill)
+	route(signed, http.MethodPost, "/billing/withdraw", a.idempotent, a.withdraw)
+	route(signed, http.MethodGet, "/billing/status/:id", a.consistent, a.paymentStatus)
+	route(signed, http.MethodGet, "/billing/history", a.consistent, a.history)
+
+	audit := signed.Group("/audit", a.requireRole(user.RoleAuditor))
+	route(audit, http.MethodGet, "/billing", a.consistent, a.auditBilling)
+
+	admin := signed.Group("/admin", a.requireRole(user.RoleAdmin))
+	route(admin, http.MethodPost, "/premieres", a.publish)
+	route(admin, http.MethodPatch, "/premieres/:id", a.changePremiere)
+	route(admin, http.MethodDelete, "/premieres/:id", a.withdrawFromSale)
+}
+
+// route registers a path with and without a trailing slash.
+func route(g *gin.RouterGroup, method, path string, handlers ...gin.HandlerFunc) {
+	g.Handle(method, path, handlers...)
+	g.Handle(method, path+"/", handlers...)
+}

@@ -1,0 +1,51 @@
+package queries_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/cart"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel"
+)
+
+func TestCartIsPricedAtCurrentTerms(t *testing.T) {
+	f := newFixture(t, queriesDefaults)
+	ctx := context.Background()
+	user := uuid.New()
+	a := f.premiere("Маузер", 48000, 48, 0, true)
+	b := f.premiere("Чайка", 10000, 10, 50, true)
+	gone := f.premiere("Снят", 10000, 10, 0, false)
+	later := start.Add(24 * time.Hour)
+	f.put(projections.Carts{}, func(tx projections.Tx) error {
+		return tx.PutCart(ctx, readmodel.Cart{UserID: user, Items: []cart.Item{
+			{PremiereID: a.ID, Hours: 24}, {PremiereID: b.ID, Hours: 10, StartsAt: later}, {PremiereID: gone.ID, Hours: 5},
+		}})
+	})
+
+	view, err := f.svc.Cart(ctx, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Items) != 3 || view.Total != 24000+5000 || view.Currency != "RUB" {
+		t.Fatalf("cart = %+v; want 3 items totalling 29000", view)
+	}
+	first, second, third := view.Items[0], view.Items[1], view.Items[2]
+	if first.Title != "Маузер" || first.Price != 24000 || first.Period != 24 || first.StartsAt != nil {
+		t.Fatalf("first item = %+v", first)
+	}
+	if second.Price != 5000 || second.StartsAt == nil || !second.StartsAt.Equal(later) {
+		t.Fatalf("second item = %+v", second)
+	}
+	if third.OnSale || third.Price != 0 || third.Title != "Снят" {
+		t.Fatalf("a withdrawn premiere stays listed, unpriced: %+v", third)
+	}
+
+	empty, err := f.svc.Cart(ctx, uuid.New())
+	if err != nil || len(empty.Items) != 0 || empty.Items == nil || empty.Total != 0 {
+		t.Fatalf("empty cart = %+v, %v", empty, err)
+	}
+}
