@@ -50,6 +50,7 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 	}
 	req.UserID = userID
 	var start domain.Event
+	var startPosition eventlog.Position
 	if delta := decided[0].(rental.TermChanged).Delta; delta > 0 {
 		charge := account.Withdraw{UserID: userID, Payment: payment, Amount: delta, Now: now, Purpose: account.Purpose{
 			Kind: account.ForTermChange, RentalID: rentalID, Hours: hours, TermVersion: r.state.TermVersion}}
@@ -57,7 +58,7 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 		if err != nil {
 			return TermResult{}, err
 		}
-		start = out.Events[0]
+		start, startPosition = out.Events[0], out.Position
 	} else {
 		out, err := execute(ctx, s, rental.Decider, rental.Stream(rentalID), rental.Command(change), req)
 		if err != nil {
@@ -66,12 +67,14 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 		if len(out.Events) == 0 {
 			return TermResult{Rental: out.State, Balance: a.state.Balance}, nil
 		}
-		start = out.Events[0]
+		start, startPosition = out.Events[0], out.Position
 	}
 	if err := s.step("term first step"); err != nil {
 		return TermResult{}, err
 	}
-	return s.finishTerm(ctx, start, false)
+	res, err := s.finishTerm(ctx, start, false)
+	res.Position = later(res.Position, startPosition)
+	return res, err
 }
 
 // Cancel ends a customer's rental and refunds per the cancellation rule.
@@ -92,7 +95,9 @@ func (s *Service) Cancel(ctx context.Context, userID, rentalID uuid.UUID, req Re
 	if err := s.step("cancelled"); err != nil {
 		return TermResult{}, err
 	}
-	return s.finishTerm(ctx, out.Events[0], out.Replayed)
+	res, err := s.finishTerm(ctx, out.Events[0], out.Replayed)
+	res.Position = later(res.Position, out.Position)
+	return res, err
 }
 
 // loadHolding loads a customer's rental (another customer's is "not found") and

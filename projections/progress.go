@@ -25,6 +25,15 @@ func NewProgress(names ...string) *Progress {
 	return p
 }
 
+// Track adds a follower (such as the notifier) that waits must also account for.
+func (p *Progress) Track(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.reached[name]; !ok {
+		p.reached[name] = eventlog.Start
+	}
+}
+
 // Set records that name has applied everything up to pos.
 func (p *Progress) Set(name string, pos eventlog.Position) {
 	p.mu.Lock()

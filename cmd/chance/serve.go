@@ -2,25 +2,31 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/chance-video/chance/commands"
-	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
-	"github.com/chance-video/chance/infra/eventstore/sqlite"
 )
+
+// drainTimeout bounds how long SIGTERM waits for requests in flight.
+const drainTimeout = 15 * time.Second
 
 func serveCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
-		Short: "Run the shop on the embedded stores until SIGINT or SIGTERM",
+		Short: "Serve the HTTP API on the embedded stores until SIGINT or SIGTERM",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.FromEnv(os.LookupEnv)
 			if err != nil {
@@ -33,23 +39,54 @@ func serveCommand() *cobra.Command {
 	}
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return fmt.Errorf("data folder: %w", err)
-	}
-	store, err := sqlite.Open(cfg.EventsPath())
+// serve runs the whole shop: the HTTP API and, beside it, projections, notifications
+// and the scheduler. On SIGTERM it stops taking requests, drains those in flight,
+// then stops the rest and closes the stores.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) (err error) {
+	a, err := app.Open(cfg, clock.System{}, log)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	svc := commands.New(store, clock.System{})
-	// Flows a crash interrupted are completed before anything else runs.
-	reached, err := svc.Recover(ctx, store, eventlog.Start)
+	defer func() { err = errors.Join(err, a.Close()) }()
+	if err := a.SeedIfEmpty(ctx); err != nil {
+		return fmt.Errorf("demo catalogue: %w", err)
+	}
+	handler, err := a.Handler(app.HTTPOptions{})
 	if err != nil {
 		return err
 	}
-	log.Info("event store ready", "path", cfg.EventsPath(), "log_position", reached.String())
-	<-ctx.Done()
-	log.Info("stopping")
-	return nil
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("CHANCE_ADDR=%s: %w", cfg.Addr, err)
+	}
+	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+
+	// The background parts outlive the signal until the requests have drained; if one
+	// of them fails, the server stops too.
+	ctx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	done := make(chan error, 1)
+	go func() {
+		err := a.Run(background)
+		if err != nil {
+			log.Error("background part failed; stopping", "error", err)
+		}
+		stopServing()
+		done <- err
+	}()
+	go func() {
+		<-ctx.Done()
+		drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+		defer cancel()
+		_ = server.Shutdown(drain)
+	}()
+	log.Info("serving", "addr", "http://"+listener.Addr().String()+"/api/v1", "data", cfg.DataDir)
+	serveErr := server.Serve(listener)
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	stopBackground()
+	return errors.Join(serveErr, <-done)
 }

@@ -34,10 +34,14 @@ const attempts = 3
 // Consume feeds every message of topic to handle until ctx ends. A message whose
 // handler fails is retried a few times, then logged and dropped, so one bad message
 // cannot stop a channel's deliveries.
-func Consume(ctx context.Context, sub message.Subscriber, topic string, log *slog.Logger, handle Handler) error {
+// subscribed, if not nil, is called once the subscription exists.
+func Consume(ctx context.Context, sub message.Subscriber, topic string, log *slog.Logger, handle Handler, subscribed func()) error {
 	messages, err := sub.Subscribe(ctx, topic)
 	if err != nil {
 		return fmt.Errorf("subscribe to %s: %w", topic, err)
+	}
+	if subscribed != nil {
+		subscribed()
 	}
 	for {
 		select {

@@ -1,0 +1,138 @@
+// Package app wires the shop together from configuration: stores, command and query
+// services, projections, notifications and the scheduler. The chance binary and the
+// end-to-end tests build the same App.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/config"
+	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
+	"github.com/chance-video/chance/infra/notify"
+	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
+	"github.com/chance-video/chance/notifications"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/scheduler"
+)
+
+// Clock tells the time; tests pass a manual one.
+type Clock interface {
+	commands.Clock
+}
+
+// App is the whole shop in one process.
+type App struct {
+	Config    config.Config
+	Clock     Clock
+	Log       *slog.Logger
+	Events    *eventsqlite.Store
+	Reads     *readsqlite.Store
+	Commands  *commands.Service
+	Runner    *projections.Runner
+	Bus       bus.PubSub
+	Notifier  *notifications.Notifier
+	Scheduler *scheduler.Scheduler
+	closers   []func() error
+}
+
+// Open opens the stores in the configured data folder and builds every part. Nothing
+// runs until Run.
+func Open(cfg config.Config, clock Clock, log *slog.Logger) (a *App, err error) {
+	a = &App{Config: cfg, Clock: clock, Log: log}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, a.Close())
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	}
+	if a.Events, err = eventsqlite.Open(cfg.EventsPath()); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, a.Events.Close)
+	if a.Reads, err = readsqlite.Open(cfg.ReadDir()); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, a.Reads.Close)
+	a.Commands = commands.New(a.Events, clock)
+	a.Runner = projections.NewRunner(a.Events, a.Reads, projections.All()...)
+	a.Runner.Progress().Track(notifications.Name)
+	a.Bus = bus.InProcess(log)
+	a.closers = append(a.closers, a.Bus.Close)
+	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands, Publisher: a.Bus,
+		Checkpoints: notify.FileCheckpoints{Dir: cfg.CheckpointDir()}, Progress: a.Runner.Progress()}
+	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: a.Commands, Clock: clock, Log: log}
+	return a, nil
+}
+
+// Run completes flows a crash interrupted, then runs the projections, the notifier
+// with its senders and the scheduler until ctx ends or one of them fails.
+func (a *App) Run(ctx context.Context) error {
+	if err := a.Recover(ctx); err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	// Senders subscribe before the notifier publishes, so no message finds no one.
+	ready := make(chan struct{}, 2)
+	consume := func(name string, handle bus.Handler) {
+		g.Go(func() error {
+			return bus.Consume(ctx, a.Bus, notifications.Topic, a.Log.With("sender", name), handle, func() { ready <- struct{}{} })
+		})
+	}
+	consume("inbox", notify.Inbox(a.Reads))
+	consume("email", notify.EmailFiles(a.Config.MailDir(), a.Commands))
+	for range 2 {
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return g.Wait()
+		}
+	}
+	g.Go(func() error { return a.Runner.Run(ctx) })
+	g.Go(func() error { return a.Notifier.Run(ctx) })
+	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
+	err := g.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// recoveryCheckpoint names the position up to which interrupted flows were completed.
+const recoveryCheckpoint = "flow_recovery_v1"
+
+// Recover completes the flows started since the last recovery.
+func (a *App) Recover(ctx context.Context) error {
+	checkpoints := notify.FileCheckpoints{Dir: a.Config.CheckpointDir()}
+	from, err := checkpoints.Load(ctx, recoveryCheckpoint)
+	if err != nil {
+		return err
+	}
+	reached, err := a.Commands.Recover(ctx, a.Events, from)
+	if err != nil {
+		return err
+	}
+	if reached != from {
+		a.Log.Info("flows recovered", "from", from.String(), "to", reached.String())
+	}
+	return checkpoints.Save(ctx, recoveryCheckpoint, reached)
+}
+
+// Close releases the stores; safe after a failed Open.
+func (a *App) Close() error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
+	}
+	a.closers = nil
+	return errors.Join(errs...)
+}

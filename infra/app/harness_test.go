@@ -1,0 +1,195 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/app"
+	"github.com/chance-video/chance/infra/auth"
+	"github.com/chance-video/chance/infra/clock"
+	"github.com/chance-video/chance/infra/config"
+)
+
+var start = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+
+// shop is the whole application on a temp data folder, served by httptest.
+type shop struct {
+	t      *testing.T
+	dir    string
+	clock  *clock.Manual
+	app    *app.App
+	server *httptest.Server
+	stop   func()
+}
+
+func newShop(t *testing.T) *shop {
+	t.Helper()
+	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start)}
+	sh.open()
+	return sh
+}
+
+func (sh *shop) open() {
+	sh.t.Helper()
+	cfg := config.Defaults()
+	cfg.DataDir, cfg.Demo, cfg.SchedulerInterval = sh.dir, false, time.Hour // the test ticks the scheduler itself
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.Open(cfg, sh.clock, log)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	handler, err := a.Handler(app.HTTPOptions{Hasher: auth.Hasher{Params: auth.FastParamsForTests}})
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	sh.app, sh.server = a, httptest.NewServer(handler)
+	var once sync.Once
+	server := sh.server
+	sh.stop = func() {
+		once.Do(func() {
+			server.Close()
+			cancel()
+			if err := <-done; err != nil {
+				sh.t.Errorf("app stopped with: %v", err)
+			}
+			if err := a.Close(); err != nil {
+				sh.t.Errorf("close: %v", err)
+			}
+		})
+	}
+	stop := sh.stop
+	sh.t.Cleanup(stop)
+}
+
+// restart stops everything and opens the same data folder again.
+func (sh *shop) restart() {
+	sh.t.Helper()
+	sh.stop()
+	sh.open()
+}
+
+// settle waits until every projection and the notifier have applied the whole log.
+func (sh *shop) settle() {
+	sh.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	head, err := sh.app.Events.Head(ctx)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	if err := sh.app.Runner.Progress().Wait(ctx, head); err != nil {
+		sh.t.Fatalf("projections did not reach %s: %v", head, err)
+	}
+}
+
+// call is one HTTP request; key is the Idempotency-Key ("" for none).
+type call struct {
+	method, path, token, key string
+	body                     any
+}
+
+type reply struct {
+	status int
+	header http.Header
+	raw    []byte
+}
+
+func (r reply) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.raw, &m); err != nil {
+		t.Fatalf("not a JSON object (%d): %s", r.status, r.raw)
+	}
+	return m
+}
+
+func (sh *shop) do(c call) reply {
+	sh.t.Helper()
+	var body io.Reader
+	if c.body != nil {
+		if s, ok := c.body.(string); ok {
+			body = bytes.NewBufferString(s)
+		} else {
+			data, _ := json.Marshal(c.body)
+			body = bytes.NewReader(data)
+		}
+	}
+	req, err := http.NewRequest(c.method, sh.server.URL+"/api/v1"+c.path, body)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.key != "" {
+		req.Header.Set("Idempotency-Key", c.key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, raw: raw}
+}
+
+// expect makes a request and checks its status.
+func (sh *shop) expect(status int, c call) map[string]any {
+	sh.t.Helper()
+	r := sh.do(c)
+	if r.status != status {
+		sh.t.Fatalf("%s %s: status %d, want %d: %s", c.method, c.path, r.status, status, r.raw)
+	}
+	if len(r.raw) == 0 || r.raw[0] != '{' {
+		return nil
+	}
+	return r.json(sh.t)
+}
+
+// signUp registers and signs in a customer, returning the token.
+func (sh *shop) signUp(email string) string {
+	sh.t.Helper()
+	sh.expect(http.StatusCreated, call{method: "POST", path: "/register", body: map[string]string{
+		"email": email, "password": "correct horse battery", "first_name": "Анна", "last_name": "Каренина"}})
+	return sh.signIn(email)
+}
+
+func (sh *shop) signIn(email string) string {
+	sh.t.Helper()
+	out := sh.expect(http.StatusOK, call{method: "POST", path: "/login", body: map[string]string{"email": email, "password": "correct horse battery"}})
+	return out["token"].(string)
+}
+
+// grant gives a registered user a role (as `chance users grant-role` does).
+func (sh *shop) grant(email, role string) {
+	sh.t.Helper()
+	ctx := context.Background()
+	u, err := sh.app.Commands.UserByEmail(ctx, email)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	if _, err := sh.app.Commands.GrantRole(ctx, u.ID, role, commands.Request{}); err != nil {
+		sh.t.Fatal(err)
+	}
+}
+
+func num(v any) int64 {
+	f, _ := v.(float64)
+	return int64(f)
+}
+
+func urlEscape(s string) string { return (&url.URL{Path: s}).EscapedPath() }
