@@ -13,13 +13,13 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/config"
-	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
 	"github.com/chance-video/chance/infra/notify"
-	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/scheduler"
 )
 
@@ -28,13 +28,22 @@ type Clock interface {
 	commands.Clock
 }
 
+// ReadStore is what the read side needs of a read-model store: projections write it,
+// queries and the inbox read and fill it, and projections can be rebuilt in it.
+type ReadStore interface {
+	projections.Rebuildable
+	queries.ReadStore
+	queries.Inbox
+	Close() error
+}
+
 // App is the whole shop in one process.
 type App struct {
 	Config    config.Config
 	Clock     Clock
 	Log       *slog.Logger
-	Events    *eventsqlite.Store
-	Reads     *readsqlite.Store
+	Events    eventlog.Store
+	Reads     ReadStore
 	Commands  *commands.Service
 	Runner    *projections.Runner
 	Bus       bus.PubSub
@@ -55,11 +64,11 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger) (a *App, err error) 
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
 	}
-	if a.Events, err = eventsqlite.Open(cfg.EventsPath()); err != nil {
+	if a.Events, err = openEvents(cfg); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Events.Close)
-	if a.Reads, err = readsqlite.Open(cfg.ReadDir()); err != nil {
+	if a.Reads, err = openReads(cfg); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Reads.Close)
