@@ -42,7 +42,17 @@ func serveCommand() *cobra.Command {
 // serve runs the whole shop: the HTTP API and, beside it, projections, notifications
 // and the scheduler. On SIGTERM it stops taking requests, drains those in flight,
 // then stops the rest and closes the stores.
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger) (err error) {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("CHANCE_ADDR=%s: %w", cfg.Addr, err)
+	}
+	return serveOn(ctx, cfg, log, listener)
+}
+
+// serveOn serves on a listener the caller opened (tests listen on port 0).
+func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener net.Listener) (err error) {
+	defer listener.Close()
 	a, err := app.Open(cfg, clock.System{}, log)
 	if err != nil {
 		return err
@@ -54,10 +64,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) (err error)
 	handler, err := a.Handler(app.HTTPOptions{})
 	if err != nil {
 		return err
-	}
-	listener, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("CHANCE_ADDR=%s: %w", cfg.Addr, err)
 	}
 	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 
