@@ -10,10 +10,11 @@ import (
 	"path/filepath"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/atomicfile"
 )
 
 // FileCheckpoints keeps followers' checkpoints as small JSON files in a folder,
-// each replaced atomically (write, fsync, rename).
+// each replaced atomically.
 type FileCheckpoints struct {
 	Dir string
 }
@@ -39,24 +40,11 @@ func (f FileCheckpoints) Save(_ context.Context, name string, pos eventlog.Posit
 	if err := os.MkdirAll(f.Dir, 0o750); err != nil {
 		return err
 	}
-	data, _ := json.Marshal(pos)
-	tmp, err := os.CreateTemp(f.Dir, name+".*.tmp")
+	data, err := json.Marshal(pos)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), f.path(name))
+	return atomicfile.Write(f.path(name), data)
 }
 
 func (f FileCheckpoints) path(name string) string {

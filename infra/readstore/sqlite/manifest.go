@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/chance-video/chance/infra/atomicfile"
 )
 
 // manifestName is the file that says which generation of each projection serves. A
@@ -42,41 +44,12 @@ func readManifest(dir string) (manifest, error) {
 	return m, nil
 }
 
-// writeManifest replaces the manifest atomically: a temporary file, fsynced, renamed over
-// the old one, then the folder fsynced so that the rename itself survives a power cut.
-// A reader (or a crash) sees the old manifest or the new one, never a mix.
+// writeManifest replaces the manifest atomically: a reader (or a crash) sees the old
+// manifest or the new one, never a mix.
 func writeManifest(dir string, m manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, manifestName+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after the rename
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, manifestName)); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(filepath.Join(dir, manifestName), b)
 }
