@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/chance-video/chance/eventlog"
 )
 
@@ -58,11 +60,16 @@ func testMissingStream(t *testing.T, s eventlog.Store) {
 	}
 }
 
-// testInvalidAppend: an empty stream name or an empty event list is an error (not a
-// revision conflict) and writes nothing.
+// testInvalidAppend: an append no stream state could make valid fails with
+// eventlog.ErrInvalidAppend (not a revision conflict) and writes nothing.
 func testInvalidAppend(t *testing.T, s eventlog.Store) {
 	ctx := testContext(t)
 	stream := newStream("invalid")
+	with := func(change func(events []eventlog.EventData)) []eventlog.EventData {
+		events := newEvents(3)
+		change(events)
+		return events
+	}
 	cases := []struct {
 		name   string
 		stream string
@@ -71,12 +78,15 @@ func testInvalidAppend(t *testing.T, s eventlog.Store) {
 		{"empty stream name", "", newEvents(1)},
 		{"nil events", stream, nil},
 		{"no events", stream, []eventlog.EventData{}},
+		{"nil id", stream, with(func(e []eventlog.EventData) { e[1].ID = uuid.Nil })},
+		{"empty type", stream, with(func(e []eventlog.EventData) { e[2].Type = "" })},
+		{"repeated id", stream, with(func(e []eventlog.EventData) { e[2].ID = e[0].ID })},
 	}
 	for _, tc := range cases {
-		for _, exp := range []eventlog.Expected{eventlog.Any, eventlog.NoStream} {
+		for _, exp := range []eventlog.Expected{eventlog.Any, eventlog.NoStream, eventlog.StreamExists, eventlog.Exact(0)} {
 			_, err := s.Append(ctx, tc.stream, exp, tc.events)
-			if err == nil || errors.Is(err, eventlog.ErrWrongExpectedRevision) {
-				t.Errorf("%s at %s: got %v, want an invalid-append error", tc.name, exp, err)
+			if !errors.Is(err, eventlog.ErrInvalidAppend) || errors.Is(err, eventlog.ErrWrongExpectedRevision) {
+				t.Errorf("%s at %s: got %v, want only eventlog.ErrInvalidAppend", tc.name, exp, err)
 			}
 		}
 	}

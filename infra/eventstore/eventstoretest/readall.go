@@ -145,6 +145,11 @@ func testReadAllPaging(t *testing.T, s eventlog.Store) {
 	if err != nil {
 		t.Fatalf("read all: %v", err)
 	}
+	for _, limit := range []int{0, -1} {
+		if _, err := s.ReadAll(ctx, eventlog.Start, limit); err == nil {
+			t.Errorf("read all with limit %d did not fail", limit)
+		}
+	}
 	if len(all) != len(want) {
 		t.Fatalf("read %d events, want %d", len(all), len(want))
 	}

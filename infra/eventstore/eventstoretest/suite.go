@@ -8,12 +8,17 @@
 //
 // Decisions the suite pins down:
 //   - metadata round-trips exactly; OccurredAt keeps its nanoseconds and reads back in UTC;
-//   - an append with an empty stream name or no events fails with an error that is not a
-//     revision conflict, and writes nothing;
-//   - appends are idempotent by event id: the same ids at an expectation that implies the
-//     revisions they are stored at (or Any) succeed, write nothing and return the first
-//     answer; the same ids at any other expectation, or a partial overlap, fail with a
-//     revision conflict and write nothing.
+//   - an append that cannot be valid (empty stream name, no events, a nil id, an empty
+//     type, an id twice) fails with eventlog.ErrInvalidAppend, not a revision conflict,
+//     and writes nothing;
+//   - event ids are unique per stream: the same id may be stored in two streams;
+//   - appends are idempotent by event id (the rules are eventlog.Store's): the same ids at
+//     an expectation that implies the revisions they are stored at — the tail, for Any and
+//     StreamExists — succeed, write nothing and return the first answer; ids shared with
+//     those events, or with the stream's tail, otherwise fail with a revision conflict and
+//     write nothing;
+//   - ReadStream(from) returns revisions from…; past the end, or on a missing stream, it is
+//     empty and not an error; ReadAll refuses a limit that is not positive.
 //
 // The tests never sleep: they wait on channels and counts, and each has a 10 s fail-safe.
 package eventstoretest
@@ -46,12 +51,15 @@ func Run(t *testing.T, newStore func(t *testing.T) eventlog.Store) {
 		{"AppendAndReadStream", testAppendAndReadStream},
 		{"MetadataRoundTrip", testMetadataRoundTrip},
 		{"MissingStream", testMissingStream},
+		{"ReadStreamFrom", testReadStreamFrom},
 		{"InvalidAppend", testInvalidAppend},
 		{"Conflicts", testConflicts},
 		{"AnyAndStreamExistsAppend", testAnyAndStreamExistsAppend},
 		{"ConcurrentSameRevision", testConcurrentSameRevision},
 		{"IdempotentRetry", testIdempotentRetry},
 		{"IdempotencyMismatch", testIdempotencyMismatch},
+		{"AnyRetryAfterMoreEvents", testAnyRetryAfterMoreEvents},
+		{"SameIDsInTwoStreams", testSameIDsInTwoStreams},
 		{"ReadAllConcurrent", testReadAllConcurrent},
 		{"ReadAllPaging", testReadAllPaging},
 		{"Head", testHead},

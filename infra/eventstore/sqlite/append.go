@@ -63,7 +63,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventlog.Exp
 // newAppendRequest checks and encodes the append in the caller's goroutine.
 func newAppendRequest(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (*appendRequest, error) {
 	invalid := func(format string, args ...any) error {
-		return fmt.Errorf("append to %q: %s: %w", stream, fmt.Sprintf(format, args...), ErrInvalidAppend)
+		return fmt.Errorf("append to %q: %s: %w", stream, fmt.Sprintf(format, args...), eventlog.ErrInvalidAppend)
 	}
 	if stream == "" {
 		return nil, invalid("empty stream name")

@@ -9,8 +9,16 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// apply decides one request inside the batch transaction and inserts it if accepted.
-// It sees the effects of the requests before it in the same batch (pending states).
+// pendingRow is an accepted event waiting for flush.
+type pendingRow struct {
+	position, revision uint64
+	stream             string
+	row                *row
+}
+
+// apply decides one request inside the batch transaction and, if accepted, queues its
+// rows for flush. It sees the requests before it in the same batch through their pending
+// states (and, after a flush, their rows).
 // The returned error is fatal to the whole batch; a refusal is an error inside the reply.
 func (w *writer) apply(ctx context.Context, req *appendRequest) (appendReply, error) {
 	st, err := w.state(ctx, req.stream)
@@ -18,53 +26,64 @@ func (w *writer) apply(ctx context.Context, req *appendRequest) (appendReply, er
 		return appendReply{}, err
 	}
 	if !req.expected.Allows(st.exists, st.last) {
-		// Perhaps a retry of an append that already landed: the ids tell.
-		return w.resolve(ctx, req, st, false)
+		// Perhaps a retry of an append that landed: its events must be in the file.
+		if err := w.flush(ctx); err != nil {
+			return appendReply{}, err
+		}
+		return w.checkRetry(ctx, req, st)
 	}
 	first := uint64(0)
 	if st.exists {
 		first = st.last + 1
-	}
-	start := w.next
-	err = w.insert(ctx, req, first, start)
-	if err == nil {
-		n := uint64(len(req.rows))
-		last := first + n - 1
-		w.next += n
-		w.pending[req.stream] = streamState{exists: true, last: last}
-		return appended(last, w.next-1), nil
-	}
-	if !isUniqueViolation(err) {
-		return appendReply{}, fmt.Errorf("insert into %s: %w", req.stream, err)
-	}
-	// An id is already stored. A statement that fails is undone by SQLite, but an append
-	// split over several statements may have left its first chunks: remove them.
-	if len(req.rows) > maxRowsPerInsert {
-		if _, err := w.stmts.undo.ExecContext(ctx, int64(start)); err != nil {
-			return appendReply{}, fmt.Errorf("undo insert into %s: %w", req.stream, err)
+		if !st.tailKnown(len(req.ids)) {
+			if err := w.flush(ctx); err != nil { // checkTail will read the file
+				return appendReply{}, err
+			}
+		}
+		if reply, decided, err := w.checkTail(ctx, req, &st); err != nil || decided {
+			return reply, err
 		}
 	}
-	return w.resolve(ctx, req, st, true)
+	for i := range req.rows {
+		k := uint64(i)
+		w.rows = append(w.rows, pendingRow{position: w.next + k, revision: first + k, stream: req.stream, row: &req.rows[i]})
+	}
+	n := uint64(len(req.rows))
+	w.next += n
+	last := first + n - 1
+	w.pending[req.stream] = st.pushed(req.ids, last, w.next-1)
+	return appended(last, w.next-1), nil
 }
 
-// insert writes the request's rows at revisions first… and positions start…, in
-// multi-row INSERTs of up to maxRowsPerInsert rows.
-func (w *writer) insert(ctx context.Context, req *appendRequest, first, start uint64) error {
-	for off := 0; off < len(req.rows); off += maxRowsPerInsert {
-		chunk := req.rows[off:min(off+maxRowsPerInsert, len(req.rows))]
+// flush inserts the queued rows, in multi-row INSERTs of up to maxRowsPerInsert rows:
+// one statement for a typical batch instead of one per append. A failure fails the whole
+// batch, so the chunks already inserted are rolled back with it.
+func (w *writer) flush(ctx context.Context) error {
+	defer func() {
+		clear(w.rows) // do not keep the events' bytes alive
+		w.rows = w.rows[:0]
+	}()
+	for off := 0; off < len(w.rows); off += maxRowsPerInsert {
+		chunk := w.rows[off:min(off+maxRowsPerInsert, len(w.rows))]
 		stmt, err := w.stmts.insert(ctx, len(chunk))
 		if err != nil {
 			return err
 		}
 		w.args = w.args[:0]
-		for i, r := range chunk {
-			k := uint64(off + i)
-			w.args = append(w.args, int64(start+k), req.stream, int64(first+k), r.id, r.typ, r.data, r.metadata)
+		for _, p := range chunk {
+			r := p.row
+			w.args = append(w.args, int64(p.position), p.stream, int64(p.revision), r.id, r.typ, r.data, r.metadata)
 		}
 		_, err = stmt.ExecContext(ctx, w.args...)
-		clear(w.args) // do not keep the events' bytes alive
+		clear(w.args)
 		if err != nil {
-			return err
+			if isUniqueViolation(err) {
+				// Only events_by_stream is unique: a revision the writer computed is
+				// taken, which only another process writing the file can cause.
+				w.cache.reset()
+				err = fmt.Errorf("%w (revision cache out of date: is another process writing the file?)", err)
+			}
+			return fmt.Errorf("insert: %w", err)
 		}
 	}
 	return nil

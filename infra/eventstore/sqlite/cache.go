@@ -1,9 +1,36 @@
 package sqlite
 
-// streamState is where a stream is: missing, or at its last revision.
+import "github.com/google/uuid"
+
+// tailIDs is how many of a stream's last event ids its state keeps: enough to run the
+// idempotency check of the usual one-to-four-event append from memory (see tail.go).
+const tailIDs = 4
+
+// streamState is where a stream is: missing, or at its last revision and position, with
+// the ids of its last few events.
 type streamState struct {
-	exists bool
-	last   uint64
+	exists  bool
+	last    uint64             // revision of the last event
+	lastPos uint64             // position of the last event
+	tail    [tailIDs]uuid.UUID // ids of the last tailLen events, oldest first
+	tailLen int
+}
+
+// tailKnown reports whether the ids of the stream's last n events are all in memory
+// (a stream shorter than n has fewer; those are enough).
+func (st *streamState) tailKnown(n int) bool {
+	return st.tailLen >= n || uint64(st.tailLen) == st.last+1
+}
+
+// pushed is the state after ids were appended, the last at revision last and position pos.
+func (st streamState) pushed(ids []uuid.UUID, last, pos uint64) streamState {
+	next := streamState{exists: true, last: last, lastPos: pos}
+	if len(ids) < tailIDs {
+		keep := min(st.tailLen, tailIDs-len(ids))
+		next.tailLen = copy(next.tail[:], st.tail[st.tailLen-keep:st.tailLen])
+	}
+	next.tailLen += copy(next.tail[next.tailLen:], ids[max(0, len(ids)-tailIDs):])
+	return next
 }
 
 // revisionCache remembers committed stream states so that checking an expectation

@@ -8,8 +8,8 @@ import (
 
 // Options tune a Store. The zero value gives the defaults below.
 type Options struct {
-	// MaxBatchEvents caps how many events one group commit writes (default 4096).
-	// A single append larger than the cap still commits, alone.
+	// MaxBatchEvents bounds a group commit (default 4096): it takes no more appends
+	// once it holds this many events. A single append larger than that still commits.
 	MaxBatchEvents int
 	// ReadConns is the size of the read pool (default 4). WAL lets every reader run
 	// beside the writer, so this bounds concurrent ReadStream/ReadAll/Subscribe reads.

@@ -9,7 +9,8 @@ import (
 )
 
 // maxRowsPerInsert bounds one multi-row INSERT (7 parameters a row, far below SQLite's
-// 32766-parameter limit). Larger appends use several statements in the same transaction.
+// 32766-parameter limit). More rows waiting to be written take several statements in the
+// same transaction.
 const maxRowsPerInsert = 64
 
 const insertPrefix = `INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata) VALUES `
@@ -19,8 +20,7 @@ const insertPrefix = `INSERT INTO events (position, stream_id, revision, event_i
 type writeStatements struct {
 	conn                    *sql.Conn
 	begin, commit, rollback *sql.Stmt
-	lastRevision, findID    *sql.Stmt
-	undo                    *sql.Stmt
+	tail, window            *sql.Stmt
 	inserts                 [maxRowsPerInsert + 1]*sql.Stmt // by row count, prepared on first use
 }
 
@@ -34,9 +34,10 @@ func (s *writeStatements) prepare(ctx context.Context, conn *sql.Conn) error {
 		{&s.begin, `BEGIN IMMEDIATE`},
 		{&s.commit, `COMMIT`},
 		{&s.rollback, `ROLLBACK`},
-		{&s.lastRevision, `SELECT MAX(revision) FROM events WHERE stream_id = ?`},
-		{&s.findID, `SELECT stream_id, revision, position FROM events WHERE event_id = ?`},
-		{&s.undo, `DELETE FROM events WHERE position >= ?`},
+		// Both walk the (stream_id, revision) index: a stream's last events, newest first,
+		// and a run of its events from a revision.
+		{&s.tail, fmt.Sprintf(`SELECT revision, event_id, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT %d`, tailIDs)},
+		{&s.window, `SELECT revision, event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`},
 	} {
 		stmt, err := conn.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -69,7 +70,7 @@ func (s *writeStatements) insert(ctx context.Context, n int) (*sql.Stmt, error) 
 }
 
 func (s *writeStatements) close() error {
-	stmts := append([]*sql.Stmt{s.begin, s.commit, s.rollback, s.lastRevision, s.findID, s.undo}, s.inserts[:]...)
+	stmts := append([]*sql.Stmt{s.begin, s.commit, s.rollback, s.tail, s.window}, s.inserts[:]...)
 	return closeAll(stmts)
 }
 

@@ -21,18 +21,9 @@ import (
 	"github.com/chance-video/chance/eventlog"
 )
 
-var (
-	// ErrClosed is returned by every call on a closed Store, and by appends still
-	// queued when it closed.
-	ErrClosed = errors.New("event store closed")
-	// ErrDuplicateEventID is returned when an appended event id is already stored in
-	// another stream. Event ids are unique in the whole file; unlike a revision
-	// conflict, reloading the stream and retrying cannot fix it.
-	ErrDuplicateEventID = errors.New("event id already stored in another stream")
-	// ErrInvalidAppend is matched by appends refused before reaching the log: an empty
-	// stream name, no events, a nil or repeated event id, an empty event type.
-	ErrInvalidAppend = errors.New("invalid append")
-)
+// ErrClosed is returned by every call on a closed Store, and by appends still queued
+// when it closed.
+var ErrClosed = errors.New("event store closed")
 
 // Store is an eventlog.Store over one SQLite file.
 type Store struct {
