@@ -9,6 +9,7 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,13 +23,26 @@ type Config struct {
 	TokenTTL          time.Duration // CHANCE_TOKEN_TTL: how long a sign-in lasts
 	SchedulerInterval time.Duration // CHANCE_SCHEDULER_INTERVAL: how often due reminders and expiries are issued
 	ReadWait          time.Duration // CHANCE_READ_WAIT: how long a query waits for the client's own last write
+
+	EventStore  string // CHANCE_EVENTSTORE: sqlite (embedded) or esdb (EventStoreDB/KurrentDB)
+	ESDBURL     string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
+	ReadStore   string // CHANCE_READSTORE: sqlite (embedded) or postgres
+	PostgresURL string // CHANCE_POSTGRES_URL: postgres:// URL, with CHANCE_READSTORE=postgres
 }
+
+// Adapters.
+const (
+	SQLite   = "sqlite"
+	ESDB     = "esdb"
+	Postgres = "postgres"
+)
 
 // Defaults is the embedded setup: everything in ./data, API on localhost.
 func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", Demo: true, TokenTTL: 24 * time.Hour,
 		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
+		EventStore: SQLite, ReadStore: SQLite,
 	}
 }
 
@@ -54,6 +68,10 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_ADDR", &c.Addr)
 	str("CHANCE_DATA_DIR", &c.DataDir)
 	str("CHANCE_JWT_SECRET", &c.JWTSecret)
+	str("CHANCE_EVENTSTORE", &c.EventStore)
+	str("CHANCE_ESDB_URL", &c.ESDBURL)
+	str("CHANCE_READSTORE", &c.ReadStore)
+	str("CHANCE_POSTGRES_URL", &c.PostgresURL)
 	if v, ok := lookup("CHANCE_DEMO"); ok {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -90,6 +108,24 @@ func (c Config) Validate() error {
 	}
 	if c.ReadWait < 0 || c.ReadWait > time.Minute {
 		errs = append(errs, fmt.Errorf("CHANCE_READ_WAIT=%s must be between 0 and 1m", c.ReadWait))
+	}
+	switch c.EventStore {
+	case SQLite:
+	case ESDB:
+		if !strings.HasPrefix(c.ESDBURL, "esdb://") && !strings.HasPrefix(c.ESDBURL, "esdb+discover://") && !strings.HasPrefix(c.ESDBURL, "kurrentdb://") {
+			errs = append(errs, fmt.Errorf("CHANCE_ESDB_URL=%q must be an esdb:// connection string when CHANCE_EVENTSTORE=esdb", c.ESDBURL))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("CHANCE_EVENTSTORE=%q must be sqlite or esdb", c.EventStore))
+	}
+	switch c.ReadStore {
+	case SQLite:
+	case Postgres:
+		if !strings.HasPrefix(c.PostgresURL, "postgres://") && !strings.HasPrefix(c.PostgresURL, "postgresql://") {
+			errs = append(errs, fmt.Errorf("CHANCE_POSTGRES_URL=%q must be a postgres:// URL when CHANCE_READSTORE=postgres", c.PostgresURL))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("CHANCE_READSTORE=%q must be sqlite or postgres", c.ReadStore))
 	}
 	return errors.Join(errs...)
 }

@@ -40,3 +40,25 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestAdapterSelection(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"CHANCE_EVENTSTORE": "esdb", "CHANCE_ESDB_URL": "esdb://localhost:2113?tls=false",
+		"CHANCE_READSTORE": "postgres", "CHANCE_POSTGRES_URL": "postgres://postgres@127.0.0.1:5432/test"}))
+	if err != nil || c.EventStore != ESDB || c.ReadStore != Postgres {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+	for vars, name := range map[[4]string]string{
+		{"CHANCE_EVENTSTORE", "mongo", "", ""}:                       "CHANCE_EVENTSTORE",
+		{"CHANCE_EVENTSTORE", "esdb", "CHANCE_ESDB_URL", "http://x"}: "CHANCE_ESDB_URL",
+		{"CHANCE_READSTORE", "mysql", "", ""}:                        "CHANCE_READSTORE",
+		{"CHANCE_READSTORE", "postgres", "CHANCE_POSTGRES_URL", ""}:  "CHANCE_POSTGRES_URL",
+	} {
+		m := map[string]string{vars[0]: vars[1]}
+		if vars[2] != "" {
+			m[vars[2]] = vars[3]
+		}
+		if _, err := FromEnv(env(m)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%v: error %v does not name %s", vars, err, name)
+		}
+	}
+}
