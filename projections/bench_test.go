@@ -1,0 +1,93 @@
+package projections_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/domain/codec"
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/eventlog"
+	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
+	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
+	"github.com/chance-video/chance/projections"
+)
+
+// benchLog writes a log of money events: accounts × perAccount top-ups.
+func benchLog(b *testing.B, accounts, perAccount int) *eventsqlite.Store {
+	b.Helper()
+	store, err := eventsqlite.Open(filepath.Join(b.TempDir(), "events.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	c := codec.Shop()
+	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	for a := range accounts {
+		user := uuid.New()
+		events := make([]eventlog.EventData, perAccount)
+		for i := range events {
+			name, data, err := c.Encode(account.FundsAdded{UserID: user, Payment: uuid.New(), Amount: 100, BalanceAfter: money.Kopecks(100 * (i + 1)), At: at})
+			if err != nil {
+				b.Fatal(err)
+			}
+			events[i] = eventlog.EventData{ID: uuid.New(), Type: name, Data: data, Metadata: eventlog.Metadata{OccurredAt: at}}
+		}
+		if _, err := store.Append(context.Background(), fmt.Sprintf("account-%d", a), eventlog.NoStream, events); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return store
+}
+
+// oneByOne delivers the log one event per batch: the runner then commits one
+// transaction per event, the baseline batching is measured against.
+type oneByOne struct{ projections.Log }
+
+func (l oneByOne) Subscribe(ctx context.Context, after eventlog.Position, handle func(context.Context, []eventlog.Record) error) error {
+	return l.Log.Subscribe(ctx, after, func(ctx context.Context, batch []eventlog.Record) error {
+		for i := range batch {
+			if err := handle(ctx, batch[i:i+1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkReplay rebuilds the ledger projection from a log of 20,000 money events
+// into a fresh SQLite read store, in the runner's batches and one event per
+// transaction, in the same run.
+func BenchmarkReplay(b *testing.B) {
+	const accounts, perAccount = 400, 50
+	log := benchLog(b, accounts, perAccount)
+	events := accounts * perAccount
+	for _, mode := range []struct {
+		name string
+		log  projections.Log
+	}{{"batched", log}, {"per-event", oneByOne{log}}} {
+		b.Run("sqlite/"+mode.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				reads, err := readsqlite.Open(filepath.Join(b.TempDir(), "read"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := projections.Rebuild(context.Background(), mode.log, reads, projections.Ledger{}, nil); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				reads.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(events*b.N)/b.Elapsed().Seconds(), "events/s")
+			b.Logf("work: replay of %d events (%d accounts × %d top-ups) into ledger_v1, %s", events, accounts, perAccount, mode.name)
+		})
+	}
+}
