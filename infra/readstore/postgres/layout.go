@@ -1,0 +1,41 @@
+package postgres
+
+import (
+	"embed"
+	"fmt"
+)
+
+// Projection names. A name carries its version: a projection whose rows change shape
+// gets a new name and is rebuilt from the log, never migrated in place.
+const (
+	Catalogue = "catalogue_v1"
+	Accounts  = "accounts_v1"
+	Ledger    = "ledger_v1"
+	Carts     = "carts_v1"
+	Rentals   = "rentals_v1"
+	Users     = "users_v1"
+)
+
+// projectionNames lists the projections in a fixed order (for Open, Close and messages).
+func projectionNames() []string {
+	return []string{Catalogue, Accounts, Ledger, Carts, Rentals, Users}
+}
+
+// A layout is the DDL of one projection's tables, layouts/<projection>.sql, run in each
+// new generation's schema. layoutVersion changes only when this adapter lays out the
+// same rows differently (an index, a column type). Open refuses a serving generation of
+// another layout rather than query tables it does not know; a new version of a projection
+// (a new name) is the way to change rows without that stop.
+const layoutVersion = 1
+
+//go:embed layouts/*.sql
+var layoutFiles embed.FS
+
+// layout returns the DDL of projection's tables.
+func layout(projection string) (string, error) {
+	b, err := layoutFiles.ReadFile("layouts/" + projection + ".sql")
+	if err != nil {
+		return "", fmt.Errorf("%w %q: no layout", ErrUnknownProjection, projection)
+	}
+	return string(b), nil
+}
