@@ -25,6 +25,7 @@ var start = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 // shop is the whole application on a temp data folder, served by httptest.
 type shop struct {
 	t      *testing.T
+	cfg    config.Config
 	dir    string
 	clock  *clock.Manual
 	app    *app.App
@@ -32,17 +33,26 @@ type shop struct {
 	stop   func()
 }
 
-func newShop(t *testing.T) *shop {
+func newShop(t *testing.T) *shop { return newShopOn(t, embedded) }
+
+// backend chooses the adapters a shop runs on.
+type backend func(t *testing.T, cfg *config.Config)
+
+// embedded is the default: SQLite event store and read models.
+func embedded(*testing.T, *config.Config) {}
+
+func newShopOn(t *testing.T, b backend) *shop {
 	t.Helper()
-	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start)}
+	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults()}
+	sh.cfg.DataDir, sh.cfg.Demo, sh.cfg.SchedulerInterval = sh.dir, false, time.Hour // the test ticks the scheduler itself
+	b(t, &sh.cfg)
 	sh.open()
 	return sh
 }
 
 func (sh *shop) open() {
 	sh.t.Helper()
-	cfg := config.Defaults()
-	cfg.DataDir, cfg.Demo, cfg.SchedulerInterval = sh.dir, false, time.Hour // the test ticks the scheduler itself
+	cfg := sh.cfg
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.Open(cfg, sh.clock, log)
 	if err != nil {

@@ -13,8 +13,9 @@ import (
 // TestCustomerJourney walks DESIGN §1 through the API: search, card, quote, cart,
 // checkout short of money, top-up, checkout, my premieres, term changes, cancel,
 // notifications (purchase and reminder) and logout.
-func TestCustomerJourney(t *testing.T) {
-	sh := newShop(t)
+func TestCustomerJourney(t *testing.T) { customerJourney(t, newShop(t)) }
+
+func customerJourney(t *testing.T, sh *shop) {
 	ctx := context.Background()
 	if _, err := sh.app.Seed(ctx); err != nil {
 		t.Fatal(err)

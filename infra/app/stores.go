@@ -1,18 +1,62 @@
 package app
 
 import (
+	"context"
+	"fmt"
+	"time"
+
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/infra/eventstore/esdb"
 	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
+	"github.com/chance-video/chance/infra/readstore/postgres"
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 )
 
-// openEvents opens the configured event store.
+// connectTimeout bounds how long a start waits for a server before failing.
+const connectTimeout = 10 * time.Second
+
+// openEvents opens the configured event store; a server that cannot be reached fails
+// the start with the variable to fix.
 func openEvents(cfg config.Config) (eventlog.Store, error) {
-	return eventsqlite.Open(cfg.EventsPath())
+	switch cfg.EventStore {
+	case config.ESDB:
+		s, err := esdb.Open(cfg.ESDBURL)
+		if err != nil {
+			return nil, fmt.Errorf("CHANCE_ESDB_URL: %w", err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		defer cancel()
+		if _, err := s.Head(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("CHANCE_ESDB_URL: EventStoreDB not reachable: %w", err)
+		}
+		return s, nil
+	default:
+		s, err := eventsqlite.Open(cfg.EventsPath())
+		if err != nil {
+			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
+		}
+		return s, nil
+	}
 }
 
 // openReads opens the configured read store.
 func openReads(cfg config.Config) (ReadStore, error) {
-	return readsqlite.Open(cfg.ReadDir())
+	switch cfg.ReadStore {
+	case config.Postgres:
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		defer cancel()
+		s, err := postgres.Open(ctx, cfg.PostgresURL, postgres.WithSchema(cfg.PostgresSchema))
+		if err != nil {
+			return nil, fmt.Errorf("CHANCE_POSTGRES_URL: %w", err)
+		}
+		return s, nil
+	default:
+		s, err := readsqlite.Open(cfg.ReadDir())
+		if err != nil {
+			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
+		}
+		return s, nil
+	}
 }

@@ -28,6 +28,9 @@ type Config struct {
 	ESDBURL     string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
 	ReadStore   string // CHANCE_READSTORE: sqlite (embedded) or postgres
 	PostgresURL string // CHANCE_POSTGRES_URL: postgres:// URL, with CHANCE_READSTORE=postgres
+	// CHANCE_POSTGRES_SCHEMA: the schema (prefix) the read models live in, so several
+	// shops or test runs can share one database.
+	PostgresSchema string
 }
 
 // Adapters.
@@ -42,7 +45,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", Demo: true, TokenTTL: 24 * time.Hour,
 		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
-		EventStore: SQLite, ReadStore: SQLite,
+		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 	}
 }
 
@@ -72,6 +75,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_ESDB_URL", &c.ESDBURL)
 	str("CHANCE_READSTORE", &c.ReadStore)
 	str("CHANCE_POSTGRES_URL", &c.PostgresURL)
+	str("CHANCE_POSTGRES_SCHEMA", &c.PostgresSchema)
 	if v, ok := lookup("CHANCE_DEMO"); ok {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
