@@ -54,11 +54,11 @@ type App struct {
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
 // runs until Run.
-func Open(cfg config.Config, clock Clock, log *slog.Logger) (a *App, err error) {
-	a = &App{Config: cfg, Clock: clock, Log: log}
+func Open(cfg config.Config, clock Clock, log *slog.Logger) (_ *App, err error) {
+	a := &App{Config: cfg, Clock: clock, Log: log}
 	defer func() {
 		if err != nil {
-			err = errors.Join(err, a.Close())
+			err = errors.Join(err, a.Close()) // what was opened before the failure
 		}
 	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {

@@ -1,0 +1,94 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/chance-video/chance/infra/app"
+	"github.com/chance-video/chance/infra/clock"
+	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/projections"
+)
+
+// While every projection is rebuilt online, a reader keeps querying: it sees no error
+// and never less than what was there before the rebuild started.
+func testRebuildUnderQueries(t *testing.T, b backend) {
+	sh := newShopOn(t, b)
+	token := journeyState(t, sh)
+	wantTotal := num(sh.expect(http.StatusOK, call{method: "GET", path: "/search/?limit=1"})["total"])
+	wantBalance := num(sh.expect(http.StatusOK, call{method: "GET", path: "/billing/amount", token: token})["balance"])
+
+	stop := make(chan struct{})
+	var queries atomic.Int64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			search := sh.do(call{method: "GET", path: "/search/?limit=1"})
+			balance := sh.do(call{method: "GET", path: "/billing/amount", token: token})
+			if search.status != http.StatusOK || balance.status != http.StatusOK {
+				t.Errorf("during the rebuild: search %d %s, balance %d %s", search.status, search.raw, balance.status, balance.raw)
+				return
+			}
+			if got := num(search.json(t)["total"]); got != wantTotal {
+				t.Errorf("during the rebuild search found %d premieres, want %d", got, wantTotal)
+				return
+			}
+			if got := num(balance.json(t)["balance"]); got != wantBalance {
+				t.Errorf("during the rebuild the balance read %d, want %d", got, wantBalance)
+				return
+			}
+			queries.Add(1)
+		}
+	})
+	for _, p := range projections.All() {
+		if err := sh.app.Runner.Rebuild(context.Background(), p.Name(), nil); err != nil {
+			t.Errorf("rebuild %s: %v", p.Name(), err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if queries.Load() == 0 {
+		t.Fatal("no query completed during the rebuild")
+	}
+	t.Logf("%d query pairs answered during the rebuild", queries.Load())
+}
+
+func TestRebuildUnderQueriesSQLite(t *testing.T)   { testRebuildUnderQueries(t, embedded) }
+func TestRebuildUnderQueriesPostgres(t *testing.T) { testRebuildUnderQueries(t, postgresReads) }
+
+// A store that cannot be reached fails the start with the variable to fix.
+func TestUnreachableStoresFailFast(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cases := map[string]func(*config.Config){
+		"CHANCE_POSTGRES_URL": func(c *config.Config) {
+			c.ReadStore, c.PostgresURL = config.Postgres, "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"
+		},
+		"CHANCE_ESDB_URL": func(c *config.Config) {
+			c.EventStore, c.ESDBURL = config.ESDB, "esdb://127.0.0.1:1?tls=false"
+		},
+	}
+	for variable, set := range cases {
+		cfg := config.Defaults()
+		cfg.DataDir = t.TempDir()
+		set(&cfg)
+		a, err := app.Open(cfg, clock.NewManual(start), log)
+		if err == nil {
+			a.Close()
+			t.Fatalf("%s unreachable, yet the shop opened", variable)
+		}
+		if !strings.Contains(err.Error(), variable) {
+			t.Errorf("error %q does not name %s", err, variable)
+		}
+	}
+}
