@@ -14,6 +14,8 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/eventlog"
 	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
+	"github.com/chance-video/chance/infra/readstore/postgres"
+	"github.com/chance-video/chance/infra/readstore/postgres/pgtest"
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
 )
@@ -67,27 +69,48 @@ func BenchmarkReplay(b *testing.B) {
 	const accounts, perAccount = 400, 50
 	log := benchLog(b, accounts, perAccount)
 	events := accounts * perAccount
-	for _, mode := range []struct {
+	stores := []struct {
 		name string
-		log  projections.Log
-	}{{"batched", log}, {"per-event", oneByOne{log}}} {
-		b.Run("sqlite/"+mode.name, func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				reads, err := readsqlite.Open(filepath.Join(b.TempDir(), "read"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				if err := projections.Rebuild(context.Background(), mode.log, reads, projections.Ledger{}, nil); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				reads.Close()
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(events*b.N)/b.Elapsed().Seconds(), "events/s")
-			b.Logf("work: replay of %d events (%d accounts × %d top-ups) into ledger_v1, %s", events, accounts, perAccount, mode.name)
-		})
+		open func(b *testing.B) (rebuildable, error)
+	}{
+		{"sqlite", func(b *testing.B) (rebuildable, error) { return readsqlite.Open(filepath.Join(b.TempDir(), "read")) }},
+		{"postgres", func(b *testing.B) (rebuildable, error) {
+			url := pgtest.URL(b)
+			return postgres.Open(context.Background(), url, postgres.WithSchema(pgtest.Schema(b, url)))
+		}},
 	}
+	for _, store := range stores {
+		for _, mode := range []struct {
+			name string
+			log  projections.Log
+		}{{"batched", log}, {"per-event", oneByOne{log}}} {
+			b.Run(store.name+"/"+mode.name, func(b *testing.B) {
+				replayInto(b, store.open, mode.log, events, fmt.Sprintf("%d accounts × %d top-ups, %s", accounts, perAccount, mode.name))
+			})
+		}
+	}
+}
+
+type rebuildable interface {
+	projections.Rebuildable
+	Close() error
+}
+
+func replayInto(b *testing.B, open func(*testing.B) (rebuildable, error), log projections.Log, events int, what string) {
+	for b.Loop() {
+		b.StopTimer()
+		reads, err := open(b)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := projections.Rebuild(context.Background(), log, reads, projections.Ledger{}, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		reads.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(events*b.N)/b.Elapsed().Seconds(), "events/s")
+	b.Logf("work: replay of %d events (%s) into ledger_v1", events, what)
 }

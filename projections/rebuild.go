@@ -100,12 +100,12 @@ func catchUp(ctx context.Context, log Log, shadow Shadow, c *codec.Codec, p Proj
 		return nil
 	}
 	reached := from
-	err = log.Subscribe(ctx, from, func(ctx context.Context, batch []eventlog.Record) error {
-		if err := apply(ctx, shadow, c, p, batch); err != nil {
+	err = readAhead(ctx, log, from, c, p, func(ctx context.Context, b decoded) error {
+		if err := write(ctx, shadow, p, b); err != nil {
 			return err
 		}
-		reached = batch[len(batch)-1].Position
-		step(reached, len(batch))
+		reached = b.last
+		step(reached, b.size)
 		if !reached.Less(head) {
 			return errCaughtUp
 		}

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/chance-video/chance/domain/codec"
-	"github.com/chance-video/chance/eventlog"
 )
 
 // Runner keeps every projector following the log, each from its own checkpoint, and
@@ -117,36 +116,26 @@ func Follow(ctx context.Context, log Log, store Store, c *codec.Codec, p Project
 	if progress != nil {
 		progress.Set(p.Name(), from)
 	}
-	return log.Subscribe(ctx, from, func(ctx context.Context, batch []eventlog.Record) error {
-		if err := apply(ctx, store, c, p, batch); err != nil {
+	return readAhead(ctx, log, from, c, p, func(ctx context.Context, b decoded) error {
+		if err := write(ctx, store, p, b); err != nil {
 			return err
 		}
 		if progress != nil {
-			progress.Set(p.Name(), batch[len(batch)-1].Position)
+			progress.Set(p.Name(), b.last)
 		}
 		return nil
 	})
 }
 
-// apply writes one batch and its checkpoint in one transaction. A batch with nothing
-// for this projector writes nothing: its checkpoint catches up with the next write.
-func apply(ctx context.Context, store Store, c *codec.Codec, p Projector, batch []eventlog.Record) error {
-	events := make([]Event, 0, len(batch))
-	for _, rec := range batch {
-		if !p.Handles(rec.Type) {
-			continue
-		}
-		e, err := c.Decode(rec.Type, rec.Data)
-		if err != nil {
-			return fmt.Errorf("%s@%d: %w", rec.StreamID, rec.Revision, err)
-		}
-		events = append(events, Event{Record: rec, Event: e})
-	}
-	if len(events) == 0 {
+// write applies one decoded batch and records its last position as the checkpoint, in
+// one transaction. A batch with nothing for this projector writes nothing: its
+// checkpoint catches up with the next write.
+func write(ctx context.Context, store Store, p Projector, b decoded) error {
+	if len(b.events) == 0 {
 		return nil
 	}
-	return store.Update(ctx, p.Name(), batch[len(batch)-1].Position, func(tx Tx) error {
-		for _, e := range events {
+	return store.Update(ctx, p.Name(), b.last, func(tx Tx) error {
+		for _, e := range b.events {
 			if err := p.Apply(ctx, tx, e); err != nil {
 				return fmt.Errorf("apply %s@%d (%s): %w", e.StreamID, e.Revision, e.Type, err)
 			}

@@ -44,7 +44,7 @@ type Scheduler struct {
 const batch = 200
 
 // Tick issues everything due at the clock's now — also what fell due while the
-// shop was down — and returns how many commands it issued.
+// shop was down — and returns how many commands recorded something.
 func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 	now := s.Clock.Now()
 	issued := 0
@@ -61,10 +61,13 @@ func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 			}
 			seen[r.ID] = true
 			progressed = true
-			if err := s.issue(ctx, r, now); err != nil {
+			done, err := s.issue(ctx, r, now)
+			if err != nil {
 				return issued, err
 			}
-			issued++
+			if done {
+				issued++
+			}
 		}
 		if !progressed || len(due) < batch {
 			return issued, nil
@@ -72,19 +75,21 @@ func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Scheduler) issue(ctx context.Context, r readmodel.Rental, now time.Time) error {
-	var err error
+// issue sends the command a due rental calls for; done is false when the aggregate
+// had nothing to do or refused.
+func (s *Scheduler) issue(ctx context.Context, r readmodel.Rental, now time.Time) (done bool, err error) {
+	var pos eventlog.Position
 	if !now.Before(r.EndsAt()) {
-		_, err = s.Commands.Expire(ctx, r.ID)
+		pos, err = s.Commands.Expire(ctx, r.ID)
 	} else {
-		_, err = s.Commands.Remind(ctx, r.ID, r.TermVersion)
+		pos, err = s.Commands.Remind(ctx, r.ID, r.TermVersion)
 	}
 	if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
 		// The rental moved on (term changed, read model behind): the aggregate refused,
-		// and the next tick sees the current term.
-		return nil
+		// and a later tick sees the current term.
+		return false, nil
 	}
-	return err
+	return err == nil && pos != eventlog.Start, err
 }
 
 // Run ticks every interval until ctx ends. Errors are logged; the next tick retries.

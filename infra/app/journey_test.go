@@ -140,6 +140,7 @@ func customerJourney(t *testing.T, sh *shop) {
 		t.Fatalf("inbox before the reminder: %v", kinds(inbox))
 	}
 	sh.clock.Set(start.Add(24*time.Hour - 6*time.Hour + time.Minute)) // a 24 h term is reminded 6 h before its end
+	sh.settle()
 	if n, err := sh.app.Scheduler.Tick(ctx); err != nil || n == 0 {
 		t.Fatalf("scheduler issued %d, %v", n, err)
 	}

@@ -25,6 +25,7 @@ func TestSchedulerRemindsOnceAndExpiresAfterDowntime(t *testing.T) {
 
 	tick := func() int {
 		t.Helper()
+		sh.settle() // the scheduler reads the rentals read model, like every 30 s in production
 		n, err := sh.app.Scheduler.Tick(ctx)
 		if err != nil {
 			t.Fatal(err)

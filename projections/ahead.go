@@ -1,0 +1,67 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/chance-video/chance/domain/codec"
+	"github.com/chance-video/chance/eventlog"
+)
+
+// decoded is a batch read from the log with the events a projector handles decoded.
+type decoded struct {
+	last   eventlog.Position
+	size   int
+	events []Event
+}
+
+// readAhead follows the log in its own goroutine, decoding each batch for p while
+// the previous one is being written: reading and decoding the log and writing the
+// read model run side by side instead of taking turns.
+func readAhead(ctx context.Context, log Log, after eventlog.Position, c *codec.Codec, p Projector, handle func(context.Context, decoded) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan decoded, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		readErr <- log.Subscribe(ctx, after, func(ctx context.Context, batch []eventlog.Record) error {
+			events, err := decodeFor(c, p, batch)
+			if err != nil {
+				return err
+			}
+			select {
+			case batches <- decoded{last: batch[len(batch)-1].Position, size: len(batch), events: events}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for b := range batches {
+		if err := handle(ctx, b); err != nil {
+			cancel()
+			for range batches { // let the reader finish
+			}
+			<-readErr
+			return err
+		}
+	}
+	return <-readErr
+}
+
+// decodeFor decodes the events of a batch that p handles.
+func decodeFor(c *codec.Codec, p Projector, batch []eventlog.Record) ([]Event, error) {
+	events := make([]Event, 0, len(batch))
+	for _, rec := range batch {
+		if !p.Handles(rec.Type) {
+			continue
+		}
+		e, err := c.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return nil, fmt.Errorf("%s@%d: %w", rec.StreamID, rec.Revision, err)
+		}
+		events = append(events, Event{Record: rec, Event: e})
+	}
+	return events, nil
+}
