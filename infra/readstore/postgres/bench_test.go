@@ -151,11 +151,10 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer release()
 	// Autovacuum would analyse the new rows within a minute; the benchmark does not wait.
-	if _, err := s.pool.Exec(ctx, g.sql(`VACUUM ANALYZE {s}.premieres`)); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.pool.Exec(ctx, g.sql(`VACUUM ANALYZE {s}.premiere_cards`)); err != nil {
-		b.Fatal(err)
+	for _, table := range []string{"premieres", "premiere_cards", "premiere_words"} {
+		if _, err := s.pool.Exec(ctx, g.sql(`VACUUM ANALYZE {s}.`+table)); err != nil {
+			b.Fatal(err)
+		}
 	}
 	var size string
 	if err := s.pool.QueryRow(ctx, g.sql(`SELECT pg_size_pretty(pg_total_relation_size('{s}.premieres')) || ' search table, ' ||
