@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/infra/readstore/searchtext"
 	"github.com/chance-video/chance/readmodel"
 )
 
@@ -106,11 +107,11 @@ func (t *tx) flushPremieres(b *pgx.Batch) error {
 		published = append(published, timeArg(p.PublishedAt))
 		updated = append(updated, timeArg(p.UpdatedAt))
 		titles = append(titles, p.Title)
-		titleNorm = append(titleNorm, normalize(p.Title))
+		titleNorm = append(titleNorm, searchtext.Normalize(p.Title))
 		actors = append(actors, string(a))
-		actorsNorm = append(actorsNorm, normalize(strings.Join(p.Actors, actorsSeparator)))
+		actorsNorm = append(actorsNorm, searchtext.Normalize(strings.Join(p.Actors, actorsSeparator)))
 		desc = append(desc, p.Description)
-		descNorm = append(descNorm, normalize(p.Description))
+		descNorm = append(descNorm, searchtext.Normalize(p.Description))
 	})
 	if err != nil {
 		return err

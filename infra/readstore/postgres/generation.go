@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/chance-video/chance/infra/readstore/inflight"
 )
 
 // A generation is one build of a projection: its tables in their own schema,
@@ -21,7 +23,7 @@ import (
 type generation struct {
 	number int
 	schema string // quoted, ready to splice into SQL
-	refs   *refs
+	refs   *inflight.Refs
 }
 
 func generationSchema(base, projection string, n int) string {
@@ -29,7 +31,7 @@ func generationSchema(base, projection string, n int) string {
 }
 
 func newGeneration(base, projection string, n int) *generation {
-	return &generation{number: n, schema: quote(generationSchema(base, projection, n)), refs: newRefs()}
+	return &generation{number: n, schema: quote(generationSchema(base, projection, n)), refs: inflight.New()}
 }
 
 // sql puts the generation's schema into a statement that names its tables {s}.table.
@@ -51,8 +53,8 @@ func (p *projection) acquire() (*generation, func(), error) {
 		if g == nil {
 			return nil, nil, ErrClosed
 		}
-		if g.refs.acquire() {
-			return g, g.refs.release, nil
+		if g.refs.Acquire() {
+			return g, g.refs.Release, nil
 		}
 		// Retired between the load and the acquire: a promote swapped it; load again.
 	}
@@ -64,7 +66,7 @@ func (p *projection) acquire() (*generation, func(), error) {
 func (p *projection) retire(next *generation) *generation {
 	old := p.serving.Swap(next)
 	if old != nil {
-		<-old.refs.retire()
+		<-old.refs.Retire()
 	}
 	return old
 }

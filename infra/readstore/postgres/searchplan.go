@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/infra/readstore/searchtext"
 	"github.com/chance-video/chance/readmodel"
 )
 
@@ -62,11 +63,11 @@ type searchPlan struct {
 // planSearch turns a query into a plan; an unknown sort order is an error.
 func planSearch(q readmodel.SearchQuery) (searchPlan, error) {
 	pl := searchPlan{
-		actor: normalize(strings.TrimSpace(q.Actor)), minPrice: q.MinPrice, maxPrice: q.MaxPrice,
+		actor: searchtext.Normalize(strings.TrimSpace(q.Actor)), minPrice: q.MinPrice, maxPrice: q.MaxPrice,
 		minDiscount: q.MinDiscount, sort: q.Sort,
 	}
-	for _, w := range words(q.Text) {
-		pl.words = append(pl.words, searchWord{text: normalize(w)})
+	for _, w := range searchtext.Words(q.Text) {
+		pl.words = append(pl.words, searchWord{text: searchtext.Normalize(w)})
 	}
 	switch q.Sort {
 	case "", readmodel.SortRelevance, readmodel.SortNewest, readmodel.SortPriceAsc, readmodel.SortPriceDesc,

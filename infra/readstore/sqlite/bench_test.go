@@ -16,6 +16,7 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/readstore/searchtext"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
 )
@@ -82,7 +83,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var total int
 			measure(b, func() (err error) {
-				total, err = likeSearch(s, stem(normalize(c.term)))
+				total, err = likeSearch(s, stem(searchtext.Normalize(c.term)))
 				return err
 			})
 			b.Logf("%s: %q: %d matches; catalogue %s", c.name, c.term, total, work)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/infra/readstore/searchtext"
 	"github.com/chance-video/chance/readmodel"
 )
 
@@ -124,9 +125,9 @@ func (t *tx) putPremiere(ctx context.Context, p readmodel.Premiere) error {
 	}
 	text := indexedText{
 		onSale:      p.OnSale,
-		title:       normalize(p.Title),
-		actors:      normalize(strings.Join(p.Actors, actorsSeparator)),
-		description: normalize(p.Description),
+		title:       searchtext.Normalize(p.Title),
+		actors:      searchtext.Normalize(strings.Join(p.Actors, actorsSeparator)),
+		description: searchtext.Normalize(p.Description),
 	}
 
 	before, found, err := t.indexed(ctx, p.ID)

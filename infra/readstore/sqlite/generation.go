@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/chance-video/chance/infra/readstore/inflight"
 )
 
 // A generation is one build of a projection: its own file, "<projection>.g<N>.db".
@@ -20,7 +22,7 @@ import (
 type generation struct {
 	*file
 	number int
-	refs   *refs
+	refs   *inflight.Refs
 }
 
 func generationFile(projection string, n int) string {
@@ -53,7 +55,7 @@ func openGeneration(ctx context.Context, dir, projection string, n int) (*genera
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &generation{file: f, number: n, refs: newRefs()}, nil
+	return &generation{file: f, number: n, refs: inflight.New()}, nil
 }
 
 // projection holds the generation that serves a projection, and its build in progress.
@@ -73,8 +75,8 @@ func (p *projection) acquire() (*generation, func(), error) {
 		if g == nil {
 			return nil, nil, ErrClosed
 		}
-		if g.refs.acquire() {
-			return g, g.refs.release, nil
+		if g.refs.Acquire() {
+			return g, g.refs.Release, nil
 		}
 		// Retired between the load and the acquire: a promote swapped it; load again.
 	}
@@ -86,7 +88,7 @@ func (p *projection) acquire() (*generation, func(), error) {
 func (p *projection) retire(next *generation) *generation {
 	old := p.serving.Swap(next)
 	if old != nil {
-		<-old.refs.retire()
+		<-old.refs.Retire()
 	}
 	return old
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chance-video/chance/infra/readstore/searchtext"
 	"github.com/chance-video/chance/readmodel"
 )
 
@@ -181,8 +182,8 @@ func planSearch(q readmodel.SearchQuery) (searchPlan, error) {
 		textArgs []any // the texts' arguments, after the facets'
 		hasWords bool
 	)
-	for _, w := range words(q.Text) {
-		term := stem(normalize(w))
+	for _, w := range searchtext.Words(q.Text) {
+		term := stem(searchtext.Normalize(w))
 		if utf8.RuneCountInString(term) >= trigram {
 			phrases = append(phrases, phrase(term))
 			hasWords = true
@@ -190,7 +191,7 @@ func planSearch(q readmodel.SearchQuery) (searchPlan, error) {
 			short = append(short, term)
 		}
 	}
-	if actor := normalize(strings.TrimSpace(q.Actor)); actor != "" {
+	if actor := searchtext.Normalize(strings.TrimSpace(q.Actor)); actor != "" {
 		if utf8.RuneCountInString(actor) >= trigram {
 			phrases = append(phrases, `{actors} : `+phrase(actor))
 		} else {

@@ -27,6 +27,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/readstore/inflight"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
@@ -119,7 +120,7 @@ func Open(dir string) (s *Store, err error) {
 		return nil, wrap(fmt.Errorf("open %s: %w", inboxFile, err))
 	}
 	s.inbox = &projection{name: "inbox"}
-	s.inbox.serving.Store(&generation{file: inbox, refs: newRefs()})
+	s.inbox.serving.Store(&generation{file: inbox, refs: inflight.New()})
 	return s, nil
 }
 

@@ -1,23 +1,10 @@
 package sqlite
 
 import (
-	"strings"
 	"unicode"
 
 	"github.com/kljensen/snowball"
 )
-
-// normalize is the one text form search compares: lower case, ё as е. Stored columns
-// and query words both go through it, in Go, so SQLite never needs to fold Cyrillic
-// (LIKE folds ASCII only, and no tokenizer folds ё).
-func normalize(s string) string {
-	return strings.ReplaceAll(strings.ToLower(s), "ё", "е")
-}
-
-// words splits a query into its words: runs of letters and digits.
-func words(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-}
 
 // stem reduces a normalised Cyrillic word to its Russian stem, so that every form of a
 // word (Маузер, Маузера, Маузером) searches as the same substring. Any other word is
