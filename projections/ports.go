@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 
@@ -36,6 +37,19 @@ type Tx interface {
 	// RevokeToken records a revoked token id until it would have expired.
 	RevokeToken(ctx context.Context, r readmodel.RevokedToken) error
 }
+
+// Errors every read store returns for the same misuse, whatever its engine.
+var (
+	// ErrUnknownProjection: a projection name the store has no tables for.
+	ErrUnknownProjection = errors.New("unknown projection")
+	// ErrWrongProjection: a Tx opened for one projection was asked for another's rows.
+	ErrWrongProjection = errors.New("method of another projection")
+	// ErrRebuildInProgress: Shadow while another build of the projection is neither
+	// promoted nor discarded.
+	ErrRebuildInProgress = errors.New("projection already being rebuilt")
+	// ErrShadowDone: a Shadow used after its Promote or Discard.
+	ErrShadowDone = errors.New("shadow already promoted or discarded")
+)
 
 // Store keeps projections' rows and checkpoints.
 type Store interface {

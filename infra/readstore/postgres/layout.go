@@ -3,6 +3,8 @@ package postgres
 import (
 	"embed"
 	"fmt"
+
+	"github.com/chance-video/chance/projections"
 )
 
 // Projection names. A name carries its version: a projection whose rows change shape
@@ -35,7 +37,7 @@ var layoutFiles embed.FS
 func layout(projection string) (string, error) {
 	b, err := layoutFiles.ReadFile("layouts/" + projection + ".sql")
 	if err != nil {
-		return "", fmt.Errorf("%w %q: no layout", ErrUnknownProjection, projection)
+		return "", fmt.Errorf("%w %q: no layout", projections.ErrUnknownProjection, projection)
 	}
 	return string(b), nil
 }

@@ -316,11 +316,11 @@ func TestTwoProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Shadow(ctx, Catalogue); !errors.Is(err, ErrRebuildInProgress) {
-		t.Errorf("a second build, in another process: %v, want ErrRebuildInProgress", err)
+	if _, err := a.Shadow(ctx, Catalogue); !errors.Is(err, projections.ErrRebuildInProgress) {
+		t.Errorf("a second build, in another process: %v, want projections.ErrRebuildInProgress", err)
 	}
-	if _, err := b.Shadow(ctx, Catalogue); !errors.Is(err, ErrRebuildInProgress) {
-		t.Errorf("a second build, in the same process: %v, want ErrRebuildInProgress", err)
+	if _, err := b.Shadow(ctx, Catalogue); !errors.Is(err, projections.ErrRebuildInProgress) {
+		t.Errorf("a second build, in the same process: %v, want projections.ErrRebuildInProgress", err)
 	}
 	rebuilt := onSale("Новый спектакль")
 	put(t, sh, 1, rebuilt)

@@ -17,16 +17,6 @@ import (
 var (
 	// ErrClosed is returned by every call on a closed Store.
 	ErrClosed = errors.New("read store closed")
-	// ErrUnknownProjection is returned for a projection name this store has no tables for.
-	ErrUnknownProjection = errors.New("unknown projection")
-	// ErrWrongProjection is returned when a Tx opened for one projection is asked to
-	// write (or read) another projection's rows.
-	ErrWrongProjection = errors.New("method of another projection")
-	// ErrRebuildInProgress is returned by Shadow while another build of the projection,
-	// in this process or another, is neither promoted nor discarded.
-	ErrRebuildInProgress = errors.New("projection already being rebuilt")
-	// ErrShadowDone is returned by a Shadow after its Promote or Discard.
-	ErrShadowDone = errors.New("shadow already promoted or discarded")
 	// ErrGenerationChanged is returned by an Update whose projection was promoted by
 	// another process since this one last looked: nothing was written, and the store now
 	// serves the new generation. The caller resumes from Checkpoint.
@@ -188,7 +178,7 @@ func (s *Store) close() {
 		p.building = nil
 		p.mu.Unlock()
 		if building != nil {
-			if err := building.Discard(context.Background()); err != nil && !errors.Is(err, ErrShadowDone) {
+			if err := building.Discard(context.Background()); err != nil && !errors.Is(err, projections.ErrShadowDone) {
 				errs = append(errs, err)
 			}
 		}
@@ -202,7 +192,7 @@ func (s *Store) close() {
 func (s *Store) projection(name string) (*projection, error) {
 	p, ok := s.projections[name]
 	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownProjection, name)
+		return nil, fmt.Errorf("%w %q", projections.ErrUnknownProjection, name)
 	}
 	return p, nil
 }

@@ -47,7 +47,7 @@ func (t *tx) allow(owner, method string) error {
 	if t.projection == owner {
 		return nil
 	}
-	err := fmt.Errorf("%w: %s belongs to %s, not to %s", ErrWrongProjection, method, owner, t.projection)
+	err := fmt.Errorf("%w: %s belongs to %s, not to %s", projections.ErrWrongProjection, method, owner, t.projection)
 	if t.misuse == nil {
 		t.misuse = err
 	}

@@ -52,8 +52,8 @@ func TestPromoteAndDiscardDeleteFiles(t *testing.T) {
 	if !exists(t, second) {
 		t.Fatal("a shadow has no file")
 	}
-	if _, err := s.Shadow(t.Context(), Catalogue); !errors.Is(err, ErrRebuildInProgress) {
-		t.Errorf("a second shadow of one projection: %v, want ErrRebuildInProgress", err)
+	if _, err := s.Shadow(t.Context(), Catalogue); !errors.Is(err, projections.ErrRebuildInProgress) {
+		t.Errorf("a second shadow of one projection: %v, want projections.ErrRebuildInProgress", err)
 	}
 	putTitle(t, sh, 1, "Второе поколение")
 	if err := sh.Promote(t.Context()); err != nil {
@@ -77,8 +77,8 @@ func TestPromoteAndDiscardDeleteFiles(t *testing.T) {
 	if exists(t, filepath.Join(dir, generationFile(Catalogue, 3))) {
 		t.Error("a discarded shadow's file is still there")
 	}
-	if err := third.Discard(t.Context()); !errors.Is(err, ErrShadowDone) {
-		t.Errorf("discarding twice: %v, want ErrShadowDone", err)
+	if err := third.Discard(t.Context()); !errors.Is(err, projections.ErrShadowDone) {
+		t.Errorf("discarding twice: %v, want projections.ErrShadowDone", err)
 	}
 }
 
@@ -114,13 +114,13 @@ func TestCloseDiscardsShadowsAndRefusesCalls(t *testing.T) {
 
 func TestUnknownProjection(t *testing.T) {
 	s := openIn(t, t.TempDir())
-	if _, err := s.Checkpoint(t.Context(), "catalogue_v0"); !errors.Is(err, ErrUnknownProjection) {
+	if _, err := s.Checkpoint(t.Context(), "catalogue_v0"); !errors.Is(err, projections.ErrUnknownProjection) {
 		t.Errorf("checkpoint: %v", err)
 	}
-	if err := s.Update(t.Context(), "nope", eventlog.Position{}, func(projections.Tx) error { return nil }); !errors.Is(err, ErrUnknownProjection) {
+	if err := s.Update(t.Context(), "nope", eventlog.Position{}, func(projections.Tx) error { return nil }); !errors.Is(err, projections.ErrUnknownProjection) {
 		t.Errorf("update: %v", err)
 	}
-	if _, err := s.Shadow(t.Context(), "nope"); !errors.Is(err, ErrUnknownProjection) {
+	if _, err := s.Shadow(t.Context(), "nope"); !errors.Is(err, projections.ErrUnknownProjection) {
 		t.Errorf("shadow: %v", err)
 	}
 }
@@ -132,8 +132,8 @@ func TestSwallowedRefusalFailsTheUpdate(t *testing.T) {
 		_ = tx.PutBalance(t.Context(), uuid.New(), 5)
 		return nil
 	})
-	if !errors.Is(err, ErrWrongProjection) {
-		t.Errorf("update: %v, want ErrWrongProjection", err)
+	if !errors.Is(err, projections.ErrWrongProjection) {
+		t.Errorf("update: %v, want projections.ErrWrongProjection", err)
 	}
 	if pos, _ := s.Checkpoint(t.Context(), Catalogue); !pos.IsStart() {
 		t.Errorf("checkpoint moved to %s", pos)

@@ -38,7 +38,7 @@ func (s *Store) Shadow(ctx context.Context, name string) (projections.Shadow, er
 		return nil, ErrClosed
 	}
 	if p.building != nil {
-		return nil, fmt.Errorf("shadow %s: %w (generation %d)", name, ErrRebuildInProgress, p.building.gen.number)
+		return nil, fmt.Errorf("shadow %s: %w (generation %d)", name, projections.ErrRebuildInProgress, p.building.gen.number)
 	}
 	n := p.next
 	p.next++
@@ -76,10 +76,10 @@ func (sh *shadow) Update(ctx context.Context, name string, reached eventlog.Posi
 
 func (sh *shadow) usable(name string) error {
 	if sh.done {
-		return fmt.Errorf("shadow %s generation %d: %w", sh.p.name, sh.gen.number, ErrShadowDone)
+		return fmt.Errorf("shadow %s generation %d: %w", sh.p.name, sh.gen.number, projections.ErrShadowDone)
 	}
 	if name != sh.p.name {
-		return fmt.Errorf("shadow of %s asked for %s: %w", sh.p.name, name, ErrWrongProjection)
+		return fmt.Errorf("shadow of %s asked for %s: %w", sh.p.name, name, projections.ErrWrongProjection)
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func (sh *shadow) Discard(ctx context.Context) error {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.done {
-		return fmt.Errorf("discard %s: %w", sh.p.name, ErrShadowDone)
+		return fmt.Errorf("discard %s: %w", sh.p.name, projections.ErrShadowDone)
 	}
 	sh.done = true
 	sh.p.mu.Lock()
