@@ -1,0 +1,45 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/chance-video/chance/eventlog"
+)
+
+func at(n uint64) eventlog.Position { return eventlog.Position{Commit: n, Prepare: n} }
+
+func TestProgressWaitsForEveryFollower(t *testing.T) {
+	p := NewProgress("a", "b")
+	p.Track("notifier")
+	done := make(chan error, 1)
+	go func() { done <- p.Wait(context.Background(), at(5)) }()
+	p.Set("a", at(7))
+	p.Set("b", at(5))
+	select {
+	case err := <-done:
+		t.Fatalf("returned %v while the notifier was behind", err)
+	default:
+	}
+	p.Set("notifier", at(9))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	p.Set("a", at(3)) // a restart re-reads from an older checkpoint: progress does not go back
+	if got := p.Reached("a"); got != at(7) {
+		t.Fatalf("reached moved back to %s", got)
+	}
+}
+
+func TestProgressWaitEndsWithItsContext(t *testing.T) {
+	p := NewProgress("a")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.Wait(ctx, at(1)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait = %v, want context.Canceled", err)
+	}
+	if err := p.Wait(ctx, eventlog.Start); err != nil {
+		t.Fatalf("waiting for the start: %v", err)
+	}
+}
