@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/domain/pricing"
+	"github.com/chance-video/chance/infra/readstore/readstoretest"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
 )
@@ -140,7 +138,7 @@ func BenchmarkSearch(b *testing.B) {
 	for i := 0; i < benchPremieres; i += perUpdate {
 		batch := make([]readmodel.Premiere, perUpdate)
 		for j := range batch {
-			batch[j] = benchPremiere(rng, i+j)
+			batch[j] = readstoretest.GeneratedPremiere(rng, i+j, benchPremieres)
 		}
 		put(b, s, uint64(i+perUpdate), batch...)
 	}
@@ -179,7 +177,7 @@ func BenchmarkSearch(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var total int
-			measure(b, func() error {
+			readstoretest.MeasureLatency(b, func() error {
 				res, err := s.Search(ctx, c.q)
 				total = res.Total
 				return err
@@ -191,7 +189,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, c := range []struct{ name, term string }{{"ilike/rare", "маузер"}, {"ilike/common", "театр"}} {
 		b.Run(c.name, func(b *testing.B) {
 			var total int
-			measure(b, func() (err error) {
+			readstoretest.MeasureLatency(b, func() (err error) {
 				total, err = ilikeSearch(ctx, s, g, c.term)
 				return err
 			})
@@ -214,77 +212,4 @@ func ilikeSearch(ctx context.Context, s *Store, g *generation, term string) (int
 	}
 	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (readmodel.Premiere, error) { return scanPremiere(r) })
 	return total, err
-}
-
-// measure runs call b.N times and reports the median and 95th percentile latency.
-func measure(b *testing.B, call func() error) {
-	var latencies []time.Duration
-	for b.Loop() {
-		start := time.Now()
-		if err := call(); err != nil {
-			b.Fatal(err)
-		}
-		latencies = append(latencies, time.Since(start))
-	}
-	slices.Sort(latencies)
-	pct := func(p float64) float64 {
-		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.95), "p95-ms")
-}
-
-var (
-	benchSyllables = strings.Fields("ба ве ги до жу за ка ли мо ну по ра со ту фе ха це чи ша щу эр ю ян ол ар ин ек ус")
-	benchFirst     = strings.Fields("Анна Борис Вера Глеб Дарья Егор Жанна Зоя Игорь Кира Лев Мария Никита Ольга Павел Роман Софья Тимур Ульяна Фёдор")
-	benchLast      = strings.Fields("Иванов Смирнова Кузнецов Попова Васильев Петрова Соколов Михайлова Новиков Фёдорова Морозов Волкова Алексеев Лебедева Семёнов Егорова")
-	benchMauser    = strings.Fields("Маузер Маузера Маузеру Маузером")
-	benchTheatre   = strings.Fields("театр театра театре театром")
-)
-
-// benchWord is a pseudo-word of 2 to 4 syllables: a vocabulary large enough that most
-// words are rare, as names and places are in real descriptions.
-func benchWord(rng *rand.Rand) string {
-	var sb strings.Builder
-	for range 2 + rng.IntN(3) {
-		sb.WriteString(benchSyllables[rng.IntN(len(benchSyllables))])
-	}
-	return sb.String()
-}
-
-// benchPremiere is premiere i of the benchmark catalogue: a quarter mention the theatre
-// in their description, a dozen mention Маузер, one in twenty is withdrawn.
-func benchPremiere(rng *rand.Rand, i int) readmodel.Premiere {
-	title := make([]string, 1+rng.IntN(3))
-	for j := range title {
-		title[j] = benchWord(rng)
-	}
-	desc := make([]string, 25+rng.IntN(15))
-	for j := range desc {
-		desc[j] = benchWord(rng)
-	}
-	if rng.IntN(4) == 0 {
-		desc[rng.IntN(len(desc))] = benchTheatre[rng.IntN(len(benchTheatre))]
-	}
-	if i%(benchPremieres/12) == 0 {
-		if i%2 == 0 {
-			title[0] = benchMauser[rng.IntN(len(benchMauser))]
-		} else {
-			desc[0] = benchMauser[rng.IntN(len(benchMauser))]
-		}
-	}
-	actors := make([]string, 2+rng.IntN(3))
-	for j := range actors {
-		actors[j] = benchFirst[rng.IntN(len(benchFirst))] + " " + benchLast[rng.IntN(len(benchLast))]
-	}
-	published := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
-	return readmodel.Premiere{
-		ID: uuid.New(), Title: strings.Join(title, " "), Actors: actors,
-		Description: strings.Join(desc, " ") + ".", TheaterPrice: money.Kopecks(100_000 + rng.IntN(900_000)),
-		Terms: pricing.Terms{
-			OnlinePrice: money.Kopecks(10_000 + rng.IntN(90_000)), StandardHours: []int{24, 48, 72}[rng.IntN(3)],
-			DiscountPercent: []int{0, 0, 0, 10, 20, 30, 50}[rng.IntN(7)],
-		},
-		OnSale: rng.IntN(20) != 0, PublishedAt: published, UpdatedAt: published,
-	}
 }
