@@ -24,10 +24,15 @@ func testRebuildUnderQueries(t *testing.T, b backend) {
 	wantTotal := num(sh.expect(http.StatusOK, call{method: "GET", path: "/search/?limit=1"})["total"])
 	wantBalance := num(sh.expect(http.StatusOK, call{method: "GET", path: "/billing/amount", token: token})["balance"])
 
-	stop := make(chan struct{})
+	stop, reading := make(chan struct{}), make(chan struct{})
 	var queries atomic.Int64
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		defer func() {
+			if queries.Load() == 0 {
+				close(reading) // failed before the first answer: let the test end
+			}
+		}()
 		for {
 			select {
 			case <-stop:
@@ -48,9 +53,12 @@ func testRebuildUnderQueries(t *testing.T, b backend) {
 				t.Errorf("during the rebuild the balance read %d, want %d", got, wantBalance)
 				return
 			}
-			queries.Add(1)
+			if queries.Add(1) == 1 {
+				close(reading)
+			}
 		}
 	})
+	<-reading // the reader is answering: rebuild under its queries
 	for _, p := range projections.All() {
 		if err := sh.app.Runner.Rebuild(context.Background(), p.Name(), nil); err != nil {
 			t.Errorf("rebuild %s: %v", p.Name(), err)
@@ -58,9 +66,6 @@ func testRebuildUnderQueries(t *testing.T, b backend) {
 	}
 	close(stop)
 	wg.Wait()
-	if queries.Load() == 0 {
-		t.Fatal("no query completed during the rebuild")
-	}
 	t.Logf("%d query pairs answered during the rebuild", queries.Load())
 }
 
