@@ -234,7 +234,7 @@ func (s *Service) planLine(ctx context.Context, userID, premiereID uuid.UUID, ho
 		return account.RentalLine{}, err
 	}
 	if startsAt.IsZero() {
-		startsAt = now
+		startsAt = now.Truncate(time.Second) // "now" as customers read it: whole seconds
 	}
 	line := account.RentalLine{PremiereID: premiereID, Title: p.Card.Title, Terms: p.Terms, StartsAt: startsAt.UTC(), Hours: hours, Price: price}
 	// Check the rental rules now, so bad input fails before any money moves.
