@@ -1,10 +1,13 @@
 package app
 
 import (
+	"context"
 	"net/http"
+	"slices"
 
 	"github.com/chance-video/chance/infra/auth"
 	httpapi "github.com/chance-video/chance/infra/http"
+	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
 
@@ -33,5 +36,19 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.New(httpapi.Deps{Commands: a.Commands, Queries: q, Tokens: tokens, Hasher: opts.Hasher,
-		Limiter: limiter, Clock: a.Clock, Logger: a.Log})
+		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: rebuilder{a.Runner}})
+}
+
+// rebuilder lets admins rebuild read models online through the runner.
+type rebuilder struct{ runner *projections.Runner }
+
+func (r rebuilder) Names() []string { return r.runner.Names() }
+
+func (r rebuilder) Rebuild(ctx context.Context, name string) (uint64, error) {
+	if !slices.Contains(r.runner.Names(), name) {
+		return 0, httpapi.ErrUnknownProjection
+	}
+	var events uint64
+	err := r.runner.Rebuild(ctx, name, func(p projections.RebuildReport) { events = p.Events })
+	return events, err
 }

@@ -53,6 +53,8 @@ type Deps struct {
 	// X-Forwarded-For names the client. Empty: the connection's peer is the client,
 	// so nobody can dodge the sign-in limiter by forging the header.
 	TrustedProxies []string
+	// Rebuilder, if set, lets admins rebuild read models online (POST /admin/replay/:projection).
+	Rebuilder Rebuilder
 }
 
 func (d Deps) validate() error {
@@ -68,15 +70,16 @@ var releaseMode sync.Once
 
 // api holds the handlers' dependencies.
 type api struct {
-	cmd      *commands.Service
-	q        *queries.Service
-	tokens   *auth.Tokens
-	hasher   PasswordHasher
-	limiter  LoginLimiter
-	clock    Clock
-	log      *slog.Logger
-	revoked  *revokedTokens
-	inFlight *inFlight
+	cmd       *commands.Service
+	q         *queries.Service
+	tokens    *auth.Tokens
+	hasher    PasswordHasher
+	limiter   LoginLimiter
+	rebuilder Rebuilder
+	clock     Clock
+	log       *slog.Logger
+	revoked   *revokedTokens
+	inFlight  *inFlight
 	// dummyHash is checked against when the email is unknown, so a failed sign-in
 	// takes as long whether or not the account exists.
 	dummyHash string
@@ -96,7 +99,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, clock: d.Clock,
+	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, clock: d.Clock,
 		log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 
 	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
@@ -162,6 +165,7 @@ func (a *api) routes(v1 *gin.RouterGroup) {
 	route(admin, http.MethodPost, "/premieres", a.publish)
 	route(admin, http.MethodPatch, "/premieres/:id", a.changePremiere)
 	route(admin, http.MethodDelete, "/premieres/:id", a.withdrawFromSale)
+	route(admin, http.MethodPost, "/replay/:projection", a.replay)
 }
 
 // route registers a path with and without a trailing slash.
