@@ -27,6 +27,9 @@ func (s *Service) Fill(ctx context.Context, userID uuid.UUID, amount money.Kopec
 	payment := PaymentID(userID, req.Key)
 	out, err := execute(ctx, s, account.Decider, account.Stream(userID),
 		account.Command(account.Fill{UserID: userID, Payment: payment, Amount: amount, Now: s.clock.Now()}), req)
+	if err == nil {
+		err = moved(out)
+	}
 	if err != nil {
 		return Payment{}, err
 	}
@@ -67,6 +70,9 @@ func (s *Service) Withdraw(ctx context.Context, userID, premiereID uuid.UUID, ho
 	purpose := account.Purpose{Kind: account.ForPremiere, PremiereID: premiereID, Title: p.Card.Title, Hours: hours, Terms: p.Terms}
 	out, err := execute(ctx, s, account.Decider, account.Stream(userID),
 		account.Command(account.Withdraw{UserID: userID, Payment: payment, Amount: amount, Purpose: purpose, Now: s.clock.Now()}), req)
+	if err == nil {
+		err = moved(out)
+	}
 	if err != nil {
 		return Payment{}, err
 	}

@@ -140,6 +140,9 @@ func (s *Service) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutP
 func (s *Service) placeOrder(ctx context.Context, userID uuid.UUID, cmd account.Command, req Request) (OrderResult, error) {
 	req.UserID = userID
 	out, err := execute(ctx, s, account.Decider, account.Stream(userID), cmd, req)
+	if err == nil {
+		err = moved(out)
+	}
 	if err != nil {
 		return OrderResult{}, err
 	}

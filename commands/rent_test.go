@@ -344,3 +344,43 @@ func TestRegisterCompletesAClaimACrashLeftBehind(t *testing.T) {
 		t.Fatalf("by email after completion: %v %v", found.ID, err)
 	}
 }
+
+// An idempotency key used for one operation and then for another is refused (422),
+// never taken as a retry: the refund of a second cancellation must not be lost, a
+// top-up must not silently do nothing, a rent must not break.
+func TestAKeyReusedOnAnotherOperationIsRefused(t *testing.T) {
+	sh := newShop(t)
+	user, a, b := sh.customer(), sh.publish("Маузер"), sh.publish("Чайка")
+	sh.fill(user, 100_000)
+	ra, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: a, Hours: 24}, key("rent-a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: b, Hours: 24}, key("rent-b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reused := func(fingerprint string) commands.Request { return commands.Request{Key: "K", Fingerprint: fingerprint} }
+	if _, err := sh.svc.Cancel(sh.ctx, user, ra.Rentals[0].RentalID, reused("cancel a")); err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "balance after the first cancel", sh.balance(user), 76_000)
+
+	_, err = sh.svc.Cancel(sh.ctx, user, rb.Rentals[0].RentalID, reused("cancel b"))
+	mustErr(t, err, commands.ErrKeyReused)
+	second, _ := sh.svc.LoadRental(sh.ctx, rb.Rentals[0].RentalID)
+	mustEqual(t, "second rental untouched", second.Cancelled, false)
+	_, err = sh.svc.ChangeTerm(sh.ctx, user, rb.Rentals[0].RentalID, 48, reused("extend b"))
+	mustErr(t, err, commands.ErrKeyReused)
+	_, err = sh.svc.Fill(sh.ctx, user, 5_000, reused("fill"))
+	mustErr(t, err, commands.ErrKeyReused)
+	_, err = sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: a, Hours: 1}, reused("rent"))
+	mustErr(t, err, commands.ErrKeyReused)
+	mustEqual(t, "balance after the refused reuses", sh.balance(user), 76_000)
+
+	// The original request with its key still replays.
+	again, err := sh.svc.Cancel(sh.ctx, user, ra.Rentals[0].RentalID, reused("cancel a"))
+	if err != nil || !again.Replayed {
+		t.Fatalf("replay of the first cancel: %+v, %v", again, err)
+	}
+}

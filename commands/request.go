@@ -56,6 +56,16 @@ func (e *AlreadyHolding) Error() string {
 
 func (e *AlreadyHolding) Unwrap() error { return domain.ErrConflict }
 
+// moved checks that a money command decided something. An account that has already
+// processed the request's payment id without holding this request's key saw the key on
+// another operation (its refund recorded under a step key): the key was reused.
+func moved[S any](out Outcome[S]) error {
+	if !out.Replayed && len(out.Events) == 0 {
+		return ErrKeyReused
+	}
+	return nil
+}
+
 // namespace derives deterministic ids; WARNING: changing it breaks idempotency of
 // every request retried across the change.
 var namespace = uuid.MustParse("0b6c1f4e-2d8a-4e57-9a31-5c7d0e9f8b24")

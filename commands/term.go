@@ -40,6 +40,9 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 	}
 	now := s.clock.Now()
 	payment := PaymentID(userID, req.Key)
+	if a.state.Processed(payment) {
+		return TermResult{}, ErrKeyReused // the key paid for something else: never touch the rental
+	}
 	change := rental.ChangeTerm{Hours: hours, Payment: payment, TermVersion: r.state.TermVersion, Now: now}
 	decided, err := rental.Decide(change, r.state)
 	if err != nil {
@@ -55,6 +58,9 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 		charge := account.Withdraw{UserID: userID, Payment: payment, Amount: delta, Now: now, Purpose: account.Purpose{
 			Kind: account.ForTermChange, RentalID: rentalID, Hours: hours, TermVersion: r.state.TermVersion}}
 		out, err := execute(ctx, s, account.Decider, account.Stream(userID), account.Command(charge), req)
+		if err == nil {
+			err = moved(out)
+		}
 		if err != nil {
 			return TermResult{}, err
 		}
@@ -79,15 +85,19 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 
 // Cancel ends a customer's rental and refunds per the cancellation rule.
 func (s *Service) Cancel(ctx context.Context, userID, rentalID uuid.UUID, req Request) (TermResult, error) {
-	r, _, err := s.loadHolding(ctx, userID, rentalID, req)
+	r, a, err := s.loadHolding(ctx, userID, rentalID, req)
 	if err != nil {
 		return TermResult{}, err
 	}
 	if len(r.prior) > 0 {
 		return s.finishTerm(ctx, r.replayed().Events[0], true)
 	}
+	payment := PaymentID(userID, req.Key)
+	if a.state.Processed(payment) {
+		return TermResult{}, ErrKeyReused // the key paid for something else: never touch the rental
+	}
 	req.UserID = userID
-	cancel := rental.Cancel{Payment: PaymentID(userID, req.Key), Now: s.clock.Now()}
+	cancel := rental.Cancel{Payment: payment, Now: s.clock.Now()}
 	out, err := execute(ctx, s, rental.Decider, rental.Stream(rentalID), rental.Command(cancel), req)
 	if err != nil {
 		return TermResult{}, err

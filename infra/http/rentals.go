@@ -63,11 +63,11 @@ func (a *api) rent(c *gin.Context) {
 		return
 	}
 	res, err := a.cmd.Rent(c.Request.Context(), callerID(c), rent, a.request(c))
+	a.wrote(c, res.Position) // a rent that lost its race was refunded: the next read must show it
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.wrote(c, res.Position)
 	if len(res.Rentals) != 1 {
 		a.fail(c, errors.New("rent: the order has no single rental"))
 		return
