@@ -60,6 +60,11 @@ func (n *Notifier) Run(ctx context.Context) error {
 				return fmt.Errorf("notify %s@%d: %w", rec.StreamID, rec.Revision, err)
 			}
 		}
+		// A shutdown while publishing may have dropped messages the senders never
+		// acked: keep the checkpoint where it was, so the next start sends them.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		last := batch[len(batch)-1].Position
 		if err := n.Checkpoints.Save(ctx, Name, last); err != nil {
 			return err

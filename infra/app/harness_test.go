@@ -109,6 +109,7 @@ func (sh *shop) settle() {
 type call struct {
 	method, path, token, key string
 	body                     any
+	header                   map[string]string
 }
 
 type reply struct {
@@ -147,6 +148,9 @@ func (sh *shop) do(c call) reply {
 	}
 	if c.key != "" {
 		req.Header.Set("Idempotency-Key", c.key)
+	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

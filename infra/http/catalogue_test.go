@@ -105,17 +105,18 @@ func TestAdminManagesTheCatalogue(t *testing.T) {
 	}
 }
 
-// A client that wrote through another instance names the position it got back; the
-// read waits for it even though this instance never saw the write.
+// A signed-in client that wrote through another instance names the position it got
+// back; the read waits for it even though this instance never saw the write.
 func TestMinPositionHeaderIsHonoured(t *testing.T) {
 	h := newHarness(t)
+	token, _ := h.customer("reader")
 	id := uuid.New()
 	_, pos, err := h.cmd.Premiere(context.Background(), id, premiere.Publish{ID: id, Card: premiere.Card{Title: "Маузер"},
 		Terms: pricing.Terms{OnlinePrice: 1000, StandardHours: 10}, Now: h.clock.Now()}, commands.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := h.send(req{Method: http.MethodGet, Path: "/premiere/" + id.String(), Header: map[string]string{"X-Chance-Min-Position": pos.String()}})
+	r := h.send(req{Method: http.MethodGet, Path: "/premiere/" + id.String(), Token: token, Header: map[string]string{"X-Chance-Min-Position": pos.String()}})
 	if r.want(t, http.StatusOK).str("title") != "Маузер" {
 		t.Fatalf("card = %s", r.Raw)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/queries"
@@ -32,7 +33,9 @@ func (a *api) consistent(c *gin.Context) {
 // await waits for the caller's writes; false means it answered with a problem.
 func (a *api) await(c *gin.Context) bool {
 	atLeast := eventlog.Start
-	if raw := strings.TrimSpace(c.GetHeader(headerMinPosition)); raw != "" {
+	// Only a signed-in client may ask to wait for a position: an anonymous one could
+	// otherwise hold any read for the whole wait at no cost to itself.
+	if raw := strings.TrimSpace(c.GetHeader(headerMinPosition)); raw != "" && callerID(c) != uuid.Nil {
 		pos, err := parsePosition(raw)
 		if err != nil {
 			a.fail(c, badRequest("header %s: %v", headerMinPosition, err))

@@ -68,17 +68,29 @@ func queryUint(c *gin.Context, name string) (uint64, error) {
 	return n, nil
 }
 
-// queryTime reads an RFC 3339 time (or a date, meaning its midnight UTC); absent means zero.
+// Query times must fall in the years the shop can have records for (and every read
+// store can hold).
+var (
+	earliestQueryTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestQueryTime   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// queryTime reads an RFC 3339 time (or a date, meaning its midnight UTC) between 1970
+// and 2200; absent means zero.
 func queryTime(c *gin.Context, name string) (time.Time, error) {
 	raw := c.Query(name)
 	if raw == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, raw); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, raw)
 	}
-	if t, err := time.Parse(time.DateOnly, raw); err == nil {
-		return t, nil
+	if err == nil {
+		if t.Before(earliestQueryTime) || !t.Before(latestQueryTime) {
+			return time.Time{}, badRequest("query parameter %s must be between 1970 and 2200, got %q", name, shorten(raw))
+		}
+		return t.UTC(), nil
 	}
 	return time.Time{}, badRequest("query parameter %s must be an RFC 3339 time like 2026-12-01T19:00:00Z, or a date like 2026-12-01; got %q", name, shorten(raw))
 }
