@@ -231,13 +231,10 @@ func TestRecoveryCompensatesAnExtensionThatCanNoLongerApply(t *testing.T) {
 	sh := newShop(t)
 	user, mauser := sh.customer(), sh.publish("Маузер")
 	sh.fill(user, 100_000)
-	order, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24}, key("rent"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	order := sh.rent(user, mauser, 24, "rent")
 	id := order.Rentals[0].RentalID
 	sh.restart(crashAt(1))
-	_, err = sh.svc.ChangeTerm(sh.ctx, user, id, 48, key("extend"))
+	_, err := sh.svc.ChangeTerm(sh.ctx, user, id, 48, key("extend"))
 	mustErr(t, err, errCrash)
 	mustEqual(t, "balance with the extension charged", sh.balance(user), 52_000)
 

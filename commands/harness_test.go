@@ -93,6 +93,16 @@ func (sh *shop) balance(user uuid.UUID) money.Kopecks {
 	return a.Balance
 }
 
+// rent rents a premiere for hours with an idempotency key, failing the test on error.
+func (sh *shop) rent(user, premiereID uuid.UUID, hours int, k string) commands.OrderResult {
+	sh.t.Helper()
+	order, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: premiereID, Hours: hours}, key(k))
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	return order
+}
+
 // key is a request with an idempotency key whose fingerprint is the key itself.
 func key(k string) commands.Request { return commands.Request{Key: k, Fingerprint: "fp:" + k} }
 

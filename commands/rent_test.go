@@ -22,10 +22,7 @@ func TestRentPaysAndHolds(t *testing.T) {
 	user, mauser := sh.customer(), sh.publish("Маузер")
 	sh.fill(user, 100_000)
 
-	res, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24}, key("rent-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := sh.rent(user, mauser, 24, "rent-1")
 	mustEqual(t, "total", res.Total, 24_000)
 	mustEqual(t, "balance", res.Balance, 76_000)
 	mustEqual(t, "rentals", len(res.Rentals), 1)
@@ -35,17 +32,14 @@ func TestRentPaysAndHolds(t *testing.T) {
 	mustEqual(t, "paid", r.Paid(), 24_000)
 
 	// A retry returns the original outcome and moves no money.
-	again, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24}, key("rent-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := sh.rent(user, mauser, 24, "rent-1")
 	mustEqual(t, "replayed", again.Replayed, true)
 	mustEqual(t, "same order", again.OrderID, res.OrderID)
 	mustEqual(t, "same rental", again.Rentals[0].RentalID, res.Rentals[0].RentalID)
 	mustEqual(t, "balance after retry", sh.balance(user), 76_000)
 
 	// The same key with another body is refused.
-	_, err = sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 48}, commands.Request{Key: "rent-1", Fingerprint: "other"})
+	_, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 48}, commands.Request{Key: "rent-1", Fingerprint: "other"})
 	mustErr(t, err, commands.ErrKeyReused)
 
 	// One holding per premiere: renting it again while held is a conflict that moves no money.
@@ -58,10 +52,7 @@ func TestRentPaysAndHolds(t *testing.T) {
 
 	// Once the term has ended, the premiere can be rented again, as a new rental.
 	sh.clock.Advance(24 * time.Hour)
-	next, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 1}, key("rent-3"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	next := sh.rent(user, mauser, 1, "rent-3")
 	if next.Rentals[0].RentalID == res.Rentals[0].RentalID {
 		t.Fatal("a new rental reused the old one's id")
 	}
@@ -237,10 +228,7 @@ func TestChangeTermAndCancel(t *testing.T) {
 	sh := newShop(t)
 	user, mauser := sh.customer(), sh.publish("Маузер")
 	sh.fill(user, 100_000)
-	order, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24}, key("rent"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	order := sh.rent(user, mauser, 24, "rent")
 	id := order.Rentals[0].RentalID
 	mustEqual(t, "balance", sh.balance(user), 76_000)
 
@@ -295,11 +283,8 @@ func TestExtensionInsufficientFundsChangesNothing(t *testing.T) {
 	sh := newShop(t)
 	user, mauser := sh.customer(), sh.publish("Маузер")
 	sh.fill(user, 24_000)
-	order, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24}, key("rent"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = sh.svc.ChangeTerm(sh.ctx, user, order.Rentals[0].RentalID, 48, key("extend"))
+	order := sh.rent(user, mauser, 24, "rent")
+	_, err := sh.svc.ChangeTerm(sh.ctx, user, order.Rentals[0].RentalID, 48, key("extend"))
 	mustErr(t, err, domain.ErrFunds)
 	r, _ := sh.svc.LoadRental(sh.ctx, order.Rentals[0].RentalID)
 	mustEqual(t, "hours", r.Hours, 24)
@@ -352,21 +337,15 @@ func TestAKeyReusedOnAnotherOperationIsRefused(t *testing.T) {
 	sh := newShop(t)
 	user, a, b := sh.customer(), sh.publish("Маузер"), sh.publish("Чайка")
 	sh.fill(user, 100_000)
-	ra, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: a, Hours: 24}, key("rent-a"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: b, Hours: 24}, key("rent-b"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ra := sh.rent(user, a, 24, "rent-a")
+	rb := sh.rent(user, b, 24, "rent-b")
 	reused := func(fingerprint string) commands.Request { return commands.Request{Key: "K", Fingerprint: fingerprint} }
 	if _, err := sh.svc.Cancel(sh.ctx, user, ra.Rentals[0].RentalID, reused("cancel a")); err != nil {
 		t.Fatal(err)
 	}
 	mustEqual(t, "balance after the first cancel", sh.balance(user), 76_000)
 
-	_, err = sh.svc.Cancel(sh.ctx, user, rb.Rentals[0].RentalID, reused("cancel b"))
+	_, err := sh.svc.Cancel(sh.ctx, user, rb.Rentals[0].RentalID, reused("cancel b"))
 	mustErr(t, err, commands.ErrKeyReused)
 	second, _ := sh.svc.LoadRental(sh.ctx, rb.Rentals[0].RentalID)
 	mustEqual(t, "second rental untouched", second.Cancelled, false)

@@ -48,28 +48,20 @@ type projection struct {
 
 // acquire returns the serving generation, in use until release is called.
 func (p *projection) acquire() (*generation, func(), error) {
-	for {
-		g := p.serving.Load()
-		if g == nil {
-			return nil, nil, ErrClosed
-		}
-		if g.refs.Acquire() {
-			return g, g.refs.Release, nil
-		}
-		// Retired between the load and the acquire: a promote swapped it; load again.
+	g, release, ok := inflight.Acquire(&p.serving)
+	if !ok {
+		return nil, nil, ErrClosed
 	}
+	return g, release, nil
 }
+
+// InFlight counts the calls using the generation.
+func (g *generation) InFlight() *inflight.Refs { return g.refs }
 
 // retire swaps next in as the serving generation, waits until no call uses the old one
 // and returns it (nil if there was none). The wait is for reads and Updates already in
 // flight, which are short; new calls go to next.
-func (p *projection) retire(next *generation) *generation {
-	old := p.serving.Swap(next)
-	if old != nil {
-		<-old.refs.Retire()
-	}
-	return old
-}
+func (p *projection) retire(next *generation) *generation { return inflight.Swap(&p.serving, next) }
 
 // createGeneration creates generation n of projection, empty, in tx.
 func (s *Store) createGeneration(ctx context.Context, tx pgx.Tx, projection string, n int) error {
