@@ -102,3 +102,22 @@ func TestLoginIsRateLimited(t *testing.T) {
 	h.clock.Advance(time.Minute) // the email's bucket refills
 	h.post("/login", "", "", map[string]string{"email": me, "password": "correct horse"}).want(t, http.StatusOK)
 }
+
+// A token validly signed with the server's key for a user id that was never
+// registered acts for nobody (issue 7): it could otherwise fill a balance no user owns.
+func TestTokenOfNoUserIsRefused(t *testing.T) {
+	h := newHarness(t)
+	ghost, _, err := h.tokens.Issue(uuid.New(), []string{"customer", "admin", "auditor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.get("/users", ghost).problem(t, http.StatusUnauthorized, "does not exist")
+	h.post("/billing/fill", ghost, uuid.NewString(), map[string]any{"summ": 100}).problem(t, http.StatusUnauthorized, "does not exist")
+	h.get("/audit/billing", ghost).problem(t, http.StatusUnauthorized)
+	// A public page treats it as no token at all.
+	h.get("/search/?q=x", ghost).want(t, http.StatusOK)
+
+	// A user who has just registered is found at once, before any read model.
+	token, _ := h.customer("nina")
+	h.fill(token, 100)
+}

@@ -43,6 +43,7 @@ type harness struct {
 	cmd      *commands.Service
 	progress *projections.Progress
 	gate     *gate
+	tokens   *auth.Tokens // signs with the API's own key, for forged-but-valid tokens
 }
 
 func newHarness(t *testing.T) *harness {
@@ -81,6 +82,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.tokens = tokens
 	limiter, err := auth.NewLoginLimiterWithLimits(auth.DefaultLoginLimits, h.clock.Now)
 	if err != nil {
 		t.Fatal(err)

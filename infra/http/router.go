@@ -80,6 +80,8 @@ type api struct {
 	log       *slog.Logger
 	revoked   *revokedTokens
 	inFlight  *inFlight
+	// knownUsers are token subjects seen to exist (userExists).
+	knownUsers *knownUsers
 	// dummyHash is checked against when the email is unknown, so a failed sign-in
 	// takes as long whether or not the account exists.
 	dummyHash string
@@ -100,7 +102,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, clock: d.Clock,
-		log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
+		log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), knownUsers: newKnownUsers(maxKnownUsers), dummyHash: dummy}
 
 	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
 	e := gin.New()
