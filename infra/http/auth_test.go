@@ -1,12 +1,15 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	httpapi "github.com/chance-video/chance/infra/http"
 )
 
 func TestRegisterLoginProfile(t *testing.T) {
@@ -120,4 +123,28 @@ func TestTokenOfNoUserIsRefused(t *testing.T) {
 	// A user who has just registered is found at once, before any read model.
 	token, _ := h.customer("nina")
 	h.fill(token, 100)
+}
+
+// Registrations are limited per client address (issue 7: 600 accounts in 20 s from
+// one address), with the default limits: 5 at once, then one every 20 s.
+func TestRegistrationsAreThrottledPerAddress(t *testing.T) {
+	h := newHarness(t, func(d *httpapi.Deps) { d.Registrations = nil }) // nil: the defaults
+	signUp := func(addr string) response {
+		t.Helper()
+		body := fmt.Sprintf(`{"email":"u-%s@example.ru","password":"correct horse","first_name":"Анна","last_name":"Тестова"}`, uuid.NewString()[:8])
+		return h.send(req{Method: http.MethodPost, Path: "/register", Body: body, RemoteAddr: addr})
+	}
+	for range 5 {
+		signUp("203.0.113.7:1234").want(t, http.StatusCreated)
+	}
+	r := signUp("203.0.113.7:5678").problem(t, http.StatusTooManyRequests, "too many registrations", "20 s")
+	if r.Header.Get("Retry-After") != "20" || r.str("type") != "urn:chance:problem:too-many-attempts" {
+		t.Fatalf("Retry-After %q, type %q", r.Header.Get("Retry-After"), r.str("type"))
+	}
+	// Bad input is refused without spending the address's allowance.
+	h.send(req{Method: http.MethodPost, Path: "/register", Body: `{"email":"x"}`, RemoteAddr: "203.0.113.7:1"}).problem(t, http.StatusBadRequest)
+	signUp("198.51.100.9:1").want(t, http.StatusCreated) // another address is not affected
+	h.clock.Advance(20 * time.Second)
+	signUp("203.0.113.7:1234").want(t, http.StatusCreated)
+	signUp("203.0.113.7:1234").problem(t, http.StatusTooManyRequests)
 }

@@ -46,7 +46,10 @@ type harness struct {
 	tokens   *auth.Tokens // signs with the API's own key, for forged-but-valid tokens
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness builds the API; configure may change its dependencies (the limiters).
+// Registrations are not limited unless a test configures it: tests sign many
+// customers up from the one test address.
+func newHarness(t *testing.T, configure ...func(*httpapi.Deps)) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	events, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
@@ -87,8 +90,16 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.api, err = httpapi.New(httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
-		Limiter: limiter, Clock: h.clock})
+	signUps, err := auth.NewRegistrationLimiter(auth.RegistrationLimits{PerAddr: 1000, Burst: 1000}, h.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
+		Limiter: limiter, Registrations: signUps, Clock: h.clock}
+	for _, c := range configure {
+		c(&deps)
+	}
+	h.api, err = httpapi.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +151,7 @@ type req struct {
 	Method, Path, Token, Key string
 	Body                     any
 	Header                   map[string]string
+	RemoteAddr               string // the client's address; a fixed test address if empty
 }
 
 func (h *harness) send(r req) response {
@@ -157,6 +169,9 @@ func (h *harness) send(r req) response {
 	}
 	hr := httptest.NewRequest(r.Method, httpapi.Prefix+r.Path, bytes.NewReader(body))
 	hr.RemoteAddr = "192.0.2.10:40000"
+	if r.RemoteAddr != "" {
+		hr.RemoteAddr = r.RemoteAddr
+	}
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}

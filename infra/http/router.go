@@ -34,6 +34,11 @@ type LoginLimiter interface {
 	Allow(email, addr string) (ok bool, retryAfter time.Duration)
 }
 
+// RegistrationLimiter rate-limits registrations per client address (auth.RegistrationLimiter).
+type RegistrationLimiter interface {
+	Allow(addr string) (ok bool, retryAfter time.Duration)
+}
+
 // Clock tells the time.
 type Clock interface {
 	Now() time.Time
@@ -47,8 +52,11 @@ type Deps struct {
 	Tokens   *auth.Tokens
 	Hasher   PasswordHasher
 	Limiter  LoginLimiter
-	Clock    Clock
-	Logger   *slog.Logger
+	// Registrations limits sign-ups per client address; nil means
+	// auth.DefaultRegistrationLimits on Clock.
+	Registrations RegistrationLimiter
+	Clock         Clock
+	Logger        *slog.Logger
 	// TrustedProxies are the addresses (or CIDRs) of reverse proxies whose
 	// X-Forwarded-For names the client. Empty: the connection's peer is the client,
 	// so nobody can dodge the sign-in limiter by forging the header.
@@ -75,6 +83,7 @@ type api struct {
 	tokens    *auth.Tokens
 	hasher    PasswordHasher
 	limiter   LoginLimiter
+	signUps   RegistrationLimiter
 	rebuilder Rebuilder
 	clock     Clock
 	log       *slog.Logger
@@ -101,7 +110,13 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, clock: d.Clock,
+	signUps := d.Registrations
+	if signUps == nil {
+		if signUps, err = auth.NewRegistrationLimiter(auth.DefaultRegistrationLimits, d.Clock.Now); err != nil {
+			return nil, err
+		}
+	}
+	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, signUps: signUps, rebuilder: d.Rebuilder, clock: d.Clock,
 		log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), knownUsers: newKnownUsers(maxKnownUsers), dummyHash: dummy}
 
 	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })

@@ -43,6 +43,12 @@ func (a *api) register(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
+	// Counted after the cheap checks (a typo costs nothing) and before the costly
+	// hash and the appends, which are what a bulk sign-up script would spend.
+	if ok, retry := a.signUps.Allow(c.ClientIP()); !ok {
+		a.fail(c, tooManyAttempts("registrations from this address", retry))
+		return
+	}
 	hash, err := a.hasher.Hash(in.Password)
 	if err != nil {
 		a.fail(c, err)
@@ -90,7 +96,7 @@ func (a *api) login(c *gin.Context) {
 	// Every attempt counts, a correct one too: otherwise a guesser learns the
 	// password was right from the one attempt that is not limited.
 	if ok, retry := a.limiter.Allow(in.Email, c.ClientIP()); !ok {
-		a.fail(c, tooManyAttempts(retry))
+		a.fail(c, tooManyAttempts("sign-in attempts", retry))
 		return
 	}
 	u, err := a.cmd.UserByEmail(c.Request.Context(), in.Email)
