@@ -148,3 +148,34 @@ func TestRegistrationsAreThrottledPerAddress(t *testing.T) {
 	signUp("203.0.113.7:1234").want(t, http.StatusCreated)
 	signUp("203.0.113.7:1234").problem(t, http.StatusTooManyRequests)
 }
+
+// A name that is not text would break every email to its owner (issue 7): a 400
+// naming the field. A quote or an apostrophe is a name like any other.
+func TestRegisterRefusesNamesThatAreNotText(t *testing.T) {
+	h := newHarness(t)
+	for _, tc := range []struct{ first, last, field string }{
+		{"Ann\"\r\nBcc: x@example.ru", "O'Neil", "first_name"},
+		{"Ann\x00", "O'Neil", "first_name"},
+		{"Ann\x7f", "O'Neil", "first_name"},
+		{"Ann", "O'Neil\u202e", "last_name"},
+		{"Ann", "O'Neil\u2066", "last_name"},
+	} {
+		body := map[string]string{"email": "ann-" + uuid.NewString()[:8] + "@example.ru", "password": "correct horse", "first_name": tc.first, "last_name": tc.last}
+		h.post("/register", "", "", body).problem(t, http.StatusBadRequest, tc.field, "must not contain")
+	}
+	body := map[string]string{"email": "ann@example.ru", "password": "correct horse", "first_name": `Ann "Nan" O'Neil`, "last_name": "Тестова"}
+	reg := h.post("/register", "", "", body).want(t, http.StatusCreated)
+	if reg.str("first_name") != `Ann "Nan" O'Neil` {
+		t.Fatalf("registered %s", reg.Raw)
+	}
+}
+
+// The admin's card text obeys the same rule (domain/premiere).
+func TestPremiereTextThatIsNotTextIsRefused(t *testing.T) {
+	h := newHarness(t)
+	admin := h.withRole("admin", "admin")
+	h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер\u202e", "online_price": 50000, "reservation_hours": 48}).
+		problem(t, http.StatusBadRequest, "title", "must not contain")
+	h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер", "actors": []string{"Анна\r\n"}, "online_price": 50000, "reservation_hours": 48}).
+		problem(t, http.StatusBadRequest, "actors", "must not contain")
+}
