@@ -95,7 +95,10 @@ func queryTime(c *gin.Context, name string) (time.Time, error) {
 	return time.Time{}, badRequest("query parameter %s must be an RFC 3339 time like 2026-12-01T19:00:00Z, or a date like 2026-12-01; got %q", name, shorten(raw))
 }
 
-// optionalTime reads an RFC 3339 body field that may be absent.
+// optionalTime reads an RFC 3339 body field that may be absent (zero then, which
+// commands read as "now"). A time given explicitly must be one the shop can mean:
+// 0001-01-01 is the zero time and would silently become "now" (issue 7), and no
+// start lies before 1970 or past 2200; the domain then checks the start window.
 func optionalTime(name, raw string) (time.Time, error) {
 	if raw == "" {
 		return time.Time{}, nil
@@ -103,6 +106,12 @@ func optionalTime(name, raw string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, raw)
 	if err != nil {
 		return time.Time{}, badRequest("%s must be an RFC 3339 time like 2026-12-01T19:00:00Z, got %q", name, shorten(raw))
+	}
+	if t.Before(earliestQueryTime) {
+		return time.Time{}, badRequest("%s %s is in the past; leave %s out to start now", name, shorten(raw), name)
+	}
+	if !t.Before(latestQueryTime) {
+		return time.Time{}, badRequest("%s %s is too far ahead; it must be before 2200", name, shorten(raw))
 	}
 	return t.UTC(), nil
 }
