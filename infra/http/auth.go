@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -47,12 +48,19 @@ func (a *api) authenticate(required bool) gin.HandlerFunc {
 	}
 }
 
+// maxAuthorization bounds the Authorization header: our tokens are a few hundred
+// bytes, and nothing larger is worth parsing.
+const maxAuthorization = 4096
+
 // verify returns the request's token's claims; zero claims and a 401 problem if
 // there is no usable token.
 func (a *api) verify(c *gin.Context) (auth.Claims, error) {
 	header := c.GetHeader("Authorization")
 	if header == "" {
 		return auth.Claims{}, unauthorized("sign in first: send the token from POST /api/v1/login as Authorization: Bearer <token>", "")
+	}
+	if len(header) > maxAuthorization {
+		return auth.Claims{}, unauthorized(fmt.Sprintf("the Authorization header is longer than %d bytes; send the token from POST /api/v1/login", maxAuthorization), "invalid_request")
 	}
 	scheme, token, found := strings.Cut(header, " ")
 	if !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -53,6 +54,26 @@ func queryInt(c *gin.Context, name string) (int, error) {
 		return 0, badRequest("query parameter %s must be a whole number, got %q", name, shorten(raw))
 	}
 	return n, nil
+}
+
+// maxQueryText bounds a free-text query parameter in bytes before anything reads
+// it; the queries refuse more than their own limit in characters (q: 200).
+const maxQueryText = 1024
+
+// queryText reads a free-text query parameter (a search term): valid UTF-8 without
+// control characters, at most maxQueryText bytes. Invalid UTF-8 would otherwise
+// reach a read store that refuses it with an error of its own (a 500).
+func queryText(c *gin.Context, name string) (string, error) {
+	raw := c.Query(name)
+	switch {
+	case len(raw) > maxQueryText:
+		return "", badRequest("query parameter %s is longer than %d bytes", name, maxQueryText)
+	case !utf8.ValidString(raw):
+		return "", badRequest("query parameter %s is not valid UTF-8 text", name)
+	case strings.IndexFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
+		return "", badRequest("query parameter %s must not contain control characters", name)
+	}
+	return raw, nil
 }
 
 // queryUint reads a non-negative integer query parameter; absent means 0.
