@@ -52,21 +52,31 @@ func (a *api) authenticate(required bool) gin.HandlerFunc {
 // bytes, and nothing larger is worth parsing.
 const maxAuthorization = 4096
 
+// bearerToken reads the token of an Authorization header: "Bearer <token>", the
+// scheme in any case; a 401 problem says what is wrong with any other value.
+func bearerToken(header string) (string, error) {
+	if header == "" {
+		return "", unauthorized("sign in first: send the token from POST /api/v1/login as Authorization: Bearer <token>", "")
+	}
+	if len(header) > maxAuthorization {
+		return "", unauthorized(fmt.Sprintf("the Authorization header is longer than %d bytes; send the token from POST /api/v1/login", maxAuthorization), "invalid_request")
+	}
+	scheme, token, found := strings.Cut(header, " ")
+	token = strings.TrimSpace(token)
+	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", unauthorized("the Authorization header must be: Bearer <token>", "invalid_request")
+	}
+	return token, nil
+}
+
 // verify returns the request's token's claims; zero claims and a 401 problem if
 // there is no usable token.
 func (a *api) verify(c *gin.Context) (auth.Claims, error) {
-	header := c.GetHeader("Authorization")
-	if header == "" {
-		return auth.Claims{}, unauthorized("sign in first: send the token from POST /api/v1/login as Authorization: Bearer <token>", "")
+	token, err := bearerToken(c.GetHeader("Authorization"))
+	if err != nil {
+		return auth.Claims{}, err
 	}
-	if len(header) > maxAuthorization {
-		return auth.Claims{}, unauthorized(fmt.Sprintf("the Authorization header is longer than %d bytes; send the token from POST /api/v1/login", maxAuthorization), "invalid_request")
-	}
-	scheme, token, found := strings.Cut(header, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return auth.Claims{}, unauthorized("the Authorization header must be: Bearer <token>", "invalid_request")
-	}
-	claims, err := a.tokens.Verify(strings.TrimSpace(token))
+	claims, err := a.tokens.Verify(token)
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return auth.Claims{}, unauthorized("the token has expired; sign in again", "invalid_token")
