@@ -95,43 +95,63 @@ func (s *Service) Checkout(ctx context.Context, userID uuid.UUID, expectedTotal 
 		return OrderResult{}, &PriceChanged{Expected: expectedTotal, Quote: plan.Total}
 	}
 	payment := PaymentID(userID, req.Key)
-	purpose := account.Purpose{Kind: account.ForOrder, OrderID: payment, Rentals: plan.Lines, ClearCart: true}
+	// The debit records the cart version it pays for: the account, which serialises the
+	// customer's debits, refuses a second checkout of that content (CartAlreadyPaid).
+	purpose := account.Purpose{Kind: account.ForOrder, OrderID: payment, Rentals: plan.Lines, ClearCart: true, CartVersion: plan.CartVersion}
 	return s.placeOrder(ctx, userID, account.Withdraw{UserID: userID, Payment: payment, Amount: plan.Total, Purpose: purpose, Now: plan.At}, req)
 }
 
 // CheckoutPlan is the confirmation form of a cart: what each item costs now.
 type CheckoutPlan struct {
-	Lines   []account.RentalLine
-	Total   money.Kopecks
-	Balance money.Kopecks
-	At      time.Time
+	Lines       []account.RentalLine
+	Total       money.Kopecks
+	Balance     money.Kopecks
+	At          time.Time
+	CartVersion int // the cart content priced
 }
 
 // Shortfall is what the customer must top up before checking out.
 func (p CheckoutPlan) Shortfall() money.Kopecks { return max(p.Total-p.Balance, 0) }
 
-// PlanCheckout prices the cart as checkout would, without paying.
+// PlanCheckout prices the cart as checkout would, without paying. A cart an order has
+// already paid for (being completed, or checked out and unchanged since) is answered
+// with that order; the account's decision on the debit is what makes a second payment
+// impossible, this only makes the answer clear.
 func (s *Service) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutPlan, error) {
 	c, err := s.LoadCart(ctx, userID)
 	if err != nil {
 		return CheckoutPlan{}, err
 	}
 	if len(c.Items) == 0 {
+		if c.CheckedOutBy != uuid.Nil {
+			return CheckoutPlan{}, &account.CartAlreadyPaid{OrderID: c.CheckedOutBy}
+		}
 		return CheckoutPlan{}, domain.Conflict("the cart is empty")
 	}
-	acct, err := s.LoadAccount(ctx, userID)
-	if err != nil {
-		return CheckoutPlan{}, err
-	}
-	plan := CheckoutPlan{Balance: acct.Balance, At: s.clock.Now()}
+	plan := CheckoutPlan{At: s.clock.Now(), CartVersion: c.Version}
+	var itemErr error
 	for _, it := range c.Items {
 		line, err := s.planLine(ctx, userID, it.PremiereID, it.Hours, it.StartsAt, plan.At)
 		if err != nil {
-			return CheckoutPlan{}, fmt.Errorf("cart item %s: %w", it.PremiereID, err)
+			itemErr = fmt.Errorf("cart item %s: %w", it.PremiereID, err)
+			break
 		}
 		plan.Lines = append(plan.Lines, line)
 		plan.Total += line.Price
 	}
+	// The account is read after the rentals: an order's debit precedes its rentals, so
+	// an item taken by the order that paid for this very cart shows here as paid.
+	acct, err := s.LoadAccount(ctx, userID)
+	if err != nil {
+		return CheckoutPlan{}, err
+	}
+	if order, paid := acct.CartPaidBy(c.Version); paid {
+		return CheckoutPlan{}, &account.CartAlreadyPaid{OrderID: order}
+	}
+	if itemErr != nil {
+		return CheckoutPlan{}, itemErr
+	}
+	plan.Balance = acct.Balance
 	return plan, nil
 }
 
@@ -142,6 +162,9 @@ func (s *Service) placeOrder(ctx context.Context, userID uuid.UUID, cmd account.
 	out, err := execute(ctx, s, account.Decider, account.Stream(userID), cmd, req)
 	if err == nil {
 		err = moved(out)
+	}
+	if err == nil {
+		err = declineOf(out)
 	}
 	if err != nil {
 		return OrderResult{}, err
@@ -168,7 +191,11 @@ func (s *Service) replayOrder(ctx context.Context, userID uuid.UUID, req Request
 	if err != nil || len(l.prior) == 0 {
 		return OrderResult{}, false, err
 	}
-	res, err := s.completeOrder(ctx, l.replayed().Events[0])
+	out := l.replayed()
+	if err := declineOf(out); err != nil {
+		return OrderResult{}, true, err
+	}
+	res, err := s.completeOrder(ctx, out.Events[0])
 	res.Replayed = true
 	return res, true, err
 }
