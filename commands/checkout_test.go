@@ -116,3 +116,38 @@ func TestAPaidCartIsAnsweredWithItsOrderUntilRefilled(t *testing.T) {
 	}
 	mustEqual(t, "balance after the second order", sh.balance(user), 64_000)
 }
+
+// A checkout whose every item is rented by another request between its debit and its
+// rentals bought nothing: its money comes back and it answers a conflict, not a 201 with
+// every line refunded — and so does its retry.
+func TestACheckoutThatLostEveryItemIsAConflict(t *testing.T) {
+	sh := newShop(t)
+	user, mauser, chaika := sh.customer(), sh.publish("Маузер"), sh.publish("Чайка")
+	sh.fill(user, 100_000)
+	sh.addToCart(user, mauser, 24)
+	sh.addToCart(user, chaika, 24)
+	raced := false
+	sh.restart(commands.WithStepHook(func(step string) error {
+		if step != "paid" || raced {
+			return nil
+		}
+		raced = true // the checkout has paid; rents of the same premieres get in first
+		for _, p := range []uuid.UUID{mauser, chaika} {
+			if _, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: p, Hours: 24}, key("rent-"+p.String())); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	_, err := sh.svc.Checkout(sh.ctx, user, 48_000, key("co"))
+	var holding *commands.AlreadyHolding
+	if !raced || !errors.As(err, &holding) || holding.PremiereID != mauser {
+		t.Fatalf("checkout that lost every item: %v (raced %v)", err, raced)
+	}
+	mustEqual(t, "balance: the rents paid, the checkout was refunded", sh.balance(user), 52_000)
+	_, err = sh.svc.Checkout(sh.ctx, user, 48_000, key("co"))
+	if !errors.As(err, &holding) {
+		t.Fatalf("retry of the checkout: %v", err)
+	}
+	mustEqual(t, "balance after the retry", sh.balance(user), 52_000)
+}

@@ -177,11 +177,22 @@ func (s *Service) placeOrder(ctx context.Context, userID uuid.UUID, cmd account.
 		return OrderResult{}, err
 	}
 	res.Replayed = out.Replayed
-	if len(res.Rentals) == 1 && res.Rentals[0].Refunded && !res.Replayed {
-		// A single rent that lost the race for the premiere: the money is back.
-		return res, &AlreadyHolding{PremiereID: res.Rentals[0].PremiereID}
+	return res, boughtNothing(res)
+}
+
+// boughtNothing: an order whose every rental was taken meanwhile by another request
+// (a rent, or a checkout, of the same premieres) bought nothing, and its money is back.
+// That is a conflict, never a success, and every retry of the order answers the same.
+func boughtNothing(res OrderResult) error {
+	if len(res.Rentals) == 0 {
+		return nil
 	}
-	return res, nil
+	for _, l := range res.Rentals {
+		if !l.Refunded {
+			return nil
+		}
+	}
+	return &AlreadyHolding{PremiereID: res.Rentals[0].PremiereID}
 }
 
 // replayOrder answers a retried rent or checkout with the original order, finishing
@@ -197,6 +208,9 @@ func (s *Service) replayOrder(ctx context.Context, userID uuid.UUID, req Request
 	}
 	res, err := s.completeOrder(ctx, out.Events[0])
 	res.Replayed = true
+	if err == nil {
+		err = boughtNothing(res)
+	}
 	return res, true, err
 }
 
