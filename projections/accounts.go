@@ -52,5 +52,5 @@ func declinedPayment(d account.PaymentDeclined) readmodel.Payment {
 	}
 	return readmodel.Payment{ID: d.Payment, UserID: d.UserID, Kind: readmodel.KindWithdrawal, Purpose: string(d.Purpose.Kind),
 		Amount: d.Amount, Status: readmodel.PaymentRejected, Reason: reason, PremiereID: firstPremiere(d.Purpose),
-		RentalID: firstRental(d.Purpose), CreatedAt: d.At}
+		RentalID: declinedRental(d), CreatedAt: d.At}
 }

@@ -43,7 +43,7 @@ func ledgerLine(e Event) (readmodel.LedgerEntry, bool) {
 			ev.UserID, readmodel.KindRefund, string(ev.Purpose.Kind), ev.Amount, ev.BalanceAfter, ev.Payment, ev.Purpose.RentalID, ev.At
 	case account.PaymentDeclined:
 		line.UserID, line.Kind, line.Purpose, line.Amount, line.BalanceAfter, line.PaymentID, line.RentalID, line.OccurredAt =
-			ev.UserID, readmodel.KindDebitDeclined, string(ev.Purpose.Kind), -ev.Amount, ev.Balance, ev.Payment, firstRental(ev.Purpose), ev.At
+			ev.UserID, readmodel.KindDebitDeclined, string(ev.Purpose.Kind), -ev.Amount, ev.Balance, ev.Payment, declinedRental(ev), ev.At
 	default:
 		return line, false
 	}
@@ -58,6 +58,10 @@ func firstRental(p account.Purpose) uuid.UUID {
 	}
 	return p.Rentals[0].RentalID
 }
+
+// declinedRental is the rental a declined debit was about, if it exists: a term change's.
+// An order's rentals were never created, and their ids go to the next order that pays.
+func declinedRental(d account.PaymentDeclined) uuid.UUID { return d.Purpose.RentalID }
 
 func firstPremiere(p account.Purpose) uuid.UUID {
 	if p.PremiereID != uuid.Nil || len(p.Rentals) == 0 {
