@@ -48,7 +48,7 @@ func operate(cmd *cobra.Command, local func(context.Context, *app.App) error, re
 	if err != nil {
 		return fmt.Errorf("%w; sending the command to it: %w", held, err)
 	}
-	fmt.Fprintln(cmd.OutOrStdout(), strings.TrimRight(answer, "\n"), "(done by the running server, pid", held.Owner.PID, ")")
+	fmt.Fprintf(cmd.OutOrStdout(), "%s\n(done by the running server, pid %d)\n", strings.TrimRight(answer, "\n"), held.Owner.PID)
 	return nil
 }
 
