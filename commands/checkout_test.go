@@ -151,3 +151,29 @@ func TestACheckoutThatLostEveryItemIsAConflict(t *testing.T) {
 	}
 	mustEqual(t, "balance after the retry", sh.balance(user), 52_000)
 }
+
+// A checkout paid, then the process stopped before the rentals; the customer, seeing an
+// error, pays again with a new key: the 409 names the order, which now holds its rentals.
+func TestAnotherCheckoutOfAnInterruptedOrderCompletesIt(t *testing.T) {
+	sh := newShop(t)
+	user, mauser := sh.customer(), sh.publish("Маузер")
+	sh.fill(user, 100_000)
+	sh.addToCart(user, mauser, 24)
+	sh.restart(crashAt(1))
+	_, err := sh.svc.Checkout(sh.ctx, user, 24_000, key("co-1"))
+	mustErr(t, err, errCrash)
+	sh.restart()
+	r, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
+	mustEqual(t, "rental before the second checkout", r.Exists(), false)
+
+	_, err = sh.svc.Checkout(sh.ctx, user, 24_000, key("co-2"))
+	var paid *account.CartAlreadyPaid
+	if !errors.As(err, &paid) || paid.OrderID != commands.PaymentID(user, "co-1") {
+		t.Fatalf("second checkout: %v", err)
+	}
+	r, _ = sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
+	mustEqual(t, "rental of the paid order", r.Exists(), true)
+	c, _ := sh.svc.LoadCart(sh.ctx, user)
+	mustEqual(t, "cart items", len(c.Items), 0)
+	mustEqual(t, "balance", sh.balance(user), 76_000)
+}

@@ -87,6 +87,18 @@ func (s *Service) Checkout(ctx context.Context, userID uuid.UUID, expectedTotal 
 	if res, ok, err := s.replayOrder(ctx, userID, req); ok || err != nil {
 		return res, err
 	}
+	res, err := s.checkout(ctx, userID, expectedTotal, req)
+	if paid := (*account.CartAlreadyPaid)(nil); errors.As(err, &paid) {
+		// The answer names the order that paid: make sure it holds its rentals, should a
+		// crash have interrupted it (recovery runs only at start).
+		if ferr := s.finishOrder(ctx, userID, paid.OrderID); ferr != nil {
+			return OrderResult{}, ferr
+		}
+	}
+	return res, err
+}
+
+func (s *Service) checkout(ctx context.Context, userID uuid.UUID, expectedTotal money.Kopecks, req Request) (OrderResult, error) {
 	plan, err := s.PlanCheckout(ctx, userID)
 	if err != nil {
 		return OrderResult{}, err
@@ -212,6 +224,21 @@ func (s *Service) replayOrder(ctx context.Context, userID uuid.UUID, req Request
 		err = boughtNothing(res)
 	}
 	return res, true, err
+}
+
+// finishOrder completes a customer's order, found by its debit, if it is not complete yet.
+func (s *Service) finishOrder(ctx context.Context, userID, order uuid.UUID) error {
+	l, err := loadStream(ctx, s, account.Decider, account.Stream(userID), Request{})
+	if err != nil {
+		return err
+	}
+	for _, e := range l.events {
+		if w, ok := e.(account.FundsWithdrawn); ok && w.Payment == order {
+			_, err := s.completeOrder(ctx, w)
+			return err
+		}
+	}
+	return nil
 }
 
 // completeOrder creates the rentals an order paid for and clears them from the cart.
