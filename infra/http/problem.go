@@ -128,6 +128,8 @@ func problemFor(err error) *Problem {
 		p.Extensions = map[string]any{"balance": short.Balance, "needed": short.Needed, "shortfall": short.Shortfall(), "currency": money.Currency}
 		if short.PaymentID != uuid.Nil { // the declined payment: GET /billing/status/:id says rejected
 			p.Extensions["payment_id"] = short.PaymentID
+			// This key's answer stays this decline, even after a top-up.
+			p.Detail += "; this payment was declined: after topping up, send the request again with a new Idempotency-Key"
 		}
 		return p
 	case errors.As(err, &paid):

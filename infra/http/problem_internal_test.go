@@ -35,7 +35,7 @@ func TestProblemFor(t *testing.T) {
 		{"conflict", wrapped(domain.Conflict("the term has ended")), 409, "the term has ended", nil},
 		{"funds", wrapped(&account.InsufficientFunds{Balance: 100, Needed: 350}), 402, "top up 250",
 			map[string]any{"balance": float64(100), "needed": float64(350), "shortfall": float64(250)}},
-		{"declined", wrapped(&commands.Declined{InsufficientFunds: &account.InsufficientFunds{Balance: 100, Needed: 350, PaymentID: payment}}), 402, "top up 250",
+		{"declined", wrapped(&commands.Declined{InsufficientFunds: &account.InsufficientFunds{Balance: 100, Needed: 350, PaymentID: payment}}), 402, "top up 250 kopecks; this payment was declined: after topping up, send the request again with a new Idempotency-Key",
 			map[string]any{"payment_id": payment.String(), "shortfall": float64(250), "needed": float64(350)}},
 		{"cart paid", wrapped(&account.CartAlreadyPaid{OrderID: order}), 409, "already paid for by order " + order.String(),
 			map[string]any{"order_id": order.String(), "type": typeCartAlreadyPaid}},
