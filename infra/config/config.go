@@ -69,15 +69,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 	duration := func(name string, into *time.Duration) {
-		if v, ok := lookup(name); ok {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a duration such as 30s or 24h", name, v))
-				return
-			}
-			*into = d
-		}
+		parse(lookup, &errs, name, into, time.ParseDuration, "a duration such as 30s or 24h")
 	}
+	integer := func(name string, into *int) { parse(lookup, &errs, name, into, strconv.Atoi, "a whole number") }
 	str("CHANCE_ADDR", &c.Addr)
 	str("CHANCE_DATA_DIR", &c.DataDir)
 	str("CHANCE_JWT_SECRET", &c.JWTSecret)
@@ -86,23 +80,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_READSTORE", &c.ReadStore)
 	str("CHANCE_POSTGRES_URL", &c.PostgresURL)
 	str("CHANCE_POSTGRES_SCHEMA", &c.PostgresSchema)
-	if v, ok := lookup("CHANCE_DEMO"); ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("CHANCE_DEMO=%q is not true or false", v))
-		}
-		c.Demo = b
-	}
-	integer := func(name string, into *int) {
-		if v, ok := lookup(name); ok {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a whole number", name, v))
-				return
-			}
-			*into = n
-		}
-	}
+	parse(lookup, &errs, "CHANCE_DEMO", &c.Demo, strconv.ParseBool, "true or false")
 	duration("CHANCE_HTTP_READ_TIMEOUT", &c.HTTPReadTimeout)
 	duration("CHANCE_HTTP_WRITE_TIMEOUT", &c.HTTPWriteTimeout)
 	duration("CHANCE_HTTP_IDLE_TIMEOUT", &c.HTTPIdleTimeout)
@@ -116,6 +94,21 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+// parse sets *into from the variable name when it is set; a value that does not parse
+// is reported as not being what it should be, and *into keeps its default.
+func parse[T any](lookup func(string) (string, bool), errs *[]error, name string, into *T, parse func(string) (T, error), want string) {
+	v, ok := lookup(name)
+	if !ok {
+		return
+	}
+	parsed, err := parse(v)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s=%q is not %s", name, v, want))
+		return
+	}
+	*into = parsed
 }
 
 // Validate reports every bad setting at once.
