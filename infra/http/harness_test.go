@@ -46,10 +46,10 @@ type harness struct {
 	tokens   *auth.Tokens // signs with the API's own key, for forged-but-valid tokens
 }
 
-// newHarness builds the API; configure may change its dependencies (the limiters).
-// Registrations are not limited unless a test configures it: tests sign many
+// newHarness builds the harness; options change the API's dependencies.
+// Registrations are not limited unless an option says so: tests sign many
 // customers up from the one test address.
-func newHarness(t *testing.T, configure ...func(*httpapi.Deps)) *harness {
+func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	events, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
@@ -96,8 +96,8 @@ func newHarness(t *testing.T, configure ...func(*httpapi.Deps)) *harness {
 	}
 	deps := httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
 		Limiter: limiter, Registrations: signUps, Clock: h.clock}
-	for _, c := range configure {
-		c(&deps)
+	for _, o := range options {
+		o(&deps)
 	}
 	h.api, err = httpapi.New(deps)
 	if err != nil {
@@ -308,4 +308,11 @@ func (h *harness) fill(token string, amount money.Kopecks) {
 func (h *harness) balance(token string) int64 {
 	h.t.Helper()
 	return h.get("/billing/amount", token).want(h.t, http.StatusOK).num("balance")
+}
+
+// raw sends a request outside the API prefix (health endpoints).
+func (h *harness) raw(method, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.api.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	return w
 }
