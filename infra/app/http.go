@@ -36,7 +36,7 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.New(httpapi.Deps{Commands: a.Commands, Queries: q, Tokens: tokens, Hasher: opts.Hasher,
-		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: rebuilder{a.Runner}})
+		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: rebuilder{a.Runner}, DeadLetters: a.DeadLetters})
 }
 
 // rebuilder lets admins rebuild read models online through the runner.

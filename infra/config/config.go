@@ -24,6 +24,14 @@ type Config struct {
 	SchedulerInterval time.Duration // CHANCE_SCHEDULER_INTERVAL: how often due reminders and expiries are issued
 	ReadWait          time.Duration // CHANCE_READ_WAIT: how long a query waits for the client's own last write
 
+	// A message a consumer (a notification sender) fails on is tried
+	// CHANCE_DELIVERY_ATTEMPTS times in all, pausing CHANCE_DELIVERY_RETRY_FIRST after
+	// the first failure, twice as long after each next one, at most
+	// CHANCE_DELIVERY_RETRY_MAX; then it is dead-lettered and the next one flows.
+	DeliveryAttempts   int
+	DeliveryRetryFirst time.Duration
+	DeliveryRetryMax   time.Duration
+
 	EventStore  string // CHANCE_EVENTSTORE: sqlite (embedded) or esdb (EventStoreDB/KurrentDB)
 	ESDBURL     string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
 	ReadStore   string // CHANCE_READSTORE: sqlite (embedded) or postgres
@@ -45,6 +53,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", Demo: true, TokenTTL: 24 * time.Hour,
 		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
+		DeliveryAttempts: 5, DeliveryRetryFirst: 100 * time.Millisecond, DeliveryRetryMax: 5 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 	}
 }
@@ -86,6 +95,15 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	duration("CHANCE_TOKEN_TTL", &c.TokenTTL)
 	duration("CHANCE_SCHEDULER_INTERVAL", &c.SchedulerInterval)
 	duration("CHANCE_READ_WAIT", &c.ReadWait)
+	duration("CHANCE_DELIVERY_RETRY_FIRST", &c.DeliveryRetryFirst)
+	duration("CHANCE_DELIVERY_RETRY_MAX", &c.DeliveryRetryMax)
+	if v, ok := lookup("CHANCE_DELIVERY_ATTEMPTS"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CHANCE_DELIVERY_ATTEMPTS=%q is not a whole number", v))
+		}
+		c.DeliveryAttempts = n
+	}
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -112,6 +130,13 @@ func (c Config) Validate() error {
 	}
 	if c.ReadWait < 0 || c.ReadWait > time.Minute {
 		errs = append(errs, fmt.Errorf("CHANCE_READ_WAIT=%s must be between 0 and 1m", c.ReadWait))
+	}
+	if c.DeliveryAttempts < 1 || c.DeliveryAttempts > 100 {
+		errs = append(errs, fmt.Errorf("CHANCE_DELIVERY_ATTEMPTS=%d must be between 1 and 100", c.DeliveryAttempts))
+	}
+	if c.DeliveryRetryFirst < time.Millisecond || c.DeliveryRetryMax < c.DeliveryRetryFirst || c.DeliveryRetryMax > 10*time.Minute {
+		errs = append(errs, fmt.Errorf("CHANCE_DELIVERY_RETRY_FIRST=%s and CHANCE_DELIVERY_RETRY_MAX=%s must satisfy 1ms ≤ first ≤ max ≤ 10m",
+			c.DeliveryRetryFirst, c.DeliveryRetryMax))
 	}
 	switch c.EventStore {
 	case SQLite:
