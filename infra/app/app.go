@@ -51,12 +51,13 @@ type App struct {
 	Bus       bus.PubSub
 	Notifier  *notifications.Notifier
 	Scheduler *scheduler.Scheduler
+	closers   []func() error
+
 	// Delivery is how far the notifier has published (see Delivered).
 	Delivery *projections.Progress
 	// Senders consume the notifications; tests may replace one before Run.
 	Senders     []Sender
 	DeadLetters bus.DeadLetters
-	closers   []func() error
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
