@@ -143,6 +143,8 @@ func problemFor(err error) *Problem {
 		p.Type, p.Title = typeAlreadyHolding, "Already holding"
 		p.Extensions = map[string]any{"premiere_id": holding.PremiereID, "rental_id": optionalID(holding.RentalID)}
 		return p
+	case errors.Is(err, ErrRebuildInProgress):
+		return newProblem(http.StatusConflict, err.Error())
 	case errors.Is(err, commands.ErrKeyReused):
 		p = newProblem(http.StatusUnprocessableEntity, "this Idempotency-Key was already used for a different request; use a new key for a new request")
 		p.Type, p.Title = typeKeyReused, "Idempotency key reused"
