@@ -92,8 +92,8 @@ func (r *Router) add(name, topic string, handle Handler, mw ...message.HandlerMi
 	return nil
 }
 
-// Run subscribes every handler and handles messages until ctx ends. Running is
-// closed once every handler is subscribed.
+// Run subscribes every handler and handles messages until ctx ends (then it returns
+// ctx's error). Running is closed once every handler is subscribed.
 func (r *Router) Run(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() {
 		if err := r.router.Close(); err != nil {
@@ -104,7 +104,12 @@ func (r *Router) Run(ctx context.Context) error {
 	if err := r.router.Run(ctx); err != nil {
 		return fmt.Errorf("bus router: %w", err)
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Every subscription ended by itself (the Pub/Sub closed): messages published now
+	// would find no consumer, so stop everything rather than run on without them.
+	return errors.New("bus router: every handler stopped")
 }
 
 // Running is closed once every handler is subscribed: a publisher that starts after

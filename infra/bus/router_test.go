@@ -272,3 +272,24 @@ func TestRetryValidate(t *testing.T) {
 		}
 	}
 }
+
+// A router whose subscriptions all end while it should run (the Pub/Sub closed) says so
+// instead of returning as if stopped on purpose: the app must not run on without its
+// consumers.
+func TestRunFailsWhenEverySubscriptionEnds(t *testing.T) {
+	ps := bus.InProcess(quiet)
+	r, err := bus.NewRouter(bus.RouterConfig{Retry: fastRetry, PoisonTopic: poison, Now: time.Now, Log: quiet}, ps, bus.Shared(ps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Deliver("inbox", topic, newSender().handle); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
+	<-r.Running()
+	ps.Close()
+	if err := <-done; err == nil {
+		t.Fatal("Run returned nil after its Pub/Sub closed")
+	}
+}
