@@ -31,6 +31,8 @@ type shop struct {
 	app    *app.App
 	server *httptest.Server
 	stop   func()
+	// prepare, if set, changes the App between Open and Run (a failing sender, say).
+	prepare func(a *app.App)
 }
 
 func newShop(t *testing.T) *shop { return newShopOn(t, embedded) }
@@ -41,9 +43,12 @@ type backend func(t *testing.T, cfg *config.Config)
 // embedded is the default: SQLite event store and read models.
 func embedded(*testing.T, *config.Config) {}
 
-func newShopOn(t *testing.T, b backend) *shop {
+func newShopOn(t *testing.T, b backend) *shop { return newShopWith(t, b, nil) }
+
+// newShopWith lets prepare change the App between Open and Run.
+func newShopWith(t *testing.T, b backend, prepare func(a *app.App)) *shop {
 	t.Helper()
-	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults()}
+	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults(), prepare: prepare}
 	sh.cfg.DataDir, sh.cfg.Demo, sh.cfg.SchedulerInterval = sh.dir, false, time.Hour // the test ticks the scheduler itself
 	b(t, &sh.cfg)
 	sh.open()
@@ -57,6 +62,9 @@ func (sh *shop) open() {
 	a, err := app.Open(cfg, sh.clock, log)
 	if err != nil {
 		sh.t.Fatal(err)
+	}
+	if sh.prepare != nil {
+		sh.prepare(a)
 	}
 	handler, err := a.Handler(app.HTTPOptions{Hasher: auth.Hasher{Params: auth.FastParamsForTests}})
 	if err != nil {
@@ -96,7 +104,8 @@ func (sh *shop) restart() {
 	sh.open()
 }
 
-// settle waits until every projection and the notifier have applied the whole log.
+// settle waits until every projection and the notifier have applied the whole log: the
+// senders have then handled (or dead-lettered) every message, so the inbox is full.
 func (sh *shop) settle() {
 	sh.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -107,6 +116,9 @@ func (sh *shop) settle() {
 	}
 	if err := sh.app.Runner.Progress().Wait(ctx, head); err != nil {
 		sh.t.Fatalf("projections did not reach %s: %v", head, err)
+	}
+	if err := sh.app.Delivered(ctx, head); err != nil {
+		sh.t.Fatal(err)
 	}
 }
 
