@@ -71,10 +71,36 @@ func unmarshalBody(b []byte, dst any) error {
 	if err := checkObject(b); err != nil {
 		return err
 	}
-	if err := jsonv2.Unmarshal(b, dst, jsonv2.RejectUnknownMembers(true)); err != nil {
+	err := jsonv2.Unmarshal(b, dst, jsonv2.RejectUnknownMembers(true))
+	var semantic *jsonv2.SemanticError
+	if errors.Is(err, jsonv2.ErrUnknownName) && errors.As(err, &semantic) {
+		if known := sameNameOtherCase(reflect.TypeOf(dst), semantic.JSONPointer); known != "" {
+			return badRequest("unknown field %q in the request body; field names are case-sensitive: did you mean %q?", fieldPath(semantic.JSONPointer), known)
+		}
+	}
+	if err != nil {
 		return jsonProblem(err)
 	}
 	return nil
+}
+
+// sameNameOtherCase is the JSON name of the top-level field of t (a pointer to a
+// struct) that the pointer's member matches but for case, or "".
+func sameNameOtherCase(t reflect.Type, p jsontext.Pointer) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || p.Parent() != "" {
+		return ""
+	}
+	got := p.LastToken()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != got && strings.EqualFold(name, got) {
+			return name
+		}
+	}
+	return ""
 }
 
 // checkObject refuses a body that is not exactly one JSON object, or whose object

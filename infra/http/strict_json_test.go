@@ -17,7 +17,7 @@ func TestBodiesAreDecodedStrictly(t *testing.T) {
 		name, body string
 		detailHas  []string
 	}{
-		{"another case", `{"Summ":100}`, []string{`unknown field "Summ"`, "case-sensitive"}},
+		{"another case", `{"Summ":100}`, []string{`unknown field "Summ"`, "case-sensitive", `did you mean "summ"?`}},
 		{"all capitals", `{"SUMM":100}`, []string{`unknown field "SUMM"`}},
 		{"a repeated name", `{"summ":1,"summ":100000000}`, []string{`"summ"`, "more than once"}},
 		{"a repeated name spelt with an escape", `{"summ":1,"s\u0075mm":100000000}`, []string{`"summ"`, "more than once"}},
