@@ -110,6 +110,10 @@ func TestQueryTextAndHeadersAreBounded(t *testing.T) {
 		h.get(tc.path, "").problem(t, http.StatusBadRequest, tc.detailHas...)
 	}
 	h.get("/users", strings.Repeat("x", 5000)).problem(t, http.StatusUnauthorized, "longer than 4096 bytes")
+	h.post("/login", "", "", map[string]string{"email": strings.Repeat("a", 300) + "@example.ru", "password": "correct horse"}).
+		problem(t, http.StatusBadRequest, "at most 254")
+	h.post("/login", "", "", map[string]string{"email": "a@example.ru", "password": strings.Repeat("p", 129)}).
+		problem(t, http.StatusBadRequest, "at most 128")
 	token, _ := h.customer("sasha")
 	h.post("/billing/fill", token, strings.Repeat("k", 256), map[string]any{"summ": 100}).problem(t, http.StatusBadRequest, "Idempotency-Key", "at most 255")
 	h.post("/billing/fill", token, "key with spaces", map[string]any{"summ": 100}).problem(t, http.StatusBadRequest, "Idempotency-Key", "printable ASCII")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -91,6 +92,12 @@ func (a *api) login(c *gin.Context) {
 	}
 	if strings.TrimSpace(in.Email) == "" || in.Password == "" {
 		a.fail(c, badRequest("email and password are required"))
+		return
+	}
+	// No account has longer ones; refusing them here also keeps the limiter's keys
+	// (one per email tried) small.
+	if len(strings.TrimSpace(in.Email)) > user.MaxEmail || utf8.RuneCountInString(in.Password) > auth.MaxPasswordLength {
+		a.fail(c, badRequest("an email has at most %d characters and a password at most %d", user.MaxEmail, auth.MaxPasswordLength))
 		return
 	}
 	// Every attempt counts, a correct one too: otherwise a guesser learns the
