@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/chance-video/chance/infra/auth"
 	httpapi "github.com/chance-video/chance/infra/http"
 	"github.com/chance-video/chance/queries"
@@ -29,13 +31,19 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	signUps, err := auth.NewRegistrationLimiter(auth.RegistrationLimits{PerAddr: rate.Every(a.Config.RegisterEvery),
+		Burst: a.Config.RegisterBurst, MaxKeys: auth.DefaultMaxKeys}, a.Clock.Now)
+	if err != nil {
+		return nil, err
+	}
 	q, err := queries.New(a.Reads, a.Clock, a.Runner.Progress(), queries.Options{MaxWait: a.Config.ReadWait})
 	if err != nil {
 		return nil, err
 	}
 	return httpapi.New(httpapi.Deps{Commands: a.Commands, Queries: q, Tokens: tokens, Hasher: opts.Hasher,
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
-		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes})
+		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
+		TrustedProxies: a.Config.TrustedProxies})
 }
 
 // ServerLimits are the configured limits of the HTTP server.

@@ -31,6 +31,12 @@ type Config struct {
 	HTTPMaxHeaderBytes int           // CHANCE_HTTP_MAX_HEADER_BYTES: request line and headers
 	HTTPMaxConnections int           // CHANCE_HTTP_MAX_CONNECTIONS: open at once
 	HTTPMaxPerClient   int           // CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT: open at once from one address (0: no limit)
+	// CHANCE_TRUSTED_PROXIES: comma-separated addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For names the client (for the per-address limits); empty: none.
+	TrustedProxies []string
+
+	RegisterBurst int           // CHANCE_REGISTER_BURST: registrations one address may make at once
+	RegisterEvery time.Duration // CHANCE_REGISTER_EVERY: then one per this interval
 
 	// A message a consumer (a notification sender) fails on is tried
 	// CHANCE_DELIVERY_ATTEMPTS times in all, pausing CHANCE_DELIVERY_RETRY_FIRST after
@@ -63,6 +69,7 @@ func Defaults() Config {
 		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
 		HTTPReadTimeout: 15 * time.Second, HTTPWriteTimeout: 30 * time.Second, HTTPIdleTimeout: 60 * time.Second,
 		HTTPMaxHeaderBytes: 16 << 10, HTTPMaxConnections: 2000, HTTPMaxPerClient: 200,
+		RegisterBurst: 5, RegisterEvery: 20 * time.Second,
 		DeliveryAttempts: 5, DeliveryRetryFirst: 100 * time.Millisecond, DeliveryRetryMax: 5 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 	}
@@ -96,6 +103,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("CHANCE_HTTP_MAX_HEADER_BYTES", &c.HTTPMaxHeaderBytes)
 	integer("CHANCE_HTTP_MAX_CONNECTIONS", &c.HTTPMaxConnections)
 	integer("CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT", &c.HTTPMaxPerClient)
+	parse(lookup, &errs, "CHANCE_TRUSTED_PROXIES", &c.TrustedProxies, proxyList, "a comma-separated list of addresses or CIDRs")
+	integer("CHANCE_REGISTER_BURST", &c.RegisterBurst)
+	duration("CHANCE_REGISTER_EVERY", &c.RegisterEvery)
 	duration("CHANCE_TOKEN_TTL", &c.TokenTTL)
 	duration("CHANCE_SCHEDULER_INTERVAL", &c.SchedulerInterval)
 	duration("CHANCE_READ_WAIT", &c.ReadWait)
@@ -121,6 +131,22 @@ func parse[T any](lookup func(string) (string, bool), errs *[]error, name string
 		return
 	}
 	*into = parsed
+}
+
+// proxyList splits CHANCE_TRUSTED_PROXIES, checking each entry is an address or a CIDR.
+func proxyList(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // Validate reports every bad setting at once.
@@ -165,6 +191,12 @@ func (c Config) Validate() error {
 	}
 	if c.HTTPMaxPerClient < 0 {
 		errs = append(errs, fmt.Errorf("CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT=%d must be 0 (no limit) or more", c.HTTPMaxPerClient))
+	}
+	if c.RegisterBurst < 1 || c.RegisterBurst > 1_000_000 {
+		errs = append(errs, fmt.Errorf("CHANCE_REGISTER_BURST=%d must be between 1 and 1000000", c.RegisterBurst))
+	}
+	if c.RegisterEvery <= 0 || c.RegisterEvery > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("CHANCE_REGISTER_EVERY=%s must be above 0 and at most 24h", c.RegisterEvery))
 	}
 	switch c.EventStore {
 	case SQLite:

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ func env(vars map[string]string) func(string) (string, bool) {
 
 func TestDefaults(t *testing.T) {
 	c, err := FromEnv(env(nil))
-	if err != nil || c != Defaults() {
+	if err != nil || !reflect.DeepEqual(c, Defaults()) {
 		t.Fatalf("FromEnv(empty) = %+v, %v", c, err)
 	}
 }
@@ -65,5 +66,12 @@ func TestAdapterSelection(t *testing.T) {
 		if _, err := FromEnv(env(m)); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%v: error %v does not name %s", vars, err, name)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"CHANCE_TRUSTED_PROXIES": " 10.0.0.1, 192.168.0.0/16 ,"}))
+	if err != nil || !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.1", "192.168.0.0/16"}) {
+		t.Fatalf("got %q, %v", c.TrustedProxies, err)
 	}
 }
