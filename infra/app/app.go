@@ -49,12 +49,13 @@ type App struct {
 	Bus       bus.PubSub
 	Notifier  *notifications.Notifier
 	Scheduler *scheduler.Scheduler
+	Recovery  *commands.Recovery // completes interrupted flows while the shop serves
 	closers   []func() error
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
-// runs until Run.
-func Open(cfg config.Config, clock Clock, log *slog.Logger) (_ *App, err error) {
+// runs until Run. Options configure the command service (tests inject failures).
+func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Option) (_ *App, err error) {
 	a := &App{Config: cfg, Clock: clock, Log: log}
 	defer func() {
 		if err != nil {
@@ -72,7 +73,7 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger) (_ *App, err error) 
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Reads.Close)
-	a.Commands = commands.New(a.Events, clock)
+	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, projections.All()...)
 	a.Runner.Progress().Track(notifications.Name)
 	a.Bus = bus.InProcess(log)
@@ -80,6 +81,7 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger) (_ *App, err error) 
 	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands, Publisher: a.Bus,
 		Checkpoints: notify.FileCheckpoints{Dir: cfg.CheckpointDir()}, Progress: a.Runner.Progress()}
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: a.Commands, Clock: clock, Log: log}
+	a.Recovery = a.recovery()
 	return a, nil
 }
 
@@ -109,6 +111,7 @@ func (a *App) Run(ctx context.Context) error {
 	g.Go(func() error { return a.Runner.Run(ctx) })
 	g.Go(func() error { return a.Notifier.Run(ctx) })
 	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
+	g.Go(func() error { return a.Recovery.Run(ctx, a.Config.RecoveryInterval) })
 	err := g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -116,13 +119,10 @@ func (a *App) Run(ctx context.Context) error {
 	return err
 }
 
-// recoveryCheckpoint names the position up to which interrupted flows were completed.
-const recoveryCheckpoint = "flow_recovery_v1"
-
 // Recover completes the flows started since the last recovery.
 func (a *App) Recover(ctx context.Context) error {
 	checkpoints := notify.FileCheckpoints{Dir: a.Config.CheckpointDir()}
-	from, err := checkpoints.Load(ctx, recoveryCheckpoint)
+	from, err := checkpoints.Load(ctx, commands.RecoveryCheckpoint)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (a *App) Recover(ctx context.Context) error {
 	if reached != from {
 		a.Log.Info("flows recovered", "from", from.String(), "to", reached.String())
 	}
-	return checkpoints.Save(ctx, recoveryCheckpoint, reached)
+	return checkpoints.Save(ctx, commands.RecoveryCheckpoint, reached)
 }
 
 // Close releases the stores; safe after a failed Open.

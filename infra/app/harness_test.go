@@ -31,6 +31,7 @@ type shop struct {
 	app    *app.App
 	server *httptest.Server
 	stop   func()
+	opts   []commands.Option // for the command service, on every open
 }
 
 func newShop(t *testing.T) *shop { return newShopOn(t, embedded) }
@@ -41,10 +42,11 @@ type backend func(t *testing.T, cfg *config.Config)
 // embedded is the default: SQLite event store and read models.
 func embedded(*testing.T, *config.Config) {}
 
-func newShopOn(t *testing.T, b backend) *shop {
+func newShopOn(t *testing.T, b backend, opts ...commands.Option) *shop {
 	t.Helper()
-	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults()}
+	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults(), opts: opts}
 	sh.cfg.DataDir, sh.cfg.Demo, sh.cfg.SchedulerInterval = sh.dir, false, time.Hour // the test ticks the scheduler itself
+	sh.cfg.RecoveryInterval = time.Hour                                              // and makes the recovery passes itself
 	b(t, &sh.cfg)
 	sh.open()
 	return sh
@@ -54,7 +56,7 @@ func (sh *shop) open() {
 	sh.t.Helper()
 	cfg := sh.cfg
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(cfg, sh.clock, log)
+	a, err := app.Open(cfg, sh.clock, log, sh.opts...)
 	if err != nil {
 		sh.t.Fatal(err)
 	}

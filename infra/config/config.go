@@ -23,6 +23,8 @@ type Config struct {
 	TokenTTL          time.Duration // CHANCE_TOKEN_TTL: how long a sign-in lasts
 	SchedulerInterval time.Duration // CHANCE_SCHEDULER_INTERVAL: how often due reminders and expiries are issued
 	ReadWait          time.Duration // CHANCE_READ_WAIT: how long a query waits for the client's own last write
+	RecoveryInterval  time.Duration // CHANCE_RECOVERY_INTERVAL: how often interrupted flows are completed while serving
+	RecoveryGrace     time.Duration // CHANCE_RECOVERY_GRACE: how old a flow must be before recovery takes it from its request
 
 	EventStore  string // CHANCE_EVENTSTORE: sqlite (embedded) or esdb (EventStoreDB/KurrentDB)
 	ESDBURL     string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
@@ -45,6 +47,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", Demo: true, TokenTTL: 24 * time.Hour,
 		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
+		RecoveryInterval: 5 * time.Second, RecoveryGrace: 10 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 	}
 }
@@ -86,6 +89,8 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	duration("CHANCE_TOKEN_TTL", &c.TokenTTL)
 	duration("CHANCE_SCHEDULER_INTERVAL", &c.SchedulerInterval)
 	duration("CHANCE_READ_WAIT", &c.ReadWait)
+	duration("CHANCE_RECOVERY_INTERVAL", &c.RecoveryInterval)
+	duration("CHANCE_RECOVERY_GRACE", &c.RecoveryGrace)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -112,6 +117,12 @@ func (c Config) Validate() error {
 	}
 	if c.ReadWait < 0 || c.ReadWait > time.Minute {
 		errs = append(errs, fmt.Errorf("CHANCE_READ_WAIT=%s must be between 0 and 1m", c.ReadWait))
+	}
+	if c.RecoveryInterval < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("CHANCE_RECOVERY_INTERVAL=%s is below 100ms", c.RecoveryInterval))
+	}
+	if c.RecoveryGrace < 0 || c.RecoveryGrace > time.Hour {
+		errs = append(errs, fmt.Errorf("CHANCE_RECOVERY_GRACE=%s must be between 0 and 1h", c.RecoveryGrace))
 	}
 	switch c.EventStore {
 	case SQLite:
