@@ -49,6 +49,7 @@ func TestRecoveryLoopCompletesAFlowThatFailedAtRuntime(t *testing.T) {
 		t.Fatalf("checkout with a failing step: status %d, want 5xx: %s", r.status, r.raw)
 	}
 	balance := func() int64 {
+		sh.settle() // a failed request leaves no write for its client's next read to wait for
 		return num(sh.expect(http.StatusOK, call{method: "GET", path: "/billing/amount/", token: token})["balance"])
 	}
 	rentals := func() int {
