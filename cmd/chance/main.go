@@ -22,7 +22,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), replayCommand(), seedCommand(), usersCommand())
+	root.AddCommand(serveCommand(), replayCommand(), seedCommand(), usersCommand(), auditCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "chance:", err)
 		os.Exit(1)
