@@ -6,13 +6,19 @@ BENCHTIME ?= 2s
 # cache and keeps its dependencies out of the shop's module graph.
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test bench lint build clean
+.PHONY: run test chaos bench lint build clean
 
 run:
 	$(GO) run ./cmd/chance serve
 
 test:
 	$(GO) test -race -count=1 -timeout 9m $(PKGS)
+
+# The chaos test at length: CHAOS_ROUNDS kills of a running `chance serve` under
+# concurrent keyed requests, then `chance audit verify` (`make test` runs 3 kills).
+CHAOS_ROUNDS ?= 50
+chaos:
+	CHANCE_CHAOS_ROUNDS=$(CHAOS_ROUNDS) $(GO) test -race -count=1 -timeout 30m -run '^TestChaos' -v ./cmd/chance
 
 # Benchmarks print their work size next to each figure (see README, Performance).
 bench:

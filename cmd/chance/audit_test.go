@@ -109,3 +109,16 @@ func tamperBalance(t *testing.T, dir string, user uuid.UUID) {
 		t.Fatalf("tampered %d rows", n)
 	}
 }
+
+// The binary itself exits 0 on clean books and 1, naming the account, on tampered ones.
+func TestAuditVerifyExitStatus(t *testing.T) {
+	dir, users := bookedShop(t)
+	if out, errOut, status := runChance(t, dir, "audit", "verify"); status != 0 {
+		t.Fatalf("clean books: exit %d\n%s%s", status, out, errOut)
+	}
+	tamperBalance(t, dir, users[0])
+	out, errOut, status := runChance(t, dir, "audit", "verify")
+	if status != 1 || !strings.Contains(out, "DIFF account "+users[0].String()+": balance") || !strings.Contains(errOut, "differ") {
+		t.Fatalf("tampered books: exit %d\n%s%s", status, out, errOut)
+	}
+}
