@@ -21,8 +21,10 @@ func TestOverrides(t *testing.T) {
 	c, err := FromEnv(env(map[string]string{
 		"CHANCE_ADDR": ":9090", "CHANCE_DATA_DIR": "/tmp/x", "CHANCE_DEMO": "false",
 		"CHANCE_TOKEN_TTL": "2h", "CHANCE_READ_WAIT": "0s", "CHANCE_JWT_SECRET": strings.Repeat("s", 32),
+		"CHANCE_RECOVERY_INTERVAL": "1s", "CHANCE_RECOVERY_GRACE": "0s",
 	}))
-	if err != nil || c.Addr != ":9090" || c.EventsPath() != "/tmp/x/events.db" || c.Demo || c.TokenTTL != 2*time.Hour || c.ReadWait != 0 {
+	if err != nil || c.Addr != ":9090" || c.EventsPath() != "/tmp/x/events.db" || c.Demo || c.TokenTTL != 2*time.Hour || c.ReadWait != 0 ||
+		c.RecoveryInterval != time.Second || c.RecoveryGrace != 0 {
 		t.Fatalf("got %+v, %v", c, err)
 	}
 }
@@ -34,7 +36,8 @@ func TestBadSettingsAreNamed(t *testing.T) {
 			t.Errorf("error %v does not name %s", err, name)
 		}
 	}
-	for name, bad := range map[string]string{"CHANCE_DEMO": "maybe", "CHANCE_TOKEN_TTL": "forever", "CHANCE_SCHEDULER_INTERVAL": "1ms"} {
+	for name, bad := range map[string]string{"CHANCE_DEMO": "maybe", "CHANCE_TOKEN_TTL": "forever", "CHANCE_SCHEDULER_INTERVAL": "1ms",
+		"CHANCE_RECOVERY_INTERVAL": "1ms", "CHANCE_RECOVERY_GRACE": "-1s"} {
 		if _, err := FromEnv(env(map[string]string{name: bad})); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%s: %v", name, bad, err)
 		}
