@@ -50,6 +50,9 @@ func (s *Service) Withdraw(ctx context.Context, userID, premiereID uuid.UUID, ho
 	}
 	if len(prior.prior) > 0 {
 		out := prior.replayed()
+		if err := declineOf(out); err != nil {
+			return Payment{}, err
+		}
 		w, ok := out.Events[0].(account.FundsWithdrawn)
 		if !ok {
 			return Payment{}, ErrKeyReused
@@ -72,6 +75,9 @@ func (s *Service) Withdraw(ctx context.Context, userID, premiereID uuid.UUID, ho
 		account.Command(account.Withdraw{UserID: userID, Payment: payment, Amount: amount, Purpose: purpose, Now: s.clock.Now()}), req)
 	if err == nil {
 		err = moved(out)
+	}
+	if err == nil {
+		err = declineOf(out)
 	}
 	if err != nil {
 		return Payment{}, err

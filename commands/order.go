@@ -87,6 +87,18 @@ func (s *Service) Checkout(ctx context.Context, userID uuid.UUID, expectedTotal 
 	if res, ok, err := s.replayOrder(ctx, userID, req); ok || err != nil {
 		return res, err
 	}
+	res, err := s.checkout(ctx, userID, expectedTotal, req)
+	if paid := (*account.CartAlreadyPaid)(nil); errors.As(err, &paid) {
+		// The answer names the order that paid: make sure it holds its rentals, should a
+		// crash have interrupted it (recovery runs only at start).
+		if ferr := s.finishOrder(ctx, userID, paid.OrderID); ferr != nil {
+			return OrderResult{}, ferr
+		}
+	}
+	return res, err
+}
+
+func (s *Service) checkout(ctx context.Context, userID uuid.UUID, expectedTotal money.Kopecks, req Request) (OrderResult, error) {
 	plan, err := s.PlanCheckout(ctx, userID)
 	if err != nil {
 		return OrderResult{}, err
@@ -95,43 +107,63 @@ func (s *Service) Checkout(ctx context.Context, userID uuid.UUID, expectedTotal 
 		return OrderResult{}, &PriceChanged{Expected: expectedTotal, Quote: plan.Total}
 	}
 	payment := PaymentID(userID, req.Key)
-	purpose := account.Purpose{Kind: account.ForOrder, OrderID: payment, Rentals: plan.Lines, ClearCart: true}
+	// The debit records the cart version it pays for: the account, which serialises the
+	// customer's debits, refuses a second checkout of that content (CartAlreadyPaid).
+	purpose := account.Purpose{Kind: account.ForOrder, OrderID: payment, Rentals: plan.Lines, ClearCart: true, CartVersion: plan.CartVersion}
 	return s.placeOrder(ctx, userID, account.Withdraw{UserID: userID, Payment: payment, Amount: plan.Total, Purpose: purpose, Now: plan.At}, req)
 }
 
 // CheckoutPlan is the confirmation form of a cart: what each item costs now.
 type CheckoutPlan struct {
-	Lines   []account.RentalLine
-	Total   money.Kopecks
-	Balance money.Kopecks
-	At      time.Time
+	Lines       []account.RentalLine
+	Total       money.Kopecks
+	Balance     money.Kopecks
+	At          time.Time
+	CartVersion int // the cart content priced
 }
 
 // Shortfall is what the customer must top up before checking out.
 func (p CheckoutPlan) Shortfall() money.Kopecks { return max(p.Total-p.Balance, 0) }
 
-// PlanCheckout prices the cart as checkout would, without paying.
+// PlanCheckout prices the cart as checkout would, without paying. A cart an order has
+// already paid for (being completed, or checked out and unchanged since) is answered
+// with that order; the account's decision on the debit is what makes a second payment
+// impossible, this only makes the answer clear.
 func (s *Service) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutPlan, error) {
 	c, err := s.LoadCart(ctx, userID)
 	if err != nil {
 		return CheckoutPlan{}, err
 	}
 	if len(c.Items) == 0 {
+		if c.CheckedOutBy != uuid.Nil {
+			return CheckoutPlan{}, &account.CartAlreadyPaid{OrderID: c.CheckedOutBy}
+		}
 		return CheckoutPlan{}, domain.Conflict("the cart is empty")
 	}
-	acct, err := s.LoadAccount(ctx, userID)
-	if err != nil {
-		return CheckoutPlan{}, err
-	}
-	plan := CheckoutPlan{Balance: acct.Balance, At: s.clock.Now()}
+	plan := CheckoutPlan{At: s.clock.Now(), CartVersion: c.Version}
+	var itemErr error
 	for _, it := range c.Items {
 		line, err := s.planLine(ctx, userID, it.PremiereID, it.Hours, it.StartsAt, plan.At)
 		if err != nil {
-			return CheckoutPlan{}, fmt.Errorf("cart item %s: %w", it.PremiereID, err)
+			itemErr = fmt.Errorf("cart item %s: %w", it.PremiereID, err)
+			break
 		}
 		plan.Lines = append(plan.Lines, line)
 		plan.Total += line.Price
 	}
+	// The account is read after the rentals: an order's debit precedes its rentals, so
+	// an item taken by the order that paid for this very cart shows here as paid.
+	acct, err := s.LoadAccount(ctx, userID)
+	if err != nil {
+		return CheckoutPlan{}, err
+	}
+	if order, paid := acct.CartPaidBy(c.Version); paid {
+		return CheckoutPlan{}, &account.CartAlreadyPaid{OrderID: order}
+	}
+	if itemErr != nil {
+		return CheckoutPlan{}, itemErr
+	}
+	plan.Balance = acct.Balance
 	return plan, nil
 }
 
@@ -142,6 +174,9 @@ func (s *Service) placeOrder(ctx context.Context, userID uuid.UUID, cmd account.
 	out, err := execute(ctx, s, account.Decider, account.Stream(userID), cmd, req)
 	if err == nil {
 		err = moved(out)
+	}
+	if err == nil {
+		err = declineOf(out)
 	}
 	if err != nil {
 		return OrderResult{}, err
@@ -154,11 +189,22 @@ func (s *Service) placeOrder(ctx context.Context, userID uuid.UUID, cmd account.
 		return OrderResult{}, err
 	}
 	res.Replayed = out.Replayed
-	if len(res.Rentals) == 1 && res.Rentals[0].Refunded && !res.Replayed {
-		// A single rent that lost the race for the premiere: the money is back.
-		return res, &AlreadyHolding{PremiereID: res.Rentals[0].PremiereID}
+	return res, boughtNothing(res)
+}
+
+// boughtNothing: an order whose every rental was taken meanwhile by another request
+// (a rent, or a checkout, of the same premieres) bought nothing, and its money is back.
+// That is a conflict, never a success, and every retry of the order answers the same.
+func boughtNothing(res OrderResult) error {
+	if len(res.Rentals) == 0 {
+		return nil
 	}
-	return res, nil
+	for _, l := range res.Rentals {
+		if !l.Refunded {
+			return nil
+		}
+	}
+	return &AlreadyHolding{PremiereID: res.Rentals[0].PremiereID}
 }
 
 // replayOrder answers a retried rent or checkout with the original order, finishing
@@ -168,9 +214,31 @@ func (s *Service) replayOrder(ctx context.Context, userID uuid.UUID, req Request
 	if err != nil || len(l.prior) == 0 {
 		return OrderResult{}, false, err
 	}
-	res, err := s.completeOrder(ctx, l.replayed().Events[0])
+	out := l.replayed()
+	if err := declineOf(out); err != nil {
+		return OrderResult{}, true, err
+	}
+	res, err := s.completeOrder(ctx, out.Events[0])
 	res.Replayed = true
+	if err == nil {
+		err = boughtNothing(res)
+	}
 	return res, true, err
+}
+
+// finishOrder completes a customer's order, found by its debit, if it is not complete yet.
+func (s *Service) finishOrder(ctx context.Context, userID, order uuid.UUID) error {
+	l, err := loadStream(ctx, s, account.Decider, account.Stream(userID), Request{})
+	if err != nil {
+		return err
+	}
+	for _, e := range l.events {
+		if w, ok := e.(account.FundsWithdrawn); ok && w.Payment == order {
+			_, err := s.completeOrder(ctx, w)
+			return err
+		}
+	}
+	return nil
 }
 
 // completeOrder creates the rentals an order paid for and clears them from the cart.

@@ -168,7 +168,7 @@ func TestCheckout(t *testing.T) {
 		t.Fatalf("checkout without funds: %v", err)
 	}
 	sh.fill(user, 70_000)
-	res, err := sh.svc.Checkout(sh.ctx, user, 60_000, key("co"))
+	res, err := sh.svc.Checkout(sh.ctx, user, 60_000, key("co-2")) // "co" was declined: a new key pays
 	if err != nil {
 		t.Fatal(err)
 	}

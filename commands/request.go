@@ -7,7 +7,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/eventlog"
 )
 
 // Request is the client request behind a command.
@@ -55,6 +57,28 @@ func (e *AlreadyHolding) Error() string {
 }
 
 func (e *AlreadyHolding) Unwrap() error { return domain.ErrConflict }
+
+// Declined: the account declined a debit and recorded the decline. It is the answer
+// to the request and to every retry with its key, even after a top-up: a new key pays.
+type Declined struct {
+	*account.InsufficientFunds
+	Position eventlog.Position // of the recorded decline
+	Replayed bool              // a retry found the decline
+}
+
+func (e *Declined) Unwrap() error { return e.InsufficientFunds }
+
+// declineOf is the answer of a debit the account declined, or nil if it did not.
+func declineOf[S any](out Outcome[S]) error {
+	if len(out.Events) == 0 {
+		return nil
+	}
+	d, ok := out.Events[0].(account.PaymentDeclined)
+	if !ok {
+		return nil
+	}
+	return &Declined{InsufficientFunds: d.Refusal(), Position: out.Position, Replayed: out.Replayed}
+}
 
 // moved checks that a money command decided something. An account that has already
 // processed the request's payment id without holding this request's key saw the key on

@@ -36,6 +36,9 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 	case len(r.prior) > 0:
 		return s.finishTerm(ctx, r.replayed().Events[0], true)
 	case len(a.prior) > 0:
+		if err := declineOf(a.replayed()); err != nil {
+			return TermResult{}, err
+		}
 		return s.finishTerm(ctx, a.replayed().Events[0], true)
 	}
 	now := s.clock.Now()
@@ -60,6 +63,9 @@ func (s *Service) ChangeTerm(ctx context.Context, userID, rentalID uuid.UUID, ho
 		out, err := execute(ctx, s, account.Decider, account.Stream(userID), account.Command(charge), req)
 		if err == nil {
 			err = moved(out)
+		}
+		if err == nil {
+			err = declineOf(out)
 		}
 		if err != nil {
 			return TermResult{}, err

@@ -29,6 +29,7 @@ const (
 	KindRefund      = "refund"
 	KindReminder    = "reminder"
 	KindExpired     = "expired"
+	KindDeclined    = "payment_declined"
 )
 
 // Message is one thing to tell a customer, on any channel.

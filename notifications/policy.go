@@ -51,6 +51,14 @@ func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.E
 		}
 		return msg(ev.UserID, KindRefund, "Возврат "+rub(ev.Amount),
 			fmt.Sprintf("Оплата не понадобилась: премьера уже была у вас или срок уже изменился.\nНа баланс возвращено %s. Баланс: %s.\n", rub(ev.Amount), rub(ev.BalanceAfter))), nil
+	case account.PaymentDeclined:
+		what, err := declinedFor(ev.Purpose, title)
+		if err != nil {
+			return nil, err
+		}
+		return msg(ev.UserID, KindDeclined, "Оплата не прошла: не хватает "+rub(ev.Amount-ev.Balance),
+			fmt.Sprintf("Не удалось списать %s за %s: на балансе %s, не хватает %s.\nДеньги не списаны. Пополните баланс и повторите оплату.\nНомер платежа: %s\n",
+				rub(ev.Amount), what, rub(ev.Balance), rub(ev.Amount-ev.Balance), ev.Payment)), nil
 	case rental.Rented:
 		return msg(ev.UserID, KindPurchase, fmt.Sprintf("Премьера «%s» оплачена", ev.Title),
 			fmt.Sprintf("Спасибо за покупку!\n\nПремьера «%s» ждёт вас в разделе «Мои премьеры».\nСмотреть можно с %s до %s (%d ч).\nОплачено: %s.\n",
@@ -91,8 +99,27 @@ func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.E
 var composes = func() map[string]bool {
 	types := map[string]bool{}
 	for _, e := range []domain.Event{user.Registered{}, account.FundsAdded{}, account.FundsWithdrawn{}, account.FundsRefunded{},
-		rental.Rented{}, rental.TermChanged{}, rental.Cancelled{}, rental.ReminderDue{}, rental.Expired{}} {
+		account.PaymentDeclined{}, rental.Rented{}, rental.TermChanged{}, rental.Cancelled{}, rental.ReminderDue{}, rental.Expired{}} {
 		types[e.EventType()] = true
 	}
 	return types
 }()
+
+// declinedFor names what a declined debit was to pay for, as the customer knows it.
+func declinedFor(p account.Purpose, title func(uuid.UUID) (string, error)) (string, error) {
+	switch {
+	case p.Kind == account.ForPremiere:
+		return fmt.Sprintf("премьеру «%s» на %d ч", p.Title, p.Hours), nil
+	case p.Kind == account.ForOrder && len(p.Rentals) == 1:
+		return fmt.Sprintf("премьеру «%s» на %d ч", p.Rentals[0].Title, p.Rentals[0].Hours), nil
+	case p.Kind == account.ForOrder:
+		return fmt.Sprintf("заказ (премьер: %d)", len(p.Rentals)), nil
+	case p.Kind == account.ForTermChange:
+		t, err := title(p.RentalID)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("продление просмотра «%s» до %d ч", t, p.Hours), nil
+	}
+	return "оплату", nil
+}

@@ -39,6 +39,15 @@ func TestPolicy(t *testing.T) {
 		{rental.ReminderDue{UserID: userID, RentalID: rentalID, Title: "Маузер", EndsAt: at}, KindReminder, []string{"«Маузер»", "скоро закончится"}},
 		{rental.Expired{UserID: userID, RentalID: rentalID, EndsAt: at}, KindExpired, []string{"«Маузер»", "закончился"}},
 		{account.FundsRefunded{UserID: userID, Amount: 500, Purpose: account.Purpose{Kind: account.ForCompensation}}, KindRefund, []string{"5,00"}},
+		{account.PaymentDeclined{UserID: userID, Payment: rentalID, Amount: 48000, Balance: 1000, Reason: account.DeclinedInsufficientFunds,
+			Purpose: account.Purpose{Kind: account.ForOrder, Rentals: []account.RentalLine{{Title: "Маузер", Hours: 48, Price: 48000}}}},
+			KindDeclined, []string{"Оплата не прошла", "«Маузер» на 48 ч", "480,00", "на балансе 10,00", "не хватает 470,00", "Деньги не списаны", rentalID.String()}},
+		{account.PaymentDeclined{UserID: userID, Amount: 24000, Balance: 0, Purpose: account.Purpose{Kind: account.ForTermChange, RentalID: rentalID, Hours: 72}},
+			KindDeclined, []string{"продление просмотра «Маузер» до 72 ч", "240,00"}},
+		{account.PaymentDeclined{UserID: userID, Amount: 60000, Balance: 0, Purpose: account.Purpose{Kind: account.ForOrder, Rentals: make([]account.RentalLine, 2)}},
+			KindDeclined, []string{"заказ (премьер: 2)", "600,00"}},
+		{account.PaymentDeclined{UserID: userID, Amount: 24000, Balance: 0, Purpose: account.Purpose{Kind: account.ForPremiere, Title: "Чайка", Hours: 24}},
+			KindDeclined, []string{"«Чайка» на 24 ч"}},
 	}
 	for _, c := range cases {
 		rec := eventlog.Record{EventData: eventlog.EventData{ID: uuid.New(), Type: c.event.EventType(), Metadata: eventlog.Metadata{OccurredAt: at}}}

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/readmodel"
@@ -22,6 +23,9 @@ func (Accounts) Apply(ctx context.Context, tx Tx, e Event) error {
 			Reason: "paid by withdrawal " + r.Withdrawal.String(), PremiereID: firstPremiere(r.Purpose),
 			RentalID: firstRental(r.Purpose), CreatedAt: r.At})
 	}
+	if d, ok := e.Event.(account.PaymentDeclined); ok {
+		return tx.PutPayment(ctx, declinedPayment(d)) // no money moved: the balance is left alone
+	}
 	line, ok := ledgerLine(e)
 	if !ok {
 		return nil
@@ -38,4 +42,15 @@ func (Accounts) Apply(ctx context.Context, tx Tx, e Event) error {
 	}
 	return tx.PutPayment(ctx, readmodel.Payment{ID: line.PaymentID, UserID: line.UserID, Kind: kind, Purpose: line.Purpose,
 		Amount: abs(line.Amount), Status: readmodel.PaymentSucceeded, PremiereID: premiereOf(e), RentalID: line.RentalID, CreatedAt: line.OccurredAt})
+}
+
+// declinedPayment is the status of a declined debit: rejected, with its reason.
+func declinedPayment(d account.PaymentDeclined) readmodel.Payment {
+	reason := string(d.Reason)
+	if d.Reason == account.DeclinedInsufficientFunds {
+		reason = fmt.Sprintf("insufficient funds: the balance was %d kopecks, %d were needed", d.Balance, d.Amount)
+	}
+	return readmodel.Payment{ID: d.Payment, UserID: d.UserID, Kind: readmodel.KindWithdrawal, Purpose: string(d.Purpose.Kind),
+		Amount: d.Amount, Status: readmodel.PaymentRejected, Reason: reason, PremiereID: firstPremiere(d.Purpose),
+		RentalID: declinedRental(d), CreatedAt: d.At}
 }

@@ -13,7 +13,7 @@ import (
 // Ledger projects every money event of every account into the billing history.
 type Ledger struct{}
 
-var ledgerEvents = handlesOf(account.FundsAdded{}, account.FundsWithdrawn{}, account.FundsRefunded{})
+var ledgerEvents = handlesOf(account.FundsAdded{}, account.FundsWithdrawn{}, account.FundsRefunded{}, account.PaymentDeclined{})
 
 func (Ledger) Name() string                  { return "ledger_v1" }
 func (Ledger) Handles(eventType string) bool { return ledgerEvents.Handles(eventType) }
@@ -26,7 +26,9 @@ func (Ledger) Apply(ctx context.Context, tx Tx, e Event) error {
 	return tx.AddLedgerEntry(ctx, line)
 }
 
-// ledgerLine is the billing-history line of a money event: debits negative, credits positive.
+// ledgerLine is the billing-history line of a money event: debits negative, credits
+// positive. A declined debit is a line too (auditors and the customer see the attempt),
+// with the amount it asked for and the balance it left as it was: it is no movement.
 func ledgerLine(e Event) (readmodel.LedgerEntry, bool) {
 	line := readmodel.LedgerEntry{Position: e.Position.Commit, EventID: e.ID}
 	switch ev := e.Event.(type) {
@@ -39,6 +41,9 @@ func ledgerLine(e Event) (readmodel.LedgerEntry, bool) {
 	case account.FundsRefunded:
 		line.UserID, line.Kind, line.Purpose, line.Amount, line.BalanceAfter, line.PaymentID, line.RentalID, line.OccurredAt =
 			ev.UserID, readmodel.KindRefund, string(ev.Purpose.Kind), ev.Amount, ev.BalanceAfter, ev.Payment, ev.Purpose.RentalID, ev.At
+	case account.PaymentDeclined:
+		line.UserID, line.Kind, line.Purpose, line.Amount, line.BalanceAfter, line.PaymentID, line.RentalID, line.OccurredAt =
+			ev.UserID, readmodel.KindDebitDeclined, string(ev.Purpose.Kind), -ev.Amount, ev.Balance, ev.Payment, declinedRental(ev), ev.At
 	default:
 		return line, false
 	}
@@ -54,6 +59,10 @@ func firstRental(p account.Purpose) uuid.UUID {
 	return p.Rentals[0].RentalID
 }
 
+// declinedRental is the rental a declined debit was about, if it exists: a term change's.
+// An order's rentals were never created, and their ids go to the next order that pays.
+func declinedRental(d account.PaymentDeclined) uuid.UUID { return d.Purpose.RentalID }
+
 func firstPremiere(p account.Purpose) uuid.UUID {
 	if p.PremiereID != uuid.Nil || len(p.Rentals) == 0 {
 		return p.PremiereID
@@ -66,6 +75,8 @@ func premiereOf(e Event) uuid.UUID {
 	case account.FundsWithdrawn:
 		return firstPremiere(ev.Purpose)
 	case account.FundsRefunded:
+		return firstPremiere(ev.Purpose)
+	case account.PaymentDeclined:
 		return firstPremiere(ev.Purpose)
 	}
 	return uuid.Nil

@@ -62,7 +62,9 @@ func (q *Service) Payment(ctx context.Context, user, id uuid.UUID) (PaymentStatu
 }
 
 // LedgerLine is one line of billing history. Amount is signed: credits (top-ups,
-// refunds) positive, debits negative.
+// refunds) positive, debits negative. A declined debit (kind debit_declined) shows the
+// amount it asked for, negative, but moved nothing: its balance_after is the balance
+// before it, and a sum of amounts must leave it out.
 type LedgerLine struct {
 	Position     uint64        `json:"position"`
 	EventID      uuid.UUID     `json:"event_id"`

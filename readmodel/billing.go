@@ -21,6 +21,11 @@ const (
 	KindWithdrawal = "withdrawal"
 	KindRefund     = "refund"
 	KindRedemption = "redemption"
+	// KindDebitDeclined is a billing-history line of a debit the account declined: its
+	// amount is the debit asked for (negative, as a debit's), it moved nothing, and its
+	// balance_after is the balance it left unchanged. Never a payment's Kind: a declined
+	// payment is a KindWithdrawal with status PaymentRejected.
+	KindDebitDeclined = "debit_declined"
 )
 
 // Payment is one money movement of an account, for GET /billing/status/:id.
@@ -44,7 +49,7 @@ type LedgerEntry struct {
 	UserID       uuid.UUID
 	Kind         string
 	Purpose      string
-	Amount       money.Kopecks // positive for credits, negative for debits
+	Amount       money.Kopecks // positive for credits, negative for debits (and declined debits, which moved nothing)
 	BalanceAfter money.Kopecks
 	PaymentID    uuid.UUID
 	RentalID     uuid.UUID

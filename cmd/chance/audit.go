@@ -35,15 +35,16 @@ status and each account's billing history with the read models. Prints a summary
 every difference (account or payment, what the log says, what was found), and exits
 with status 1 if there is any.
 
-On the embedded default, run it with 'chance serve' stopped: it first brings the
-money read models up to the log's head itself. With a shared read store (PostgreSQL)
+On the embedded default, run it with 'chance serve' stopped (beside a running
+server it is refused: the server owns the data folder): it first brings the money
+read models up to the log's head itself. With a shared read store (PostgreSQL)
 it waits up to --wait for the running projector to reach the head, and reports a read
 model still behind as lag, distinct from a difference.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withApp(cmd, func(ctx context.Context, a *app.App) error {
+			return operate(cmd, func(ctx context.Context, a *app.App) error {
 				return verifyBooks(ctx, a, wait, cmd.OutOrStdout())
-			})
+			}, nil)
 		},
 	}
 	verify.Flags().DurationVar(&wait, "wait", 30*time.Second, "how long to wait for the read models to reach the log's head")

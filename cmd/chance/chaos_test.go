@@ -149,16 +149,16 @@ type customer struct {
 func signUp(t *testing.T, base, email string) *customer {
 	t.Helper()
 	body := map[string]any{"email": email, "password": "correct horse battery", "first_name": "Анна", "last_name": "Каренина"}
-	if status, raw := post(base, "/register", "", "", body); status != http.StatusCreated {
+	if status, raw := chaosPost(base, "/register", "", "", body); status != http.StatusCreated {
 		t.Fatalf("register %s: %d %s", email, status, raw)
 	}
-	status, raw := post(base, "/login", "", "", map[string]any{"email": email, "password": "correct horse battery"})
+	status, raw := chaosPost(base, "/login", "", "", map[string]any{"email": email, "password": "correct horse battery"})
 	var login struct{ Token string }
 	if status != http.StatusOK || json.Unmarshal(raw, &login) != nil {
 		t.Fatalf("login %s: %d %s", email, status, raw)
 	}
 	var me struct{ ID uuid.UUID }
-	if status, raw := do(base, "GET", "/users", login.Token, "", nil); status != http.StatusOK || json.Unmarshal(raw, &me) != nil {
+	if status, raw := chaosDo(base, "GET", "/users", login.Token, "", nil); status != http.StatusOK || json.Unmarshal(raw, &me) != nil {
 		t.Fatalf("users: %d %s", status, raw)
 	}
 	return &customer{id: me.ID, token: login.Token, filled: map[string]int64{}, debited: map[string]int64{}}
@@ -242,7 +242,7 @@ func (c *customer) send(t *testing.T, srv *serverLife, answers chan<- struct{}, 
 	}
 	for attempt := 0; attempt < 500; attempt++ {
 		s := srv.current()
-		status, raw := do(s.base, method, path, c.token, key, body)
+		status, raw := chaosDo(s.base, method, path, c.token, key, body)
 		if status == 0 || status >= 500 || status == http.StatusConflict && bytes.Contains(raw, []byte("in-flight")) {
 			srv.next(s) // the server died (or the key is still being applied): try again
 			continue
@@ -268,14 +268,14 @@ func cutPrefix(s, prefix string) (string, bool) {
 	return s, false
 }
 
-var client = &http.Client{Timeout: 30 * time.Second}
+var chaosClient = &http.Client{Timeout: 30 * time.Second}
 
-func post(base, path, token, key string, body any) (int, []byte) {
-	return do(base, "POST", path, token, key, body)
+func chaosPost(base, path, token, key string, body any) (int, []byte) {
+	return chaosDo(base, "POST", path, token, key, body)
 }
 
-// do makes one request; status 0 means no answer (the server is down).
-func do(base, method, path, token, key string, body any) (int, []byte) {
+// chaosDo makes one request; status 0 means no answer (the server is down).
+func chaosDo(base, method, path, token, key string, body any) (int, []byte) {
 	var r io.Reader
 	if body != nil {
 		data, _ := json.Marshal(body)
@@ -292,7 +292,7 @@ func do(base, method, path, token, key string, body any) (int, []byte) {
 	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	resp, err := client.Do(req)
+	resp, err := chaosClient.Do(req)
 	if err != nil {
 		return 0, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -19,13 +20,13 @@ func replayCommand() *cobra.Command {
 		Short: "Rebuild read models from the event log into fresh tables, then swap them in",
 		Long: `Rebuilds one projection (or all) from position zero into fresh tables while the
 current tables keep serving; they are swapped in only once caught up, and an
-interrupted rebuild leaves them untouched. On the embedded setup, run it while
-'chance serve' is stopped (the server rebuilds online through its admin API).`,
+interrupted rebuild leaves them untouched. Beside a running 'chance serve' on the
+same data folder, the server does the rebuild online (without a progress bar).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withApp(cmd, func(ctx context.Context, a *app.App) error {
+			return operate(cmd, func(ctx context.Context, a *app.App) error {
 				return replay(ctx, a, args[0], cmd.ErrOrStderr())
-			})
+			}, &remoteCall{path: "/replay/" + url.PathEscape(args[0])})
 		},
 	}
 }

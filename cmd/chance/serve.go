@@ -17,6 +17,7 @@ import (
 	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
+	httpapi "github.com/chance-video/chance/infra/http"
 )
 
 // drainTimeout bounds how long SIGTERM waits for requests in flight.
@@ -65,7 +66,14 @@ func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener 
 	if err != nil {
 		return err
 	}
-	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	limits := a.ServerLimits()
+	server := httpapi.NewServer(handler, limits)
+	listener = httpapi.LimitListener(listener, limits)
+	stopOperator, err := serveOperator(a, log)
+	if err != nil {
+		return err
+	}
+	defer stopOperator()
 
 	// The background parts outlive the signal until the requests have drained; if one
 	// of them fails, the server stops too.
@@ -88,11 +96,41 @@ func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener 
 		defer cancel()
 		_ = server.Shutdown(drain)
 	}()
-	log.Info("serving", "addr", "http://"+listener.Addr().String()+"/api/v1", "data", cfg.DataDir)
+	log.Info("serving; answering 503 until the read models have caught up", "addr", "http://"+listener.Addr().String()+"/api/v1", "data", cfg.DataDir)
 	serveErr := server.Serve(listener)
 	if errors.Is(serveErr, http.ErrServerClosed) {
 		serveErr = nil
 	}
 	stopBackground()
 	return errors.Join(serveErr, <-done)
+}
+
+// serveOperator listens on the data folder's operator socket, where `chance users
+// grant-role`, `seed` and `replay` run beside this server (which owns the folder), and
+// tells the folder's lock where it is.
+func serveOperator(a *app.App, log *slog.Logger) (stop func(), err error) {
+	path := app.OperatorSocketPath(a.Config.DataDir)
+	_ = os.Remove(path) // left by a killed server: the folder's lock says this process owns it now
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("operator socket %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("operator socket %s: %w", path, err)
+	}
+	if err := a.AnnounceSocket(path); err != nil {
+		l.Close()
+		return nil, err
+	}
+	server := &http.Server{Handler: a.OperatorHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("operator socket stopped", "error", err)
+		}
+	}()
+	return func() {
+		_ = server.Close()
+		_ = os.Remove(path)
+	}, nil
 }

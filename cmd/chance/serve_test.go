@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,8 +52,40 @@ func getJSON(t *testing.T, u string) map[string]any {
 	return out
 }
 
+// untilReady asks for u until it answers 200 and returns that answer. Every answer before
+// it must be a 503 with Retry-After: a server that has not caught up with its log must
+// not answer from half-built read models. It polls, as a client honouring Retry-After
+// would (faster, to keep the test short).
+func untilReady(t *testing.T, u string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch {
+		case resp.StatusCode == http.StatusOK:
+			var out map[string]any
+			if err := json.Unmarshal(body, &out); err != nil {
+				t.Fatalf("GET %s: %v: %s", u, err, body)
+			}
+			return out
+		case resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "":
+			t.Fatalf("GET %s while starting: %d %s", u, resp.StatusCode, body)
+		case time.Now().After(deadline):
+			t.Fatalf("GET %s: still %d after 30 s: %s", u, resp.StatusCode, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // serve publishes the demo catalogue on an empty store, stops cleanly on SIGTERM, and
-// serves the same catalogue (not a second copy) after a restart.
+// serves the same catalogue (not a second copy) after a restart. Its first answers are
+// already complete: a search at once used to find nothing (the server listened before
+// its read models had caught up).
 func TestServeSeedsStopsAndRestarts(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
@@ -60,13 +93,19 @@ func TestServeSeedsStopsAndRestarts(t *testing.T) {
 	search := "/search/?q=" + url.QueryEscape("Маузер")
 
 	base, stop := startServe(t, cfg)
-	total := getJSON(t, base+"/search/?limit=1")["total"].(float64)
-	for total < 30 { // the catalogue is projected moments after the start
-		total = getJSON(t, base+"/search/?limit=1")["total"].(float64)
+	if mauser := untilReady(t, base+search)["total"].(float64); mauser < 3 {
+		t.Fatalf("the first answer of «Маузер» finds %v premieres", mauser)
 	}
-	mauser := getJSON(t, base+search)["total"].(float64)
-	if mauser < 3 {
-		t.Fatalf("«Маузер» finds %v premieres", mauser)
+	total := getJSON(t, base+"/search/?limit=1")["total"].(float64)
+	if total < 30 {
+		t.Fatalf("the demo catalogue has %v premieres", total)
+	}
+	root := strings.TrimSuffix(base, "/api/v1")
+	if h := getJSON(t, root+"/healthz"); h["status"] != "ok" {
+		t.Fatalf("healthz: %v", h)
+	}
+	if r := getJSON(t, root+"/readyz"); r["status"] != "ready" {
+		t.Fatalf("readyz: %v", r)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v on SIGTERM", err)
@@ -74,11 +113,7 @@ func TestServeSeedsStopsAndRestarts(t *testing.T) {
 
 	base, stop = startServe(t, cfg)
 	defer stop()
-	again := getJSON(t, base+"/search/?limit=1")["total"].(float64)
-	for again < total {
-		again = getJSON(t, base+"/search/?limit=1")["total"].(float64)
-	}
-	if again != total {
-		t.Fatalf("after a restart the catalogue has %v premieres, before %v", again, total)
+	if again := untilReady(t, base+"/search/?limit=1")["total"].(float64); again != total {
+		t.Fatalf("after a restart the first answer has %v premieres, before %v", again, total)
 	}
 }

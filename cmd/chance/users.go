@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/infra/app"
 )
 
@@ -18,17 +17,13 @@ func usersCommand() *cobra.Command {
 		Short: "Give a registered user a role",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withApp(cmd, func(ctx context.Context, a *app.App) error {
-				u, err := a.Commands.UserByEmail(ctx, email)
-				if err != nil {
-					return fmt.Errorf("%s: %w", email, err)
+			return operate(cmd, func(ctx context.Context, a *app.App) error {
+				done, err := a.GrantRole(ctx, email, role)
+				if err == nil {
+					fmt.Fprintln(cmd.OutOrStdout(), done)
 				}
-				if _, err := a.Commands.GrantRole(ctx, u.ID, role, commands.Request{CorrelationID: "cli"}); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s (%s) now has the role %s\n", u.Email, u.ID, role)
-				return nil
-			})
+				return err
+			}, &remoteCall{path: "/users/grant-role", body: map[string]string{"email": email, "role": role}})
 		},
 	}
 	grant.Flags().StringVar(&email, "email", "", "the user's email")
@@ -45,13 +40,13 @@ func seedCommand() *cobra.Command {
 		Short: "Publish the demo catalogue (premieres already published are left as they are)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withApp(cmd, func(ctx context.Context, a *app.App) error {
+			return operate(cmd, func(ctx context.Context, a *app.App) error {
 				n, err := a.Seed(ctx)
 				if err == nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "published %d demo premieres\n", n)
 				}
 				return err
-			})
+			}, &remoteCall{path: "/seed"})
 		},
 	}
 }

@@ -61,8 +61,14 @@ func TestWithdraw(t *testing.T) {
 			Then: []domain.Event{withdrawn(p2, 400, 600, forPremiere(premA, 24))}},
 		{Name: "may take the whole balance", Given: funded, When: Withdraw{UserID: user, Payment: p2, Amount: 1000, Purpose: forPremiere(premA, 24), Now: now},
 			Then: []domain.Event{withdrawn(p2, 1000, 0, forPremiere(premA, 24))}},
-		{Name: "never below zero", Given: funded, When: Withdraw{UserID: user, Payment: p2, Amount: 1001, Purpose: forPremiere(premA, 24), Now: now}, WantErr: domain.ErrFunds},
-		{Name: "an empty account cannot pay", When: Withdraw{Payment: p2, Amount: 1, Now: now}, WantErr: domain.ErrFunds},
+		{Name: "never below zero: declined, with the balance it saw", Given: funded,
+			When: Withdraw{UserID: user, Payment: p2, Amount: 1001, Purpose: forPremiere(premA, 24), Now: now},
+			Then: []domain.Event{declined(p2, 1001, 1000, forPremiere(premA, 24))}},
+		{Name: "an empty account cannot pay", When: Withdraw{UserID: user, Payment: p2, Amount: 1, Purpose: order(line(premA, 1, 1)), Now: now},
+			Then: []domain.Event{declined(p2, 1, 0, order(line(premA, 1, 1)))}},
+		{Name: "a retried declined debit is decided once, even if the balance now covers it",
+			Given: []domain.Event{declined(p2, 1001, 0, forPremiere(premA, 24)), added(p1, 5000, 5000)},
+			When:  Withdraw{UserID: user, Payment: p2, Amount: 1001, Purpose: forPremiere(premA, 24), Now: now}},
 		{Name: "a retried debit is a no-op even if the balance no longer covers it",
 			Given: append(funded, withdrawn(p2, 1000, 0, forPremiere(premA, 24))),
 			When:  Withdraw{UserID: user, Payment: p2, Amount: 1000, Purpose: forPremiere(premA, 24), Now: now}},
@@ -74,14 +80,68 @@ func TestWithdraw(t *testing.T) {
 	})
 }
 
-func TestInsufficientFundsCarriesTheShortfall(t *testing.T) {
-	_, err := Decide(Withdraw{Payment: p2, Amount: 1500}, Decider.Fold([]domain.Event{added(p1, 1000, 1000)}))
-	var short *InsufficientFunds
-	if !errors.As(err, &short) {
-		t.Fatalf("error = %v, want InsufficientFunds", err)
+func declined(p uuid.UUID, amount, balance money.Kopecks, purpose Purpose) PaymentDeclined {
+	return PaymentDeclined{UserID: user, Payment: p, Amount: amount, Balance: balance, Reason: DeclinedInsufficientFunds, Purpose: purpose, At: now}
+}
+
+func TestADeclineCarriesTheShortfall(t *testing.T) {
+	events, err := Decide(Withdraw{Payment: p2, Amount: 1500}, Decider.Fold([]domain.Event{added(p1, 1000, 1000)}))
+	if err != nil || len(events) != 1 {
+		t.Fatalf("decided %v, %v; want one decline", events, err)
 	}
-	if short.Balance != 1000 || short.Needed != 1500 || short.Shortfall() != 500 {
+	short := events[0].(PaymentDeclined).Refusal()
+	if !errors.Is(short, domain.ErrFunds) || short.Balance != 1000 || short.Needed != 1500 || short.Shortfall() != 500 || short.PaymentID != p2 {
 		t.Fatalf("got %+v shortfall %d", short, short.Shortfall())
+	}
+}
+
+// A declined payment is decided but moved nothing: the balance stays, and it is never
+// taken for a payment that was made (it cannot be redeemed, it pays for no cart).
+func TestADeclineIsNotAPayment(t *testing.T) {
+	given := []domain.Event{added(p1, 1000, 1000), declined(p2, 5000, 1000, forPremiere(premA, 24))}
+	s := Decider.Fold(given)
+	if s.Balance != 1000 || !s.Processed(p2) || s.Payments[p2] != nil {
+		t.Fatalf("state after a decline: balance %d, processed %v, payment %+v", s.Balance, s.Processed(p2), s.Payments[p2])
+	}
+	_, err := Decide(Redeem{UserID: user, Payment: p3, Withdrawal: p2, Purpose: order(line(premA, 24, 5000)), Now: now}, s)
+	if !errors.Is(err, ErrDeclinedPayment) {
+		t.Fatalf("redeemed a declined payment: %v", err)
+	}
+	cartOrder := Purpose{Kind: ForOrder, OrderID: p3, Rentals: []RentalLine{line(premA, 24, 5000)}, ClearCart: true, CartVersion: 4}
+	s = Decider.Fold(append(given, declined(p3, 5000, 1000, cartOrder)))
+	if _, paid := s.CartPaidBy(4); paid {
+		t.Fatal("a declined checkout counted as paying for the cart")
+	}
+}
+
+func TestOneCartContentIsPaidOnce(t *testing.T) {
+	cartOrder := func(payment uuid.UUID, version int) Purpose {
+		return Purpose{Kind: ForOrder, OrderID: payment, Rentals: []RentalLine{line(premA, 24, 300)}, ClearCart: true, CartVersion: version}
+	}
+	paid := []domain.Event{added(p1, 1000, 1000),
+		FundsWithdrawn{UserID: user, Payment: p2, Amount: 300, BalanceAfter: 700, Purpose: cartOrder(p2, 3), At: now}}
+	p4 := uuid.MustParse("00000000-0000-0000-0000-000000000004")
+	decidertest.Run(t, Decider, []decidertest.Spec[Command]{
+		{Name: "a second checkout of the same cart version is refused", Given: paid,
+			When: Withdraw{UserID: user, Payment: p3, Amount: 300, Purpose: cartOrder(p3, 3), Now: now}, WantErr: domain.ErrConflict},
+		{Name: "so is one of an older version", Given: paid,
+			When: Withdraw{UserID: user, Payment: p3, Amount: 300, Purpose: cartOrder(p3, 2), Now: now}, WantErr: domain.ErrConflict},
+		{Name: "already paid goes before insufficient funds", Given: paid,
+			When:    Withdraw{UserID: user, Payment: p3, Amount: 300_000, Purpose: Purpose{Kind: ForOrder, Rentals: []RentalLine{line(premA, 24, 300_000)}, ClearCart: true, CartVersion: 3}, Now: now},
+			WantErr: domain.ErrConflict},
+		{Name: "the order's own retry is a no-op", Given: paid,
+			When: Withdraw{UserID: user, Payment: p2, Amount: 300, Purpose: cartOrder(p2, 3), Now: now}},
+		{Name: "a refilled cart (a later version) pays", Given: paid,
+			When: Withdraw{UserID: user, Payment: p4, Amount: 300, Purpose: cartOrder(p4, 5), Now: now},
+			Then: []domain.Event{FundsWithdrawn{UserID: user, Payment: p4, Amount: 300, BalanceAfter: 400, Purpose: cartOrder(p4, 5), At: now}}},
+		{Name: "a rent is no checkout", Given: paid,
+			When: Withdraw{UserID: user, Payment: p4, Amount: 300, Purpose: order(line(premA, 24, 300)), Now: now},
+			Then: []domain.Event{FundsWithdrawn{UserID: user, Payment: p4, Amount: 300, BalanceAfter: 400, Purpose: order(line(premA, 24, 300)), At: now}}},
+	})
+	_, err := Decide(Withdraw{UserID: user, Payment: p3, Amount: 300, Purpose: cartOrder(p3, 3), Now: now}, Decider.Fold(paid))
+	var again *CartAlreadyPaid
+	if !errors.As(err, &again) || again.OrderID != p2 {
+		t.Fatalf("error = %v, want CartAlreadyPaid by %s", err, p2)
 	}
 }
 

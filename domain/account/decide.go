@@ -3,6 +3,8 @@ package account
 import (
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/money"
 )
@@ -16,13 +18,27 @@ var (
 	ErrNotRedeemable     = domain.Conflict("this payment was not a withdrawal for a premiere")
 	ErrAlreadyRedeemed   = domain.Conflict("this payment has already been used for a rental")
 	ErrRedeemMismatch    = domain.Conflict("this payment was for another premiere or period")
+	ErrDeclinedPayment   = domain.Conflict("this payment was declined and paid nothing")
 )
 
-// InsufficientFunds: the balance is short of a debit.
+// InsufficientFunds: the balance is short of a debit. PaymentID names the declined
+// payment, whose status tells the same.
 type InsufficientFunds struct {
-	Balance money.Kopecks
-	Needed  money.Kopecks
+	Balance   money.Kopecks
+	Needed    money.Kopecks
+	PaymentID uuid.UUID
 }
+
+// CartAlreadyPaid: a checkout of a cart whose content an order already paid for.
+type CartAlreadyPaid struct {
+	OrderID uuid.UUID
+}
+
+func (e *CartAlreadyPaid) Error() string {
+	return fmt.Sprintf("this cart was already paid for by order %s", e.OrderID)
+}
+
+func (e *CartAlreadyPaid) Unwrap() error { return domain.ErrConflict }
 
 func (e *InsufficientFunds) Error() string {
 	return fmt.Sprintf("insufficient funds: balance %d, needed %d, short by %d kopecks", e.Balance, e.Needed, e.Shortfall())
@@ -69,10 +85,14 @@ func withdraw(c Withdraw, s State) ([]domain.Event, error) {
 		return nil, domain.Invalid(fmt.Sprintf("order total %d differs from the debit %d", c.Purpose.Total(), c.Amount))
 	}
 	if s.Processed(c.Payment) {
-		return nil, nil // a retry of a debit already applied
+		return nil, nil // a retry of a debit already applied or declined: decided once
+	}
+	if order, paid := s.CartPaidBy(c.Purpose.CartVersion); paid && c.Purpose.Kind == ForOrder {
+		return nil, &CartAlreadyPaid{OrderID: order}
 	}
 	if c.Amount > s.Balance {
-		return nil, &InsufficientFunds{Balance: s.Balance, Needed: c.Amount}
+		return []domain.Event{PaymentDeclined{UserID: c.UserID, Payment: c.Payment, Amount: c.Amount, Balance: s.Balance,
+			Reason: DeclinedInsufficientFunds, Purpose: c.Purpose, At: c.Now}}, nil
 	}
 	return []domain.Event{FundsWithdrawn{UserID: c.UserID, Payment: c.Payment, Amount: c.Amount, BalanceAfter: s.Balance - c.Amount, Purpose: c.Purpose, At: c.Now}}, nil
 }
@@ -80,6 +100,9 @@ func withdraw(c Withdraw, s State) ([]domain.Event, error) {
 func redeem(c Redeem, s State) ([]domain.Event, error) {
 	if s.Processed(c.Payment) {
 		return nil, nil
+	}
+	if _, declined := s.Declined[c.Withdrawal]; declined {
+		return nil, ErrDeclinedPayment
 	}
 	w, ok := s.Payments[c.Withdrawal]
 	switch {

@@ -48,12 +48,39 @@ type PaymentRedeemed struct {
 	At         time.Time     `json:"at"`
 }
 
+// PaymentDeclined: a debit was refused and moved no money. Balance is the balance the
+// decision saw, unchanged by it; Amount is what the debit asked for.
+type PaymentDeclined struct {
+	UserID  uuid.UUID     `json:"user_id"`
+	Payment uuid.UUID     `json:"payment_id"`
+	Amount  money.Kopecks `json:"amount"`
+	Balance money.Kopecks `json:"balance"`
+	Reason  DeclineReason `json:"reason"`
+	Purpose Purpose       `json:"purpose"`
+	At      time.Time     `json:"at"`
+}
+
+// DeclineReason says why a debit was declined.
+type DeclineReason string
+
+// Reasons for declining a debit.
+const (
+	// DeclinedInsufficientFunds: the balance was short of the amount.
+	DeclinedInsufficientFunds DeclineReason = "insufficient_funds"
+)
+
+// Refusal is the error the decline answers the customer with, every time it is asked.
+func (e PaymentDeclined) Refusal() *InsufficientFunds {
+	return &InsufficientFunds{Balance: e.Balance, Needed: e.Amount, PaymentID: e.Payment}
+}
+
 func (FundsAdded) EventType() string      { return "account.funds_added.v1" }
 func (FundsWithdrawn) EventType() string  { return "account.funds_withdrawn.v1" }
 func (FundsRefunded) EventType() string   { return "account.funds_refunded.v1" }
 func (PaymentRedeemed) EventType() string { return "account.payment_redeemed.v1" }
+func (PaymentDeclined) EventType() string { return "account.payment_declined.v1" }
 
 // Events lists one value of each event type, for the codec.
 func Events() []domain.Event {
-	return []domain.Event{FundsAdded{}, FundsWithdrawn{}, FundsRefunded{}, PaymentRedeemed{}}
+	return []domain.Event{FundsAdded{}, FundsWithdrawn{}, FundsRefunded{}, PaymentRedeemed{}, PaymentDeclined{}}
 }

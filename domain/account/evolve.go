@@ -12,6 +12,9 @@ func Evolve(s State, e domain.Event) State {
 	case FundsWithdrawn:
 		s.Balance -= e.Amount
 		s.Payments[e.Payment] = &Payment{Kind: e.Purpose.Kind, Amount: e.Amount, Purpose: e.Purpose}
+		if v := e.Purpose.CartVersion; v > s.PaidCart.Version {
+			s.PaidCart = PaidCart{Version: v, Order: e.Payment}
+		}
 	case FundsRefunded:
 		s.Balance += e.Amount
 		s.Payments[e.Payment] = &Payment{Kind: e.Purpose.Kind, Amount: e.Amount, Purpose: e.Purpose}
@@ -20,6 +23,8 @@ func Evolve(s State, e domain.Event) State {
 			w.Redeemed = true
 		}
 		s.Payments[e.Payment] = &Payment{Kind: e.Purpose.Kind, Purpose: e.Purpose}
+	case PaymentDeclined:
+		s.Declined[e.Payment] = e // no money moved: the balance stays
 	}
 	return s
 }

@@ -38,6 +38,7 @@ type Purpose struct {
 	OrderID     uuid.UUID     `json:"order_id,omitzero"`      // ForOrder
 	Rentals     []RentalLine  `json:"rentals,omitempty"`      // ForOrder: the rentals paid for
 	ClearCart   bool          `json:"clear_cart,omitempty"`   // ForOrder: the order came from the cart
+	CartVersion int           `json:"cart_version,omitempty"` // ForOrder from the cart: the cart's version it pays for
 	RentalID    uuid.UUID     `json:"rental_id,omitzero"`     // ForTermChange, ForCancellation
 	TermVersion int           `json:"term_version,omitempty"` // ForTermChange: the version the charge was priced on
 	Compensates uuid.UUID     `json:"compensates,omitzero"`   // ForCompensation: the payment whose step failed

@@ -106,6 +106,12 @@ func Events() []domain.Event {
 type State struct {
 	Items  []Item             // in the order they were added
 	Orders map[uuid.UUID]bool // orders already checked out
+	// Version counts the cart's events: it names one content of the cart, so a
+	// checkout can record which content it paid for and a second one of the same
+	// content can be refused.
+	Version int
+	// CheckedOutBy is the order whose check-out is the cart's last change, if it is.
+	CheckedOutBy uuid.UUID
 }
 
 // Initial is an empty cart.
@@ -197,6 +203,8 @@ func sameItem(a, b Item) bool {
 
 // Evolve records a fact in the state; it checks nothing.
 func Evolve(s State, e domain.Event) State {
+	s.Version++
+	s.CheckedOutBy = uuid.Nil
 	switch e := e.(type) {
 	case ItemAdded:
 		s.Items = append(s.Items, e.Item)
@@ -211,6 +219,7 @@ func Evolve(s State, e domain.Event) State {
 			s.Items = remove(s.Items, p)
 		}
 		s.Orders[e.OrderID] = true
+		s.CheckedOutBy = e.OrderID
 	}
 	return s
 }

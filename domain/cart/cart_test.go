@@ -62,3 +62,19 @@ func TestEvolveKeepsOrder(t *testing.T) {
 		t.Fatalf("items = %+v", s.Items)
 	}
 }
+
+// A cart's version names its content; a check-out is remembered only until the next change.
+func TestVersionAndLastCheckOut(t *testing.T) {
+	s := Decider.Fold([]domain.Event{added(premA, 24), added(premB, 12)})
+	if s.Version != 2 || s.CheckedOutBy != uuid.Nil {
+		t.Fatalf("before check-out: version %d, checked out by %s", s.Version, s.CheckedOutBy)
+	}
+	s = Evolve(s, CheckedOut{OrderID: order, PremiereIDs: []uuid.UUID{premA, premB}})
+	if s.Version != 3 || s.CheckedOutBy != order {
+		t.Fatalf("after check-out: version %d, checked out by %s", s.Version, s.CheckedOutBy)
+	}
+	s = Evolve(s, added(premA, 24))
+	if s.Version != 4 || s.CheckedOutBy != uuid.Nil {
+		t.Fatalf("after a new item: version %d, checked out by %s", s.Version, s.CheckedOutBy)
+	}
+}

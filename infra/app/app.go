@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/infra/datadir"
 	"github.com/chance-video/chance/infra/notify"
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
@@ -51,20 +55,28 @@ type App struct {
 	Scheduler *scheduler.Scheduler
 	Recovery  *commands.Recovery // completes interrupted flows while the shop serves
 	closers   []func() error
+	lock      *datadir.Lock
+	started   time.Time
+
+	rebuildOnce sync.Once
+	rebuilds    *rebuilds
+	readiness   *readiness
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
 // runs until Run. Options configure the command service (tests inject failures).
 func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Option) (_ *App, err error) {
-	a := &App{Config: cfg, Clock: clock, Log: log}
+	a := &App{Config: cfg, Clock: clock, Log: log, started: time.Now(), readiness: newReadiness()}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, a.Close()) // what was opened before the failure
 		}
 	}()
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	// First of all: nothing may touch the folder's files while another process owns them.
+	if a.lock, err = datadir.Acquire(cfg.DataDir, a.owner("")); err != nil {
+		return nil, err
 	}
+	a.closers = append(a.closers, a.lock.Release)
 	if a.Events, err = openEvents(cfg); err != nil {
 		return nil, err
 	}
@@ -91,6 +103,11 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.Recover(ctx); err != nil {
 		return err
 	}
+	// Ready once the read models have caught up with the log as it is now.
+	head, err := a.Events.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("read the log's head: %w", err)
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	// Senders subscribe before the notifier publishes, so no message finds no one.
 	ready := make(chan struct{}, 2)
@@ -108,11 +125,12 @@ func (a *App) Run(ctx context.Context) error {
 			return g.Wait()
 		}
 	}
+	go a.awaitCaughtUp(ctx, head)
 	g.Go(func() error { return a.Runner.Run(ctx) })
 	g.Go(func() error { return a.Notifier.Run(ctx) })
 	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
 	g.Go(func() error { return a.Recovery.Run(ctx, a.Config.RecoveryInterval) })
-	err := g.Wait()
+	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
@@ -135,6 +153,15 @@ func (a *App) Recover(ctx context.Context) error {
 	}
 	return checkpoints.Save(ctx, commands.RecoveryCheckpoint, reached)
 }
+
+// owner describes this process in the data folder's lock.
+func (a *App) owner(socket string) datadir.Owner {
+	return datadir.Owner{PID: os.Getpid(), Command: strings.Join(os.Args, " "), Since: a.started.UTC(), Socket: socket}
+}
+
+// AnnounceSocket tells processes refused the data folder where this one takes
+// operator commands.
+func (a *App) AnnounceSocket(path string) error { return a.lock.Describe(a.owner(path)) }
 
 // Close releases the stores; safe after a failed Open.
 func (a *App) Close() error {

@@ -68,6 +68,11 @@ func (sh *shop) open() {
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	sh.app, sh.server = a, httptest.NewServer(handler)
+	select {
+	case <-a.Ready():
+	case <-time.After(30 * time.Second):
+		sh.t.Fatal("the app did not become ready within 30 s")
+	}
 	var once sync.Once
 	server := sh.server
 	sh.stop = func() {

@@ -1,13 +1,11 @@
 package app
 
 import (
-	"context"
 	"net/http"
-	"slices"
+	"time"
 
 	"github.com/chance-video/chance/infra/auth"
 	httpapi "github.com/chance-video/chance/infra/http"
-	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
 
@@ -36,19 +34,14 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.New(httpapi.Deps{Commands: a.Commands, Queries: q, Tokens: tokens, Hasher: opts.Hasher,
-		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: rebuilder{a.Runner}})
+		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(),
+		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes})
 }
 
-// rebuilder lets admins rebuild read models online through the runner.
-type rebuilder struct{ runner *projections.Runner }
-
-func (r rebuilder) Names() []string { return r.runner.Names() }
-
-func (r rebuilder) Rebuild(ctx context.Context, name string) (uint64, error) {
-	if !slices.Contains(r.runner.Names(), name) {
-		return 0, httpapi.ErrUnknownProjection
-	}
-	var events uint64
-	err := r.runner.Rebuild(ctx, name, func(p projections.RebuildReport) { events = p.Events })
-	return events, err
+// ServerLimits are the configured limits of the HTTP server.
+func (a *App) ServerLimits() httpapi.ServerLimits {
+	c := a.Config
+	return httpapi.ServerLimits{ReadTimeout: c.HTTPReadTimeout, ReadHeaderTimeout: min(c.HTTPReadTimeout, 5*time.Second),
+		WriteTimeout: c.HTTPWriteTimeout, IdleTimeout: c.HTTPIdleTimeout, MaxHeaderBytes: c.HTTPMaxHeaderBytes,
+		MaxConnections: c.HTTPMaxConnections, MaxPerClient: c.HTTPMaxPerClient}
 }

@@ -130,7 +130,7 @@ func customerJourney(t *testing.T, sh *shop) {
 
 	// The billing history has every movement.
 	history := sh.expect(http.StatusOK, call{method: "GET", path: "/billing/history", token: token})["items"].([]any)
-	if len(history) != 5 { // fill, checkout, extension, shortening refund, cancellation refund
+	if len(history) != 6 { // declined checkout, fill, checkout, extension, shortening refund, cancellation refund
 		t.Fatalf("history has %d lines: %v", len(history), history)
 	}
 

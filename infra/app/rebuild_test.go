@@ -123,3 +123,41 @@ func TestAdminReplayOverHTTP(t *testing.T) {
 		t.Fatalf("state changed across an online replay:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// Six admins rebuilding everything at once once gave three 500s (a follower paused
+// twice). Now each read model is rebuilt by one request at a time; the others get 409.
+func TestConcurrentReplaysAreRefusedNotFailed(t *testing.T) {
+	sh := newShop(t)
+	journeyState(t, sh)
+	sh.signUp("root@example.ru")
+	sh.grant("root@example.ru", "admin")
+	admin := sh.signIn("root@example.ru")
+
+	statuses := make(chan reply, 6)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- sh.do(call{method: "POST", path: "/admin/replay/all", token: admin})
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	ok := 0
+	for r := range statuses {
+		switch r.status {
+		case http.StatusOK:
+			ok++
+		case http.StatusConflict:
+			if !strings.Contains(string(r.raw), "already being rebuilt") {
+				t.Errorf("409 does not say why: %s", r.raw)
+			}
+		default:
+			t.Errorf("concurrent replay answered %d: %s", r.status, r.raw)
+		}
+	}
+	if ok == 0 {
+		t.Fatal("no replay went through")
+	}
+}

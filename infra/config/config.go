@@ -26,6 +26,14 @@ type Config struct {
 	RecoveryInterval  time.Duration // CHANCE_RECOVERY_INTERVAL: how often interrupted flows are completed while serving
 	RecoveryGrace     time.Duration // CHANCE_RECOVERY_GRACE: how old a flow must be before recovery takes it from its request
 
+	// HTTP server limits (see httpapi.ServerLimits).
+	HTTPReadTimeout    time.Duration // CHANCE_HTTP_READ_TIMEOUT: a whole request, body included
+	HTTPWriteTimeout   time.Duration // CHANCE_HTTP_WRITE_TIMEOUT: writing one answer
+	HTTPIdleTimeout    time.Duration // CHANCE_HTTP_IDLE_TIMEOUT: a keep-alive connection between requests
+	HTTPMaxHeaderBytes int           // CHANCE_HTTP_MAX_HEADER_BYTES: request line and headers
+	HTTPMaxConnections int           // CHANCE_HTTP_MAX_CONNECTIONS: open at once
+	HTTPMaxPerClient   int           // CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT: open at once from one address (0: no limit)
+
 	EventStore  string // CHANCE_EVENTSTORE: sqlite (embedded) or esdb (EventStoreDB/KurrentDB)
 	ESDBURL     string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
 	ReadStore   string // CHANCE_READSTORE: sqlite (embedded) or postgres
@@ -48,6 +56,8 @@ func Defaults() Config {
 		Addr: "127.0.0.1:8080", DataDir: "./data", Demo: true, TokenTTL: 24 * time.Hour,
 		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
 		RecoveryInterval: 5 * time.Second, RecoveryGrace: 10 * time.Second,
+		HTTPReadTimeout: 15 * time.Second, HTTPWriteTimeout: 30 * time.Second, HTTPIdleTimeout: 60 * time.Second,
+		HTTPMaxHeaderBytes: 16 << 10, HTTPMaxConnections: 2000, HTTPMaxPerClient: 200,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 	}
 }
@@ -62,15 +72,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 	duration := func(name string, into *time.Duration) {
-		if v, ok := lookup(name); ok {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a duration such as 30s or 24h", name, v))
-				return
-			}
-			*into = d
-		}
+		parse(lookup, &errs, name, into, time.ParseDuration, "a duration such as 30s or 24h")
 	}
+	integer := func(name string, into *int) { parse(lookup, &errs, name, into, strconv.Atoi, "a whole number") }
 	str("CHANCE_ADDR", &c.Addr)
 	str("CHANCE_DATA_DIR", &c.DataDir)
 	str("CHANCE_JWT_SECRET", &c.JWTSecret)
@@ -79,13 +83,13 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_READSTORE", &c.ReadStore)
 	str("CHANCE_POSTGRES_URL", &c.PostgresURL)
 	str("CHANCE_POSTGRES_SCHEMA", &c.PostgresSchema)
-	if v, ok := lookup("CHANCE_DEMO"); ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("CHANCE_DEMO=%q is not true or false", v))
-		}
-		c.Demo = b
-	}
+	parse(lookup, &errs, "CHANCE_DEMO", &c.Demo, strconv.ParseBool, "true or false")
+	duration("CHANCE_HTTP_READ_TIMEOUT", &c.HTTPReadTimeout)
+	duration("CHANCE_HTTP_WRITE_TIMEOUT", &c.HTTPWriteTimeout)
+	duration("CHANCE_HTTP_IDLE_TIMEOUT", &c.HTTPIdleTimeout)
+	integer("CHANCE_HTTP_MAX_HEADER_BYTES", &c.HTTPMaxHeaderBytes)
+	integer("CHANCE_HTTP_MAX_CONNECTIONS", &c.HTTPMaxConnections)
+	integer("CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT", &c.HTTPMaxPerClient)
 	duration("CHANCE_TOKEN_TTL", &c.TokenTTL)
 	duration("CHANCE_SCHEDULER_INTERVAL", &c.SchedulerInterval)
 	duration("CHANCE_READ_WAIT", &c.ReadWait)
@@ -95,6 +99,21 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+// parse sets *into from the variable name when it is set; a value that does not parse
+// is reported as not being what it should be, and *into keeps its default.
+func parse[T any](lookup func(string) (string, bool), errs *[]error, name string, into *T, parse func(string) (T, error), want string) {
+	v, ok := lookup(name)
+	if !ok {
+		return
+	}
+	parsed, err := parse(v)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s=%q is not %s", name, v, want))
+		return
+	}
+	*into = parsed
 }
 
 // Validate reports every bad setting at once.
@@ -123,6 +142,21 @@ func (c Config) Validate() error {
 	}
 	if c.RecoveryGrace < 0 || c.RecoveryGrace > time.Hour {
 		errs = append(errs, fmt.Errorf("CHANCE_RECOVERY_GRACE=%s must be between 0 and 1h", c.RecoveryGrace))
+	}
+	for name, d := range map[string]time.Duration{"CHANCE_HTTP_READ_TIMEOUT": c.HTTPReadTimeout,
+		"CHANCE_HTTP_WRITE_TIMEOUT": c.HTTPWriteTimeout, "CHANCE_HTTP_IDLE_TIMEOUT": c.HTTPIdleTimeout} {
+		if d < time.Second || d > 10*time.Minute {
+			errs = append(errs, fmt.Errorf("%s=%s must be between 1s and 10m", name, d))
+		}
+	}
+	if c.HTTPMaxHeaderBytes < 4<<10 || c.HTTPMaxHeaderBytes > 1<<20 {
+		errs = append(errs, fmt.Errorf("CHANCE_HTTP_MAX_HEADER_BYTES=%d must be between 4096 and 1048576", c.HTTPMaxHeaderBytes))
+	}
+	if c.HTTPMaxConnections < 1 {
+		errs = append(errs, fmt.Errorf("CHANCE_HTTP_MAX_CONNECTIONS=%d must be at least 1", c.HTTPMaxConnections))
+	}
+	if c.HTTPMaxPerClient < 0 {
+		errs = append(errs, fmt.Errorf("CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT=%d must be 0 (no limit) or more", c.HTTPMaxPerClient))
 	}
 	switch c.EventStore {
 	case SQLite:

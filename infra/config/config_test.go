@@ -37,7 +37,9 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		}
 	}
 	for name, bad := range map[string]string{"CHANCE_DEMO": "maybe", "CHANCE_TOKEN_TTL": "forever", "CHANCE_SCHEDULER_INTERVAL": "1ms",
-		"CHANCE_RECOVERY_INTERVAL": "1ms", "CHANCE_RECOVERY_GRACE": "-1s"} {
+		"CHANCE_RECOVERY_INTERVAL": "1ms", "CHANCE_RECOVERY_GRACE": "-1s",
+		"CHANCE_HTTP_READ_TIMEOUT": "0s", "CHANCE_HTTP_WRITE_TIMEOUT": "soon", "CHANCE_HTTP_IDLE_TIMEOUT": "1h",
+		"CHANCE_HTTP_MAX_HEADER_BYTES": "100", "CHANCE_HTTP_MAX_CONNECTIONS": "0", "CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT": "many"} {
 		if _, err := FromEnv(env(map[string]string{name: bad})); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%s: %v", name, bad, err)
 		}

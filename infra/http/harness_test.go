@@ -45,7 +45,8 @@ type harness struct {
 	gate     *gate
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness builds the harness; options change the API's dependencies.
+func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	events, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
@@ -85,8 +86,12 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.api, err = httpapi.New(httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
-		Limiter: limiter, Clock: h.clock})
+	deps := httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
+		Limiter: limiter, Clock: h.clock}
+	for _, o := range options {
+		o(&deps)
+	}
+	h.api, err = httpapi.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,4 +296,11 @@ func (h *harness) fill(token string, amount money.Kopecks) {
 func (h *harness) balance(token string) int64 {
 	h.t.Helper()
 	return h.get("/billing/amount", token).want(h.t, http.StatusOK).num("balance")
+}
+
+// raw sends a request outside the API prefix (health endpoints).
+func (h *harness) raw(method, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.api.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	return w
 }

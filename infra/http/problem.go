@@ -56,6 +56,7 @@ const (
 	typeInsufficientFunds = "urn:chance:problem:insufficient-funds"
 	typePriceChanged      = "urn:chance:problem:price-changed"
 	typeAlreadyHolding    = "urn:chance:problem:already-holding"
+	typeCartAlreadyPaid   = "urn:chance:problem:cart-already-paid"
 	typeKeyReused         = "urn:chance:problem:idempotency-key-reused"
 	typeKeyInFlight       = "urn:chance:problem:idempotency-key-in-flight"
 	typeTooManyAttempts   = "urn:chance:problem:too-many-attempts"
@@ -115,6 +116,7 @@ func problemFor(err error) *Problem {
 		changed *commands.PriceChanged
 		total   totalChanged
 		holding *commands.AlreadyHolding
+		paid    *account.CartAlreadyPaid
 		policy  *auth.PolicyError
 	)
 	switch {
@@ -124,6 +126,16 @@ func problemFor(err error) *Problem {
 		p = newProblem(http.StatusPaymentRequired, fmt.Sprintf("the balance is %d kopecks, %d are needed: top up %d kopecks", short.Balance, short.Needed, short.Shortfall()))
 		p.Type, p.Title = typeInsufficientFunds, "Insufficient funds"
 		p.Extensions = map[string]any{"balance": short.Balance, "needed": short.Needed, "shortfall": short.Shortfall(), "currency": money.Currency}
+		if short.PaymentID != uuid.Nil { // the declined payment: GET /billing/status/:id says rejected
+			p.Extensions["payment_id"] = short.PaymentID
+			// This key's answer stays this decline, even after a top-up.
+			p.Detail += "; this payment was declined: after topping up, send the request again with a new Idempotency-Key"
+		}
+		return p
+	case errors.As(err, &paid):
+		p = newProblem(http.StatusConflict, fmt.Sprintf("this cart was already paid for by order %s; nothing was charged for this request", paid.OrderID))
+		p.Type, p.Title = typeCartAlreadyPaid, "Cart already paid"
+		p.Extensions = map[string]any{"order_id": paid.OrderID}
 		return p
 	case errors.As(err, &total):
 		p = newProblem(http.StatusConflict, fmt.Sprintf("the cart total is now %d kopecks, not %d; confirm the new total", total.Quote, total.Expected))
@@ -143,6 +155,8 @@ func problemFor(err error) *Problem {
 		p.Type, p.Title = typeAlreadyHolding, "Already holding"
 		p.Extensions = map[string]any{"premiere_id": holding.PremiereID, "rental_id": optionalID(holding.RentalID)}
 		return p
+	case errors.Is(err, ErrRebuildInProgress):
+		return newProblem(http.StatusConflict, err.Error())
 	case errors.Is(err, commands.ErrKeyReused):
 		p = newProblem(http.StatusUnprocessableEntity, "this Idempotency-Key was already used for a different request; use a new key for a new request")
 		p.Type, p.Title = typeKeyReused, "Idempotency key reused"
@@ -175,6 +189,12 @@ func domainDetail(err error) string {
 
 // fail answers the request with err's problem and stops the handler chain.
 func (a *api) fail(c *gin.Context, err error) {
+	if declined := (*commands.Declined)(nil); errors.As(err, &declined) {
+		a.wrote(c, declined.Position) // a recorded decline is a write: the next read sees it
+		if declined.Replayed {
+			c.Header(headerReplayed, "true") // the stored answer to this key, as for a success
+		}
+	}
 	p := *problemFor(err) // a copy: the mapped problem may be a shared value
 	if p.Status >= http.StatusInternalServerError {
 		a.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method,

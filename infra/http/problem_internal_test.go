@@ -21,7 +21,7 @@ import (
 )
 
 func TestProblemFor(t *testing.T) {
-	rental := uuid.New()
+	rental, payment, order := uuid.New(), uuid.New(), uuid.New()
 	wrapped := func(err error) error { return fmt.Errorf("append to account-123 at 7: %w", err) }
 	for _, tc := range []struct {
 		name   string
@@ -35,6 +35,10 @@ func TestProblemFor(t *testing.T) {
 		{"conflict", wrapped(domain.Conflict("the term has ended")), 409, "the term has ended", nil},
 		{"funds", wrapped(&account.InsufficientFunds{Balance: 100, Needed: 350}), 402, "top up 250",
 			map[string]any{"balance": float64(100), "needed": float64(350), "shortfall": float64(250)}},
+		{"declined", wrapped(&commands.Declined{InsufficientFunds: &account.InsufficientFunds{Balance: 100, Needed: 350, PaymentID: payment}}), 402, "top up 250 kopecks; this payment was declined: after topping up, send the request again with a new Idempotency-Key",
+			map[string]any{"payment_id": payment.String(), "shortfall": float64(250), "needed": float64(350)}},
+		{"cart paid", wrapped(&account.CartAlreadyPaid{OrderID: order}), 409, "already paid for by order " + order.String(),
+			map[string]any{"order_id": order.String(), "type": typeCartAlreadyPaid}},
 		{"price", &commands.PriceChanged{Expected: 10, Quote: 12}, 409, "12", map[string]any{"price": float64(12), "quote": float64(12)}},
 		{"total", totalChanged{&commands.PriceChanged{Expected: 10, Quote: 12}}, 409, "cart total is now 12", map[string]any{"total": float64(12)}},
 		{"holding", &commands.AlreadyHolding{PremiereID: uuid.New(), RentalID: rental}, 409, "change its term", map[string]any{"rental_id": rental.String()}},

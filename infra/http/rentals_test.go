@@ -66,10 +66,19 @@ func TestRentWatchChangeAndCancel(t *testing.T) {
 		t.Fatalf("all = %v", all)
 	}
 	history := h.get("/billing/history", token).want(t, http.StatusOK).items(t)
-	if len(history) != 4 { // top-up, rent, extension, refund
+	if len(history) != 6 { // declined rent, top-up, rent, extension, declined extension, refund
 		t.Fatalf("history = %v", history)
 	}
-	last := history[3]
+	for _, i := range []int{0, 4} { // the declined debits: the amount asked, the balance left as it was
+		d, before := history[i], float64(0)
+		if i > 0 {
+			before = history[i-1]["balance_after"].(float64)
+		}
+		if d["kind"] != "debit_declined" || d["amount"] == float64(0) || d["balance_after"] != before {
+			t.Fatalf("declined line %d = %v", i, d)
+		}
+	}
+	last := history[5]
 	if last["kind"] != "refund" || last["amount"] != float64(13000) || last["balance_after"] != float64(18000) || last["rental_id"] != rental {
 		t.Fatalf("last history line = %v", last)
 	}

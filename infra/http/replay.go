@@ -13,7 +13,9 @@ import (
 // Rebuilder rebuilds a read model online: from position zero into fresh tables while
 // the current ones keep serving, swapped in once caught up (projections.Runner).
 type Rebuilder interface {
-	Rebuild(ctx context.Context, projection string) (events uint64, err error)
+	// Rebuild rebuilds the named read models one after another, telling done of each.
+	// It refuses at once, rebuilding nothing, if any of them is being rebuilt already.
+	Rebuild(ctx context.Context, projections []string, done func(projection string, events uint64)) error
 	Names() []string
 }
 
@@ -35,22 +37,29 @@ func (a *api) replay(c *gin.Context) {
 	if name == "all" {
 		names = a.rebuilder.Names()
 	}
+	// Rebuilding every read model of a large log takes longer than the server's write
+	// timeout allows an ordinary request.
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
 	out := make([]replayReply, 0, len(names))
-	for _, n := range names {
-		started := time.Now()
-		events, err := a.rebuilder.Rebuild(c.Request.Context(), n)
-		if errors.Is(err, ErrUnknownProjection) {
-			a.fail(c, notFound("no read model named "+n+"; try all, or one of "+strings.Join(a.rebuilder.Names(), ", ")))
-			return
-		}
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
+	started := time.Now()
+	err := a.rebuilder.Rebuild(c.Request.Context(), names, func(n string, events uint64) {
 		out = append(out, replayReply{Projection: n, Events: events, Seconds: time.Since(started).Seconds()})
+		started = time.Now()
+	})
+	if errors.Is(err, ErrUnknownProjection) {
+		a.fail(c, notFound("no read model named "+name+"; try all, or one of "+strings.Join(a.rebuilder.Names(), ", ")))
+		return
+	}
+	if err != nil {
+		a.fail(c, err)
+		return
 	}
 	reply(c, http.StatusOK, gin.H{"items": out})
 }
 
-// ErrUnknownProjection is what a Rebuilder returns for a name it does not run.
-var ErrUnknownProjection = errors.New("unknown projection")
+// Errors a Rebuilder returns: a name it does not run, and a read model already being
+// rebuilt (409).
+var (
+	ErrUnknownProjection = errors.New("unknown projection")
+	ErrRebuildInProgress = errors.New("this read model is already being rebuilt; wait for that rebuild to finish")
+)

@@ -55,6 +55,10 @@ type Deps struct {
 	TrustedProxies []string
 	// Rebuilder, if set, lets admins rebuild read models online (POST /admin/replay/:projection).
 	Rebuilder Rebuilder
+	// Ready, if set, gates the API (503 until ready) and answers /readyz; nil: always ready.
+	Ready Readiness
+	// MaxHeaderBytes, if positive, bounds the request line and headers (431 problem).
+	MaxHeaderBytes int
 }
 
 func (d Deps) validate() error {
@@ -76,10 +80,13 @@ type api struct {
 	hasher    PasswordHasher
 	limiter   LoginLimiter
 	rebuilder Rebuilder
+	ready     Readiness
 	clock     Clock
 	log       *slog.Logger
 	revoked   *revokedTokens
 	inFlight  *inFlight
+
+	maxHeaderBytes int
 	// dummyHash is checked against when the email is unknown, so a failed sign-in
 	// takes as long whether or not the account exists.
 	dummyHash string
@@ -99,8 +106,8 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, clock: d.Clock,
-		log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
+	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, ready: d.Ready, clock: d.Clock,
+		maxHeaderBytes: d.MaxHeaderBytes, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 
 	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
 	e := gin.New()
@@ -112,7 +119,7 @@ func New(d Deps) (http.Handler, error) {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.HandleMethodNotAllowed = true
-	e.Use(a.logRequests, a.recoverPanics)
+	e.Use(a.logRequests, a.recoverPanics, a.limitHeaders)
 	e.NoRoute(func(c *gin.Context) {
 		a.fail(c, notFound("there is no "+c.Request.URL.Path+"; the API lives under "+Prefix))
 	})
@@ -120,7 +127,8 @@ func New(d Deps) (http.Handler, error) {
 		a.fail(c, newProblem(http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path+
 			"; allowed: "+c.Writer.Header().Get("Allow")))
 	})
-	a.routes(e.Group(Prefix))
+	a.healthRoutes(e)
+	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }
 

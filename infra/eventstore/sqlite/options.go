@@ -22,6 +22,9 @@ type Options struct {
 	BusyTimeout time.Duration
 	// CacheKiB is SQLite's page cache per connection (default 16 MiB).
 	CacheKiB int
+	// OnForeignWrites, if set, is told when the writer finds events that another
+	// process appended to the file (positions from..to), which it then takes in.
+	OnForeignWrites func(from, to uint64)
 }
 
 const (

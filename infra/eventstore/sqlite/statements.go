@@ -21,6 +21,7 @@ type writeStatements struct {
 	conn                    *sql.Conn
 	begin, commit, rollback *sql.Stmt
 	tail, window            *sql.Stmt
+	lastPosition            *sql.Stmt
 	inserts                 [maxRowsPerInsert + 1]*sql.Stmt // by row count, prepared on first use
 }
 
@@ -38,6 +39,8 @@ func (s *writeStatements) prepare(ctx context.Context, conn *sql.Conn) error {
 		// and a run of its events from a revision.
 		{&s.tail, fmt.Sprintf(`SELECT revision, event_id, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT %d`, tailIDs)},
 		{&s.window, `SELECT revision, event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`},
+		// position is the rowid: its maximum is one step down the table's b-tree.
+		{&s.lastPosition, `SELECT COALESCE(MAX(position), 0) FROM events`},
 	} {
 		stmt, err := conn.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -70,7 +73,7 @@ func (s *writeStatements) insert(ctx context.Context, n int) (*sql.Stmt, error) 
 }
 
 func (s *writeStatements) close() error {
-	stmts := append([]*sql.Stmt{s.begin, s.commit, s.rollback, s.tail, s.window}, s.inserts[:]...)
+	stmts := append([]*sql.Stmt{s.begin, s.commit, s.rollback, s.tail, s.window, s.lastPosition}, s.inserts[:]...)
 	return closeAll(stmts)
 }
 

@@ -20,6 +20,9 @@ func (w *writer) transact(batch []*appendRequest, drain bool) ([]*appendRequest,
 	if _, err := w.stmts.begin.ExecContext(ctx); err != nil {
 		return batch, fmt.Errorf("begin: %w", err)
 	}
+	if err := w.checkHead(ctx); err != nil {
+		return batch, w.abort(ctx, err)
+	}
 	events := 0
 	for i := 0; ; i++ {
 		if i == len(batch) {

@@ -48,6 +48,11 @@ type writer struct {
 	beforeCommit func() error
 
 	commits atomic.Uint64 // transactions committed, for tests and benchmarks
+
+	// foreignWrites counts events found appended by another process (see checkHead);
+	// onForeign, if set, is told of each such jump.
+	foreignWrites atomic.Uint64
+	onForeign     func(from, to uint64)
 }
 
 func newWriter(ctx context.Context, conn *sql.Conn, head uint64, o Options, quit <-chan struct{}, publish func(uint64), ckpt *checkpointer) (*writer, error) {
@@ -60,6 +65,7 @@ func newWriter(ctx context.Context, conn *sql.Conn, head uint64, o Options, quit
 		ckpt:           ckpt,
 		maxBatchEvents: o.MaxBatchEvents,
 		cache:          newRevisionCache(o.CachedStreams),
+		onForeign:      o.OnForeignWrites,
 		head:           head,
 		pending:        make(map[string]streamState),
 	}

@@ -8,7 +8,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
 )
@@ -142,3 +144,49 @@ func testLedger(t *testing.T, open func(t *testing.T) Store) {
 }
 
 func moneyOf(k int64) money.Kopecks { return money.Kopecks(k) }
+
+// A declined debit, as the projectors write it: the payment is rejected with its
+// reason, the history shows the attempt, and the balance does not move.
+func testDeclinedDebit(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	user, topUp, declined, premiere, rentalID := uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	events := []projections.Event{
+		{Record: eventlog.Record{EventData: eventlog.EventData{ID: uuid.New()}, Position: eventlog.Position{Commit: 1, Prepare: 1}},
+			Event: account.FundsAdded{UserID: user, Payment: topUp, Amount: 1_000, BalanceAfter: 1_000, At: at}},
+		{Record: eventlog.Record{EventData: eventlog.EventData{ID: uuid.New()}, Position: eventlog.Position{Commit: 2, Prepare: 2}},
+			Event: account.PaymentDeclined{UserID: user, Payment: declined, Amount: 24_000, Balance: 1_000, Reason: account.DeclinedInsufficientFunds,
+				Purpose: account.Purpose{Kind: account.ForOrder, OrderID: declined, Rentals: []account.RentalLine{{RentalID: rentalID, PremiereID: premiere, Price: 24_000}}},
+				At:      at.Add(time.Minute)}},
+	}
+	for _, p := range []projections.Projector{projections.Accounts{}, projections.Ledger{}} {
+		update(t, s, p.Name(), 2, func(ctx context.Context, tx projections.Tx) error {
+			for _, e := range events {
+				if err := p.Apply(ctx, tx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if b, err := s.Balance(ctx, user); err != nil || b != 1_000 {
+		t.Errorf("balance after a declined debit: %d, %v; want 1000", b, err)
+	}
+	got, found, err := s.Payment(ctx, declined)
+	if err != nil || !found {
+		t.Fatalf("declined payment: found %v, %v", found, err)
+	}
+	want := readmodel.Payment{ID: declined, UserID: user, Kind: readmodel.KindWithdrawal, Purpose: string(account.ForOrder), Amount: 24_000,
+		Status: readmodel.PaymentRejected, Reason: "insufficient funds: the balance was 1000 kopecks, 24000 were needed",
+		PremiereID: premiere, CreatedAt: at.Add(time.Minute)} // no rental: the order's was never created
+	same(t, "declined payment", got, want, canonPayment)
+	lines, err := s.Ledger(ctx, readmodel.LedgerQuery{UserID: user})
+	if err != nil || len(lines) != 2 {
+		t.Fatalf("history: %+v, %v; want the top-up and the declined debit", lines, err)
+	}
+	d := lines[1]
+	if d.Kind != readmodel.KindDebitDeclined || d.Amount != -24_000 || d.BalanceAfter != lines[0].BalanceAfter || d.PaymentID != declined ||
+		d.RentalID != uuid.Nil || d.Purpose != string(account.ForOrder) || d.Position != 2 {
+		t.Errorf("declined line %+v after %+v", d, lines[0])
+	}
+}

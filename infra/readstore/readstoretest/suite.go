@@ -78,6 +78,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SearchOnSaleOnly", testSearchOnSaleOnly},
 		{"BalanceAndPayments", testBalanceAndPayments},
 		{"Ledger", testLedger},
+		{"DeclinedDebit", testDeclinedDebit},
 		{"Carts", testCarts},
 		{"Rentals", testRentals},
 		{"DueRentals", testDueRentals},

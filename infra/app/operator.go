@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain"
+	httpapi "github.com/chance-video/chance/infra/http"
+)
+
+// Operator commands reach a running server through a Unix socket beside its data
+// folder: the server owns the folder's files (datadir), so `chance users grant-role`
+// and friends ask it to do the work instead of opening them. Only a user who can open
+// the socket (mode 0600, the server's own user) can use it; there are no tokens.
+
+// OperatorSocketPath is where the server listens for operator commands. Unix socket
+// paths are limited to about 100 bytes; a deeper data folder gets one in the temp folder.
+func OperatorSocketPath(dataDir string) string {
+	if abs, err := filepath.Abs(dataDir); err == nil {
+		dataDir = abs
+	}
+	path := filepath.Join(dataDir, "operator.sock")
+	if len(path) < 100 {
+		return path
+	}
+	sum := sha256.Sum256([]byte(dataDir))
+	return filepath.Join(os.TempDir(), "chance-"+hex.EncodeToString(sum[:8])+".sock")
+}
+
+// GrantRole gives the user with email a role; it answers what it did.
+func (a *App) GrantRole(ctx context.Context, email, role string) (string, error) {
+	u, err := a.Commands.UserByEmail(ctx, email)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", email, err)
+	}
+	if _, err := a.Commands.GrantRole(ctx, u.ID, role, commands.Request{CorrelationID: "operator"}); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s (%s) now has the role %s", u.Email, u.ID, role), nil
+}
+
+// OperatorHandler serves the operator commands on the socket. Each answers plain
+// text: what was done, or why not (4xx for the operator's mistakes).
+func (a *App) OperatorHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /users/grant-role", func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ Email, Role string }
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+			http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		done, err := a.GrantRole(r.Context(), in.Email, in.Role)
+		answer(w, done, err)
+	})
+	mux.HandleFunc("POST /seed", func(w http.ResponseWriter, r *http.Request) {
+		n, err := a.Seed(r.Context())
+		answer(w, fmt.Sprintf("published %d demo premieres", n), err)
+	})
+	mux.HandleFunc("POST /replay/{projection}", func(w http.ResponseWriter, r *http.Request) {
+		names := []string{r.PathValue("projection")}
+		if names[0] == "all" {
+			names = a.Runner.Names()
+		}
+		var done strings.Builder
+		err := a.rebuilder().Rebuild(r.Context(), names, func(n string, events uint64) {
+			fmt.Fprintf(&done, "%s: rebuilt online from %d events, swapped in\n", n, events)
+		})
+		answer(w, strings.TrimSuffix(done.String(), "\n"), err)
+	})
+	return mux
+}
+
+func answer(w http.ResponseWriter, done string, err error) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	switch {
+	case err == nil:
+		fmt.Fprintln(w, done)
+	case errors.Is(err, domain.ErrInvalid), errors.Is(err, domain.ErrNotFound), errors.Is(err, httpapi.ErrUnknownProjection):
+		http.Error(w, err.Error(), http.StatusBadRequest)
+	case errors.Is(err, domain.ErrConflict), errors.Is(err, httpapi.ErrRebuildInProgress):
+		http.Error(w, err.Error(), http.StatusConflict)
+	default:
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
+}

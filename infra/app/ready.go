@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/chance-video/chance/eventlog"
+	httpapi "github.com/chance-video/chance/infra/http"
+)
+
+// readiness tracks whether every read model has caught up with the log as it was when
+// the app started running: until then, queries would answer from half-built read
+// models (a search finding nothing, a balance of zero), so the API answers 503.
+type readiness struct {
+	once   sync.Once
+	done   chan struct{}
+	mu     sync.Mutex
+	target eventlog.Position
+	known  bool // target set: Run has read the log's head
+}
+
+func newReadiness() *readiness { return &readiness{done: make(chan struct{})} }
+
+// catchUpPoll is how often a starting app looks at its read models' progress.
+const catchUpPoll = 20 * time.Millisecond
+
+// Ready is closed once every read model has caught up with the log as it was when Run
+// started (after flows were recovered).
+func (a *App) Ready() <-chan struct{} { return a.readiness.done }
+
+// awaitCaughtUp marks the app ready once every projection has reached head.
+func (a *App) awaitCaughtUp(ctx context.Context, head eventlog.Position) {
+	r := a.readiness
+	r.mu.Lock()
+	r.target, r.known = head, true
+	r.mu.Unlock()
+	tick := time.NewTicker(catchUpPoll)
+	defer tick.Stop()
+	for {
+		if behind, _ := a.behind(head); behind == 0 {
+			r.once.Do(func() { close(r.done) })
+			a.Log.Info("ready: read models caught up", "position", head.String())
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// behind counts the projections that have not reached pos, and the furthest back one's position.
+func (a *App) behind(pos eventlog.Position) (n int, slowest eventlog.Position) {
+	slowest = pos
+	for _, name := range a.Runner.Names() {
+		if at := a.Runner.Progress().Reached(name); at.Less(pos) {
+			n++
+			if at.Less(slowest) {
+				slowest = at
+			}
+		}
+	}
+	return n, slowest
+}
+
+// readyForHTTP is the API's readiness check.
+func (a *App) readyForHTTP() httpapi.Readiness {
+	return func() (bool, string) {
+		select {
+		case <-a.readiness.done:
+			return true, ""
+		default:
+		}
+		r := a.readiness
+		r.mu.Lock()
+		target, known := r.target, r.known
+		r.mu.Unlock()
+		if !known {
+			return false, "completing interrupted payments"
+		}
+		n, slowest := a.behind(target)
+		return false, fmt.Sprintf("%d read models are catching up with the log (at %s of %s)", n, slowest, target)
+	}
+}
