@@ -38,6 +38,10 @@ func factOf(e domain.Event) (f fact, ok bool) {
 	case account.PaymentRedeemed:
 		// Paid by an earlier withdrawal: no money moves now, so no line.
 		return fact{user: e.UserID, payment: pay(e.UserID, e.Payment, readmodel.KindRedemption, e.Amount, readmodel.PaymentSucceeded)}, true
+	case account.PaymentDeclined:
+		// Refused: the attempt is a history line for what it asked, leaving the balance as it was.
+		return fact{user: e.UserID, payment: pay(e.UserID, e.Payment, readmodel.KindWithdrawal, e.Amount, readmodel.PaymentRejected),
+			line: true, amount: -e.Amount, after: e.Balance}, true
 	}
 	return fact{}, false
 }

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/chance-video/chance/audit"
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/infra/clock"
@@ -46,10 +48,12 @@ func newBooks(t *testing.T) *books {
 	clk := clock.NewManual(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
 	b.svc = commands.New(events, clk)
 	ctx := context.Background()
-	mauser := uuid.New()
-	if _, _, err := b.svc.Premiere(ctx, mauser, premiere.Publish{ID: mauser, Card: premiere.Card{Title: "Маузер"}, TheaterPrice: 300000,
-		Terms: pricing.Terms{OnlinePrice: 48000, StandardHours: 48}, Now: clk.Now()}, commands.Request{}); err != nil {
-		t.Fatal(err)
+	mauser, chaika := uuid.New(), uuid.New()
+	for _, id := range []uuid.UUID{mauser, chaika} {
+		if _, _, err := b.svc.Premiere(ctx, id, premiere.Publish{ID: id, Card: premiere.Card{Title: "Маузер"}, TheaterPrice: 300000,
+			Terms: pricing.Terms{OnlinePrice: 48000, StandardHours: 48}, Now: clk.Now()}, commands.Request{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i := range 2 {
 		user := uuid.New()
@@ -73,6 +77,10 @@ func newBooks(t *testing.T) *books {
 		}
 		if _, err := b.svc.Rent(ctx, user, commands.RentInput{PremiereID: mauser, Hours: 12, Withdrawal: w.PaymentID}, key("redeem")); err != nil {
 			t.Fatal(err)
+		}
+		// A rent the balance cannot pay for: declined, recorded, no money moved.
+		if _, err := b.svc.Rent(ctx, user, commands.RentInput{PremiereID: chaika, Hours: 720}, key("too dear")); !errors.Is(err, domain.ErrFunds) {
+			t.Fatalf("rent beyond the balance: %v", err)
 		}
 	}
 	b.project()
@@ -152,8 +160,9 @@ func TestCleanBooksVerify(t *testing.T) {
 		r.Write(&out)
 		t.Fatalf("clean books reported:\n%s", out.String())
 	}
-	// Two fills, a rent and its cancellation refund, a withdrawal and its redemption.
-	if r.Accounts != 2 || r.Payments != 6 || r.LedgerLines != 5 || r.Events == 0 {
+	// Two fills, a rent and its cancellation refund, a withdrawal and its redemption,
+	// a declined rent (a history line, no movement).
+	if r.Accounts != 2 || r.Payments != 7 || r.LedgerLines != 6 || r.Events == 0 {
 		t.Fatalf("checked %d accounts, %d payments, %d lines of %d events", r.Accounts, r.Payments, r.LedgerLines, r.Events)
 	}
 }
@@ -196,6 +205,18 @@ func TestTamperedPaymentAndHistoryAreNamed(t *testing.T) {
 }
 
 // A read model that has not applied the log yet is reported as behind, not as wrong.
+// A declined debit shown as having succeeded is named.
+func TestTamperedDeclineIsNamed(t *testing.T) {
+	b := newBooks(t)
+	user := b.users[1]
+	b.tamper("accounts_v1", "UPDATE payments SET status = 'succeeded' WHERE user_id = ? AND status = 'rejected'", user.String())
+	r := b.verify()
+	if r.Total != 1 || r.Differences[0].Account != user || r.Differences[0].What != "payment" ||
+		!strings.Contains(r.Differences[0].Expected, "rejected") || !strings.Contains(r.Differences[0].Found, "succeeded") {
+		t.Fatalf("differences %+v", r.Differences)
+	}
+}
+
 func TestLagIsNotCorruption(t *testing.T) {
 	b := newBooks(t)
 	if _, err := b.svc.Fill(context.Background(), b.users[0], 1_000, key("late fill")); err != nil {
