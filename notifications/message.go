@@ -10,6 +10,9 @@ import (
 )
 
 // Topic is where notification messages are published.
+//
+// WARNING: never change it: messages waiting on the bus (a Kafka topic) under the old
+// name would never be sent.
 const Topic = "SendNotify"
 
 // Channels a message can go out on.

@@ -22,7 +22,8 @@ type Checkpoints interface {
 	Save(ctx context.Context, name string, pos eventlog.Position) error
 }
 
-// Progress is told how far the notifier has got (read-your-writes for the inbox).
+// Progress is told how far the notifier has got. Queries never wait for it (a sender
+// may be retrying a message); tests wait on it to see the inbox filled.
 type Progress interface {
 	Set(name string, pos eventlog.Position)
 }

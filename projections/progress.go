@@ -2,14 +2,15 @@ package projections
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/chance-video/chance/eventlog"
 )
 
-// Progress tracks how far each projection (and any other follower of the log, such
-// as the notification policy) has applied the log, so a query can wait until the
-// read side has reached a client's last write.
+// Progress tracks how far each projection (or another follower of the log, such as
+// the notifier in a Progress of its own) has applied the log, so a query can wait
+// until the read models it reads have reached a client's last write.
 type Progress struct {
 	mu      sync.Mutex
 	reached map[string]eventlog.Position
@@ -25,7 +26,7 @@ func NewProgress(names ...string) *Progress {
 	return p
 }
 
-// Track adds a follower (such as the notifier) that waits must also account for.
+// Track adds a follower; a Wait that names no follower waits for it too.
 func (p *Progress) Track(name string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -53,19 +54,31 @@ func (p *Progress) Reached(name string) eventlog.Position {
 	return p.reached[name]
 }
 
-// Wait blocks until every tracked follower has reached pos, or ctx ends.
-func (p *Progress) Wait(ctx context.Context, pos eventlog.Position) error {
+// Wait blocks until the named followers (every tracked one if none is named) have
+// reached pos, or ctx ends. A name that is not tracked is an error: waiting for it
+// would never end.
+func (p *Progress) Wait(ctx context.Context, pos eventlog.Position, names ...string) error {
 	for {
 		p.mu.Lock()
-		behind := false
-		for _, r := range p.reached {
-			if r.Less(pos) {
-				behind = true
+		behind, unknown := false, ""
+		if len(names) == 0 {
+			for _, r := range p.reached {
+				behind = behind || r.Less(pos)
+			}
+		}
+		for _, name := range names {
+			r, ok := p.reached[name]
+			if !ok {
+				unknown = name
 				break
 			}
+			behind = behind || r.Less(pos)
 		}
 		changed := p.changed
 		p.mu.Unlock()
+		if unknown != "" {
+			return fmt.Errorf("wait for %q: %w", unknown, ErrUnknownProjection)
+		}
 		if !behind {
 			return nil
 		}

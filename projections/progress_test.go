@@ -43,3 +43,22 @@ func TestProgressWaitEndsWithItsContext(t *testing.T) {
 		t.Fatalf("waiting for the start: %v", err)
 	}
 }
+
+// A wait for some followers ends when those have caught up, however far behind the
+// others are (a query never waits for the notifier).
+func TestProgressWaitsOnlyForTheNamedFollowers(t *testing.T) {
+	p := NewProgress("accounts", "ledger")
+	p.Track("notifier")
+	p.Set("accounts", at(5))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a wait that had to block would fail at once
+	if err := p.Wait(ctx, at(5), "accounts"); err != nil {
+		t.Fatalf("accounts reached 5, the others did not: %v", err)
+	}
+	if err := p.Wait(ctx, at(5), "accounts", "ledger"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ledger is behind: Wait = %v, want context.Canceled", err)
+	}
+	if err := p.Wait(context.Background(), at(1), "nobody"); !errors.Is(err, ErrUnknownProjection) {
+		t.Fatalf("an untracked name: Wait = %v, want ErrUnknownProjection", err)
+	}
+}

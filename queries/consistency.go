@@ -31,28 +31,29 @@ func (q *Service) LastWrite(user uuid.UUID) eventlog.Position {
 	return q.writes.get(user)
 }
 
-// Await waits, for at most MaxWait, until the read models reflect the client's last
-// write and at least atLeast (a position the client names itself, for instance one
-// it got from another API instance). user may be uuid.Nil for an anonymous client.
-// It returns ErrBehind when the wait ran out, and ctx's error if ctx ended first.
-func (q *Service) Await(ctx context.Context, user uuid.UUID, atLeast eventlog.Position) error {
+// Await waits, for at most MaxWait, until the read models a query reads reflect the
+// client's last write and at least atLeast (a position the client names itself, for
+// instance one it got from another API instance). user may be uuid.Nil for an
+// anonymous client. No read models: nothing to wait for. It returns ErrBehind when the
+// wait ran out, and ctx's error if ctx ended first.
+func (q *Service) Await(ctx context.Context, user uuid.UUID, atLeast eventlog.Position, reads ReadModels) error {
 	target := q.writes.get(user)
 	if target.Less(atLeast) {
 		target = atLeast
 	}
-	if target.IsStart() || q.progress == nil {
+	if target.IsStart() || q.progress == nil || len(reads) == 0 {
 		return nil
 	}
 	wait, cancel := context.WithTimeout(ctx, q.opts.MaxWait)
 	defer cancel()
-	err := q.progress.Wait(wait, target)
+	err := q.progress.Wait(wait, target, reads...)
 	switch {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("waited %s for position %s: %w", q.opts.MaxWait, target, ErrBehind)
+		return fmt.Errorf("waited %s for %v to reach position %s: %w", q.opts.MaxWait, reads, target, ErrBehind)
 	default:
 		return err
 	}

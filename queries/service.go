@@ -16,8 +16,9 @@ type Clock interface {
 // Progress tells how far the projections have applied the log
 // (projections.Progress implements it).
 type Progress interface {
-	// Wait blocks until every projection has applied the log up to pos, or ctx ends.
-	Wait(ctx context.Context, pos eventlog.Position) error
+	// Wait blocks until the named projections have applied the log up to pos, or
+	// ctx ends.
+	Wait(ctx context.Context, pos eventlog.Position, names ...string) error
 }
 
 // Options tune the read-your-writes wait. Zero values take the defaults.

@@ -36,7 +36,7 @@ func newFixture(t *testing.T, opts queries.Options) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f := &fixture{t: t, store: store, clock: clock.NewManual(start), progress: projections.NewProgress("test")}
+	f := &fixture{t: t, store: store, clock: clock.NewManual(start), progress: projections.NewProgress(projectionNames()...)}
 	if f.svc, err = queries.New(store, f.clock, f.progress, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -71,21 +71,21 @@ func TestAwaitWaitsForTheClientsLastWrite(t *testing.T) {
 	ctx := context.Background()
 	alice, bob := uuid.New(), uuid.New()
 
-	if err := f.svc.Await(ctx, alice, eventlog.Start); err != nil {
+	if err := f.svc.Await(ctx, alice, eventlog.Start, queries.ForBalance); err != nil {
 		t.Fatalf("nothing written yet: %v", err)
 	}
 	f.svc.Wrote(alice, pos(5))
-	if err := f.svc.Await(ctx, alice, eventlog.Start); !errors.Is(err, queries.ErrBehind) {
+	if err := f.svc.Await(ctx, alice, eventlog.Start, queries.ForBalance); !errors.Is(err, queries.ErrBehind) {
 		t.Fatalf("projections at 0, alice wrote at 5: %v, want ErrBehind", err)
 	}
-	if err := f.svc.Await(ctx, bob, eventlog.Start); err != nil {
+	if err := f.svc.Await(ctx, bob, eventlog.Start, queries.ForBalance); err != nil {
 		t.Fatalf("bob wrote nothing and must not wait: %v", err)
 	}
-	if err := f.svc.Await(ctx, uuid.Nil, pos(3)); !errors.Is(err, queries.ErrBehind) {
+	if err := f.svc.Await(ctx, uuid.Nil, pos(3), queries.ForBalance); !errors.Is(err, queries.ErrBehind) {
 		t.Fatalf("an explicit minimum position is honoured: %v", err)
 	}
-	f.progress.Set("test", pos(5))
-	if err := f.svc.Await(ctx, alice, eventlog.Start); err != nil {
+	f.progress.Set(projections.Accounts{}.Name(), pos(5))
+	if err := f.svc.Await(ctx, alice, eventlog.Start, queries.ForBalance); err != nil {
 		t.Fatalf("caught up: %v", err)
 	}
 	f.svc.Wrote(alice, pos(4)) // an older write finishing late does not move back
@@ -99,18 +99,52 @@ func TestAwaitReturnsWhenProjectionsCatchUp(t *testing.T) {
 	user := uuid.New()
 	f.svc.Wrote(user, pos(2))
 	done := make(chan error)
-	go func() { done <- f.svc.Await(context.Background(), user, eventlog.Start) }()
-	f.progress.Set("test", pos(2))
+	go func() { done <- f.svc.Await(context.Background(), user, eventlog.Start, queries.ForCart) }()
+	f.progress.Set(projections.Carts{}.Name(), pos(2))
+	f.progress.Set(projections.Catalogue{}.Name(), pos(2))
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A query waits for the read models it reads, never for the others nor for the notifier
+// (issue 7: a stalled sender slowed every read after a write by the whole MaxWait).
+func TestAwaitWaitsOnlyForTheReadModelsItReads(t *testing.T) {
+	f := newFixture(t, queries.Options{MaxWait: time.Hour})
+	f.progress.Track("notifier_v1") // stalled: never moves
+	user := uuid.New()
+	f.svc.Wrote(user, pos(7))
+	f.progress.Set(projections.Accounts{}.Name(), pos(7))
+	// The request's own deadline stands in for the hour-long MaxWait: a wait that
+	// blocked would end with it instead of nil.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := f.svc.Await(ctx, user, eventlog.Start, queries.ForBalance); err != nil {
+		t.Fatalf("the accounts read model has the write: Await = %v", err)
+	}
+	if err := f.svc.Await(ctx, user, eventlog.Start, queries.ForNotifications); err != nil {
+		t.Fatalf("the inbox reads no projection: Await = %v", err)
+	}
+	quick, cancelQuick := context.WithCancel(context.Background())
+	cancelQuick()
+	if err := f.svc.Await(quick, user, eventlog.Start, queries.ForLedger); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the ledger is behind the write: Await = %v, want a wait (cut short by the request)", err)
+	}
+}
+
+func projectionNames() []string {
+	var names []string
+	for _, p := range projections.All() {
+		names = append(names, p.Name())
+	}
+	return names
 }
 
 func TestAwaitStopsWithTheRequest(t *testing.T) {
 	f := newFixture(t, queries.Options{MaxWait: time.Minute})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := f.svc.Await(ctx, uuid.Nil, pos(1)); !errors.Is(err, context.Canceled) {
+	if err := f.svc.Await(ctx, uuid.Nil, pos(1), queries.ForLedger); !errors.Is(err, context.Canceled) {
 		t.Fatalf("error = %v, want context.Canceled", err)
 	}
 }

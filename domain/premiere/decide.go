@@ -96,8 +96,17 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 	}
 }
 
-// checkCard trims the card's text and rejects what a card cannot hold.
+// checkCard trims the card's text and rejects what a card cannot hold, including
+// characters that are not text (domain.CheckLine); a description may have lines,
+// sent by browsers as CRLF and kept as LF.
 func checkCard(c Card) (Card, error) {
+	c.Description = strings.ReplaceAll(c.Description, "\r\n", "\n")
+	if err := domain.CheckLine("title", c.Title); err != nil {
+		return Card{}, err
+	}
+	if err := domain.CheckParagraphs("description", c.Description); err != nil {
+		return Card{}, err
+	}
 	c.Title = strings.TrimSpace(c.Title)
 	c.Description = strings.TrimSpace(c.Description)
 	if c.Title == "" || utf8.RuneCountInString(c.Title) > MaxTitle {
@@ -111,6 +120,9 @@ func checkCard(c Card) (Card, error) {
 	}
 	actors := make([]string, 0, len(c.Actors))
 	for _, a := range c.Actors {
+		if err := domain.CheckLine("actors", a); err != nil {
+			return Card{}, err
+		}
 		a = strings.TrimSpace(a)
 		if a == "" || utf8.RuneCountInString(a) > MaxActorName {
 			return Card{}, domain.Invalid(fmt.Sprintf("each actor's name must have 1 to %d characters", MaxActorName))

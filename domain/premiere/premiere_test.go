@@ -36,6 +36,11 @@ func TestPublish(t *testing.T) {
 		{Name: "too many actors", When: Publish{ID: id, Card: Card{Title: "T", Actors: make([]string, MaxActors+1)}, Terms: terms}, WantErr: domain.ErrInvalid},
 		{Name: "description too long", When: Publish{ID: id, Card: Card{Title: "T", Description: strings.Repeat("a", MaxDescription+1)}, Terms: terms}, WantErr: domain.ErrInvalid},
 		{Name: "negative theatre price", When: Publish{ID: id, Card: card, TheaterPrice: -1, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "a line break in the title", When: Publish{ID: id, Card: Card{Title: "Маузер\r\nBcc: x@example.ru"}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "a bidi override in an actor", When: Publish{ID: id, Card: Card{Title: "T", Actors: []string{"Анна\u202e"}}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "a NUL in the description", When: Publish{ID: id, Card: Card{Title: "T", Description: "a\x00"}, Terms: terms}, WantErr: domain.ErrInvalid},
+		{Name: "a description keeps its lines, CRLF as LF", When: Publish{ID: id, Card: Card{Title: card.Title, Actors: card.Actors, Description: "Акт 1.\r\nАкт 2."}, TheaterPrice: 300000, Terms: terms, Now: now},
+			Then: []domain.Event{Published{ID: id, Card: Card{Title: card.Title, Actors: card.Actors, Description: "Акт 1.\nАкт 2."}, TheaterPrice: 300000, Terms: terms, At: now}}},
 		{Name: "zero online price", When: Publish{ID: id, Card: card, Terms: pricing.Terms{StandardHours: 48}}, WantErr: domain.ErrInvalid},
 		{Name: "discount of 100 would make it free", When: Publish{ID: id, Card: card, Terms: pricing.Terms{OnlinePrice: 1, StandardHours: 1, DiscountPercent: 100}}, WantErr: domain.ErrInvalid},
 	})

@@ -201,7 +201,13 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 	}
 }
 
+// checkName trims a name and refuses an empty or long one, or one holding characters
+// that are not text (control characters, bidi overrides): such a name would break
+// the email headers it is sent in, for good.
 func checkName(field, v string) (string, error) {
+	if err := domain.CheckLine(field, v); err != nil {
+		return "", err
+	}
 	v = strings.TrimSpace(v)
 	if v == "" || len([]rune(v)) > MaxName {
 		return "", domain.Invalid(fmt.Sprintf("%s must have 1 to %d characters", field, MaxName))

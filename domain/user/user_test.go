@@ -2,6 +2,7 @@ package user
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +38,39 @@ func TestRegister(t *testing.T) {
 		{Name: "needs a domain with a dot", When: register("anna@localhost"), WantErr: domain.ErrInvalid},
 		{Name: "needs a password", When: noPassword, WantErr: domain.ErrInvalid},
 		{Name: "needs a name", When: noName, WantErr: domain.ErrInvalid},
+		{Name: "a quote and an apostrophe are a name", When: named(`Ann "Nan"`, "O'Neil"), Then: []domain.Event{namedEvent(`Ann "Nan"`, "O'Neil")}},
 	})
+}
+
+func named(first, last string) Register {
+	r := register("anna@example.ru")
+	r.FirstName, r.LastName = first, last
+	return r
+}
+
+func namedEvent(first, last string) Registered {
+	e := registered()
+	e.FirstName, e.LastName = first, last
+	return e
+}
+
+// A name with a control character or a bidi override would break the email headers
+// it is sent in (issue 7): refused, with the field named.
+func TestRegisterRefusesNamesThatAreNotText(t *testing.T) {
+	for _, tc := range []struct{ first, last, field string }{
+		{"Ann\"\r\nBcc: x@example.ru", "O'Neil", "first_name"},
+		{"Ann\x00", "O'Neil", "first_name"},
+		{"Ann\x7f", "O'Neil", "first_name"},
+		{"Ann\u0085", "O'Neil", "first_name"},
+		{"Ann", "O'Neil\u202e", "last_name"},
+		{"Ann", "\u2066O'Neil\u2069", "last_name"},
+		{"Ann", "O'Neil\u200f", "last_name"},
+	} {
+		_, err := Decide(named(tc.first, tc.last), Initial())
+		if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
+			t.Errorf("register %q %q: %v, want an invalid-input error naming %s", tc.first, tc.last, err, tc.field)
+		}
+	}
 }
 
 func TestRolesAndTokens(t *testing.T) {

@@ -33,11 +33,13 @@ type Clock interface {
 }
 
 // ReadStore is what the read side needs of a read-model store: projections write it,
-// queries and the inbox read and fill it, and projections can be rebuilt in it.
+// queries and the inbox read and fill it, dead letters are kept in it, and projections
+// can be rebuilt in it.
 type ReadStore interface {
 	projections.Rebuildable
 	queries.ReadStore
 	queries.Inbox
+	bus.DeadLetterStore
 	Close() error
 }
 
@@ -61,6 +63,12 @@ type App struct {
 	rebuildOnce sync.Once
 	rebuilds    *rebuilds
 	readiness   *readiness
+
+	// Delivery is how far the notifier has published (see Delivered).
+	Delivery *projections.Progress
+	// Senders consume the notifications; tests may replace one before Run.
+	Senders     []Sender
+	DeadLetters bus.DeadLetters
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
@@ -87,11 +95,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.closers = append(a.closers, a.Reads.Close)
 	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, projections.All()...)
-	a.Runner.Progress().Track(notifications.Name)
 	a.Bus = bus.InProcess(log)
 	a.closers = append(a.closers, a.Bus.Close)
-	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands, Publisher: a.Bus,
-		Checkpoints: notify.FileCheckpoints{Dir: cfg.CheckpointDir()}, Progress: a.Runner.Progress()}
+	a.openMessaging()
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: a.Commands, Clock: clock, Log: log}
 	a.Recovery = a.recovery()
 	return a, nil
@@ -109,25 +115,11 @@ func (a *App) Run(ctx context.Context) error {
 		return fmt.Errorf("read the log's head: %w", err)
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	// Senders subscribe before the notifier publishes, so no message finds no one.
-	ready := make(chan struct{}, 2)
-	consume := func(name string, handle bus.Handler) {
-		g.Go(func() error {
-			return bus.Consume(ctx, a.Bus, notifications.Topic, a.Log.With("sender", name), handle, func() { ready <- struct{}{} })
-		})
-	}
-	consume("inbox", notify.Inbox(a.Reads))
-	consume("email", notify.EmailFiles(a.Config.MailDir(), a.Commands))
-	for range 2 {
-		select {
-		case <-ready:
-		case <-ctx.Done():
-			return g.Wait()
-		}
+	if err := a.runMessaging(ctx, g); err != nil {
+		return errors.Join(err, g.Wait())
 	}
 	go a.awaitCaughtUp(ctx, head)
 	g.Go(func() error { return a.Runner.Run(ctx) })
-	g.Go(func() error { return a.Notifier.Run(ctx) })
 	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
 	g.Go(func() error { return a.Recovery.Run(ctx, a.Config.RecoveryInterval) })
 	err = g.Wait()

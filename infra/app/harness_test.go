@@ -32,6 +32,8 @@ type shop struct {
 	server *httptest.Server
 	stop   func()
 	opts   []commands.Option // for the command service, on every open
+	// prepare, if set, changes the App between Open and Run (a failing sender, say).
+	prepare func(a *app.App)
 }
 
 func newShop(t *testing.T) *shop { return newShopOn(t, embedded) }
@@ -43,8 +45,13 @@ type backend func(t *testing.T, cfg *config.Config)
 func embedded(*testing.T, *config.Config) {}
 
 func newShopOn(t *testing.T, b backend, opts ...commands.Option) *shop {
+	return newShopWith(t, b, nil, opts...)
+}
+
+// newShopWith lets prepare change the App between Open and Run.
+func newShopWith(t *testing.T, b backend, prepare func(a *app.App), opts ...commands.Option) *shop {
 	t.Helper()
-	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults(), opts: opts}
+	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults(), prepare: prepare, opts: opts}
 	sh.cfg.DataDir, sh.cfg.Demo, sh.cfg.SchedulerInterval = sh.dir, false, time.Hour // the test ticks the scheduler itself
 	sh.cfg.RecoveryInterval = time.Hour                                              // and makes the recovery passes itself
 	b(t, &sh.cfg)
@@ -59,6 +66,9 @@ func (sh *shop) open() {
 	a, err := app.Open(cfg, sh.clock, log, sh.opts...)
 	if err != nil {
 		sh.t.Fatal(err)
+	}
+	if sh.prepare != nil {
+		sh.prepare(a)
 	}
 	handler, err := a.Handler(app.HTTPOptions{Hasher: auth.Hasher{Params: auth.FastParamsForTests}})
 	if err != nil {
@@ -98,7 +108,8 @@ func (sh *shop) restart() {
 	sh.open()
 }
 
-// settle waits until every projection and the notifier have applied the whole log.
+// settle waits until every projection and the notifier have applied the whole log: the
+// senders have then handled (or dead-lettered) every message, so the inbox is full.
 func (sh *shop) settle() {
 	sh.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -109,6 +120,9 @@ func (sh *shop) settle() {
 	}
 	if err := sh.app.Runner.Progress().Wait(ctx, head); err != nil {
 		sh.t.Fatalf("projections did not reach %s: %v", head, err)
+	}
+	if err := sh.app.Delivered(ctx, head); err != nil {
+		sh.t.Fatal(err)
 	}
 }
 

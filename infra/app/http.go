@@ -34,7 +34,7 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.New(httpapi.Deps{Commands: a.Commands, Queries: q, Tokens: tokens, Hasher: opts.Hasher,
-		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(),
+		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes})
 }
 

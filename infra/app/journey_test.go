@@ -135,6 +135,7 @@ func customerJourney(t *testing.T, sh *shop) {
 	}
 
 	// 6–7. Notifications: the purchase now, the reminder when the clock reaches it.
+	sh.settle() // the inbox is filled by a sender, which reads never wait for
 	inbox := sh.expect(http.StatusOK, call{method: "GET", path: "/notifications", token: token})["items"].([]any)
 	if !hasKind(inbox, "purchase") || !hasKind(inbox, "welcome") || hasKind(inbox, "reminder") {
 		t.Fatalf("inbox before the reminder: %v", kinds(inbox))

@@ -129,21 +129,29 @@ func (l *LoginLimiter) Allow(email, addr string) (ok bool, retryAfter time.Durat
 	l.emails.sweep(now)
 	l.addrs.sweep(now)
 
-	e := l.emails.get(emailKey(email))
-	a := l.addrs.get(addrKey(addr))
-	// Reserve from both, then give both back unless both are free now. The
-	// reservations are each limiter's latest, made and cancelled under l.mu at
-	// one instant, so CancelAt restores exactly the token taken. Asking the
-	// limiter (rather than comparing TokensAt with 1) keeps the decision the
-	// library's own: after waiting retryAfter an attempt does get through.
-	re, ra := e.ReserveN(now, 1), a.ReserveN(now, 1)
-	de, da := re.DelayFrom(now), ra.DelayFrom(now)
-	if de == 0 && da == 0 {
+	return takeAll(now, l.emails.get(emailKey(email)), l.addrs.get(addrKey(addr)))
+}
+
+// takeAll takes a token from every bucket if each has one now, else none.
+// It reserves from each, then gives all back unless all are free now. The
+// reservations are each limiter's latest, made and cancelled under the caller's
+// lock at one instant, so CancelAt restores exactly the token taken. Asking the
+// limiter (rather than comparing TokensAt with 1) keeps the decision the
+// library's own: after waiting retryAfter an attempt does get through.
+func takeAll(now time.Time, lims ...*rate.Limiter) (ok bool, retryAfter time.Duration) {
+	reservations := make([]*rate.Reservation, len(lims))
+	var wait time.Duration
+	for i, lim := range lims {
+		reservations[i] = lim.ReserveN(now, 1)
+		wait = max(wait, reservations[i].DelayFrom(now))
+	}
+	if wait == 0 {
 		return true, 0
 	}
-	re.CancelAt(now)
-	ra.CancelAt(now)
-	return false, ceilSecond(max(de, da))
+	for _, r := range reservations {
+		r.CancelAt(now)
+	}
+	return false, ceilSecond(wait)
 }
 
 // ceilSecond rounds d up to whole seconds, the unit of a Retry-After header.

@@ -1,12 +1,13 @@
 // Package bus routes messages between the shop's parts through Watermill: an
-// in-process Go channel on the embedded default (Kafka in production).
+// in-process Go channel on the embedded default (Kafka in production). Consumers run
+// in a Router that retries a failing handler a bounded number of times and then
+// dead-letters the message, so one message that cannot be handled never holds back
+// the ones behind it.
 package bus
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -21,7 +22,9 @@ type PubSub interface {
 
 // InProcess is the embedded bus. Publish returns once every subscriber has acked,
 // so a publisher that has moved on knows its messages were handled: the notifier's
-// progress then covers the inbox too.
+// progress then covers the senders too. A Router acks a message once it is handled
+// or dead-lettered (and the dead letter recorded), so a publisher waits at most for
+// a handler's bounded retries.
 func InProcess(log *slog.Logger) PubSub {
 	return gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, watermill.NewSlogLogger(log))
 }
@@ -29,60 +32,14 @@ func InProcess(log *slog.Logger) PubSub {
 // Handler handles one message; an error asks for it again.
 type Handler func(ctx context.Context, m *message.Message) error
 
-// Retry pauses between failed attempts at one message: a busy store or a lookup that
-// fails for a moment gets time to recover.
-const (
-	firstRetry = 100 * time.Millisecond
-	maxRetry   = 30 * time.Second
-)
+// Subscribers opens one handler's own subscription: on the in-process bus another
+// subscription of the same channel (each gets every message), on Kafka a consumer
+// group named after the handler. A handler's name is therefore where its progress
+// is kept.
+type Subscribers func(handler string) (message.Subscriber, error)
 
-// Consume feeds every message of topic to handle until ctx ends. A message is acked
-// only once handled: a failing handler is retried with growing pauses, holding back
-// the messages behind it (and, on the in-process bus, the publisher) rather than
-// dropping one. When ctx ends first, the message is left unacked, so the publisher
-// does not count it as delivered.
-//
-// WARNING: a message that can never be handled stops this channel's deliveries until
-// the cause is fixed; every failure is logged with the message id.
-// subscribed, if not nil, is called once the subscription exists.
-func Consume(ctx context.Context, sub message.Subscriber, topic string, log *slog.Logger, handle Handler, subscribed func()) error {
-	messages, err := sub.Subscribe(ctx, topic)
-	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", topic, err)
-	}
-	if subscribed != nil {
-		subscribed()
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case m, ok := <-messages:
-			if !ok {
-				return ctx.Err()
-			}
-			if err := deliver(ctx, m, topic, log, handle); err != nil {
-				return err // ctx ended: the message stays unacked
-			}
-			m.Ack()
-		}
-	}
-}
-
-// deliver calls handle until it succeeds or ctx ends.
-func deliver(ctx context.Context, m *message.Message, topic string, log *slog.Logger, handle Handler) error {
-	pause := firstRetry
-	for {
-		err := handle(ctx, m)
-		if err == nil {
-			return nil
-		}
-		log.Error("message not handled; retrying", "topic", topic, "message_id", m.UUID, "retry_in", pause, "error", err)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(pause):
-		}
-		pause = min(2*pause, maxRetry)
-	}
+// Shared is Subscribers for a Pub/Sub on which every Subscribe call is a subscription
+// of its own, such as the in-process bus.
+func Shared(sub message.Subscriber) Subscribers {
+	return func(string) (message.Subscriber, error) { return sub, nil }
 }

@@ -34,6 +34,14 @@ type Config struct {
 	HTTPMaxConnections int           // CHANCE_HTTP_MAX_CONNECTIONS: open at once
 	HTTPMaxPerClient   int           // CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT: open at once from one address (0: no limit)
 
+	// A message a consumer (a notification sender) fails on is tried
+	// CHANCE_DELIVERY_ATTEMPTS times in all, pausing CHANCE_DELIVERY_RETRY_FIRST after
+	// the first failure, twice as long after each next one, at most
+	// CHANCE_DELIVERY_RETRY_MAX; then it is dead-lettered and the next one flows.
+	DeliveryAttempts   int
+	DeliveryRetryFirst time.Duration
+	DeliveryRetryMax   time.Duration
+
 	EventStore  string // CHANCE_EVENTSTORE: sqlite (embedded) or esdb (EventStoreDB/KurrentDB)
 	ESDBURL     string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
 	ReadStore   string // CHANCE_READSTORE: sqlite (embedded) or postgres
@@ -58,6 +66,7 @@ func Defaults() Config {
 		RecoveryInterval: 5 * time.Second, RecoveryGrace: 10 * time.Second,
 		HTTPReadTimeout: 15 * time.Second, HTTPWriteTimeout: 30 * time.Second, HTTPIdleTimeout: 60 * time.Second,
 		HTTPMaxHeaderBytes: 16 << 10, HTTPMaxConnections: 2000, HTTPMaxPerClient: 200,
+		DeliveryAttempts: 5, DeliveryRetryFirst: 100 * time.Millisecond, DeliveryRetryMax: 5 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 	}
 }
@@ -95,6 +104,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	duration("CHANCE_READ_WAIT", &c.ReadWait)
 	duration("CHANCE_RECOVERY_INTERVAL", &c.RecoveryInterval)
 	duration("CHANCE_RECOVERY_GRACE", &c.RecoveryGrace)
+	integer("CHANCE_DELIVERY_ATTEMPTS", &c.DeliveryAttempts)
+	duration("CHANCE_DELIVERY_RETRY_FIRST", &c.DeliveryRetryFirst)
+	duration("CHANCE_DELIVERY_RETRY_MAX", &c.DeliveryRetryMax)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -142,6 +154,13 @@ func (c Config) Validate() error {
 	}
 	if c.RecoveryGrace < 0 || c.RecoveryGrace > time.Hour {
 		errs = append(errs, fmt.Errorf("CHANCE_RECOVERY_GRACE=%s must be between 0 and 1h", c.RecoveryGrace))
+	}
+	if c.DeliveryAttempts < 1 || c.DeliveryAttempts > 100 {
+		errs = append(errs, fmt.Errorf("CHANCE_DELIVERY_ATTEMPTS=%d must be between 1 and 100", c.DeliveryAttempts))
+	}
+	if c.DeliveryRetryFirst < time.Millisecond || c.DeliveryRetryMax < c.DeliveryRetryFirst || c.DeliveryRetryMax > 10*time.Minute {
+		errs = append(errs, fmt.Errorf("CHANCE_DELIVERY_RETRY_FIRST=%s and CHANCE_DELIVERY_RETRY_MAX=%s must satisfy 1ms ≤ first ≤ max ≤ 10m",
+			c.DeliveryRetryFirst, c.DeliveryRetryMax))
 	}
 	for name, d := range map[string]time.Duration{"CHANCE_HTTP_READ_TIMEOUT": c.HTTPReadTimeout,
 		"CHANCE_HTTP_WRITE_TIMEOUT": c.HTTPWriteTimeout, "CHANCE_HTTP_IDLE_TIMEOUT": c.HTTPIdleTimeout} {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/infra/auth"
 )
 
@@ -46,18 +48,35 @@ func (a *api) authenticate(required bool) gin.HandlerFunc {
 	}
 }
 
+// maxAuthorization bounds the Authorization header: our tokens are a few hundred
+// bytes, and nothing larger is worth parsing.
+const maxAuthorization = 4096
+
+// bearerToken reads the token of an Authorization header: "Bearer <token>", the
+// scheme in any case; a 401 problem says what is wrong with any other value.
+func bearerToken(header string) (string, error) {
+	if header == "" {
+		return "", unauthorized("sign in first: send the token from POST /api/v1/login as Authorization: Bearer <token>", "")
+	}
+	if len(header) > maxAuthorization {
+		return "", unauthorized(fmt.Sprintf("the Authorization header is longer than %d bytes; send the token from POST /api/v1/login", maxAuthorization), "invalid_request")
+	}
+	scheme, token, found := strings.Cut(header, " ")
+	token = strings.TrimSpace(token)
+	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", unauthorized("the Authorization header must be: Bearer <token>", "invalid_request")
+	}
+	return token, nil
+}
+
 // verify returns the request's token's claims; zero claims and a 401 problem if
 // there is no usable token.
 func (a *api) verify(c *gin.Context) (auth.Claims, error) {
-	header := c.GetHeader("Authorization")
-	if header == "" {
-		return auth.Claims{}, unauthorized("sign in first: send the token from POST /api/v1/login as Authorization: Bearer <token>", "")
+	token, err := bearerToken(c.GetHeader("Authorization"))
+	if err != nil {
+		return auth.Claims{}, err
 	}
-	scheme, token, found := strings.Cut(header, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return auth.Claims{}, unauthorized("the Authorization header must be: Bearer <token>", "invalid_request")
-	}
-	claims, err := a.tokens.Verify(strings.TrimSpace(token))
+	claims, err := a.tokens.Verify(token)
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return auth.Claims{}, unauthorized("the token has expired; sign in again", "invalid_token")
@@ -75,7 +94,69 @@ func (a *api) verify(c *gin.Context) (auth.Claims, error) {
 	if revoked {
 		return auth.Claims{}, unauthorized("the token was revoked by signing out; sign in again", "invalid_token")
 	}
+	if err := a.userExists(c, claims.UserID); err != nil {
+		return auth.Claims{}, err
+	}
 	return claims, nil
+}
+
+// userExists refuses a token whose subject is no user. A valid signature says only
+// that this server's key signed it; a leaked key, a token from another deployment
+// with the same secret, or a forged test token must not act for a user id that was
+// never registered (issue 7: such a token could fill a balance nobody owns).
+//
+// The user's own stream on the command side is the authority, read through the
+// command service's stream cache, so a user who has just registered is found at
+// once (the users read model might lag). Users are never removed, so once found a
+// user is remembered and later requests cost nothing. WARNING: if removing users is
+// ever added, knownUsers must forget a removed user on every instance.
+func (a *api) userExists(c *gin.Context, id uuid.UUID) error {
+	if a.knownUsers.has(id) {
+		return nil
+	}
+	_, err := a.cmd.User(c.Request.Context(), id)
+	if errors.Is(err, user.ErrNotFound) {
+		return unauthorized("the token's user does not exist; sign in again", "invalid_token")
+	}
+	if err != nil {
+		return err
+	}
+	a.knownUsers.add(id)
+	return nil
+}
+
+// knownUsers are the user ids seen to exist, at most max of them (then one is
+// forgotten at random and looked up again when it comes back).
+type knownUsers struct {
+	mu  sync.Mutex
+	max int
+	ids map[uuid.UUID]struct{}
+}
+
+// maxKnownUsers bounds the set to a few MiB.
+const maxKnownUsers = 100_000
+
+func newKnownUsers(max int) *knownUsers {
+	return &knownUsers{max: max, ids: make(map[uuid.UUID]struct{})}
+}
+
+func (k *knownUsers) has(id uuid.UUID) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	_, ok := k.ids[id]
+	return ok
+}
+
+func (k *knownUsers) add(id uuid.UUID) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.ids) >= k.max {
+		for victim := range k.ids { // map order is random: a random eviction
+			delete(k.ids, victim)
+			break
+		}
+	}
+	k.ids[id] = struct{}{}
 }
 
 // requireRole refuses a signed-in caller without role.

@@ -1,12 +1,15 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	httpapi "github.com/chance-video/chance/infra/http"
 )
 
 func TestRegisterLoginProfile(t *testing.T) {
@@ -101,4 +104,78 @@ func TestLoginIsRateLimited(t *testing.T) {
 
 	h.clock.Advance(time.Minute) // the email's bucket refills
 	h.post("/login", "", "", map[string]string{"email": me, "password": "correct horse"}).want(t, http.StatusOK)
+}
+
+// A token validly signed with the server's key for a user id that was never
+// registered acts for nobody (issue 7): it could otherwise fill a balance no user owns.
+func TestTokenOfNoUserIsRefused(t *testing.T) {
+	h := newHarness(t)
+	ghost, _, err := h.tokens.Issue(uuid.New(), []string{"customer", "admin", "auditor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.get("/users", ghost).problem(t, http.StatusUnauthorized, "does not exist")
+	h.post("/billing/fill", ghost, uuid.NewString(), map[string]any{"summ": 100}).problem(t, http.StatusUnauthorized, "does not exist")
+	h.get("/audit/billing", ghost).problem(t, http.StatusUnauthorized)
+	// A public page treats it as no token at all.
+	h.get("/search/?q=x", ghost).want(t, http.StatusOK)
+
+	// A user who has just registered is found at once, before any read model.
+	token, _ := h.customer("nina")
+	h.fill(token, 100)
+}
+
+// Registrations are limited per client address (issue 7: 600 accounts in 20 s from
+// one address), with the default limits: 5 at once, then one every 20 s.
+func TestRegistrationsAreThrottledPerAddress(t *testing.T) {
+	h := newHarness(t, func(d *httpapi.Deps) { d.Registrations = nil }) // nil: the defaults
+	signUp := func(addr string) response {
+		t.Helper()
+		body := fmt.Sprintf(`{"email":"u-%s@example.ru","password":"correct horse","first_name":"Анна","last_name":"Тестова"}`, uuid.NewString()[:8])
+		return h.send(req{Method: http.MethodPost, Path: "/register", Body: body, RemoteAddr: addr})
+	}
+	for range 5 {
+		signUp("203.0.113.7:1234").want(t, http.StatusCreated)
+	}
+	r := signUp("203.0.113.7:5678").problem(t, http.StatusTooManyRequests, "too many registrations", "20 s")
+	if r.Header.Get("Retry-After") != "20" || r.str("type") != "urn:chance:problem:too-many-attempts" {
+		t.Fatalf("Retry-After %q, type %q", r.Header.Get("Retry-After"), r.str("type"))
+	}
+	// Bad input is refused without spending the address's allowance.
+	h.send(req{Method: http.MethodPost, Path: "/register", Body: `{"email":"x"}`, RemoteAddr: "203.0.113.7:1"}).problem(t, http.StatusBadRequest)
+	signUp("198.51.100.9:1").want(t, http.StatusCreated) // another address is not affected
+	h.clock.Advance(20 * time.Second)
+	signUp("203.0.113.7:1234").want(t, http.StatusCreated)
+	signUp("203.0.113.7:1234").problem(t, http.StatusTooManyRequests)
+}
+
+// A name that is not text would break every email to its owner (issue 7): a 400
+// naming the field. A quote or an apostrophe is a name like any other.
+func TestRegisterRefusesNamesThatAreNotText(t *testing.T) {
+	h := newHarness(t)
+	for _, tc := range []struct{ first, last, field string }{
+		{"Ann\"\r\nBcc: x@example.ru", "O'Neil", "first_name"},
+		{"Ann\x00", "O'Neil", "first_name"},
+		{"Ann\x7f", "O'Neil", "first_name"},
+		{"Ann", "O'Neil\u202e", "last_name"},
+		{"Ann", "O'Neil\u2066", "last_name"},
+	} {
+		body := map[string]string{"email": "ann-" + uuid.NewString()[:8] + "@example.ru", "password": "correct horse", "first_name": tc.first, "last_name": tc.last}
+		h.post("/register", "", "", body).problem(t, http.StatusBadRequest, tc.field, "must not contain")
+	}
+	body := map[string]string{"email": "ann@example.ru", "password": "correct horse", "first_name": `Ann "Nan" O'Neil`, "last_name": "Тестова"}
+	reg := h.post("/register", "", "", body).want(t, http.StatusCreated)
+	if reg.str("first_name") != `Ann "Nan" O'Neil` {
+		t.Fatalf("registered %s", reg.Raw)
+	}
+}
+
+// The admin's card text obeys the same rule (domain/premiere).
+func TestPremiereTextThatIsNotTextIsRefused(t *testing.T) {
+	h := newHarness(t)
+	admin := h.withRole("admin", "admin")
+	h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер\u202e", "online_price": 50000, "reservation_hours": 48}).
+		problem(t, http.StatusBadRequest, "title", "must not contain")
+	h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер", "actors": []string{"Анна\r\n"}, "online_price": 50000, "reservation_hours": 48}).
+		problem(t, http.StatusBadRequest, "actors", "must not contain")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/term"
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/queries"
 )
 
 // cart: GET /cart
@@ -110,7 +111,7 @@ func (a *api) removeFromCart(c *gin.Context) {
 // answerCart records a cart edit and shows the cart once the read model has it.
 func (a *api) answerCart(c *gin.Context, status int, pos eventlog.Position) {
 	a.wrote(c, pos)
-	if !a.await(c) {
+	if !a.await(c, queries.ForCart) {
 		return
 	}
 	view, err := a.q.Cart(c.Request.Context(), callerID(c))

@@ -19,8 +19,15 @@ func (a *api) search(c *gin.Context) {
 		}
 		return n
 	}
+	text := func(name string) string {
+		v, err := queryText(c, name)
+		if first == nil {
+			first = err
+		}
+		return v
+	}
 	s := readmodel.SearchQuery{
-		Text: c.Query("q"), Actor: c.Query("actor"), Sort: c.Query("sort"),
+		Text: text("q"), Actor: text("actor"), Sort: text("sort"),
 		MinPrice: money.Kopecks(number("min_price")), MaxPrice: money.Kopecks(number("max_price")),
 		MinDiscount: number("min_discount"), Page: number("page"), Limit: number("limit"),
 	}

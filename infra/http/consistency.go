@@ -20,18 +20,20 @@ const (
 	headerMinPosition = "X-Chance-Min-Position"
 )
 
-// consistent makes a read wait (briefly) until the read models reflect the caller's
-// last write and the position the request names, so a client always sees its own
-// writes. A read side that stays behind past the wait is logged and the query
+// consistent makes a read wait (briefly) until the read models it reads reflect the
+// caller's last write and the position the request names, so a client always sees its
+// own writes. A read side that stays behind past the wait is logged and the query
 // answered from what it has: slightly stale beats failing.
-func (a *api) consistent(c *gin.Context) {
-	if a.await(c) {
-		c.Next()
+func (a *api) consistent(reads queries.ReadModels) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if a.await(c, reads) {
+			c.Next()
+		}
 	}
 }
 
 // await waits for the caller's writes; false means it answered with a problem.
-func (a *api) await(c *gin.Context) bool {
+func (a *api) await(c *gin.Context, reads queries.ReadModels) bool {
 	atLeast := eventlog.Start
 	// Only a signed-in client may ask to wait for a position: an anonymous one could
 	// otherwise hold any read for the whole wait at no cost to itself.
@@ -43,7 +45,7 @@ func (a *api) await(c *gin.Context) bool {
 		}
 		atLeast = pos
 	}
-	err := a.q.Await(c.Request.Context(), callerID(c), atLeast)
+	err := a.q.Await(c.Request.Context(), callerID(c), atLeast, reads)
 	switch {
 	case errors.Is(err, queries.ErrBehind):
 		a.log.WarnContext(c.Request.Context(), "answering from read models still behind", "error", err, "request_id", requestID(c))

@@ -43,9 +43,12 @@ type harness struct {
 	cmd      *commands.Service
 	progress *projections.Progress
 	gate     *gate
+	tokens   *auth.Tokens // signs with the API's own key, for forged-but-valid tokens
 }
 
 // newHarness builds the harness; options change the API's dependencies.
+// Registrations are not limited unless an option says so: tests sign many
+// customers up from the one test address.
 func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	t.Helper()
 	dir := t.TempDir()
@@ -82,12 +85,17 @@ func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.tokens = tokens
 	limiter, err := auth.NewLoginLimiterWithLimits(auth.DefaultLoginLimits, h.clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
+	signUps, err := auth.NewRegistrationLimiter(auth.RegistrationLimits{PerAddr: 1000, Burst: 1000}, h.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	deps := httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
-		Limiter: limiter, Clock: h.clock}
+		Limiter: limiter, Registrations: signUps, Clock: h.clock}
 	for _, o := range options {
 		o(&deps)
 	}
@@ -143,6 +151,7 @@ type req struct {
 	Method, Path, Token, Key string
 	Body                     any
 	Header                   map[string]string
+	RemoteAddr               string // the client's address; a fixed test address if empty
 }
 
 func (h *harness) send(r req) response {
@@ -160,6 +169,9 @@ func (h *harness) send(r req) response {
 	}
 	hr := httptest.NewRequest(r.Method, httpapi.Prefix+r.Path, bytes.NewReader(body))
 	hr.RemoteAddr = "192.0.2.10:40000"
+	if r.RemoteAddr != "" {
+		hr.RemoteAddr = r.RemoteAddr
+	}
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}

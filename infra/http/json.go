@@ -8,7 +8,11 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -38,9 +42,16 @@ func body(c *gin.Context) ([]byte, error) {
 	return b, nil
 }
 
-// decode reads the body as exactly one JSON object into dst, refusing unknown
-// fields, wrong types and trailing data with a 400 that names the field at fault.
-// An empty body is refused unless optional.
+// Request bodies are read with JSON v2 semantics (github.com/go-json-experiment/json,
+// the module that became encoding/json/v2): member names match case-sensitively,
+// a name given twice is refused, and strings must be valid UTF-8. encoding/json
+// took {"Summ":100} as summ and the last of {"summ":1,"summ":100000000} (issue 7),
+// so what the API checked and what a proxy or a log saw could differ. Responses are
+// still written with encoding/json: the replies' shapes do not change.
+
+// decode reads the body as exactly one JSON object into dst, refusing unknown or
+// repeated fields, wrong types and trailing data with a 400 that names the field at
+// fault. An empty body is refused unless optional.
 func decode(c *gin.Context, dst any, optional bool) error {
 	b, err := body(c)
 	if err != nil {
@@ -52,12 +63,61 @@ func decode(c *gin.Context, dst any, optional bool) error {
 		}
 		return badRequest("the request body is empty; send a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	return unmarshalBody(b, dst)
+}
+
+// unmarshalBody decodes a non-empty body into dst by the rules of decode.
+func unmarshalBody(b []byte, dst any) error {
+	if err := checkObject(b); err != nil {
+		return err
+	}
+	err := jsonv2.Unmarshal(b, dst, jsonv2.RejectUnknownMembers(true))
+	var semantic *jsonv2.SemanticError
+	if errors.Is(err, jsonv2.ErrUnknownName) && errors.As(err, &semantic) {
+		if known := sameNameOtherCase(reflect.TypeOf(dst), semantic.JSONPointer); known != "" {
+			return badRequest("unknown field %q in the request body; field names are case-sensitive: did you mean %q?", fieldPath(semantic.JSONPointer), known)
+		}
+	}
+	if err != nil {
 		return jsonProblem(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	return nil
+}
+
+// sameNameOtherCase is the JSON name of the top-level field of t (a pointer to a
+// struct) that the pointer's member matches but for case, or "".
+func sameNameOtherCase(t reflect.Type, p jsontext.Pointer) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || p.Parent() != "" {
+		return ""
+	}
+	got := p.LastToken()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != got && strings.EqualFold(name, got) {
+			return name
+		}
+	}
+	return ""
+}
+
+// checkObject refuses a body that is not exactly one JSON object, or whose object
+// repeats a member name or holds invalid UTF-8 (at any depth). decode and
+// canonicalJSON both start here, so a body is fingerprinted only if it would decode.
+func checkObject(b []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(b))
+	switch kind := dec.PeekKind(); kind {
+	case '{':
+	case 0: // not JSON at all: ReadValue reports why
+	default:
+		return badRequest("the request body must be a JSON object, not %s", describeKind(kind, nil))
+	}
+	if _, err := dec.ReadValue(); err != nil {
+		return jsonProblem(err)
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
 		return badRequest("the request body has more data after its JSON object; send exactly one object")
 	}
 	return nil
@@ -66,29 +126,69 @@ func decode(c *gin.Context, dst any, optional bool) error {
 // jsonProblem explains a decoding error in terms of the request.
 func jsonProblem(err error) *Problem {
 	var (
-		syntax   *json.SyntaxError
-		typeErr  *json.UnmarshalTypeError
+		syntax   *jsontext.SyntacticError
+		semantic *jsonv2.SemanticError
 		tooBig   *http.MaxBytesError
-		unknown  = "json: unknown field "
-		message  = err.Error()
-		jsonText = strings.TrimPrefix(message, "json: ")
 	)
 	switch {
-	case errors.As(err, &syntax):
-		return badRequest("the request body is not valid JSON (at byte %d): %s", syntax.Offset, syntax.Error())
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest("the request body is not valid JSON: it ends in the middle of a value")
-	case errors.As(err, &typeErr):
-		if typeErr.Field == "" {
-			return badRequest("the request body must be a JSON object, not %s", typeErr.Value)
-		}
-		return badRequest("field %q must be %s, not %s", typeErr.Field, describeType(typeErr.Type), typeErr.Value)
-	case strings.HasPrefix(message, unknown):
-		return badRequest("unknown field %s in the request body", strings.TrimPrefix(message, unknown))
 	case errors.As(err, &tooBig):
 		return badRequest("the request body is larger than %d bytes (1 MiB)", MaxBody)
+	case errors.Is(err, jsontext.ErrDuplicateName) && errors.As(err, &syntax):
+		return badRequest("field %q appears more than once in the request body; send each field once", fieldPath(syntax.JSONPointer))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("the request body is not valid JSON: it ends in the middle of a value")
+	case errors.As(err, &syntax):
+		return badRequest("the request body is not valid JSON (at byte %d): %v", syntax.ByteOffset, syntax.Err)
+	case errors.Is(err, jsonv2.ErrUnknownName) && errors.As(err, &semantic):
+		return badRequest("unknown field %q in the request body (field names are case-sensitive)", fieldPath(semantic.JSONPointer))
+	case errors.As(err, &semantic) && semantic.JSONPointer != "" && semantic.GoType != nil:
+		detail := fmt.Sprintf("field %q must be %s, not %s", fieldPath(semantic.JSONPointer), describeType(semantic.GoType),
+			describeKind(semantic.JSONKind, semantic.JSONValue))
+		if errors.Is(err, strconv.ErrRange) {
+			detail += " (out of range)"
+		}
+		return badRequest("%s", detail)
 	}
-	return badRequest("the request body could not be decoded: %s", jsonText)
+	return badRequest("the request body could not be decoded: %v", err)
+}
+
+// fieldPath names a member by its JSON Pointer the way a client writes it:
+// "/card/actors/0" is card.actors[0].
+func fieldPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.ParseUint(tok, 10, 64); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+// describeKind names a JSON value's kind, with a number's text.
+func describeKind(k jsontext.Kind, v jsontext.Value) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "true or false"
+	case '"':
+		return "a string"
+	case '0':
+		if len(v) > 0 {
+			return "the number " + shorten(string(v))
+		}
+		return "a number"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "another kind of value"
 }
 
 // describeType names a Go type the way a JSON client thinks of it.
@@ -107,27 +207,29 @@ func describeType(t reflect.Type) string {
 		return "an array of " + strings.TrimPrefix(describeType(t.Elem()), "a ") + "s"
 	case reflect.Pointer:
 		return describeType(t.Elem())
+	case reflect.Struct, reflect.Map:
+		return "an object"
 	}
 	return "a JSON " + t.Kind().String()
 }
 
 // canonicalJSON is the body with insignificant differences removed (whitespace,
-// member order), so a client that re-serialises a retried request still presents
-// the same fingerprint. A body that is not JSON fails here with the decoder's 400.
+// member order, string escapes), so a client that re-serialises a retried request
+// still presents the same fingerprint. Numbers stay as sent (100 and 100.0 differ).
+// A body decode would refuse (not one object, a repeated name) fails here first,
+// with the same 400, and is never fingerprinted.
 func canonicalJSON(b []byte) ([]byte, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber() // keep 100 and 100.0 apart exactly as sent, never through float64
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	if err := checkObject(b); err != nil {
+		return nil, err
+	}
+	v := jsontext.Value(bytes.Clone(b))
+	if err := v.Format(jsontext.ReorderRawObjects(true)); err != nil {
 		return nil, jsonProblem(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, badRequest("the request body has more data after its JSON object; send exactly one object")
-	}
-	return json.Marshal(v) // map keys come out sorted
+	return v, nil
 }
 
 // reply writes v as JSON with status.

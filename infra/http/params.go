@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -55,6 +56,26 @@ func queryInt(c *gin.Context, name string) (int, error) {
 	return n, nil
 }
 
+// maxQueryText bounds a free-text query parameter in bytes before anything reads
+// it; the queries refuse more than their own limit in characters (q: 200).
+const maxQueryText = 1024
+
+// queryText reads a free-text query parameter (a search term): valid UTF-8 without
+// control characters, at most maxQueryText bytes. Invalid UTF-8 would otherwise
+// reach a read store that refuses it with an error of its own (a 500).
+func queryText(c *gin.Context, name string) (string, error) {
+	raw := c.Query(name)
+	switch {
+	case len(raw) > maxQueryText:
+		return "", badRequest("query parameter %s is longer than %d bytes", name, maxQueryText)
+	case !utf8.ValidString(raw):
+		return "", badRequest("query parameter %s is not valid UTF-8 text", name)
+	case strings.IndexFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
+		return "", badRequest("query parameter %s must not contain control characters", name)
+	}
+	return raw, nil
+}
+
 // queryUint reads a non-negative integer query parameter; absent means 0.
 func queryUint(c *gin.Context, name string) (uint64, error) {
 	raw, ok := c.GetQuery(name)
@@ -95,7 +116,10 @@ func queryTime(c *gin.Context, name string) (time.Time, error) {
 	return time.Time{}, badRequest("query parameter %s must be an RFC 3339 time like 2026-12-01T19:00:00Z, or a date like 2026-12-01; got %q", name, shorten(raw))
 }
 
-// optionalTime reads an RFC 3339 body field that may be absent.
+// optionalTime reads an RFC 3339 body field that may be absent (zero then, which
+// commands read as "now"). A time given explicitly must be one the shop can mean:
+// 0001-01-01 is the zero time and would silently become "now" (issue 7), and no
+// start lies before 1970 or past 2200; the domain then checks the start window.
 func optionalTime(name, raw string) (time.Time, error) {
 	if raw == "" {
 		return time.Time{}, nil
@@ -103,6 +127,12 @@ func optionalTime(name, raw string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, raw)
 	if err != nil {
 		return time.Time{}, badRequest("%s must be an RFC 3339 time like 2026-12-01T19:00:00Z, got %q", name, shorten(raw))
+	}
+	if t.Before(earliestQueryTime) {
+		return time.Time{}, badRequest("%s %s is in the past; leave %s out to start now", name, shorten(raw), name)
+	}
+	if !t.Before(latestQueryTime) {
+		return time.Time{}, badRequest("%s %s is too far ahead; it must be before 2200", name, shorten(raw))
 	}
 	return t.UTC(), nil
 }

@@ -86,9 +86,10 @@ func unauthorized(detail, bearerError string) *Problem {
 func forbidden(detail string) *Problem { return newProblem(http.StatusForbidden, detail) }
 func notFound(detail string) *Problem  { return newProblem(http.StatusNotFound, detail) }
 
-func tooManyAttempts(retryAfter time.Duration) *Problem {
+// tooManyAttempts is a 429; what names the attempts ("sign-in attempts").
+func tooManyAttempts(what string, retryAfter time.Duration) *Problem {
 	secs := max(int((retryAfter+time.Second-1)/time.Second), 1)
-	p := newProblem(http.StatusTooManyRequests, fmt.Sprintf("too many sign-in attempts; try again in %d s", secs))
+	p := newProblem(http.StatusTooManyRequests, fmt.Sprintf("too many %s; try again in %d s", what, secs))
 	p.Type, p.Title = typeTooManyAttempts, "Too many attempts"
 	p.Extensions = map[string]any{"retry_after": secs}
 	p.Header = http.Header{"Retry-After": {strconv.Itoa(secs)}}

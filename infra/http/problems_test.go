@@ -93,3 +93,28 @@ func TestBadQueriesAndPaths(t *testing.T) {
 	r = h.send(req{Method: http.MethodGet, Path: "/billing/amount", Token: token, Header: map[string]string{"X-Chance-Min-Position": "soon"}})
 	r.problem(t, http.StatusBadRequest, "X-Chance-Min-Position")
 }
+
+// Free-text query parameters and headers are bounded and must be text: a clear 400
+// (or 401 for the token) instead of a store error or an unbounded parse.
+func TestQueryTextAndHeadersAreBounded(t *testing.T) {
+	h := newHarness(t)
+	for _, tc := range []struct {
+		path      string
+		detailHas []string
+	}{
+		{"/search/?q=%FF%FE", []string{"q", "UTF-8"}},
+		{"/search/?actor=a%00b", []string{"actor", "control characters"}},
+		{"/search/?q=" + strings.Repeat("я", 600), []string{"q", "longer than 1024 bytes"}},
+		{"/search/?q=" + strings.Repeat("я", 201), []string{"q", "at most 200 characters"}},
+	} {
+		h.get(tc.path, "").problem(t, http.StatusBadRequest, tc.detailHas...)
+	}
+	h.get("/users", strings.Repeat("x", 5000)).problem(t, http.StatusUnauthorized, "longer than 4096 bytes")
+	h.post("/login", "", "", map[string]string{"email": strings.Repeat("a", 300) + "@example.ru", "password": "correct horse"}).
+		problem(t, http.StatusBadRequest, "at most 254")
+	h.post("/login", "", "", map[string]string{"email": "a@example.ru", "password": strings.Repeat("p", 129)}).
+		problem(t, http.StatusBadRequest, "at most 128")
+	token, _ := h.customer("sasha")
+	h.post("/billing/fill", token, strings.Repeat("k", 256), map[string]any{"summ": 100}).problem(t, http.StatusBadRequest, "Idempotency-Key", "at most 255")
+	h.post("/billing/fill", token, "key with spaces", map[string]any{"summ": 100}).problem(t, http.StatusBadRequest, "Idempotency-Key", "printable ASCII")
+}

@@ -34,6 +34,11 @@ type LoginLimiter interface {
 	Allow(email, addr string) (ok bool, retryAfter time.Duration)
 }
 
+// RegistrationLimiter rate-limits registrations per client address (auth.RegistrationLimiter).
+type RegistrationLimiter interface {
+	Allow(addr string) (ok bool, retryAfter time.Duration)
+}
+
 // Clock tells the time.
 type Clock interface {
 	Now() time.Time
@@ -47,8 +52,11 @@ type Deps struct {
 	Tokens   *auth.Tokens
 	Hasher   PasswordHasher
 	Limiter  LoginLimiter
-	Clock    Clock
-	Logger   *slog.Logger
+	// Registrations limits sign-ups per client address; nil means
+	// auth.DefaultRegistrationLimits on Clock.
+	Registrations RegistrationLimiter
+	Clock         Clock
+	Logger        *slog.Logger
 	// TrustedProxies are the addresses (or CIDRs) of reverse proxies whose
 	// X-Forwarded-For names the client. Empty: the connection's peer is the client,
 	// so nobody can dodge the sign-in limiter by forging the header.
@@ -59,6 +67,8 @@ type Deps struct {
 	Ready Readiness
 	// MaxHeaderBytes, if positive, bounds the request line and headers (431 problem).
 	MaxHeaderBytes int
+	// DeadLetters, if set, lets admins list and requeue dead letters (/admin/dead-letters).
+	DeadLetters DeadLetters
 }
 
 func (d Deps) validate() error {
@@ -79,12 +89,16 @@ type api struct {
 	tokens    *auth.Tokens
 	hasher    PasswordHasher
 	limiter   LoginLimiter
+	signUps   RegistrationLimiter
 	rebuilder Rebuilder
 	ready     Readiness
+	dlq       DeadLetters // the dead-letter desk
 	clock     Clock
 	log       *slog.Logger
 	revoked   *revokedTokens
 	inFlight  *inFlight
+	// knownUsers are token subjects seen to exist (userExists).
+	knownUsers *knownUsers
 
 	maxHeaderBytes int
 	// dummyHash is checked against when the email is unknown, so a failed sign-in
@@ -107,7 +121,13 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, ready: d.Ready, clock: d.Clock,
-		maxHeaderBytes: d.MaxHeaderBytes, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
+		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
+	a.knownUsers = newKnownUsers(maxKnownUsers)
+	if a.signUps = d.Registrations; a.signUps == nil {
+		if a.signUps, err = auth.NewRegistrationLimiter(auth.DefaultRegistrationLimits, d.Clock.Now); err != nil {
+			return nil, err
+		}
+	}
 
 	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
 	e := gin.New()
@@ -132,48 +152,50 @@ func New(d Deps) (http.Handler, error) {
 	return e, nil
 }
 
-// routes is the whole API. Reads go through consistent (read-your-writes); every
-// POST that moves money goes through idempotent.
+// routes is the whole API. Reads go through consistent (read-your-writes, for the
+// read models each reads); every POST that moves money goes through idempotent.
 func (a *api) routes(v1 *gin.RouterGroup) {
 	public := v1.Group("", a.authenticate(false))
 	route(public, http.MethodPost, "/register", a.register)
 	route(public, http.MethodPost, "/login", a.login)
-	route(public, http.MethodGet, "/search", a.consistent, a.search)
-	route(public, http.MethodGet, "/premiere/:id", a.consistent, a.premiere)
-	route(public, http.MethodGet, "/rent/:id", a.consistent, a.quote)
+	route(public, http.MethodGet, "/search", a.consistent(queries.ForCatalogue), a.search)
+	route(public, http.MethodGet, "/premiere/:id", a.consistent(queries.ForCatalogue), a.premiere)
+	route(public, http.MethodGet, "/rent/:id", a.consistent(queries.ForCatalogue), a.quote)
 
 	signed := v1.Group("", a.authenticate(true))
 	route(signed, http.MethodPost, "/logout", a.logout)
-	route(signed, http.MethodGet, "/users", a.consistent, a.profile)
-	route(signed, http.MethodGet, "/notifications", a.consistent, a.notifications)
+	route(signed, http.MethodGet, "/users", a.consistent(queries.ForProfile), a.profile)
+	route(signed, http.MethodGet, "/notifications", a.consistent(queries.ForNotifications), a.notifications)
 
-	route(signed, http.MethodGet, "/premiere/:id/term", a.consistent, a.term)
-	route(signed, http.MethodGet, "/me/premieres", a.consistent, a.myPremieres)
+	route(signed, http.MethodGet, "/premiere/:id/term", a.consistent(queries.ForRentals), a.term)
+	route(signed, http.MethodGet, "/me/premieres", a.consistent(queries.ForRentals), a.myPremieres)
 	route(signed, http.MethodPost, "/rent", a.idempotent, a.rent)
 	route(signed, http.MethodPost, "/rent/:rental_id/term", a.idempotent, a.changeTerm)
 	route(signed, http.MethodPost, "/rent/:rental_id/cancel", a.idempotent, a.cancel)
 
-	route(signed, http.MethodGet, "/cart", a.consistent, a.cart)
+	route(signed, http.MethodGet, "/cart", a.consistent(queries.ForCart), a.cart)
 	route(signed, http.MethodPost, "/cart/items", a.addToCart)
 	route(signed, http.MethodPatch, "/cart/items/:premiere_id", a.changeCartItem)
 	route(signed, http.MethodDelete, "/cart/items/:premiere_id", a.removeFromCart)
 	route(signed, http.MethodGet, "/cart/checkout", a.checkoutForm)
 	route(signed, http.MethodPost, "/cart/checkout", a.idempotent, a.checkout)
 
-	route(signed, http.MethodGet, "/billing/amount", a.consistent, a.balance)
+	route(signed, http.MethodGet, "/billing/amount", a.consistent(queries.ForBalance), a.balance)
 	route(signed, http.MethodPost, "/billing/fill", a.idempotent, a.fill)
 	route(signed, http.MethodPost, "/billing/withdraw", a.idempotent, a.withdraw)
-	route(signed, http.MethodGet, "/billing/status/:id", a.consistent, a.paymentStatus)
-	route(signed, http.MethodGet, "/billing/history", a.consistent, a.history)
+	route(signed, http.MethodGet, "/billing/status/:id", a.consistent(queries.ForBalance), a.paymentStatus)
+	route(signed, http.MethodGet, "/billing/history", a.consistent(queries.ForLedger), a.history)
 
 	audit := signed.Group("/audit", a.requireRole(user.RoleAuditor))
-	route(audit, http.MethodGet, "/billing", a.consistent, a.auditBilling)
+	route(audit, http.MethodGet, "/billing", a.consistent(queries.ForLedger), a.auditBilling)
 
 	admin := signed.Group("/admin", a.requireRole(user.RoleAdmin))
 	route(admin, http.MethodPost, "/premieres", a.publish)
 	route(admin, http.MethodPatch, "/premieres/:id", a.changePremiere)
 	route(admin, http.MethodDelete, "/premieres/:id", a.withdrawFromSale)
 	route(admin, http.MethodPost, "/replay/:projection", a.replay)
+	route(admin, http.MethodGet, "/dead-letters", a.deadLetters)
+	route(admin, http.MethodPost, "/dead-letters/:id/requeue", a.requeueDeadLetter)
 }
 
 // route registers a path with and without a trailing slash.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -41,6 +42,12 @@ func (a *api) register(c *gin.Context) {
 	}
 	if err := auth.CheckPasswordPolicy(in.Password); err != nil {
 		a.fail(c, err)
+		return
+	}
+	// Counted after the cheap checks (a typo costs nothing) and before the costly
+	// hash and the appends, which are what a bulk sign-up script would spend.
+	if ok, retry := a.signUps.Allow(c.ClientIP()); !ok {
+		a.fail(c, tooManyAttempts("registrations from this address", retry))
 		return
 	}
 	hash, err := a.hasher.Hash(in.Password)
@@ -87,10 +94,16 @@ func (a *api) login(c *gin.Context) {
 		a.fail(c, badRequest("email and password are required"))
 		return
 	}
+	// No account has longer ones; refusing them here also keeps the limiter's keys
+	// (one per email tried) small.
+	if len(strings.TrimSpace(in.Email)) > user.MaxEmail || utf8.RuneCountInString(in.Password) > auth.MaxPasswordLength {
+		a.fail(c, badRequest("an email has at most %d characters and a password at most %d", user.MaxEmail, auth.MaxPasswordLength))
+		return
+	}
 	// Every attempt counts, a correct one too: otherwise a guesser learns the
 	// password was right from the one attempt that is not limited.
 	if ok, retry := a.limiter.Allow(in.Email, c.ClientIP()); !ok {
-		a.fail(c, tooManyAttempts(retry))
+		a.fail(c, tooManyAttempts("sign-in attempts", retry))
 		return
 	}
 	u, err := a.cmd.UserByEmail(c.Request.Context(), in.Email)

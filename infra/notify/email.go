@@ -3,13 +3,16 @@ package notify
 import (
 	"context"
 	"fmt"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 	"github.com/wneessen/go-mail"
 
+	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/notifications"
 )
@@ -33,14 +36,22 @@ func compose(ctx context.Context, recipients Recipients, msg notifications.Messa
 	if err := m.From(Sender); err != nil {
 		return nil, err
 	}
-	if err := m.AddToFormat(u.FirstName+" "+u.LastName, u.Email); err != nil {
-		return nil, fmt.Errorf("recipient %q: %w", u.Email, err)
-	}
-	m.Subject(msg.Subject)
+	// The address is built as a value, never as text to parse: a quote in a name is
+	// legitimate and comes out as an RFC 2047 (or quoted) display name.
+	m.SetAddrHeaderFromMailAddress(mail.HeaderTo, &netmail.Address{Name: displayName(u), Address: u.Email})
+	m.Subject(domain.StripNonText(msg.Subject))
 	m.SetMessageIDWithValue(msg.ID.String() + "@chance-video.ru")
 	m.SetDateWithValue(msg.CreatedAt)
 	m.SetBodyString(mail.TypeTextPlain, msg.Body)
 	return m, nil
+}
+
+// displayName is the recipient's name for the To header. Names recorded before the
+// domain refused control characters may still hold CR/LF, NUL or bidi overrides:
+// they are dropped here, so such a user still gets a valid email instead of every
+// delivery failing for good.
+func displayName(u user.State) string {
+	return strings.TrimSpace(domain.StripNonText(u.FirstName) + " " + domain.StripNonText(u.LastName))
 }
 
 // EmailFiles writes each email message as an .eml file into dir, named by the

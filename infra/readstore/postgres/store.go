@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
@@ -40,6 +41,7 @@ var (
 	_ projections.Rebuildable = (*Store)(nil)
 	_ queries.ReadStore       = (*Store)(nil)
 	_ queries.Inbox           = (*Store)(nil)
+	_ bus.DeadLetterStore     = (*Store)(nil)
 )
 
 // Open connects to the database at url (a postgres:// URL or a key=value DSN), applies

@@ -1,6 +1,6 @@
 // Package readstoretest is the contract every read store adapter must pass. It talks to
 // the store only through the ports (projections.Rebuildable, queries.ReadStore,
-// queries.Inbox), so the SQLite store and a PostgreSQL one run the same tests:
+// queries.Inbox, bus.DeadLetterStore), so the SQLite store and a PostgreSQL one run the same tests:
 //
 //	func TestContract(t *testing.T) {
 //		readstoretest.Run(t, func(t *testing.T) readstoretest.Store { … })
@@ -15,7 +15,9 @@
 //     fails with an error that names both projections;
 //   - search finds word forms, parts of words (3 letters or more) and short words, ignores
 //     case and ё/е, requires every word, and finds only premieres on sale;
-//   - a Limit of zero or less (Ledger, DueRentals, Notifications) means no limit.
+//   - a Limit of zero or less (Ledger, DueRentals, Notifications) means no limit;
+//   - a dead letter is recorded once per failure (FailureID): a redelivery is ignored,
+//     a new failure adds its attempts and makes it dead again.
 //
 // The tests never sleep.
 package readstoretest
@@ -29,6 +31,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
@@ -40,6 +43,7 @@ type Store interface {
 	projections.Rebuildable
 	queries.ReadStore
 	queries.Inbox
+	bus.DeadLetterStore
 	Close() error
 }
 
@@ -84,6 +88,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DueRentals", testDueRentals},
 		{"UsersAndTokens", testUsersAndTokens},
 		{"Inbox", testInbox},
+		{"DeadLetters", testDeadLetters},
+		{"DeadLetterLifecycle", testDeadLetterLifecycle},
 		{"Checkpoint", testCheckpoint},
 		{"UpdateAtomic", testUpdateAtomic},
 		{"TxRefusesOtherProjections", testTxRefusesOtherProjections},

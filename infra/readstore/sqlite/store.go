@@ -7,6 +7,7 @@
 //	catalogue_v1.g1.db      one file per projection generation: its rows and its checkpoint
 //	accounts_v1.g1.db …
 //	inbox.db                the in-app notifications (not a projection: no generations)
+//	deadletters.db          messages a handler gave up on (not a projection either)
 //
 // Each file has one write connection (writes to it are serialized) and a small read pool;
 // WAL mode lets reads run beside the writer. A rebuild writes a new generation file beside
@@ -27,6 +28,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/readstore/inflight"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
@@ -44,6 +46,7 @@ type Store struct {
 	dir         string
 	projections map[string]*projection
 	inbox       *projection // one generation forever; its own durability
+	deadLetters *projection // likewise
 
 	manifestMu sync.Mutex // serializes promotes' manifest rewrites
 	manifest   manifest   // guarded by manifestMu
@@ -56,6 +59,7 @@ var (
 	_ projections.Rebuildable = (*Store)(nil)
 	_ queries.ReadStore       = (*Store)(nil)
 	_ queries.Inbox           = (*Store)(nil)
+	_ bus.DeadLetterStore     = (*Store)(nil)
 )
 
 // Open opens (creating if needed) the read store in dir: the generations the manifest
@@ -111,6 +115,12 @@ func Open(dir string) (s *Store, err error) {
 	}
 	s.inbox = &projection{name: "inbox"}
 	s.inbox.serving.Store(&generation{file: inbox, refs: inflight.New()})
+	dead, err := openFile(ctx, filepath.Join(dir, deadLettersFile), deadLettersSchema, []string{recordDeadLetter, markDeadLetterRequeued}, false, durable)
+	if err != nil {
+		return nil, wrap(fmt.Errorf("open %s: %w", deadLettersFile, err))
+	}
+	s.deadLetters = &projection{name: "dead letters"}
+	s.deadLetters.serving.Store(&generation{file: dead, refs: inflight.New()})
 	return s, nil
 }
 
@@ -140,8 +150,11 @@ func (s *Store) Close() error {
 				errs = append(errs, old.close())
 			}
 		}
-		if s.inbox != nil {
-			if old := s.inbox.retire(nil); old != nil {
+		for _, p := range []*projection{s.inbox, s.deadLetters} {
+			if p == nil {
+				continue
+			}
+			if old := p.retire(nil); old != nil {
 				errs = append(errs, old.close())
 			}
 		}

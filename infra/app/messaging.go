@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/notify"
+	"github.com/chance-video/chance/notifications"
+	"github.com/chance-video/chance/projections"
+)
+
+// Sender is one consumer of the notifications topic: a channel's sender under its
+// bus name (a notify.*Handler constant).
+type Sender struct {
+	Name   string
+	Handle bus.Handler
+}
+
+// defaultSenders are the embedded setup's: the in-app inbox and .eml files.
+func (a *App) defaultSenders() []Sender {
+	return []Sender{
+		{Name: notify.InboxHandler, Handle: notify.Inbox(a.Reads)},
+		{Name: notify.EmailHandler, Handle: notify.EmailFiles(a.Config.MailDir(), a.Commands)},
+	}
+}
+
+// openMessaging prepares what follows the log for notifications: the notifier, with
+// a progress of its own (queries never wait for it), and the dead-letter desk.
+func (a *App) openMessaging() {
+	a.Delivery = projections.NewProgress(notifications.Name)
+	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands, Publisher: a.Bus,
+		Checkpoints: notify.FileCheckpoints{Dir: a.Config.CheckpointDir()}, Progress: a.Delivery}
+	a.Senders = a.defaultSenders()
+	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}
+}
+
+// runMessaging starts the bus router (every sender in a subscription of its own, with
+// bounded retries and dead letters; the dead-letter recorder) and, once every consumer
+// listens, the notifier.
+func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
+	router, err := bus.NewRouter(bus.RouterConfig{
+		Retry:       bus.Retry{Attempts: a.Config.DeliveryAttempts, FirstPause: a.Config.DeliveryRetryFirst, MaxPause: a.Config.DeliveryRetryMax},
+		PoisonTopic: notifications.PoisonTopic, Now: a.Clock.Now, Log: a.Log,
+	}, a.Bus, bus.Shared(a.Bus))
+	if err != nil {
+		return err
+	}
+	for _, s := range a.Senders {
+		if err := router.Deliver(s.Name, notifications.Topic, s.Handle); err != nil {
+			return err
+		}
+	}
+	if err := router.Keep(notify.DeadLetterHandler, notifications.PoisonTopic, bus.RecordDeadLetters(a.Reads, a.Clock.Now)); err != nil {
+		return err
+	}
+	g.Go(func() error { return router.Run(ctx) })
+	// Consumers subscribe before the notifier publishes, so no message finds no one.
+	select {
+	case <-router.Running():
+	case <-ctx.Done():
+		return nil
+	}
+	g.Go(func() error { return a.Notifier.Run(ctx) })
+	return nil
+}
+
+// Delivered waits until the notifier has published the messages of every event up to
+// pos. On the in-process bus a publish returns once every sender has handled the
+// message or dead-lettered it, so the inbox then has them (tests wait on this).
+func (a *App) Delivered(ctx context.Context, pos eventlog.Position) error {
+	if err := a.Delivery.Wait(ctx, pos); err != nil {
+		return fmt.Errorf("notifier behind %s: %w", pos, err)
+	}
+	return nil
+}

@@ -1,0 +1,37 @@
+package queries
+
+import "github.com/chance-video/chance/projections"
+
+// ReadModels names the read models a query answers from (by their projections'
+// names): its read-your-writes wait covers these and nothing else, so a query never
+// waits for a projection it does not read, nor for the notifier, whose senders may be
+// retrying a message for seconds.
+type ReadModels []string
+
+var (
+	catalogue = projections.Catalogue{}.Name()
+	accounts  = projections.Accounts{}.Name()
+	ledger    = projections.Ledger{}.Name()
+	carts     = projections.Carts{}.Name()
+	rentals   = projections.Rentals{}.Name()
+	users     = projections.Users{}.Name()
+)
+
+// What each query reads.
+var (
+	// ForCatalogue: Search, Premiere and Quote.
+	ForCatalogue = ReadModels{catalogue}
+	// ForProfile: Profile.
+	ForProfile = ReadModels{users}
+	// ForRentals: Term and MyPremieres.
+	ForRentals = ReadModels{rentals}
+	// ForCart: Cart (its items' titles and prices come from the catalogue).
+	ForCart = ReadModels{carts, catalogue}
+	// ForBalance: Balance and Payment.
+	ForBalance = ReadModels{accounts}
+	// ForLedger: History and Audit.
+	ForLedger = ReadModels{ledger}
+	// ForNotifications: the inbox is filled by a sender, not a projection, so there is
+	// nothing to wait for (and a stalled sender never slows a read).
+	ForNotifications = ReadModels{}
+)
