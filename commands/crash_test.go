@@ -252,3 +252,74 @@ func TestRecoveryCompensatesAnExtensionThatCanNoLongerApply(t *testing.T) {
 	mustErr(t, err, commands.ErrTermChangedMeanwhile)
 	mustEqual(t, "balance after the client's retry", sh.balance(user), 100_000)
 }
+
+// Recovery may resume a flow while its request is still completing it (a pass that
+// finds it before the grace period has ended, or two processes). Both run the same
+// keyed steps, so completing a flow twice, interleaved at any step, changes nothing.
+func TestRecoveryRacingTheRequestCompletesTheFlowOnce(t *testing.T) {
+	for _, fc := range flowCases() {
+		for at := 1; ; at++ {
+			reached := false
+			t.Run(fc.name+"/recovery after step "+strconv.Itoa(at), func(t *testing.T) {
+				sh := newShop(t)
+				user, request := fc.setup(sh)
+				steps, inRecovery := 0, false
+				sh.restart(commands.WithStepHook(func(string) error {
+					if inRecovery {
+						return nil
+					}
+					if steps++; steps == at {
+						reached, inRecovery = true, true
+						defer func() { inRecovery = false }()
+						if _, err := sh.svc.Recover(sh.ctx, sh.store, eventlog.Start); err != nil {
+							t.Errorf("recovery in the middle of the request: %v", err)
+						}
+					}
+					return nil
+				}))
+				if err := request(sh); err != nil {
+					t.Fatalf("request with recovery racing it: %v", err)
+				}
+				fc.want(t, sh, user)
+			})
+			if !reached {
+				break
+			}
+		}
+	}
+}
+
+// A flow recovery cannot complete yet does not hold up the others, and the position a
+// pass returns stays before it, so the next pass (from that position) completes it.
+func TestRecoveryKeepsItsPositionBeforeAFlowItCouldNotComplete(t *testing.T) {
+	sh := newShop(t)
+	first, second := sh.customer(), sh.customer()
+	mauser := sh.publish("Маузер")
+	sh.fill(first, 100_000)
+	sh.fill(second, 100_000)
+	before, err := sh.store.Head(sh.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, user := range []uuid.UUID{first, second} { // both paid, neither rented
+		sh.restart(crashAt(1))
+		_, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24}, key("k"))
+		mustErr(t, err, errCrash)
+	}
+	sh.restart(crashAt(1)) // the first flow recovery resumes fails after its rental
+	reached, err := sh.svc.Recover(sh.ctx, sh.store, before)
+	mustErr(t, err, errCrash)
+	if reached != before {
+		t.Fatalf("recovery reached %s past a flow it could not complete (from %s)", reached, before)
+	}
+	mustEqual(t, "second customer's rental", rentalOf(t, sh, second, mauser).Hours, 24)
+
+	sh.restart()
+	if _, err := sh.svc.Recover(sh.ctx, sh.store, reached); err != nil {
+		t.Fatal(err)
+	}
+	for _, user := range []uuid.UUID{first, second} {
+		mustEqual(t, "balance", sh.balance(user), 76_000)
+		mustEqual(t, "hours", rentalOf(t, sh, user, mauser).Hours, 24)
+	}
+}

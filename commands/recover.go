@@ -2,7 +2,9 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/rental"
@@ -22,22 +24,50 @@ var flowStarts = map[string]bool{
 // left as they are (every step is idempotent), so it is safe to run at every start
 // and while the service serves.
 func (s *Service) Recover(ctx context.Context, log LogReader, after eventlog.Position) (eventlog.Position, error) {
+	return s.RecoverSettled(ctx, log, after, time.Time{})
+}
+
+// RecoverSettled is Recover for flows started at or before settled: it stops at the
+// first flow started later (a request may still be completing it), so the position it
+// returns never passes a flow it left alone. A zero settled takes every flow.
+//
+// A flow that fails to complete does not stop the others: the pass goes on, but the
+// position returned stays just before the first failed flow, so the next pass tries it
+// again; the error joins every failure.
+func (s *Service) RecoverSettled(ctx context.Context, log LogReader, after eventlog.Position, settled time.Time) (eventlog.Position, error) {
+	reached, failed := after, false
+	var errs []error
 	for {
 		batch, err := log.ReadAll(ctx, after, 512)
 		if err != nil {
-			return after, fmt.Errorf("recover: read after %s: %w", after, err)
+			return reached, errors.Join(append(errs, fmt.Errorf("recover: read after %s: %w", after, err))...)
 		}
 		if len(batch) == 0 {
-			return after, nil
+			return reached, errors.Join(errs...)
 		}
 		for _, r := range batch {
+			if flowStarts[r.Type] && !settled.IsZero() && r.Metadata.OccurredAt.After(settled) {
+				return reached, errors.Join(errs...) // too young: its request may still be running
+			}
 			if err := s.Resume(ctx, r); err != nil {
-				return after, fmt.Errorf("recover: flow of %s@%d: %w", r.StreamID, r.Revision, err)
+				if ctx.Err() != nil {
+					return reached, errors.Join(append(errs, ctx.Err())...)
+				}
+				failed = true
+				if len(errs) < maxRecoveryErrors {
+					errs = append(errs, fmt.Errorf("recover: flow of %s@%d: %w", r.StreamID, r.Revision, err))
+				}
+			}
+			if !failed {
+				reached = r.Position
 			}
 			after = r.Position
 		}
 	}
 }
+
+// maxRecoveryErrors bounds the failures one pass reports.
+const maxRecoveryErrors = 10
 
 // Resume completes the flow a record starts, if it starts one.
 func (s *Service) Resume(ctx context.Context, r eventlog.Record) error {

@@ -39,6 +39,11 @@ func (r *Runner) Rebuild(ctx context.Context, name string, report func(RebuildRe
 	if !ok {
 		return fmt.Errorf("the read store cannot rebuild projections")
 	}
+	ctx, done, err := r.startRebuild(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild %s: %w", name, err)
+	}
+	defer done()
 	return rebuild(ctx, r.log, store, r.codec, p, report, func() (func(), error) { return r.pause(name) })
 }
 

@@ -18,10 +18,12 @@ type Runner struct {
 	projectors map[string]Projector
 	progress   *Progress
 
-	mu      sync.Mutex
-	running map[string]*follower
-	ctx     context.Context
-	errs    chan error
+	mu       sync.Mutex
+	running  map[string]*follower
+	ctx      context.Context // Run's, for followers started later (after a rebuild)
+	stopped  bool            // Run has returned or is returning: start nothing more
+	rebuilds sync.WaitGroup  // online rebuilds in flight, which Run waits for
+	errs     chan error
 }
 
 type follower struct {
@@ -31,7 +33,7 @@ type follower struct {
 
 // NewRunner prepares projectors to follow log into store.
 func NewRunner(log Log, store Store, projectors ...Projector) *Runner {
-	r := &Runner{log: log, store: store, codec: codec.Shop(), projectors: map[string]Projector{}, running: map[string]*follower{}, errs: make(chan error, len(projectors))}
+	r := &Runner{log: log, store: store, codec: codec.Shop(), projectors: map[string]Projector{}, running: map[string]*follower{}, errs: make(chan error, 1)}
 	names := make([]string, 0, len(projectors))
 	for _, p := range projectors {
 		r.projectors[p.Name()] = p
@@ -53,38 +55,79 @@ func (r *Runner) Names() []string {
 	return names
 }
 
-// Run follows the log with every projector until ctx ends or one fails.
+// ErrStopped: the runner has stopped (its Run returned), so it rebuilds nothing.
+var ErrStopped = errors.New("the projection runner has stopped")
+
+// Run follows the log with every projector until ctx ends or one fails. Either way it
+// stops every follower and every online rebuild, and waits for them, before it
+// returns: the caller may close the stores as soon as it has.
 func (r *Runner) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	r.mu.Lock()
+	if r.ctx != nil {
+		r.mu.Unlock()
+		return errors.New("the projection runner runs once")
+	}
 	r.ctx = ctx
 	for name := range r.projectors {
 		r.startLocked(name)
 	}
 	r.mu.Unlock()
+	var err error
 	select {
 	case <-ctx.Done():
-		r.mu.Lock()
-		for _, f := range r.running {
-			<-f.done
-		}
-		r.mu.Unlock()
-		return ctx.Err()
-	case err := <-r.errs:
-		return err
+		err = ctx.Err()
+	case err = <-r.errs:
 	}
+	cancel()
+	r.mu.Lock()
+	r.stopped = true
+	running := r.running
+	r.running = map[string]*follower{}
+	r.mu.Unlock()
+	for _, f := range running {
+		<-f.done
+	}
+	r.rebuilds.Wait()
+	return err
 }
 
 func (r *Runner) startLocked(name string) {
+	if r.stopped {
+		return
+	}
 	ctx, cancel := context.WithCancel(r.ctx)
 	f := &follower{cancel: cancel, done: make(chan struct{})}
 	r.running[name] = f
 	go func() {
 		defer close(f.done)
 		err := Follow(ctx, r.log, r.store, r.codec, r.projectors[name], r.progress)
-		if err != nil && !errors.Is(err, context.Canceled) {
-			r.errs <- fmt.Errorf("projection %s: %w", name, err)
+		if err != nil && ctx.Err() == nil {
+			select {
+			case r.errs <- fmt.Errorf("projection %s: %w", name, err):
+			default: // another failure is already stopping the runner
+			}
 		}
 	}()
+}
+
+// startRebuild registers an online rebuild, which Run will wait for, and gives it a
+// context that ends when Run stops.
+func (r *Runner) startRebuild(ctx context.Context) (context.Context, func(), error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx == nil || r.stopped {
+		return nil, nil, ErrStopped
+	}
+	r.rebuilds.Add(1)
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(r.ctx, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
+		r.rebuilds.Done()
+	}, nil
 }
 
 // pause stops a projector's follower and returns a function that restarts it.

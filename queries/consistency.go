@@ -128,9 +128,3 @@ func (w *lastWrites) remove(el *list.Element) {
 	delete(w.byUser, el.Value.(*lastWrite).user)
 	w.lru.Remove(el)
 }
-
-func (w *lastWrites) len() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.lru.Len()
-}

@@ -55,6 +55,7 @@ type App struct {
 	Bus       bus.PubSub
 	Notifier  *notifications.Notifier
 	Scheduler *scheduler.Scheduler
+	Recovery  *commands.Recovery // completes interrupted flows while the shop serves
 	closers   []func() error
 	lock      *datadir.Lock
 	started   time.Time
@@ -71,8 +72,8 @@ type App struct {
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
-// runs until Run.
-func Open(cfg config.Config, clock Clock, log *slog.Logger) (_ *App, err error) {
+// runs until Run. Options configure the command service (tests inject failures).
+func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Option) (_ *App, err error) {
 	a := &App{Config: cfg, Clock: clock, Log: log, started: time.Now(), readiness: newReadiness()}
 	defer func() {
 		if err != nil {
@@ -92,12 +93,13 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger) (_ *App, err error) 
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Reads.Close)
-	a.Commands = commands.New(a.Events, clock)
+	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, projections.All()...)
 	a.Bus = bus.InProcess(log)
 	a.closers = append(a.closers, a.Bus.Close)
 	a.openMessaging()
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: a.Commands, Clock: clock, Log: log}
+	a.Recovery = a.recovery()
 	return a, nil
 }
 
@@ -119,6 +121,7 @@ func (a *App) Run(ctx context.Context) error {
 	go a.awaitCaughtUp(ctx, head)
 	g.Go(func() error { return a.Runner.Run(ctx) })
 	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
+	g.Go(func() error { return a.Recovery.Run(ctx, a.Config.RecoveryInterval) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -126,13 +129,10 @@ func (a *App) Run(ctx context.Context) error {
 	return err
 }
 
-// recoveryCheckpoint names the position up to which interrupted flows were completed.
-const recoveryCheckpoint = "flow_recovery_v1"
-
 // Recover completes the flows started since the last recovery.
 func (a *App) Recover(ctx context.Context) error {
 	checkpoints := notify.FileCheckpoints{Dir: a.Config.CheckpointDir()}
-	from, err := checkpoints.Load(ctx, recoveryCheckpoint)
+	from, err := checkpoints.Load(ctx, commands.RecoveryCheckpoint)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (a *App) Recover(ctx context.Context) error {
 	if reached != from {
 		a.Log.Info("flows recovered", "from", from.String(), "to", reached.String())
 	}
-	return checkpoints.Save(ctx, recoveryCheckpoint, reached)
+	return checkpoints.Save(ctx, commands.RecoveryCheckpoint, reached)
 }
 
 // owner describes this process in the data folder's lock.

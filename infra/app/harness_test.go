@@ -31,6 +31,7 @@ type shop struct {
 	app    *app.App
 	server *httptest.Server
 	stop   func()
+	opts   []commands.Option // for the command service, on every open
 	// prepare, if set, changes the App between Open and Run (a failing sender, say).
 	prepare func(a *app.App)
 }
@@ -43,13 +44,16 @@ type backend func(t *testing.T, cfg *config.Config)
 // embedded is the default: SQLite event store and read models.
 func embedded(*testing.T, *config.Config) {}
 
-func newShopOn(t *testing.T, b backend) *shop { return newShopWith(t, b, nil) }
+func newShopOn(t *testing.T, b backend, opts ...commands.Option) *shop {
+	return newShopWith(t, b, nil, opts...)
+}
 
 // newShopWith lets prepare change the App between Open and Run.
-func newShopWith(t *testing.T, b backend, prepare func(a *app.App)) *shop {
+func newShopWith(t *testing.T, b backend, prepare func(a *app.App), opts ...commands.Option) *shop {
 	t.Helper()
-	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults(), prepare: prepare}
+	sh := &shop{t: t, dir: t.TempDir(), clock: clock.NewManual(start), cfg: config.Defaults(), prepare: prepare, opts: opts}
 	sh.cfg.DataDir, sh.cfg.Demo, sh.cfg.SchedulerInterval = sh.dir, false, time.Hour // the test ticks the scheduler itself
+	sh.cfg.RecoveryInterval = time.Hour                                              // and makes the recovery passes itself
 	b(t, &sh.cfg)
 	sh.open()
 	return sh
@@ -59,7 +63,7 @@ func (sh *shop) open() {
 	sh.t.Helper()
 	cfg := sh.cfg
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(cfg, sh.clock, log)
+	a, err := app.Open(cfg, sh.clock, log, sh.opts...)
 	if err != nil {
 		sh.t.Fatal(err)
 	}

@@ -23,6 +23,8 @@ type Config struct {
 	TokenTTL          time.Duration // CHANCE_TOKEN_TTL: how long a sign-in lasts
 	SchedulerInterval time.Duration // CHANCE_SCHEDULER_INTERVAL: how often due reminders and expiries are issued
 	ReadWait          time.Duration // CHANCE_READ_WAIT: how long a query waits for the client's own last write
+	RecoveryInterval  time.Duration // CHANCE_RECOVERY_INTERVAL: how often interrupted flows are completed while serving
+	RecoveryGrace     time.Duration // CHANCE_RECOVERY_GRACE: how old a flow must be before recovery takes it from its request
 
 	// HTTP server limits (see httpapi.ServerLimits).
 	HTTPReadTimeout    time.Duration // CHANCE_HTTP_READ_TIMEOUT: a whole request, body included
@@ -67,6 +69,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", Demo: true, TokenTTL: 24 * time.Hour,
 		SchedulerInterval: 30 * time.Second, ReadWait: 2 * time.Second,
+		RecoveryInterval: 5 * time.Second, RecoveryGrace: 10 * time.Second,
 		HTTPReadTimeout: 15 * time.Second, HTTPWriteTimeout: 30 * time.Second, HTTPIdleTimeout: 60 * time.Second,
 		HTTPMaxHeaderBytes: 16 << 10, HTTPMaxConnections: 2000, HTTPMaxPerClient: 200,
 		RegisterBurst: 5, RegisterEvery: 20 * time.Second,
@@ -109,6 +112,8 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	duration("CHANCE_TOKEN_TTL", &c.TokenTTL)
 	duration("CHANCE_SCHEDULER_INTERVAL", &c.SchedulerInterval)
 	duration("CHANCE_READ_WAIT", &c.ReadWait)
+	duration("CHANCE_RECOVERY_INTERVAL", &c.RecoveryInterval)
+	duration("CHANCE_RECOVERY_GRACE", &c.RecoveryGrace)
 	integer("CHANCE_DELIVERY_ATTEMPTS", &c.DeliveryAttempts)
 	duration("CHANCE_DELIVERY_RETRY_FIRST", &c.DeliveryRetryFirst)
 	duration("CHANCE_DELIVERY_RETRY_MAX", &c.DeliveryRetryMax)
@@ -169,6 +174,12 @@ func (c Config) Validate() error {
 	}
 	if c.ReadWait < 0 || c.ReadWait > time.Minute {
 		errs = append(errs, fmt.Errorf("CHANCE_READ_WAIT=%s must be between 0 and 1m", c.ReadWait))
+	}
+	if c.RecoveryInterval < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("CHANCE_RECOVERY_INTERVAL=%s is below 100ms", c.RecoveryInterval))
+	}
+	if c.RecoveryGrace < 0 || c.RecoveryGrace > time.Hour {
+		errs = append(errs, fmt.Errorf("CHANCE_RECOVERY_GRACE=%s must be between 0 and 1h", c.RecoveryGrace))
 	}
 	if c.DeliveryAttempts < 1 || c.DeliveryAttempts > 100 {
 		errs = append(errs, fmt.Errorf("CHANCE_DELIVERY_ATTEMPTS=%d must be between 1 and 100", c.DeliveryAttempts))

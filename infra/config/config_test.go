@@ -22,9 +22,11 @@ func TestOverrides(t *testing.T) {
 	c, err := FromEnv(env(map[string]string{
 		"CHANCE_ADDR": ":9090", "CHANCE_DATA_DIR": "/tmp/x", "CHANCE_DEMO": "false",
 		"CHANCE_TOKEN_TTL": "2h", "CHANCE_READ_WAIT": "0s", "CHANCE_JWT_SECRET": strings.Repeat("s", 32),
+		"CHANCE_RECOVERY_INTERVAL": "1s", "CHANCE_RECOVERY_GRACE": "0s",
 		"CHANCE_DELIVERY_ATTEMPTS": "3", "CHANCE_DELIVERY_RETRY_FIRST": "10ms", "CHANCE_DELIVERY_RETRY_MAX": "1s",
 	}))
 	if err != nil || c.Addr != ":9090" || c.EventsPath() != "/tmp/x/events.db" || c.Demo || c.TokenTTL != 2*time.Hour || c.ReadWait != 0 ||
+		c.RecoveryInterval != time.Second || c.RecoveryGrace != 0 ||
 		c.DeliveryAttempts != 3 || c.DeliveryRetryFirst != 10*time.Millisecond || c.DeliveryRetryMax != time.Second {
 		t.Fatalf("got %+v, %v", c, err)
 	}
@@ -38,6 +40,7 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		}
 	}
 	for name, bad := range map[string]string{"CHANCE_DEMO": "maybe", "CHANCE_TOKEN_TTL": "forever", "CHANCE_SCHEDULER_INTERVAL": "1ms",
+		"CHANCE_RECOVERY_INTERVAL": "1ms", "CHANCE_RECOVERY_GRACE": "-1s",
 		"CHANCE_HTTP_READ_TIMEOUT": "0s", "CHANCE_HTTP_WRITE_TIMEOUT": "soon", "CHANCE_HTTP_IDLE_TIMEOUT": "1h",
 		"CHANCE_HTTP_MAX_HEADER_BYTES": "100", "CHANCE_HTTP_MAX_CONNECTIONS": "0", "CHANCE_HTTP_MAX_CONNECTIONS_PER_CLIENT": "many",
 		"CHANCE_DELIVERY_ATTEMPTS": "0", "CHANCE_DELIVERY_RETRY_FIRST": "1h", "CHANCE_DELIVERY_RETRY_MAX": "1µs"} {

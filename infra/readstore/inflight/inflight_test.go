@@ -4,7 +4,8 @@ import "testing"
 
 func TestRetireWaitsForCallsInFlight(t *testing.T) {
 	r := New()
-	if !r.Acquire() || !r.Acquire() {
+	first, second := r.Acquire(), r.Acquire() // two calls in flight
+	if !first || !second {
 		t.Fatal("a serving generation refused a call")
 	}
 	drained := r.Retire()

@@ -1,0 +1,27 @@
+package audit
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/readmodel"
+)
+
+// Log is what an audit reads of the event store.
+type Log interface {
+	ReadAll(ctx context.Context, after eventlog.Position, limit int) ([]eventlog.Record, error)
+	Head(ctx context.Context) (eventlog.Position, error)
+}
+
+// Reads is what an audit checks of the read models; every read store implements it.
+type Reads interface {
+	Balance(ctx context.Context, user uuid.UUID) (money.Kopecks, error)
+	Payment(ctx context.Context, id uuid.UUID) (readmodel.Payment, bool, error)
+	// Ledger returns billing history in log order, at most q.Limit lines.
+	Ledger(ctx context.Context, q readmodel.LedgerQuery) ([]readmodel.LedgerEntry, error)
+	// Checkpoint is how far a projection has applied the log.
+	Checkpoint(ctx context.Context, projection string) (eventlog.Position, error)
+}
