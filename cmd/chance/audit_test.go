@@ -81,8 +81,8 @@ func TestAuditVerifyNamesATamperedAccount(t *testing.T) {
 	}
 	tamperBalance(t, dir, users[1])
 	out, err := runVerify(t, dir)
-	if !errors.Is(err, errBooksDiffer) {
-		t.Fatalf("verify of tampered books = %v, want errBooksDiffer\n%s", err, out)
+	if !errors.Is(err, app.ErrBooksDiffer) {
+		t.Fatalf("verify of tampered books = %v, want ErrBooksDiffer\n%s", err, out)
 	}
 	if !strings.Contains(out, "DIFF account "+users[1].String()+": balance") || strings.Contains(out, users[0].String()) {
 		t.Fatalf("report does not name just the tampered account:\n%s", out)

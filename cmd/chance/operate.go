@@ -26,6 +26,9 @@ import (
 type remoteCall struct {
 	path string
 	body any
+	// failure, if set, means the server's answer is a report to print whatever it
+	// says; a refusal (409) ends the command with failure once printed.
+	failure error
 }
 
 // operate runs an operator command on the data folder's stores itself, or, when a
@@ -45,6 +48,11 @@ func operate(cmd *cobra.Command, local func(context.Context, *app.App) error, re
 		return fmt.Errorf("%w and takes no operator commands (still starting?); try again in a moment or stop it first", held)
 	}
 	answer, err := callOperator(cmd.Context(), held.Owner.Socket, *remote)
+	var refused *refusal
+	if remote.failure != nil && errors.As(err, &refused) && refused.status == http.StatusConflict {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s\n(done by the running server, pid %d)\n", strings.TrimRight(refused.answer, "\n"), held.Owner.PID)
+		return remote.failure
+	}
 	if err != nil {
 		return fmt.Errorf("%w; sending the command to it: %w", held, err)
 	}
@@ -81,10 +89,18 @@ func callOperator(ctx context.Context, socket string, c remoteCall) (string, err
 		return "", err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", errors.New(strings.TrimSpace(string(out)))
+		return "", &refusal{status: resp.StatusCode, answer: string(out)}
 	}
 	return string(out), nil
 }
+
+// refusal is the operator socket's answer to a command it did not carry out.
+type refusal struct {
+	status int
+	answer string
+}
+
+func (r *refusal) Error() string { return strings.TrimSpace(r.answer) }
 
 // withApp opens the shop from the environment's configuration, runs fn and closes it.
 func withApp(cmd *cobra.Command, fn func(context.Context, *app.App) error) (err error) {

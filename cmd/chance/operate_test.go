@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -85,6 +86,9 @@ func TestOperatorCommandsBesideARunningServer(t *testing.T) {
 	if out, err := run(t, "seed"); err != nil || !strings.Contains(out, "published 35 demo premieres") {
 		t.Fatalf("seed beside the server: %v: %s", err, out)
 	}
+	if out, err := run(t, "audit", "verify"); err != nil || !strings.Contains(out, "result: clean") || !strings.Contains(out, "done by the running server") {
+		t.Fatalf("audit verify beside the server: %v: %s", err, out)
+	}
 	if _, err := run(t, "serve"); err == nil || !strings.Contains(err.Error(), "is in use by process") {
 		t.Fatalf("a second server on the same folder: %v", err)
 	}
@@ -101,5 +105,22 @@ func TestOperatorCommandsWithoutAServer(t *testing.T) {
 	}
 	if _, err := run(t, "users", "grant-role", "--email", "nobody@example.ru", "--role", "admin"); err == nil {
 		t.Fatal("grant-role of an unknown email succeeded")
+	}
+}
+
+// Beside a running server, a tampered read model is named by the server's audit and the
+// command fails.
+func TestRemoteAuditNamesATamperedAccount(t *testing.T) {
+	dir, users := bookedShop(t)
+	cfg := config.Defaults()
+	cfg.DataDir, cfg.Demo = dir, false
+	t.Setenv("CHANCE_DATA_DIR", dir)
+	base, stop := startServe(t, cfg)
+	defer stop()
+	untilReady(t, base+"/search/?limit=1")
+	tamperBalance(t, dir, users[0])
+	out, err := run(t, "audit", "verify")
+	if !errors.Is(err, errRemoteBooks) || !strings.Contains(out, "DIFF account "+users[0].String()+": balance") || !strings.Contains(out, "done by the running server") {
+		t.Fatalf("remote audit of tampered books: %v\n%s", err, out)
 	}
 }

@@ -118,7 +118,7 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.runMessaging(ctx, g); err != nil {
 		return errors.Join(err, g.Wait())
 	}
-	go a.awaitCaughtUp(ctx, head)
+	g.Go(func() error { a.awaitCaughtUp(ctx, head); return nil })
 	g.Go(func() error { return a.Runner.Run(ctx) })
 	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
 	g.Go(func() error { return a.Recovery.Run(ctx, a.Config.RecoveryInterval) })

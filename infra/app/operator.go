@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain"
@@ -75,6 +76,26 @@ func (a *App) OperatorHandler() http.Handler {
 			fmt.Fprintf(&done, "%s: rebuilt online from %d events, swapped in\n", n, events)
 		})
 		answer(w, strings.TrimSuffix(done.String(), "\n"), err)
+	})
+	mux.HandleFunc("POST /audit/verify", func(w http.ResponseWriter, r *http.Request) {
+		wait, err := time.ParseDuration(r.URL.Query().Get("wait"))
+		if err != nil || wait < 0 || wait > time.Hour {
+			http.Error(w, "wait must be a duration between 0s and 1h", http.StatusBadRequest)
+			return
+		}
+		// The server's own projectors keep the read models up to date: never a second follower.
+		var report strings.Builder
+		err = a.VerifyBooks(r.Context(), wait, false, &report)
+		switch {
+		case err == nil:
+			answer(w, report.String(), nil)
+		case errors.Is(err, ErrBooksDiffer), errors.Is(err, ErrBooksBehind):
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusConflict)
+			fmt.Fprint(w, report.String())
+		default:
+			answer(w, "", err)
+		}
 	})
 	return mux
 }

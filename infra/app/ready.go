@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/chance-video/chance/eventlog"
 	httpapi "github.com/chance-video/chance/infra/http"
@@ -23,9 +22,6 @@ type readiness struct {
 
 func newReadiness() *readiness { return &readiness{done: make(chan struct{})} }
 
-// catchUpPoll is how often a starting app looks at its read models' progress.
-const catchUpPoll = 20 * time.Millisecond
-
 // Ready is closed once every read model has caught up with the log as it was when Run
 // started (after flows were recovered).
 func (a *App) Ready() <-chan struct{} { return a.readiness.done }
@@ -36,20 +32,11 @@ func (a *App) awaitCaughtUp(ctx context.Context, head eventlog.Position) {
 	r.mu.Lock()
 	r.target, r.known = head, true
 	r.mu.Unlock()
-	tick := time.NewTicker(catchUpPoll)
-	defer tick.Stop()
-	for {
-		if behind, _ := a.behind(head); behind == 0 {
-			r.once.Do(func() { close(r.done) })
-			a.Log.Info("ready: read models caught up", "position", head.String())
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	if err := a.Runner.Progress().Wait(ctx, head, a.Runner.Names()...); err != nil {
+		return // stopping before ready
 	}
+	r.once.Do(func() { close(r.done) })
+	a.Log.Info("ready: read models caught up", "position", head.String())
 }
 
 // behind counts the projections that have not reached pos, and the furthest back one's position.
