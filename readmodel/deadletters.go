@@ -45,3 +45,15 @@ type DeadLetterPage struct {
 	Items []DeadLetter
 	Total int
 }
+
+// Stored is the letter as the stores keep it: an absent payload or metadata is empty,
+// never NULL, so every store reads back the same letter.
+func (d DeadLetter) Stored() DeadLetter {
+	if d.Payload == nil {
+		d.Payload = []byte{}
+	}
+	if d.Metadata == nil {
+		d.Metadata = map[string]string{}
+	}
+	return d
+}

@@ -19,6 +19,7 @@ import (
 // RecordDeadLetter inserts a dead letter; one already recorded takes a new failure (not
 // a redelivery of the recorded one) on top of it.
 func (s *Store) RecordDeadLetter(ctx context.Context, d readmodel.DeadLetter) error {
+	d = d.Stored()
 	if s.closed.Load() {
 		return ErrClosed
 	}
@@ -31,7 +32,7 @@ func (s *Store) RecordDeadLetter(ctx context.Context, d readmodel.DeadLetter) er
 			first_failed_at = least(d.first_failed_at, excluded.first_failed_at),
 			last_failed_at = excluded.last_failed_at, status = excluded.status
 		WHERE d.failure_id <> excluded.failure_id AND excluded.last_failed_at >= d.last_failed_at`,
-		uuidArg(d.ID), d.MessageID, d.Topic, d.Handler, payloadArg(d.Payload), metadataOrEmpty(d.Metadata), d.Reason,
+		uuidArg(d.ID), d.MessageID, d.Topic, d.Handler, d.Payload, d.Metadata, d.Reason,
 		d.Attempts, d.FailureID, timeArg(d.FirstFailedAt), timeArg(d.LastFailedAt), d.Status)
 	if err != nil {
 		return fmt.Errorf("record dead letter %s: %w", d.ID, err)
@@ -105,19 +106,4 @@ func scanDeadLetter(r scanner, more ...any) (readmodel.DeadLetter, error) {
 		&d.FailureID, &first, &last, &d.Status, &d.Requeues, &requeue}, more...)...)
 	d.FirstFailedAt, d.LastFailedAt, d.RequeuedAt = timeCol(first), timeCol(last), timeCol(requeue)
 	return d, err
-}
-
-func metadataOrEmpty(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
-}
-
-// payloadArg stores an empty payload as an empty bytea, not NULL.
-func payloadArg(p []byte) []byte {
-	if p == nil {
-		return []byte{}
-	}
-	return p
 }

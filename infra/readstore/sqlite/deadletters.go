@@ -58,6 +58,7 @@ const selectDeadLetter = `SELECT id, message_id, topic, handler, payload, metada
 	first_failed_at, last_failed_at, status, requeues, requeued_at FROM dead_letters`
 
 func (s *Store) RecordDeadLetter(ctx context.Context, d readmodel.DeadLetter) error {
+	d = d.Stored()
 	first, err := timeArg(d.FirstFailedAt)
 	if err != nil {
 		return fmt.Errorf("record dead letter %s: %w", d.ID, err)
@@ -66,7 +67,7 @@ func (s *Store) RecordDeadLetter(ctx context.Context, d readmodel.DeadLetter) er
 	if err != nil {
 		return fmt.Errorf("record dead letter %s: %w", d.ID, err)
 	}
-	meta, err := jsonArg(metadataOrEmpty(d.Metadata))
+	meta, err := jsonArg(d.Metadata)
 	if err != nil {
 		return fmt.Errorf("record dead letter %s: %w", d.ID, err)
 	}
@@ -76,7 +77,7 @@ func (s *Store) RecordDeadLetter(ctx context.Context, d readmodel.DeadLetter) er
 	}
 	defer release()
 	stmt, _ := g.prepared(recordDeadLetter)
-	_, err = stmt.ExecContext(ctx, uuidArg(d.ID), d.MessageID, d.Topic, d.Handler, payloadArg(d.Payload), meta, d.Reason,
+	_, err = stmt.ExecContext(ctx, uuidArg(d.ID), d.MessageID, d.Topic, d.Handler, d.Payload, meta, d.Reason,
 		d.Attempts, d.FailureID, first, last, d.Status)
 	if err != nil {
 		return fmt.Errorf("record dead letter %s: %w", d.ID, err)
@@ -168,19 +169,4 @@ func scanDeadLetter(row interface{ Scan(...any) error }) (readmodel.DeadLetter, 
 	}
 	d.FirstFailedAt, d.LastFailedAt, d.RequeuedAt = timeCol(first), timeCol(last), timeCol(requeue)
 	return d, nil
-}
-
-func metadataOrEmpty(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
-}
-
-// payloadArg stores an empty payload as an empty blob, not NULL.
-func payloadArg(p []byte) []byte {
-	if p == nil {
-		return []byte{}
-	}
-	return p
 }
