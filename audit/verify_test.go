@@ -20,6 +20,7 @@ import (
 	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/all"
 )
 
 // books is a shop's log and read models in a temp folder, with customers who topped
@@ -106,7 +107,7 @@ func (b *books) project() {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	runner := projections.NewRunner(b.events, b.reads, projections.All()...)
+	runner := projections.NewRunner(b.events, b.reads, all.Projectors()...)
 	run, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- runner.Run(run) }()

@@ -16,7 +16,16 @@ var accountEvents = handlesOf(account.Events()...)
 func (Accounts) Name() string                  { return "accounts_v1" }
 func (Accounts) Handles(eventType string) bool { return accountEvents.Handles(eventType) }
 
-func (Accounts) Apply(ctx context.Context, tx Tx, e Event) error {
+// Apply takes the store's transaction as the shared Tx (this read model has no port of its own yet).
+func (p Accounts) Apply(ctx context.Context, w Writes, e Event) error {
+	tx, err := As[Tx](p.Name(), w)
+	if err != nil {
+		return err
+	}
+	return p.apply(ctx, tx, e)
+}
+
+func (Accounts) apply(ctx context.Context, tx Tx, e Event) error {
 	if r, ok := e.Event.(account.PaymentRedeemed); ok {
 		return tx.PutPayment(ctx, readmodel.Payment{ID: r.Payment, UserID: r.UserID, Kind: readmodel.KindRedemption,
 			Purpose: string(r.Purpose.Kind), Amount: r.Amount, Status: readmodel.PaymentSucceeded,

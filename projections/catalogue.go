@@ -18,7 +18,16 @@ var catalogueEvents = handlesOf(premiere.Events()...)
 func (Catalogue) Name() string                  { return "catalogue_v1" }
 func (Catalogue) Handles(eventType string) bool { return catalogueEvents.Handles(eventType) }
 
-func (Catalogue) Apply(ctx context.Context, tx Tx, e Event) error {
+// Apply takes the store's transaction as the shared Tx (this read model has no port of its own yet).
+func (p Catalogue) Apply(ctx context.Context, w Writes, e Event) error {
+	tx, err := As[Tx](p.Name(), w)
+	if err != nil {
+		return err
+	}
+	return p.apply(ctx, tx, e)
+}
+
+func (Catalogue) apply(ctx context.Context, tx Tx, e Event) error {
 	switch ev := e.Event.(type) {
 	case premiere.Published:
 		return tx.PutPremiere(ctx, readmodel.Premiere{

@@ -18,7 +18,16 @@ var ledgerEvents = handlesOf(account.FundsAdded{}, account.FundsWithdrawn{}, acc
 func (Ledger) Name() string                  { return "ledger_v1" }
 func (Ledger) Handles(eventType string) bool { return ledgerEvents.Handles(eventType) }
 
-func (Ledger) Apply(ctx context.Context, tx Tx, e Event) error {
+// Apply takes the store's transaction as the shared Tx (this read model has no port of its own yet).
+func (p Ledger) Apply(ctx context.Context, w Writes, e Event) error {
+	tx, err := As[Tx](p.Name(), w)
+	if err != nil {
+		return err
+	}
+	return p.apply(ctx, tx, e)
+}
+
+func (Ledger) apply(ctx context.Context, tx Tx, e Event) error {
 	line, ok := ledgerLine(e)
 	if !ok {
 		return nil

@@ -11,9 +11,10 @@ import (
 	"github.com/chance-video/chance/readmodel"
 )
 
-// Tx is a read-store transaction: every write a projector makes. Each method touches
-// only its own projection's tables; a projector calls only the methods of its model.
-// Writes are upserts keyed by id, so applying an event twice leaves the same rows.
+// Tx is the store transaction of the read models not yet moved to their own folder
+// (readmodel/<name>, with their own Writes port): every write their projectors make.
+// Each method touches only its own projection's tables. Writes are upserts keyed by
+// id, so applying an event twice leaves the same rows.
 type Tx interface {
 	Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error)
 	PutPremiere(ctx context.Context, p readmodel.Premiere) error
@@ -22,27 +23,19 @@ type Tx interface {
 	Payment(ctx context.Context, id uuid.UUID) (readmodel.Payment, bool, error)
 	PutPayment(ctx context.Context, p readmodel.Payment) error
 
-	Cart(ctx context.Context, user uuid.UUID) (readmodel.Cart, error) // an empty cart if none
-	PutCart(ctx context.Context, c readmodel.Cart) error
-
 	Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error)
 	PutRental(ctx context.Context, r readmodel.Rental) error
 
 	// AddLedgerEntry records a billing-history line; a second entry with the same
 	// event id is ignored.
 	AddLedgerEntry(ctx context.Context, e readmodel.LedgerEntry) error
-
-	User(ctx context.Context, id uuid.UUID) (readmodel.User, bool, error)
-	PutUser(ctx context.Context, u readmodel.User) error
-	// RevokeToken records a revoked token id until it would have expired.
-	RevokeToken(ctx context.Context, r readmodel.RevokedToken) error
 }
 
 // Errors every read store returns for the same misuse, whatever its engine.
 var (
 	// ErrUnknownProjection: a projection name the store has no tables for.
 	ErrUnknownProjection = errors.New("unknown projection")
-	// ErrWrongProjection: a Tx opened for one projection was asked for another's rows.
+	// ErrWrongProjection: a transaction opened for one projection was used as another's.
 	ErrWrongProjection = errors.New("method of another projection")
 	// ErrRebuildInProgress: Shadow while another build of the projection is neither
 	// promoted nor discarded.
@@ -57,7 +50,8 @@ type Store interface {
 	Checkpoint(ctx context.Context, projection string) (eventlog.Position, error)
 	// Update runs fn in one transaction on the projection's tables and records
 	// reached as its checkpoint in that same transaction.
-	Update(ctx context.Context, projection string, reached eventlog.Position, fn func(Tx) error) error
+	// fn gets the projection's own write port (see Writes).
+	Update(ctx context.Context, projection string, reached eventlog.Position, fn func(Writes) error) error
 }
 
 // Rebuildable stores can build a projection afresh beside the one serving queries.

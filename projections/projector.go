@@ -24,7 +24,7 @@ type Projector interface {
 	// not even decoded.
 	Handles(eventType string) bool
 	// Apply writes what one event changes. It runs in the runner's transaction.
-	Apply(ctx context.Context, tx Tx, e Event) error
+	Apply(ctx context.Context, tx Writes, e Event) error
 }
 
 // handles is a set of event types, for Projector.Handles.
@@ -39,8 +39,3 @@ func handlesOf(events ...domain.Event) handles {
 }
 
 func (h handles) Handles(eventType string) bool { return h[eventType] }
-
-// All is every projector of the shop.
-func All() []Projector {
-	return []Projector{Catalogue{}, Accounts{}, Ledger{}, Carts{}, Rentals{}, Users{}}
-}

@@ -120,5 +120,5 @@ func catchUp(ctx context.Context, log Log, shadow Shadow, c *codec.Codec, p Proj
 		return err
 	}
 	// Batches with nothing for this projector wrote no checkpoint: record the end.
-	return shadow.Update(ctx, p.Name(), reached, func(Tx) error { return nil })
+	return shadow.Update(ctx, p.Name(), reached, func(Writes) error { return nil })
 }

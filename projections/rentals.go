@@ -18,7 +18,16 @@ var rentalEvents = handlesOf(rental.Events()...)
 func (Rentals) Name() string                  { return "rentals_v1" }
 func (Rentals) Handles(eventType string) bool { return rentalEvents.Handles(eventType) }
 
-func (Rentals) Apply(ctx context.Context, tx Tx, e Event) error {
+// Apply takes the store's transaction as the shared Tx (this read model has no port of its own yet).
+func (p Rentals) Apply(ctx context.Context, w Writes, e Event) error {
+	tx, err := As[Tx](p.Name(), w)
+	if err != nil {
+		return err
+	}
+	return p.apply(ctx, tx, e)
+}
+
+func (Rentals) apply(ctx context.Context, tx Tx, e Event) error {
 	switch ev := e.Event.(type) {
 	case rental.Rented:
 		return tx.PutRental(ctx, readmodel.Rental{ID: ev.RentalID, UserID: ev.UserID, PremiereID: ev.PremiereID, Title: ev.Title,

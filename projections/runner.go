@@ -177,7 +177,7 @@ func write(ctx context.Context, store Store, p Projector, b decoded) error {
 	if len(b.events) == 0 {
 		return nil
 	}
-	return store.Update(ctx, p.Name(), b.last, func(tx Tx) error {
+	return store.Update(ctx, p.Name(), b.last, func(tx Writes) error {
 		for _, e := range b.events {
 			if err := p.Apply(ctx, tx, e); err != nil {
 				return fmt.Errorf("apply %s@%d (%s): %w", e.StreamID, e.Revision, e.Type, err)

@@ -24,7 +24,7 @@ type failing struct{ busy <-chan struct{} }
 
 func (failing) Name() string                  { return "users_v1" }
 func (failing) Handles(eventType string) bool { return eventType == account.FundsAdded{}.EventType() }
-func (f failing) Apply(ctx context.Context, _ projections.Tx, _ projections.Event) error {
+func (f failing) Apply(ctx context.Context, _ projections.Writes, _ projections.Event) error {
 	select {
 	case <-f.busy:
 		return errProjector
@@ -38,7 +38,7 @@ type busy struct{ started, stopped chan struct{} }
 
 func (busy) Name() string                  { return "accounts_v1" }
 func (busy) Handles(eventType string) bool { return eventType == account.FundsAdded{}.EventType() }
-func (b busy) Apply(ctx context.Context, _ projections.Tx, _ projections.Event) error {
+func (b busy) Apply(ctx context.Context, _ projections.Writes, _ projections.Event) error {
 	close(b.started)
 	<-ctx.Done()
 	close(b.stopped)

@@ -8,8 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain/cart"
-	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/carts"
 )
 
 func TestCartIsPricedAtCurrentTerms(t *testing.T) {
@@ -20,8 +19,8 @@ func TestCartIsPricedAtCurrentTerms(t *testing.T) {
 	b := f.premiere("Чайка", 10000, 10, 50, true)
 	gone := f.premiere("Снят", 10000, 10, 0, false)
 	later := start.Add(24 * time.Hour)
-	f.put(projections.Carts{}, func(tx projections.Tx) error {
-		return tx.PutCart(ctx, readmodel.Cart{UserID: user, Items: []cart.Item{
+	write(f, carts.Name, func(tx carts.Writes) error {
+		return tx.PutCart(ctx, carts.Cart{UserID: user, Items: []cart.Item{
 			{PremiereID: a.ID, Hours: 24}, {PremiereID: b.ID, Hours: 10, StartsAt: later}, {PremiereID: gone.ID, Hours: 5},
 		}})
 	})

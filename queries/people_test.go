@@ -8,20 +8,20 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain"
-	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/users"
 )
 
 func TestProfileTokensAndInbox(t *testing.T) {
 	f := newFixture(t, queriesDefaults)
 	ctx := context.Background()
 	id := uuid.New()
-	f.put(projections.Users{}, func(tx projections.Tx) error {
-		if err := tx.PutUser(ctx, readmodel.User{ID: id, Email: "anna@example.ru", FirstName: "Анна", LastName: "Каренина",
+	write(f, users.Name, func(tx users.Writes) error {
+		if err := tx.PutUser(ctx, users.User{ID: id, Email: "anna@example.ru", FirstName: "Анна", LastName: "Каренина",
 			Roles: []string{"customer"}, CreatedAt: start}); err != nil {
 			return err
 		}
-		return tx.RevokeToken(ctx, readmodel.RevokedToken{TokenID: "jti-1", UserID: id, ExpiresAt: start.Add(time.Hour)})
+		return tx.RevokeToken(ctx, users.RevokedToken{TokenID: "jti-1", UserID: id, ExpiresAt: start.Add(time.Hour)})
 	})
 
 	p, err := f.svc.Profile(ctx, id)

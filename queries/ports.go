@@ -10,11 +10,16 @@ import (
 
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/users"
 )
 
-// ReadStore is what queries read. Each read store adapter implements it over the
-// tables its projections write.
+// ReadStore is what queries read: each read model's Reads port, and the inbox. Each
+// read store adapter implements it over the tables its projections write.
 type ReadStore interface {
+	carts.Reads
+	users.Reads
+
 	// Search finds premieres on sale: Text matches word forms and parts of words in
 	// titles, actors and descriptions, case- and ё/е-insensitively.
 	Search(ctx context.Context, q readmodel.SearchQuery) (readmodel.SearchResult, error)
@@ -27,17 +32,12 @@ type ReadStore interface {
 	// Ledger returns billing history in log order (oldest first), at most q.Limit lines.
 	Ledger(ctx context.Context, q readmodel.LedgerQuery) ([]readmodel.LedgerEntry, error)
 
-	Cart(ctx context.Context, user uuid.UUID) (readmodel.Cart, error)
-
 	// Rentals returns all of a customer's rentals, the latest start first.
 	Rentals(ctx context.Context, user uuid.UUID) ([]readmodel.Rental, error)
 	Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error)
 	// DueRentals returns up to limit rentals, neither cancelled nor expired, whose
 	// reminder (for their current term version) or end is at or before now.
 	DueRentals(ctx context.Context, now time.Time, limit int) ([]readmodel.Rental, error)
-
-	User(ctx context.Context, id uuid.UUID) (readmodel.User, bool, error)
-	TokenRevoked(ctx context.Context, tokenID string) (bool, error)
 
 	// Notifications returns a customer's inbox, newest first, at most limit.
 	Notifications(ctx context.Context, user uuid.UUID, limit int) ([]readmodel.Notification, error)

@@ -1,6 +1,10 @@
 package queries
 
-import "github.com/chance-video/chance/projections"
+import (
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/users"
+)
 
 // ReadModels names the read models a query answers from (by their projections'
 // names): its read-your-writes wait covers these and nothing else, so a query never
@@ -12,9 +16,7 @@ var (
 	catalogue = projections.Catalogue{}.Name()
 	accounts  = projections.Accounts{}.Name()
 	ledger    = projections.Ledger{}.Name()
-	carts     = projections.Carts{}.Name()
 	rentals   = projections.Rentals{}.Name()
-	users     = projections.Users{}.Name()
 )
 
 // What each query reads.
@@ -22,11 +24,11 @@ var (
 	// ForCatalogue: Search, Premiere and Quote.
 	ForCatalogue = ReadModels{catalogue}
 	// ForProfile: Profile.
-	ForProfile = ReadModels{users}
+	ForProfile = ReadModels{users.Name}
 	// ForRentals: Term and MyPremieres.
 	ForRentals = ReadModels{rentals}
 	// ForCart: Cart (its items' titles and prices come from the catalogue).
-	ForCart = ReadModels{carts, catalogue}
+	ForCart = ReadModels{carts.Name, catalogue}
 	// ForBalance: Balance and Payment.
 	ForBalance = ReadModels{accounts}
 	// ForLedger: History and Audit.

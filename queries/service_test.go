@@ -14,6 +14,8 @@ import (
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/readmodel/all"
+	"github.com/chance-video/chance/readmodel/carts"
 )
 
 var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
@@ -44,11 +46,22 @@ func newFixture(t *testing.T, opts queries.Options) *fixture {
 }
 
 // put writes rows through one projection's transaction, as its projector would.
+// put writes rows through the shared Tx, as p's projector would.
 func (f *fixture) put(p projections.Projector, write func(tx projections.Tx) error) {
 	f.t.Helper()
 	f.next++
 	pos := eventlog.Position{Commit: f.next, Prepare: f.next}
-	if err := f.store.Update(context.Background(), p.Name(), pos, write); err != nil {
+	if err := projections.Update(context.Background(), f.store, p.Name(), pos, write); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// write writes rows of a read model through its own port W, as its projector would.
+func write[W any](f *fixture, projection string, fn func(w W) error) {
+	f.t.Helper()
+	f.next++
+	pos := eventlog.Position{Commit: f.next, Prepare: f.next}
+	if err := projections.Update(context.Background(), f.store, projection, pos, fn); err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -100,7 +113,7 @@ func TestAwaitReturnsWhenProjectionsCatchUp(t *testing.T) {
 	f.svc.Wrote(user, pos(2))
 	done := make(chan error)
 	go func() { done <- f.svc.Await(context.Background(), user, eventlog.Start, queries.ForCart) }()
-	f.progress.Set(projections.Carts{}.Name(), pos(2))
+	f.progress.Set(carts.Name, pos(2))
 	f.progress.Set(projections.Catalogue{}.Name(), pos(2))
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -134,7 +147,7 @@ func TestAwaitWaitsOnlyForTheReadModelsItReads(t *testing.T) {
 
 func projectionNames() []string {
 	var names []string
-	for _, p := range projections.All() {
+	for _, p := range all.Projectors() {
 		names = append(names, p.Name())
 	}
 	return names

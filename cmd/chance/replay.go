@@ -12,6 +12,7 @@ import (
 
 	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/all"
 )
 
 func replayCommand() *cobra.Command {
@@ -33,7 +34,7 @@ same data folder, the server does the rebuild online (without a progress bar).`,
 
 func replay(ctx context.Context, a *app.App, name string, out io.Writer) error {
 	var chosen []projections.Projector
-	for _, p := range projections.All() {
+	for _, p := range all.Projectors() {
 		if name == "all" || p.Name() == name {
 			chosen = append(chosen, p)
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/readmodel/all"
 	"github.com/chance-video/chance/scheduler"
 )
 
@@ -94,7 +95,7 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	}
 	a.closers = append(a.closers, a.Reads.Close)
 	a.Commands = commands.New(a.Events, clock, opts...)
-	a.Runner = projections.NewRunner(a.Events, a.Reads, projections.All()...)
+	a.Runner = projections.NewRunner(a.Events, a.Reads, all.Projectors()...)
 	a.Bus = bus.InProcess(log)
 	a.closers = append(a.closers, a.Bus.Close)
 	a.openMessaging()

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/all"
 )
 
 // snapshot is what a customer sees: balance, my premieres, history, inbox, search.
@@ -57,7 +57,7 @@ func TestReplayKeepsState(t *testing.T) {
 	sh := newShop(t)
 	token := journeyState(t, sh)
 	before := snapshot(t, sh, token)
-	for _, p := range projections.All() {
+	for _, p := range all.Projectors() {
 		if err := sh.app.Runner.Rebuild(context.Background(), p.Name(), nil); err != nil {
 			t.Fatalf("rebuild %s: %v", p.Name(), err)
 		}

@@ -6,10 +6,11 @@ import (
 
 	httpapi "github.com/chance-video/chance/infra/http"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/all"
 )
 
 func TestARebuildReservesAllItsReadModelsOrNone(t *testing.T) {
-	r := &rebuilds{runner: projections.NewRunner(nil, nil, projections.All()...), busy: map[string]bool{}}
+	r := &rebuilds{runner: projections.NewRunner(nil, nil, all.Projectors()...), busy: map[string]bool{}}
 	names := r.Names()
 	release, err := r.reserve(names[:1])
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
-	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/all"
 )
 
 // While every projection is rebuilt online, a reader keeps querying: it sees no error
@@ -59,7 +59,7 @@ func testRebuildUnderQueries(t *testing.T, b backend) {
 		}
 	})
 	<-reading // the reader is answering: rebuild under its queries
-	for _, p := range projections.All() {
+	for _, p := range all.Projectors() {
 		if err := sh.app.Runner.Rebuild(context.Background(), p.Name(), nil); err != nil {
 			t.Errorf("rebuild %s: %v", p.Name(), err)
 		}
@@ -110,7 +110,7 @@ func TestAdminReplayOverHTTP(t *testing.T) {
 	sh.expect(http.StatusForbidden, call{method: "POST", path: "/admin/replay/all", token: token})
 	sh.expect(http.StatusNotFound, call{method: "POST", path: "/admin/replay/nothing_v1", token: admin})
 	done := sh.expect(http.StatusOK, call{method: "POST", path: "/admin/replay/all", token: admin})["items"].([]any)
-	if len(done) != len(projections.All()) {
+	if len(done) != len(all.Projectors()) {
 		t.Fatalf("rebuilt %d read models: %v", len(done), done)
 	}
 	for _, d := range done {

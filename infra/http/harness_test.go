@@ -28,6 +28,7 @@ import (
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/readmodel/all"
 )
 
 var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
@@ -62,7 +63,7 @@ func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	}
 	h := &harness{t: t, clock: clock.NewManual(start), gate: &gate{}}
 	h.cmd = commands.New(events, h.clock, commands.WithStepHook(h.gate.step))
-	runner := projections.NewRunner(events, reads, projections.All()...)
+	runner := projections.NewRunner(events, reads, all.Projectors()...)
 	h.progress = runner.Progress()
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)

@@ -74,7 +74,7 @@ func applyEvents(b *testing.B, s *Store, events []accountEvent, batch int) time.
 	start := time.Now()
 	for i := 0; i < len(events); i += batch {
 		part := events[i:min(i+batch, len(events))]
-		err := sh.Update(ctx, Accounts, pos(uint64(i+len(part))), func(tx projections.Tx) error {
+		err := projections.Update(ctx, sh, Accounts, pos(uint64(i+len(part))), func(tx projections.Tx) error {
 			for _, e := range part {
 				if err := tx.PutBalance(ctx, e.balance.UserID, e.balance.Amount); err != nil {
 					return err

@@ -29,7 +29,7 @@ func onSale(title string, actors ...string) readmodel.Premiere {
 
 func put(t testing.TB, st projections.Store, reached uint64, ps ...readmodel.Premiere) {
 	t.Helper()
-	err := st.Update(context.Background(), Catalogue, pos(reached), func(tx projections.Tx) error {
+	err := projections.Update(context.Background(), st, Catalogue, pos(reached), func(tx projections.Tx) error {
 		for _, p := range ps {
 			if err := tx.PutPremiere(context.Background(), p); err != nil {
 				return err
@@ -197,7 +197,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 	user := uuid.New()
 	putBalance := func(st projections.Store, reached uint64) {
 		t.Helper()
-		err := st.Update(ctx, Accounts, pos(reached), func(tx projections.Tx) error { return tx.PutBalance(ctx, user, 500) })
+		err := projections.Update(ctx, st, Accounts, pos(reached), func(tx projections.Tx) error { return tx.PutBalance(ctx, user, 500) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,7 +353,7 @@ func TestTwoProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	lost := onSale("Потерянный спектакль")
-	err = c.Update(ctx, Catalogue, pos(3), func(tx projections.Tx) error { return tx.PutPremiere(ctx, lost) })
+	err = projections.Update(ctx, c, Catalogue, pos(3), func(tx projections.Tx) error { return tx.PutPremiere(ctx, lost) })
 	if !errors.Is(err, ErrGenerationChanged) {
 		t.Errorf("an update of a generation another process replaced: %v, want ErrGenerationChanged", err)
 	}

@@ -98,7 +98,7 @@ func (sh *shadow) Checkpoint(ctx context.Context, name string) (eventlog.Positio
 		WHERE projection = $1 AND generation = $2`, name, sh.gen.number)
 }
 
-func (sh *shadow) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Tx) error) error {
+func (sh *shadow) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if err := sh.usable(name); err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/chance-video/chance/readmodel"
 )
 
-// tx is the projections.Tx of one Update. It sends nothing while the projector runs but
+// tx is one Update. It sends nothing while the projector runs but
 // the reads of rows it has not written: every Put is buffered (the last one per key
 // wins) and the whole Update goes to the server at commit as one pgx.Batch, one
 // statement per table plus the checkpoint. The runner passes hundreds of events per
@@ -24,15 +24,14 @@ type tx struct {
 	// misuse is the first call of another projection's method. The Update fails with it
 	// even if fn swallowed the error: a projector writing another's rows is a bug to see.
 	misuse error
+	// model is the read model's own write port, for a read model in its own folder.
+	model modelWrites
 
 	premieres buffer[uuid.UUID, readmodel.Premiere]
 	balances  buffer[uuid.UUID, balance]
 	payments  buffer[uuid.UUID, readmodel.Payment]
 	ledger    buffer[uuid.UUID, readmodel.LedgerEntry] // by event id: the first entry wins
-	carts     buffer[uuid.UUID, readmodel.Cart]
 	rentals   buffer[uuid.UUID, readmodel.Rental]
-	users     buffer[uuid.UUID, readmodel.User]
-	revoked   buffer[string, readmodel.RevokedToken]
 }
 
 type balance struct {
@@ -61,11 +60,24 @@ func (t *tx) queryRow(ctx context.Context, query string, args ...any) pgx.Row {
 	return t.store.pool.QueryRow(ctx, t.gen.sql(query), args...)
 }
 
+// writes is what the projector of t's projection gets: its read model's own port, or,
+// for a read model not yet in its own folder, t itself.
+func (t *tx) writes() projections.Writes {
+	if m := models[t.projection]; m.writes != nil {
+		t.model = m.writes(t)
+		return t.model
+	}
+	return t
+}
+
 // flush queues the buffered writes on b, one statement per table that has any.
 func (t *tx) flush(b *pgx.Batch) error {
+	if t.model != nil {
+		return t.model.flush(b)
+	}
 	for _, f := range []func(*pgx.Batch) error{
 		t.flushPremieres, t.flushBalances, t.flushPayments, t.flushLedger,
-		t.flushCarts, t.flushRentals, t.flushUsers, t.flushRevoked,
+		t.flushRentals,
 	} {
 		if err := f(b); err != nil {
 			return err

@@ -13,7 +13,7 @@ import (
 
 // Update applies fn to the serving generation of projection and records reached as its
 // checkpoint, in one transaction.
-func (s *Store) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Tx) error) error {
+func (s *Store) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
 	p, err := s.projection(name)
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func (s *Store) checkpoint(ctx context.Context, name, query string, args ...any)
 // the server: every statement commits, or (on the first error) none does. If fn fails,
 // nothing is sent at all. serving says g is the serving generation, whose manifest row
 // the batch locks first (see lock_serving).
-func (s *Store) update(ctx context.Context, g *generation, name string, reached eventlog.Position, serving bool, fn func(projections.Tx) error) error {
+func (s *Store) update(ctx context.Context, g *generation, name string, reached eventlog.Position, serving bool, fn func(projections.Writes) error) error {
 	commit, err := positionArg(reached.Commit)
 	if err != nil {
 		return fmt.Errorf("update %s: %w", name, err)
@@ -77,7 +77,7 @@ func (s *Store) update(ctx context.Context, g *generation, name string, reached 
 		return fmt.Errorf("update %s: %w", name, err)
 	}
 	t := &tx{projection: name, store: s, gen: g}
-	if err := fn(t); err != nil {
+	if err := fn(t.writes()); err != nil {
 		return fmt.Errorf("update %s to %s: %w", name, reached, err)
 	}
 	if t.misuse != nil {

@@ -10,10 +10,51 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/users"
 )
 
-// Users and revoked tokens (users_v1).
+// Users and revoked tokens.
+
+var _ = register(model{
+	name: users.Name,
+	layout: `CREATE TABLE users (
+    id         uuid  PRIMARY KEY,
+    email      text  NOT NULL,
+    first_name text  NOT NULL,
+    last_name  text  NOT NULL,
+    roles      jsonb NOT NULL,
+    created_at timestamptz
+);
+
+-- A revoked token is kept as recorded; whether it has expired is the token's own check.
+CREATE TABLE revoked_tokens (
+    token_id   text PRIMARY KEY,
+    user_id    uuid NOT NULL,
+    expires_at timestamptz
+);
+`,
+	writes: func(t *tx) modelWrites { return &userWrites{t: t} },
+})
+
+// userWrites is users.Writes on one Update: profiles and revoked tokens put, buffered
+// until commit.
+type userWrites struct {
+	t       *tx
+	users   buffer[uuid.UUID, users.User]
+	revoked buffer[string, users.RevokedToken]
+}
+
+var (
+	_ users.Writes = (*userWrites)(nil)
+	_ users.Reads  = (*Store)(nil)
+)
+
+func (w *userWrites) flush(b *pgx.Batch) error {
+	if err := w.flushUsers(b); err != nil {
+		return err
+	}
+	return w.flushRevoked(b)
+}
 
 const upsertUsers = `INSERT INTO {s}.users (id, email, first_name, last_name, roles, created_at)
 	SELECT u.id, u.email, u.first_name, u.last_name, u.roles::jsonb, u.created_at
@@ -28,34 +69,25 @@ const upsertRevokedTokens = `INSERT INTO {s}.revoked_tokens (token_id, user_id, 
 	SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])
 	ON CONFLICT (token_id) DO UPDATE SET user_id = excluded.user_id, expires_at = excluded.expires_at`
 
-func (t *tx) PutUser(ctx context.Context, u readmodel.User) error {
-	if err := t.allow(Users, "PutUser"); err != nil {
-		return err
-	}
-	t.users.put(u.ID, u)
+func (w *userWrites) PutUser(ctx context.Context, u users.User) error {
+	w.users.put(u.ID, u)
 	return nil
 }
 
-func (t *tx) User(ctx context.Context, id uuid.UUID) (readmodel.User, bool, error) {
-	if err := t.allow(Users, "User"); err != nil {
-		return readmodel.User{}, false, err
-	}
-	if u, ok := t.users.get(id); ok {
+func (w *userWrites) User(ctx context.Context, id uuid.UUID) (users.User, bool, error) {
+	if u, ok := w.users.get(id); ok {
 		return u, true, nil
 	}
-	return oneUser(t.queryRow(ctx, selectUser, uuidArg(id)), id)
+	return oneUser(w.t.queryRow(ctx, selectUser, uuidArg(id)), id)
 }
 
-func (t *tx) RevokeToken(ctx context.Context, r readmodel.RevokedToken) error {
-	if err := t.allow(Users, "RevokeToken"); err != nil {
-		return err
-	}
-	t.revoked.put(r.TokenID, r)
+func (w *userWrites) RevokeToken(ctx context.Context, r users.RevokedToken) error {
+	w.revoked.put(r.TokenID, r)
 	return nil
 }
 
-func (t *tx) flushUsers(b *pgx.Batch) error {
-	n := t.users.len()
+func (w *userWrites) flushUsers(b *pgx.Batch) error {
+	n := w.users.len()
 	if n == 0 {
 		return nil
 	}
@@ -65,7 +97,7 @@ func (t *tx) flushUsers(b *pgx.Batch) error {
 		created                      = make([]pgtype.Timestamptz, 0, n)
 		err                          error
 	)
-	t.users.each(func(u readmodel.User) {
+	w.users.each(func(u users.User) {
 		r, jerr := json.Marshal(nonNil(u.Roles))
 		if jerr != nil && err == nil {
 			err = fmt.Errorf("put user %s: roles: %w", u.ID, jerr)
@@ -77,25 +109,25 @@ func (t *tx) flushUsers(b *pgx.Batch) error {
 	if err != nil {
 		return err
 	}
-	b.Queue(t.gen.sql(upsertUsers), ids, emails, firsts, lasts, roles, created)
+	b.Queue(w.t.gen.sql(upsertUsers), ids, emails, firsts, lasts, roles, created)
 	return nil
 }
 
-func (t *tx) flushRevoked(b *pgx.Batch) error {
-	n := t.revoked.len()
+func (w *userWrites) flushRevoked(b *pgx.Batch) error {
+	n := w.revoked.len()
 	if n == 0 {
 		return nil
 	}
-	tokens, users, expires := make([]string, 0, n), make([][16]byte, 0, n), make([]pgtype.Timestamptz, 0, n)
-	t.revoked.each(func(r readmodel.RevokedToken) {
-		tokens, users, expires = append(tokens, r.TokenID), append(users, uuidArg(r.UserID)), append(expires, timeArg(r.ExpiresAt))
+	tokens, owners, expires := make([]string, 0, n), make([][16]byte, 0, n), make([]pgtype.Timestamptz, 0, n)
+	w.revoked.each(func(r users.RevokedToken) {
+		tokens, owners, expires = append(tokens, r.TokenID), append(owners, uuidArg(r.UserID)), append(expires, timeArg(r.ExpiresAt))
 	})
-	b.Queue(t.gen.sql(upsertRevokedTokens), tokens, users, expires)
+	b.Queue(w.t.gen.sql(upsertRevokedTokens), tokens, owners, expires)
 	return nil
 }
 
-func (s *Store) User(ctx context.Context, id uuid.UUID) (u readmodel.User, found bool, err error) {
-	err = s.read(ctx, Users, func(g *generation) error {
+func (s *Store) User(ctx context.Context, id uuid.UUID) (u users.User, found bool, err error) {
+	err = s.read(ctx, users.Name, func(g *generation) error {
 		u, found, err = oneUser(s.pool.QueryRow(ctx, g.sql(selectUser), uuidArg(id)), id)
 		return err
 	})
@@ -104,7 +136,7 @@ func (s *Store) User(ctx context.Context, id uuid.UUID) (u readmodel.User, found
 
 // TokenRevoked reports whether the token was revoked (expired or not).
 func (s *Store) TokenRevoked(ctx context.Context, tokenID string) (revoked bool, err error) {
-	err = s.read(ctx, Users, func(g *generation) error {
+	err = s.read(ctx, users.Name, func(g *generation) error {
 		return s.pool.QueryRow(ctx, g.sql(`SELECT EXISTS (SELECT 1 FROM {s}.revoked_tokens WHERE token_id = $1)`), tokenID).Scan(&revoked)
 	})
 	if err != nil {
@@ -113,21 +145,21 @@ func (s *Store) TokenRevoked(ctx context.Context, tokenID string) (revoked bool,
 	return revoked, nil
 }
 
-func oneUser(row pgx.Row, id uuid.UUID) (readmodel.User, bool, error) {
+func oneUser(row pgx.Row, id uuid.UUID) (users.User, bool, error) {
 	var (
-		u       readmodel.User
+		u       users.User
 		roles   []byte
 		created pgtype.Timestamptz
 	)
 	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &roles, &created)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return readmodel.User{}, false, nil
+		return users.User{}, false, nil
 	}
 	if err != nil {
-		return readmodel.User{}, false, fmt.Errorf("user %s: %w", id, err)
+		return users.User{}, false, fmt.Errorf("user %s: %w", id, err)
 	}
 	if err := json.Unmarshal(roles, &u.Roles); err != nil {
-		return readmodel.User{}, false, fmt.Errorf("user %s: roles: %w", id, err)
+		return users.User{}, false, fmt.Errorf("user %s: roles: %w", id, err)
 	}
 	if len(u.Roles) == 0 {
 		u.Roles = nil

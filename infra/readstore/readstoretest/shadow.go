@@ -84,7 +84,7 @@ func testShadowPromote(t *testing.T, open func(t *testing.T) Store) {
 	expectFound(t, s, readmodel.SearchQuery{}, rebuilt.ID, live.ID, after.ID)
 
 	// A promoted shadow is done; a new rebuild can start.
-	if err := sh.Update(ctx, catalogue, pos(61), func(projections.Tx) error { return nil }); err == nil {
+	if err := sh.Update(ctx, catalogue, pos(61), func(projections.Writes) error { return nil }); err == nil {
 		t.Error("a promoted shadow accepted an update")
 	}
 	if err := sh.Promote(ctx); err == nil {
@@ -106,8 +106,8 @@ func testShadowDiscard(t *testing.T, open func(t *testing.T) Store) {
 	sh := shadowOf(t, s, accounts)
 	update(t, sh, accounts, 8, func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, user, 999) })
 	// The shadow's Tx is bound to its projection like any other.
-	err := sh.Update(ctx, accounts, pos(9), func(tx projections.Tx) error {
-		return tx.PutPremiere(ctx, onSale("Чужая"))
+	err := sh.Update(ctx, accounts, pos(9), func(w projections.Writes) error {
+		return foreignCalls[catalogue](ctx, w)
 	})
 	if err == nil {
 		t.Error("a shadow's transaction accepted another projection's method")

@@ -37,7 +37,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer s.Close()
 	started := time.Now()
-	if err := s.Update(context.Background(), Catalogue, eventlog.Position{Commit: 1, Prepare: 1}, func(tx projections.Tx) error {
+	if err := projections.Update(context.Background(), s, Catalogue, eventlog.Position{Commit: 1, Prepare: 1}, func(tx projections.Tx) error {
 		rng := rand.New(rand.NewPCG(1, 2))
 		for i := range benchPremieres {
 			if err := tx.PutPremiere(context.Background(), readstoretest.GeneratedPremiere(rng, i, benchPremieres)); err != nil {

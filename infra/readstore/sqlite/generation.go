@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,7 +52,7 @@ func parseGenerationFile(name string) (projection string, n int, ok bool) {
 
 func openGeneration(ctx context.Context, dir, projection string, n int) (*generation, error) {
 	path := filepath.Join(dir, generationFile(projection, n))
-	f, err := openFile(ctx, path, schemas[projection], append(statements[projection], upsertCheckpoint), true, rebuildable)
+	f, err := openFile(ctx, path, models[projection].schema, append(slices.Clone(models[projection].statements), upsertCheckpoint), true, rebuildable)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/users"
 )
 
 func exists(t *testing.T, path string) bool {
@@ -28,7 +29,7 @@ func exists(t *testing.T, path string) bool {
 func putTitle(t *testing.T, st projections.Store, reached uint64, title string) uuid.UUID {
 	t.Helper()
 	id := uuid.New()
-	err := st.Update(t.Context(), Catalogue, eventlog.Position{Commit: reached, Prepare: reached}, func(tx projections.Tx) error {
+	err := projections.Update(t.Context(), st, Catalogue, eventlog.Position{Commit: reached, Prepare: reached}, func(tx projections.Tx) error {
 		return tx.PutPremiere(t.Context(), readmodel.Premiere{ID: id, Title: title, OnSale: true,
 			Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}})
 	})
@@ -85,14 +86,14 @@ func TestPromoteAndDiscardDeleteFiles(t *testing.T) {
 func TestCloseDiscardsShadowsAndRefusesCalls(t *testing.T) {
 	dir := t.TempDir()
 	s := openIn(t, dir)
-	sh, err := s.Shadow(t.Context(), Users)
+	sh, err := s.Shadow(t.Context(), users.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if exists(t, filepath.Join(dir, generationFile(Users, 2))) {
+	if exists(t, filepath.Join(dir, generationFile(users.Name, 2))) {
 		t.Error("Close left a shadow's file behind")
 	}
 	if err := sh.Promote(t.Context()); err == nil {
@@ -101,7 +102,7 @@ func TestCloseDiscardsShadowsAndRefusesCalls(t *testing.T) {
 	if _, err := s.Balance(t.Context(), uuid.New()); !errors.Is(err, ErrClosed) {
 		t.Errorf("a read after Close: %v, want ErrClosed", err)
 	}
-	if err := s.Update(t.Context(), Ledger, eventlog.Position{}, func(projections.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+	if err := s.Update(t.Context(), Ledger, eventlog.Position{}, func(projections.Writes) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Errorf("an update after Close: %v, want ErrClosed", err)
 	}
 	if err := s.AddNotification(t.Context(), readmodel.Notification{ID: uuid.New()}); !errors.Is(err, ErrClosed) {
@@ -117,7 +118,7 @@ func TestUnknownProjection(t *testing.T) {
 	if _, err := s.Checkpoint(t.Context(), "catalogue_v0"); !errors.Is(err, projections.ErrUnknownProjection) {
 		t.Errorf("checkpoint: %v", err)
 	}
-	if err := s.Update(t.Context(), "nope", eventlog.Position{}, func(projections.Tx) error { return nil }); !errors.Is(err, projections.ErrUnknownProjection) {
+	if err := s.Update(t.Context(), "nope", eventlog.Position{}, func(projections.Writes) error { return nil }); !errors.Is(err, projections.ErrUnknownProjection) {
 		t.Errorf("update: %v", err)
 	}
 	if _, err := s.Shadow(t.Context(), "nope"); !errors.Is(err, projections.ErrUnknownProjection) {
@@ -128,7 +129,7 @@ func TestUnknownProjection(t *testing.T) {
 // A projector that swallows the refusal still does not get its transaction committed.
 func TestSwallowedRefusalFailsTheUpdate(t *testing.T) {
 	s := openIn(t, t.TempDir())
-	err := s.Update(t.Context(), Catalogue, eventlog.Position{Commit: 3, Prepare: 3}, func(tx projections.Tx) error {
+	err := projections.Update(t.Context(), s, Catalogue, eventlog.Position{Commit: 3, Prepare: 3}, func(tx projections.Tx) error {
 		_ = tx.PutBalance(t.Context(), uuid.New(), 5)
 		return nil
 	})

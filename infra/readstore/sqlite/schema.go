@@ -13,9 +13,7 @@ const (
 	Catalogue = "catalogue_v1"
 	Accounts  = "accounts_v1"
 	Ledger    = "ledger_v1"
-	Carts     = "carts_v1"
 	Rentals   = "rentals_v1"
-	Users     = "users_v1"
 )
 
 // layoutVersion is PRAGMA user_version of every file this package creates. It changes only
@@ -30,10 +28,15 @@ const createCheckpoint = `CREATE TABLE checkpoint (
 	prepare_pos INTEGER NOT NULL
 )`
 
-// schemas holds each projection's tables. The order of the map's keys does not matter:
-// every projection is its own file.
-var schemas = map[string][]string{
-	Catalogue: catalogueSchema,
+// The read models not yet in their own folder: their tables and statements.
+var (
+	_ = register(model{name: Catalogue, schema: catalogueSchema, statements: []string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere}})
+	_ = register(model{name: Accounts, schema: legacySchemas[Accounts], statements: []string{upsertBalance, upsertPayment, selectPayment}})
+	_ = register(model{name: Ledger, schema: legacySchemas[Ledger], statements: []string{insertLedgerEntry}})
+	_ = register(model{name: Rentals, schema: rentalsSchema, statements: []string{upsertRental, selectRental}})
+)
+
+var legacySchemas = map[string][]string{
 	Accounts: {
 		`CREATE TABLE balances (
 			user_id TEXT PRIMARY KEY,
@@ -69,38 +72,6 @@ var schemas = map[string][]string{
 		`CREATE INDEX ledger_by_user ON ledger (user_id, position)`,
 		`CREATE INDEX ledger_by_time ON ledger (occurred_at)`,
 	},
-	Carts: {
-		`CREATE TABLE carts (
-			user_id TEXT PRIMARY KEY,
-			items   TEXT NOT NULL -- JSON array of cart.Item
-		) WITHOUT ROWID`,
-	},
-	Rentals: rentalsSchema,
-	Users: {
-		`CREATE TABLE users (
-			id         TEXT PRIMARY KEY,
-			email      TEXT NOT NULL,
-			first_name TEXT NOT NULL,
-			last_name  TEXT NOT NULL,
-			roles      TEXT NOT NULL, -- JSON array
-			created_at INTEGER
-		) WITHOUT ROWID`,
-		`CREATE TABLE revoked_tokens (
-			token_id   TEXT PRIMARY KEY,
-			user_id    TEXT NOT NULL,
-			expires_at INTEGER
-		) WITHOUT ROWID`,
-	},
-}
-
-// statements lists what each projection's Tx executes, prepared when its file opens.
-var statements = map[string][]string{
-	Catalogue: {upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere},
-	Accounts:  {upsertBalance, upsertPayment, selectPayment},
-	Ledger:    {insertLedgerEntry},
-	Carts:     {upsertCart, selectCart},
-	Rentals:   {upsertRental, selectRental},
-	Users:     {upsertUser, selectUser, upsertRevokedToken},
 }
 
 // inboxSchema is the inbox file's: not a projection, so no checkpoint and no generations.
@@ -115,11 +86,6 @@ var inboxSchema = []string{
 		created_at INTEGER
 	) WITHOUT ROWID`,
 	`CREATE INDEX notifications_by_user ON notifications (user_id, created_at DESC, id DESC)`,
-}
-
-// projectionNames lists the projections in a fixed order (for Open, Close and messages).
-func projectionNames() []string {
-	return []string{Catalogue, Accounts, Ledger, Carts, Rentals, Users}
 }
 
 // migrate creates the tables in a new file and refuses a file of another layout.

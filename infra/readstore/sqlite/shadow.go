@@ -65,7 +65,7 @@ func (sh *shadow) Checkpoint(ctx context.Context, name string) (eventlog.Positio
 	return readCheckpoint(ctx, sh.gen.file, name)
 }
 
-func (sh *shadow) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Tx) error) error {
+func (sh *shadow) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if err := sh.usable(name); err != nil {

@@ -188,7 +188,7 @@ func (s *Store) Checkpoint(ctx context.Context, name string) (eventlog.Position,
 }
 
 // Update applies fn and records reached, in one transaction on the serving generation.
-func (s *Store) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Tx) error) error {
+func (s *Store) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
 	p, err := s.projection(name)
 	if err != nil {
 		return err

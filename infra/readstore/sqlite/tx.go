@@ -9,7 +9,7 @@ import (
 	"github.com/chance-video/chance/projections"
 )
 
-// tx is the projections.Tx of one Update: the projection it was opened for, and the
+// tx is one Update: the projection it was opened for, and the
 // statements it has bound so far.
 type tx struct {
 	projection string
@@ -25,7 +25,7 @@ var _ projections.Tx = (*tx)(nil)
 
 // update runs fn in one transaction of f and records reached as the checkpoint in it.
 // If fn fails nothing is committed: neither rows nor checkpoint change.
-func update(ctx context.Context, f *file, name string, reached eventlog.Position, fn func(projections.Tx) error) error {
+func update(ctx context.Context, f *file, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
 	commit, err := positionArg(reached.Commit)
 	if err != nil {
 		return fmt.Errorf("update %s: %w", name, err)
@@ -40,7 +40,7 @@ func update(ctx context.Context, f *file, name string, reached eventlog.Position
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
 	t := &tx{projection: name, sql: sqlTx, file: f, stmts: map[string]*sql.Stmt{}}
-	if err := fn(t); err != nil {
+	if err := fn(writesOf(name, t)); err != nil {
 		return fmt.Errorf("update %s to %s: %w", name, reached, err)
 	}
 	if t.misuse != nil {

@@ -26,7 +26,7 @@ func BenchmarkUpdate(b *testing.B) {
 			events := 0
 			start := time.Now()
 			for b.Loop() {
-				err := s.Update(ctx, Ledger, eventlog.Position{Commit: pos + uint64(batch), Prepare: pos + uint64(batch)}, func(tx projections.Tx) error {
+				err := projections.Update(ctx, s, Ledger, eventlog.Position{Commit: pos + uint64(batch), Prepare: pos + uint64(batch)}, func(tx projections.Tx) error {
 					for range batch {
 						pos++
 						err := tx.AddLedgerEntry(ctx, readmodel.LedgerEntry{Position: pos, EventID: uuid.New(), UserID: user,

@@ -1,0 +1,17 @@
+// Package all lists the shop's read models: the one place the runner, replay and the
+// audit learn which projections exist.
+package all
+
+import (
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/users"
+)
+
+// Projectors is every projector of the shop.
+func Projectors() []projections.Projector {
+	return []projections.Projector{
+		projections.Catalogue{}, projections.Accounts{}, projections.Ledger{},
+		carts.Projector, projections.Rentals{}, users.Projector,
+	}
+}
