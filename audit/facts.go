@@ -7,23 +7,24 @@ import (
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
 )
 
 // fact is what one account event says about money: the payment it settles and, for
 // a movement of the balance, the billing-history line it makes.
 type fact struct {
 	user    uuid.UUID
-	payment readmodel.Payment // the state GET /billing/status must show (ID, UserID, Kind, Amount, Status)
-	line    bool              // the event is a line of the billing history
-	amount  money.Kopecks     // the line's amount: credits positive, debits negative
-	after   money.Kopecks     // the balance the event recorded after itself, for a line
+	payment accounts.Payment // the state GET /billing/status must show (ID, UserID, Kind, Amount, Status)
+	line    bool             // the event is a line of the billing history
+	amount  money.Kopecks    // the line's amount: credits positive, debits negative
+	after   money.Kopecks    // the balance the event recorded after itself, for a line
 }
 
 // factOf derives what an account event says; ok is false for events that are not
 // about money. A new account event is one arm here.
 func factOf(e domain.Event) (f fact, ok bool) {
-	pay := func(user, id uuid.UUID, kind string, amount money.Kopecks, status string) readmodel.Payment {
-		return readmodel.Payment{ID: id, UserID: user, Kind: kind, Amount: amount, Status: status}
+	pay := func(user, id uuid.UUID, kind string, amount money.Kopecks, status string) accounts.Payment {
+		return accounts.Payment{ID: id, UserID: user, Kind: kind, Amount: amount, Status: status}
 	}
 	switch e := e.(type) {
 	case account.FundsAdded:

@@ -7,7 +7,8 @@ import (
 
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/eventlog"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // Log is what an audit reads of the event store.
@@ -19,9 +20,9 @@ type Log interface {
 // Reads is what an audit checks of the read models; every read store implements it.
 type Reads interface {
 	Balance(ctx context.Context, user uuid.UUID) (money.Kopecks, error)
-	Payment(ctx context.Context, id uuid.UUID) (readmodel.Payment, bool, error)
+	Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bool, error)
 	// Ledger returns billing history in log order, at most q.Limit lines.
-	Ledger(ctx context.Context, q readmodel.LedgerQuery) ([]readmodel.LedgerEntry, error)
+	Ledger(ctx context.Context, q ledger.Query) ([]ledger.Entry, error)
 	// Checkpoint is how far a projection has applied the log.
 	Checkpoint(ctx context.Context, projection string) (eventlog.Position, error)
 }

@@ -14,24 +14,23 @@ import (
 	"github.com/chance-video/chance/domain/codec"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // pageSize bounds each read of the log and of the billing history.
 const pageSize = 1000
 
-// The projections whose rows an audit checks.
-var (
-	balances = projections.Accounts{} // balances and payment statuses
-	ledger   = projections.Ledger{}   // billing history
-)
+// checked are the projections whose rows an audit checks: balances and payment
+// statuses, and the billing history.
+var checked = []projections.Projector{accounts.Projector, ledger.Projector}
 
 // derived is what the log says, up to the head the audit read.
 type derived struct {
 	head     eventlog.Position
 	events   int
 	accounts map[uuid.UUID]*ledgerOf
-	payments map[uuid.UUID]readmodel.Payment
+	payments map[uuid.UUID]accounts.Payment
 	// The last event each checked projection handles: the read models must have
 	// applied at least this far to be compared.
 	needs map[string]eventlog.Position
@@ -40,8 +39,8 @@ type derived struct {
 // ledgerOf is one account as its stream tells it.
 type ledgerOf struct {
 	state  account.State
-	lines  []readmodel.LedgerEntry // EventID, Amount, BalanceAfter of each money event
-	breaks []Difference            // money events whose balance_after is not the folded balance
+	lines  []ledger.Entry // EventID, Amount, BalanceAfter of each money event
+	breaks []Difference   // money events whose balance_after is not the folded balance
 }
 
 // Verify reads the whole log up to its current head, re-derives every account and
@@ -55,7 +54,7 @@ func Verify(ctx context.Context, log Log, reads Reads) (Report, error) {
 		return Report{}, err
 	}
 	r := Report{Head: d.head, Events: d.events, Accounts: len(d.accounts), Payments: len(d.payments)}
-	for _, p := range []projections.Projector{balances, ledger} {
+	for _, p := range checked {
 		at, err := reads.Checkpoint(ctx, p.Name())
 		if err != nil {
 			return r, fmt.Errorf("checkpoint of %s: %w", p.Name(), err)
@@ -75,7 +74,7 @@ func Verify(ctx context.Context, log Log, reads Reads) (Report, error) {
 
 // derive folds every account stream of the log with the domain's Evolve.
 func derive(ctx context.Context, log Log) (derived, error) {
-	d := derived{accounts: map[uuid.UUID]*ledgerOf{}, payments: map[uuid.UUID]readmodel.Payment{}, needs: map[string]eventlog.Position{}}
+	d := derived{accounts: map[uuid.UUID]*ledgerOf{}, payments: map[uuid.UUID]accounts.Payment{}, needs: map[string]eventlog.Position{}}
 	head, err := log.Head(ctx)
 	if err != nil {
 		return d, fmt.Errorf("log head: %w", err)
@@ -103,7 +102,7 @@ func derive(ctx context.Context, log Log) (derived, error) {
 			if err != nil {
 				return d, fmt.Errorf("%s@%d: %w", rec.StreamID, rec.Revision, err)
 			}
-			for _, p := range []projections.Projector{balances, ledger} {
+			for _, p := range checked {
 				if p.Handles(rec.Type) {
 					d.needs[p.Name()] = rec.Position
 				}
@@ -124,7 +123,7 @@ func derive(ctx context.Context, log Log) (derived, error) {
 					Expected: fmt.Sprint(a.state.Balance), Found: fmt.Sprint(f.after)})
 			}
 			if f.line {
-				a.lines = append(a.lines, readmodel.LedgerEntry{Position: rec.Position.Commit, EventID: rec.ID, UserID: f.user,
+				a.lines = append(a.lines, ledger.Entry{Position: rec.Position.Commit, EventID: rec.ID, UserID: f.user,
 					Amount: f.amount, BalanceAfter: f.after})
 			}
 		}
@@ -160,7 +159,7 @@ func compare(ctx context.Context, d derived, reads Reads, r *Report) error {
 			r.differ(Difference{Account: want.UserID, Payment: id, What: "payment", Expected: describe(want), Found: "none"})
 			continue
 		}
-		got = readmodel.Payment{ID: got.ID, UserID: got.UserID, Kind: got.Kind, Amount: got.Amount, Status: got.Status}
+		got = accounts.Payment{ID: got.ID, UserID: got.UserID, Kind: got.Kind, Amount: got.Amount, Status: got.Status}
 		if got != want {
 			r.differ(Difference{Account: want.UserID, Payment: id, What: "payment", Expected: describe(want), Found: describe(got)})
 		}
@@ -171,9 +170,9 @@ func compare(ctx context.Context, d derived, reads Reads, r *Report) error {
 // compareLedger reads the whole billing history once, in log order, and compares each
 // account's lines with its money events.
 func compareLedger(ctx context.Context, d derived, reads Reads, r *Report) error {
-	byUser := map[uuid.UUID][]readmodel.LedgerEntry{}
+	byUser := map[uuid.UUID][]ledger.Entry{}
 	for after := uint64(0); ; {
-		page, err := reads.Ledger(ctx, readmodel.LedgerQuery{After: after, Limit: pageSize})
+		page, err := reads.Ledger(ctx, ledger.Query{After: after, Limit: pageSize})
 		if err != nil {
 			return fmt.Errorf("billing history after %d: %w", after, err)
 		}
@@ -197,7 +196,7 @@ func compareLedger(ctx context.Context, d derived, reads Reads, r *Report) error
 		users[u] = true
 	}
 	for _, user := range slices.SortedFunc(maps.Keys(users), func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) }) {
-		var want []readmodel.LedgerEntry
+		var want []ledger.Entry
 		if a := d.accounts[user]; a != nil {
 			want = a.lines
 		}
@@ -217,6 +216,6 @@ func compareLedger(ctx context.Context, d derived, reads Reads, r *Report) error
 	return nil
 }
 
-func describe(p readmodel.Payment) string {
+func describe(p accounts.Payment) string {
 	return fmt.Sprintf("%s %d kopecks %s (account %s)", p.Kind, p.Amount, p.Status, p.UserID)
 }

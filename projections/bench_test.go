@@ -18,6 +18,7 @@ import (
 	"github.com/chance-video/chance/infra/readstore/postgres/pgtest"
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // benchLog writes a log of money events: accounts × perAccount top-ups.
@@ -104,7 +105,7 @@ func replayInto(b *testing.B, open func(*testing.B) (rebuildable, error), log pr
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if err := projections.Rebuild(context.Background(), log, reads, projections.Ledger{}, nil); err != nil {
+		if err := projections.Rebuild(context.Background(), log, reads, ledger.Projector, nil); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

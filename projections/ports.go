@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/readmodel"
 )
@@ -19,16 +18,8 @@ type Tx interface {
 	Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error)
 	PutPremiere(ctx context.Context, p readmodel.Premiere) error
 
-	PutBalance(ctx context.Context, user uuid.UUID, balance money.Kopecks) error
-	Payment(ctx context.Context, id uuid.UUID) (readmodel.Payment, bool, error)
-	PutPayment(ctx context.Context, p readmodel.Payment) error
-
 	Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error)
 	PutRental(ctx context.Context, r readmodel.Rental) error
-
-	// AddLedgerEntry records a billing-history line; a second entry with the same
-	// event id is ignored.
-	AddLedgerEntry(ctx context.Context, e readmodel.LedgerEntry) error
 }
 
 // Errors every read store returns for the same misuse, whatever its engine.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // Balance is a customer's balance.
@@ -79,7 +79,7 @@ type LedgerLine struct {
 }
 
 // LineOf shows a ledger entry.
-func LineOf(e readmodel.LedgerEntry) LedgerLine {
+func LineOf(e ledger.Entry) LedgerLine {
 	return LedgerLine{
 		Position: e.Position, EventID: e.EventID, UserID: e.UserID, Kind: e.Kind, Purpose: e.Purpose,
 		Amount: e.Amount, BalanceAfter: e.BalanceAfter, PaymentID: e.PaymentID, RentalID: optionalID(e.RentalID),
@@ -141,7 +141,7 @@ func (q *Service) ledgerPage(ctx context.Context, f LedgerFilter) (History, erro
 		return History{}, err
 	}
 	// One line more than asked tells whether there is a next page.
-	entries, err := q.store.Ledger(ctx, readmodel.LedgerQuery{UserID: f.UserID, From: f.From, To: f.To, After: f.After, Limit: f.Limit + 1})
+	entries, err := q.store.Ledger(ctx, ledger.Query{UserID: f.UserID, From: f.From, To: f.To, After: f.After, Limit: f.Limit + 1})
 	if err != nil {
 		return History{}, fmt.Errorf("billing history: %w", err)
 	}

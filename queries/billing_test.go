@@ -9,18 +9,19 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 func TestBalanceAndPaymentsAreTheOwners(t *testing.T) {
 	f := newFixture(t, queriesDefaults)
 	ctx := context.Background()
 	owner, stranger := uuid.New(), uuid.New()
-	payment := readmodel.Payment{ID: uuid.New(), UserID: owner, Kind: readmodel.KindTopUp, Amount: 5000,
+	payment := accounts.Payment{ID: uuid.New(), UserID: owner, Kind: readmodel.KindTopUp, Amount: 5000,
 		Status: readmodel.PaymentSucceeded, CreatedAt: start}
-	f.put(projections.Accounts{}, func(tx projections.Tx) error {
+	write(f, accounts.Name, func(tx accounts.Writes) error {
 		if err := tx.PutBalance(ctx, owner, 5000); err != nil {
 			return err
 		}
@@ -56,9 +57,9 @@ func TestHistoryIsTheCallersAndPages(t *testing.T) {
 			who = bob
 		}
 		balance += 100
-		entry := readmodel.LedgerEntry{Position: uint64(10 + i), EventID: uuid.New(), UserID: who, Kind: readmodel.KindTopUp,
+		entry := ledger.Entry{Position: uint64(10 + i), EventID: uuid.New(), UserID: who, Kind: readmodel.KindTopUp,
 			Amount: 100, BalanceAfter: balance, PaymentID: uuid.New(), OccurredAt: start.Add(time.Duration(i) * time.Hour)}
-		f.put(projections.Ledger{}, func(tx projections.Tx) error { return tx.AddLedgerEntry(ctx, entry) })
+		write(f, ledger.Name, func(tx ledger.Writes) error { return tx.AddEntry(ctx, entry) })
 	}
 
 	h, err := f.svc.History(ctx, alice, queries.LedgerFilter{UserID: bob, Limit: 2})

@@ -10,7 +10,9 @@ import (
 
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
@@ -28,9 +30,9 @@ type ReadStore interface {
 	Premieres(ctx context.Context, ids []uuid.UUID) ([]readmodel.Premiere, error)
 
 	Balance(ctx context.Context, user uuid.UUID) (money.Kopecks, error)
-	Payment(ctx context.Context, id uuid.UUID) (readmodel.Payment, bool, error)
+	Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bool, error)
 	// Ledger returns billing history in log order (oldest first), at most q.Limit lines.
-	Ledger(ctx context.Context, q readmodel.LedgerQuery) ([]readmodel.LedgerEntry, error)
+	Ledger(ctx context.Context, q ledger.Query) ([]ledger.Entry, error)
 
 	// Rentals returns all of a customer's rentals, the latest start first.
 	Rentals(ctx context.Context, user uuid.UUID) ([]readmodel.Rental, error)

@@ -2,7 +2,9 @@ package queries
 
 import (
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
@@ -14,8 +16,6 @@ type ReadModels []string
 
 var (
 	catalogue = projections.Catalogue{}.Name()
-	accounts  = projections.Accounts{}.Name()
-	ledger    = projections.Ledger{}.Name()
 	rentals   = projections.Rentals{}.Name()
 )
 
@@ -30,9 +30,9 @@ var (
 	// ForCart: Cart (its items' titles and prices come from the catalogue).
 	ForCart = ReadModels{carts.Name, catalogue}
 	// ForBalance: Balance and Payment.
-	ForBalance = ReadModels{accounts}
+	ForBalance = ReadModels{accounts.Name}
 	// ForLedger: History and Audit.
-	ForLedger = ReadModels{ledger}
+	ForLedger = ReadModels{ledger.Name}
 	// ForNotifications: the inbox is filled by a sender, not a projection, so there is
 	// nothing to wait for (and a stalled sender never slows a read).
 	ForNotifications = ReadModels{}

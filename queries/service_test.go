@@ -14,6 +14,7 @@ import (
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/all"
 	"github.com/chance-video/chance/readmodel/carts"
 )
@@ -97,7 +98,7 @@ func TestAwaitWaitsForTheClientsLastWrite(t *testing.T) {
 	if err := f.svc.Await(ctx, uuid.Nil, pos(3), queries.ForBalance); !errors.Is(err, queries.ErrBehind) {
 		t.Fatalf("an explicit minimum position is honoured: %v", err)
 	}
-	f.progress.Set(projections.Accounts{}.Name(), pos(5))
+	f.progress.Set(accounts.Projector.Name(), pos(5))
 	if err := f.svc.Await(ctx, alice, eventlog.Start, queries.ForBalance); err != nil {
 		t.Fatalf("caught up: %v", err)
 	}
@@ -127,7 +128,7 @@ func TestAwaitWaitsOnlyForTheReadModelsItReads(t *testing.T) {
 	f.progress.Track("notifier_v1") // stalled: never moves
 	user := uuid.New()
 	f.svc.Wrote(user, pos(7))
-	f.progress.Set(projections.Accounts{}.Name(), pos(7))
+	f.progress.Set(accounts.Projector.Name(), pos(7))
 	// The request's own deadline stands in for the hour-long MaxWait: a wait that
 	// blocked would end with it instead of nil.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

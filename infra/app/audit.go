@@ -12,6 +12,8 @@ import (
 	"github.com/chance-video/chance/audit"
 	"github.com/chance-video/chance/domain/codec"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // Outcomes of VerifyBooks other than clean books, told apart in their message.
@@ -63,7 +65,7 @@ func (a *App) catchUpBooks(ctx context.Context, wait time.Duration) error {
 	if err != nil {
 		return err
 	}
-	checked := []projections.Projector{projections.Accounts{}, projections.Ledger{}}
+	checked := []projections.Projector{accounts.Projector, ledger.Projector}
 	names := make([]string, len(checked))
 	for i, p := range checked {
 		names[i] = p.Name()

@@ -4,14 +4,16 @@ package all
 
 import (
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
 // Projectors is every projector of the shop.
 func Projectors() []projections.Projector {
 	return []projections.Projector{
-		projections.Catalogue{}, projections.Accounts{}, projections.Ledger{},
+		projections.Catalogue{}, accounts.Projector, ledger.Projector,
 		carts.Projector, projections.Rentals{}, users.Projector,
 	}
 }

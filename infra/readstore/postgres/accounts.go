@@ -10,10 +10,58 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
 )
 
-// Balances and payments (accounts_v1).
+// Balances and payments.
+
+var _ = register(model{
+	name: accounts.Name,
+	layout: `CREATE TABLE balances (
+    user_id uuid   PRIMARY KEY,
+    balance bigint NOT NULL
+);
+
+CREATE TABLE payments (
+    id          uuid   PRIMARY KEY,
+    user_id     uuid   NOT NULL,
+    kind        text   NOT NULL,
+    purpose     text   NOT NULL,
+    amount      bigint NOT NULL,
+    status      text   NOT NULL,
+    reason      text   NOT NULL,
+    premiere_id uuid   NOT NULL,
+    rental_id   uuid   NOT NULL,
+    created_at  timestamptz
+);
+`,
+	writes: func(t *tx) modelWrites { return &accountWrites{t: t} },
+})
+
+// accountWrites is accounts.Writes on one Update: balances and payments put, buffered
+// until commit.
+type accountWrites struct {
+	t        *tx
+	balances buffer[uuid.UUID, balance]
+	payments buffer[uuid.UUID, accounts.Payment]
+}
+
+type balance struct {
+	user    uuid.UUID
+	balance money.Kopecks
+}
+
+var (
+	_ accounts.Writes = (*accountWrites)(nil)
+	_ accounts.Reads  = (*Store)(nil)
+)
+
+func (w *accountWrites) flush(b *pgx.Batch) error {
+	if err := w.flushBalances(b); err != nil {
+		return err
+	}
+	return w.flushPayments(b)
+}
 
 const upsertBalances = `INSERT INTO {s}.balances (user_id, balance)
 	SELECT * FROM unnest($1::uuid[], $2::bigint[])
@@ -29,47 +77,38 @@ const upsertPayments = `INSERT INTO {s}.payments (id, user_id, kind, purpose, am
 const selectPayment = `SELECT id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at
 	FROM {s}.payments WHERE id = $1`
 
-func (t *tx) PutBalance(ctx context.Context, user uuid.UUID, b money.Kopecks) error {
-	if err := t.allow(Accounts, "PutBalance"); err != nil {
-		return err
-	}
-	t.balances.put(user, balance{user: user, balance: b})
+func (w *accountWrites) PutBalance(ctx context.Context, user uuid.UUID, b money.Kopecks) error {
+	w.balances.put(user, balance{user: user, balance: b})
 	return nil
 }
 
-func (t *tx) PutPayment(ctx context.Context, p readmodel.Payment) error {
-	if err := t.allow(Accounts, "PutPayment"); err != nil {
-		return err
-	}
-	t.payments.put(p.ID, p)
+func (w *accountWrites) PutPayment(ctx context.Context, p accounts.Payment) error {
+	w.payments.put(p.ID, p)
 	return nil
 }
 
-func (t *tx) Payment(ctx context.Context, id uuid.UUID) (readmodel.Payment, bool, error) {
-	if err := t.allow(Accounts, "Payment"); err != nil {
-		return readmodel.Payment{}, false, err
-	}
-	if p, ok := t.payments.get(id); ok {
+func (w *accountWrites) Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bool, error) {
+	if p, ok := w.payments.get(id); ok {
 		return p, true, nil
 	}
-	return onePayment(t.queryRow(ctx, selectPayment, uuidArg(id)), id)
+	return onePayment(w.t.queryRow(ctx, selectPayment, uuidArg(id)), id)
 }
 
-func (t *tx) flushBalances(b *pgx.Batch) error {
-	if t.balances.len() == 0 {
+func (w *accountWrites) flushBalances(b *pgx.Batch) error {
+	if w.balances.len() == 0 {
 		return nil
 	}
-	users, amounts := make([][16]byte, 0, t.balances.len()), make([]int64, 0, t.balances.len())
-	t.balances.each(func(r balance) {
+	users, amounts := make([][16]byte, 0, w.balances.len()), make([]int64, 0, w.balances.len())
+	w.balances.each(func(r balance) {
 		users = append(users, uuidArg(r.user))
 		amounts = append(amounts, int64(r.balance))
 	})
-	b.Queue(t.gen.sql(upsertBalances), users, amounts)
+	b.Queue(w.t.gen.sql(upsertBalances), users, amounts)
 	return nil
 }
 
-func (t *tx) flushPayments(b *pgx.Batch) error {
-	n := t.payments.len()
+func (w *accountWrites) flushPayments(b *pgx.Batch) error {
+	n := w.payments.len()
 	if n == 0 {
 		return nil
 	}
@@ -79,7 +118,7 @@ func (t *tx) flushPayments(b *pgx.Batch) error {
 		amounts                            = make([]int64, 0, n)
 		created                            = make([]pgtype.Timestamptz, 0, n)
 	)
-	t.payments.each(func(p readmodel.Payment) {
+	w.payments.each(func(p accounts.Payment) {
 		ids, users = append(ids, uuidArg(p.ID)), append(users, uuidArg(p.UserID))
 		premieres, rentals = append(premieres, uuidArg(p.PremiereID)), append(rentals, uuidArg(p.RentalID))
 		kinds, purposes = append(kinds, p.Kind), append(purposes, p.Purpose)
@@ -87,14 +126,14 @@ func (t *tx) flushPayments(b *pgx.Batch) error {
 		amounts = append(amounts, int64(p.Amount))
 		created = append(created, timeArg(p.CreatedAt))
 	})
-	b.Queue(t.gen.sql(upsertPayments), ids, users, kinds, purposes, amounts, statuses, reasons, premieres, rentals, created)
+	b.Queue(w.t.gen.sql(upsertPayments), ids, users, kinds, purposes, amounts, statuses, reasons, premieres, rentals, created)
 	return nil
 }
 
 // Balance is a customer's balance; 0 for a customer with no account yet.
 func (s *Store) Balance(ctx context.Context, user uuid.UUID) (money.Kopecks, error) {
 	var b int64
-	err := s.read(ctx, Accounts, func(g *generation) error {
+	err := s.read(ctx, accounts.Name, func(g *generation) error {
 		err := s.pool.QueryRow(ctx, g.sql(`SELECT balance FROM {s}.balances WHERE user_id = $1`), uuidArg(user)).Scan(&b)
 		if errors.Is(err, pgx.ErrNoRows) {
 			b = 0
@@ -108,26 +147,26 @@ func (s *Store) Balance(ctx context.Context, user uuid.UUID) (money.Kopecks, err
 	return money.Kopecks(b), nil
 }
 
-func (s *Store) Payment(ctx context.Context, id uuid.UUID) (p readmodel.Payment, found bool, err error) {
-	err = s.read(ctx, Accounts, func(g *generation) error {
+func (s *Store) Payment(ctx context.Context, id uuid.UUID) (p accounts.Payment, found bool, err error) {
+	err = s.read(ctx, accounts.Name, func(g *generation) error {
 		p, found, err = onePayment(s.pool.QueryRow(ctx, g.sql(selectPayment), uuidArg(id)), id)
 		return err
 	})
 	return p, found, err
 }
 
-func onePayment(row pgx.Row, id uuid.UUID) (readmodel.Payment, bool, error) {
+func onePayment(row pgx.Row, id uuid.UUID) (accounts.Payment, bool, error) {
 	var (
-		p       readmodel.Payment
+		p       accounts.Payment
 		amount  int64
 		created pgtype.Timestamptz
 	)
 	err := row.Scan(&p.ID, &p.UserID, &p.Kind, &p.Purpose, &amount, &p.Status, &p.Reason, &p.PremiereID, &p.RentalID, &created)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return readmodel.Payment{}, false, nil
+		return accounts.Payment{}, false, nil
 	}
 	if err != nil {
-		return readmodel.Payment{}, false, fmt.Errorf("payment %s: %w", id, err)
+		return accounts.Payment{}, false, fmt.Errorf("payment %s: %w", id, err)
 	}
 	p.Amount, p.CreatedAt = money.Kopecks(amount), timeCol(created)
 	return p, true, nil

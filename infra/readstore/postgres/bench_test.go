@@ -14,6 +14,7 @@ import (
 	"github.com/chance-video/chance/infra/readstore/readstoretest"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
 )
 
 // Run with, for example:
@@ -31,8 +32,8 @@ const (
 // accountEvent is what the accounts projector writes for one money event: the balance
 // after it and the payment.
 type accountEvent struct {
-	balance readmodel.Payment // UserID and Amount: the balance after the event
-	payment readmodel.Payment
+	balance accounts.Payment // UserID and Amount: the balance after the event
+	payment accounts.Payment
 }
 
 func accountEvents(n int) []accountEvent {
@@ -54,8 +55,8 @@ func accountEvents(n int) []accountEvent {
 			balances[user] += amount
 		}
 		out[i] = accountEvent{
-			balance: readmodel.Payment{UserID: user, Amount: balances[user]},
-			payment: readmodel.Payment{ID: uuid.New(), UserID: user, Kind: kind, Purpose: "rental", Amount: amount,
+			balance: accounts.Payment{UserID: user, Amount: balances[user]},
+			payment: accounts.Payment{ID: uuid.New(), UserID: user, Kind: kind, Purpose: "rental", Amount: amount,
 				Status: readmodel.PaymentSucceeded, PremiereID: uuid.New(), RentalID: uuid.New(), CreatedAt: at.Add(time.Duration(i) * time.Second)},
 		}
 	}
@@ -66,7 +67,7 @@ func accountEvents(n int) []accountEvent {
 // Update, and returns how long the Updates took. The generation is discarded after.
 func applyEvents(b *testing.B, s *Store, events []accountEvent, batch int) time.Duration {
 	ctx := context.Background()
-	sh, err := s.Shadow(ctx, Accounts)
+	sh, err := s.Shadow(ctx, accounts.Name)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func applyEvents(b *testing.B, s *Store, events []accountEvent, batch int) time.
 	start := time.Now()
 	for i := 0; i < len(events); i += batch {
 		part := events[i:min(i+batch, len(events))]
-		err := projections.Update(ctx, sh, Accounts, pos(uint64(i+len(part))), func(tx projections.Tx) error {
+		err := projections.Update(ctx, sh, accounts.Name, pos(uint64(i+len(part))), func(tx accounts.Writes) error {
 			for _, e := range part {
 				if err := tx.PutBalance(ctx, e.balance.UserID, e.balance.Amount); err != nil {
 					return err

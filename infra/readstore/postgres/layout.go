@@ -11,16 +11,12 @@ import (
 // gets a new name and is rebuilt from the log, never migrated in place.
 const (
 	Catalogue = "catalogue_v1"
-	Accounts  = "accounts_v1"
-	Ledger    = "ledger_v1"
 	Rentals   = "rentals_v1"
 )
 
 // The read models not yet in their own folder: their layouts are files.
 var (
 	_ = register(model{name: Catalogue})
-	_ = register(model{name: Accounts})
-	_ = register(model{name: Ledger})
 	_ = register(model{name: Rentals})
 )
 

@@ -11,10 +11,44 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
-// The billing history (ledger_v1).
+// The billing history.
+
+var _ = register(model{
+	name: ledger.Name,
+	layout: `-- position is the log's order; a second entry with the same event id (or position) is
+-- ignored by the writer's ON CONFLICT DO NOTHING.
+CREATE TABLE ledger (
+    position      bigint PRIMARY KEY,
+    event_id      uuid   NOT NULL UNIQUE,
+    user_id       uuid   NOT NULL,
+    kind          text   NOT NULL,
+    purpose       text   NOT NULL,
+    amount        bigint NOT NULL,
+    balance_after bigint NOT NULL,
+    payment_id    uuid   NOT NULL,
+    rental_id     uuid   NOT NULL,
+    occurred_at   timestamptz
+);
+CREATE INDEX ledger_by_user ON ledger (user_id, position);
+CREATE INDEX ledger_by_time ON ledger (occurred_at);
+`,
+	writes: func(t *tx) modelWrites { return &ledgerWrites{t: t} },
+})
+
+// ledgerWrites is ledger.Writes on one Update: the lines added, buffered until commit
+// (by event id: the first entry wins).
+type ledgerWrites struct {
+	t     *tx
+	lines buffer[uuid.UUID, ledger.Entry]
+}
+
+var (
+	_ ledger.Writes = (*ledgerWrites)(nil)
+	_ ledger.Reads  = (*Store)(nil)
+)
 
 // insertLedger ignores an entry whose event id (or position) is already recorded: a
 // redelivered message is the same entry. DO NOTHING (unlike DO UPDATE) also accepts two
@@ -25,21 +59,18 @@ const insertLedger = `INSERT INTO {s}.ledger (position, event_id, user_id, kind,
 		$8::uuid[], $9::uuid[], $10::timestamptz[])
 	ON CONFLICT DO NOTHING`
 
-func (t *tx) AddLedgerEntry(ctx context.Context, e readmodel.LedgerEntry) error {
-	if err := t.allow(Ledger, "AddLedgerEntry"); err != nil {
-		return err
-	}
+func (w *ledgerWrites) AddEntry(ctx context.Context, e ledger.Entry) error {
 	if _, err := positionArg(e.Position); err != nil {
 		return fmt.Errorf("add ledger entry %s: %w", e.EventID, err)
 	}
-	if _, seen := t.ledger.get(e.EventID); !seen { // the first entry wins, as in the table
-		t.ledger.put(e.EventID, e)
+	if _, seen := w.lines.get(e.EventID); !seen { // the first entry wins, as in the table
+		w.lines.put(e.EventID, e)
 	}
 	return nil
 }
 
-func (t *tx) flushLedger(b *pgx.Batch) error {
-	n := t.ledger.len()
+func (w *ledgerWrites) flush(b *pgx.Batch) error {
+	n := w.lines.len()
 	if n == 0 {
 		return nil
 	}
@@ -49,21 +80,21 @@ func (t *tx) flushLedger(b *pgx.Batch) error {
 		kinds, purposes            = make([]string, 0, n), make([]string, 0, n)
 		occurred                   = make([]pgtype.Timestamptz, 0, n)
 	)
-	t.ledger.each(func(e readmodel.LedgerEntry) {
-		positions = append(positions, int64(e.Position)) // checked by AddLedgerEntry
+	w.lines.each(func(e ledger.Entry) {
+		positions = append(positions, int64(e.Position)) // checked by AddEntry
 		events, users = append(events, uuidArg(e.EventID)), append(users, uuidArg(e.UserID))
 		pays, rents = append(pays, uuidArg(e.PaymentID)), append(rents, uuidArg(e.RentalID))
 		kinds, purposes = append(kinds, e.Kind), append(purposes, e.Purpose)
 		amounts, after = append(amounts, int64(e.Amount)), append(after, int64(e.BalanceAfter))
 		occurred = append(occurred, timeArg(e.OccurredAt))
 	})
-	b.Queue(t.gen.sql(insertLedger), positions, events, users, kinds, purposes, amounts, after, pays, rents, occurred)
+	b.Queue(w.t.gen.sql(insertLedger), positions, events, users, kinds, purposes, amounts, after, pays, rents, occurred)
 	return nil
 }
 
 // Ledger reads billing history in log order. Zero fields of q do not filter; a Limit of
 // zero or less returns every matching line.
-func (s *Store) Ledger(ctx context.Context, q readmodel.LedgerQuery) ([]readmodel.LedgerEntry, error) {
+func (s *Store) Ledger(ctx context.Context, q ledger.Query) ([]ledger.Entry, error) {
 	var (
 		where []string
 		args  []any
@@ -96,8 +127,8 @@ func (s *Store) Ledger(ctx context.Context, q readmodel.LedgerQuery) ([]readmode
 	args = append(args, limitArg(q.Limit))
 	query += ` ORDER BY position LIMIT $` + strconv.Itoa(len(args))
 
-	var out []readmodel.LedgerEntry
-	err := s.read(ctx, Ledger, func(g *generation) error {
+	var out []ledger.Entry
+	err := s.read(ctx, ledger.Name, func(g *generation) error {
 		rows, err := s.pool.Query(ctx, g.sql(query), args...)
 		if err != nil {
 			return err
@@ -111,9 +142,9 @@ func (s *Store) Ledger(ctx context.Context, q readmodel.LedgerQuery) ([]readmode
 	return out, nil
 }
 
-func scanLedgerEntry(r scanner) (readmodel.LedgerEntry, error) {
+func scanLedgerEntry(r scanner) (ledger.Entry, error) {
 	var (
-		e                  readmodel.LedgerEntry
+		e                  ledger.Entry
 		pos, amount, after int64
 		occurred           pgtype.Timestamptz
 	)

@@ -18,6 +18,8 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 func pos(n uint64) eventlog.Position { return eventlog.Position{Commit: n, Prepare: n} }
@@ -197,7 +199,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 	user := uuid.New()
 	putBalance := func(st projections.Store, reached uint64) {
 		t.Helper()
-		err := projections.Update(ctx, st, Accounts, pos(reached), func(tx projections.Tx) error { return tx.PutBalance(ctx, user, 500) })
+		err := projections.Update(ctx, st, accounts.Name, pos(reached), func(tx accounts.Writes) error { return tx.PutBalance(ctx, user, 500) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +248,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 	}
 
 	waitQueries(3)
-	for _, name := range []string{Catalogue, Accounts} {
+	for _, name := range []string{Catalogue, accounts.Name} {
 		sh, err := s.Shadow(ctx, name)
 		if err != nil {
 			t.Fatal(err)
@@ -268,7 +270,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 	if err := <-errs; err != nil {
 		t.Fatal(err)
 	}
-	if gens := s.servingGenerations(t); gens[Catalogue] != 2 || gens[Accounts] != 2 {
+	if gens := s.servingGenerations(t); gens[Catalogue] != 2 || gens[accounts.Name] != 2 {
 		t.Errorf("serving generations after the rebuilds: %v", gens)
 	}
 }
@@ -374,7 +376,7 @@ func TestStraysAreDropped(t *testing.T) {
 	schema := testSchema(t, url)
 	s := openIn(t, url, schema)
 	ctx := t.Context()
-	strays := []string{generationSchema(schema, Catalogue, 7), generationSchema(schema, Ledger, 2)}
+	strays := []string{generationSchema(schema, Catalogue, 7), generationSchema(schema, ledger.Name, 2)}
 	for _, name := range strays {
 		if _, err := s.pool.Exec(ctx, `CREATE SCHEMA `+quote(name)); err != nil {
 			t.Fatal(err)

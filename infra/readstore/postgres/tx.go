@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
 )
@@ -28,15 +27,7 @@ type tx struct {
 	model modelWrites
 
 	premieres buffer[uuid.UUID, readmodel.Premiere]
-	balances  buffer[uuid.UUID, balance]
-	payments  buffer[uuid.UUID, readmodel.Payment]
-	ledger    buffer[uuid.UUID, readmodel.LedgerEntry] // by event id: the first entry wins
 	rentals   buffer[uuid.UUID, readmodel.Rental]
-}
-
-type balance struct {
-	user    uuid.UUID
-	balance money.Kopecks
 }
 
 var _ projections.Tx = (*tx)(nil)
@@ -76,8 +67,7 @@ func (t *tx) flush(b *pgx.Batch) error {
 		return t.model.flush(b)
 	}
 	for _, f := range []func(*pgx.Batch) error{
-		t.flushPremieres, t.flushBalances, t.flushPayments, t.flushLedger,
-		t.flushRentals,
+		t.flushPremieres, t.flushRentals,
 	} {
 		if err := f(b); err != nil {
 			return err

@@ -13,9 +13,11 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
-func canonPayment(p readmodel.Payment) readmodel.Payment { p.CreatedAt = utc(p.CreatedAt); return p }
+func canonPayment(p accounts.Payment) accounts.Payment { p.CreatedAt = utc(p.CreatedAt); return p }
 
 func testBalanceAndPayments(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
@@ -24,13 +26,13 @@ func testBalanceAndPayments(t *testing.T, open func(t *testing.T) Store) {
 	if b, err := s.Balance(ctx, stranger); err != nil || b != 0 {
 		t.Errorf("balance of an unknown customer: %d, %v; want 0", b, err)
 	}
-	withdrawal := readmodel.Payment{
+	withdrawal := accounts.Payment{
 		ID: uuid.New(), UserID: user, Kind: readmodel.KindWithdrawal, Purpose: "rental", Amount: 49_900,
 		Status: readmodel.PaymentPending, Reason: "", PremiereID: uuid.New(), RentalID: uuid.New(), CreatedAt: at,
 	}
-	topUp := readmodel.Payment{ID: uuid.New(), UserID: user, Kind: readmodel.KindTopUp, Amount: 100_000,
+	topUp := accounts.Payment{ID: uuid.New(), UserID: user, Kind: readmodel.KindTopUp, Amount: 100_000,
 		Status: readmodel.PaymentSucceeded, CreatedAt: at.Add(-time.Minute)}
-	update(t, s, accounts, 1, func(ctx context.Context, tx projections.Tx) error {
+	write(t, s, accounts.Name, 1, func(ctx context.Context, tx accounts.Writes) error {
 		if err := tx.PutBalance(ctx, user, 100_000); err != nil {
 			return err
 		}
@@ -45,7 +47,7 @@ func testBalanceAndPayments(t *testing.T, open func(t *testing.T) Store) {
 	if b, err := s.Balance(ctx, user); err != nil || b != 50_100 {
 		t.Errorf("balance: %d, %v; want 50100", b, err)
 	}
-	for _, want := range []readmodel.Payment{withdrawal, topUp} {
+	for _, want := range []accounts.Payment{withdrawal, topUp} {
 		got, found, err := s.Payment(ctx, want.ID)
 		if err != nil || !found {
 			t.Fatalf("payment %s: found %v, %v", want.ID, found, err)
@@ -58,7 +60,7 @@ func testBalanceAndPayments(t *testing.T, open func(t *testing.T) Store) {
 	}
 
 	// The projector settles the payment by reading and rewriting it.
-	update(t, s, accounts, 2, func(ctx context.Context, tx projections.Tx) error {
+	write(t, s, accounts.Name, 2, func(ctx context.Context, tx accounts.Writes) error {
 		p, found, err := tx.Payment(ctx, withdrawal.ID)
 		if err != nil || !found {
 			t.Errorf("tx payment: found %v, %v", found, err)
@@ -79,8 +81,8 @@ func testLedger(t *testing.T, open func(t *testing.T) Store) {
 	ctx := t.Context()
 	alice, bob := uuid.New(), uuid.New()
 	day := func(n int) time.Time { return at.Add(time.Duration(n) * 24 * time.Hour) }
-	entry := func(pos uint64, user uuid.UUID, amount int64, occurred time.Time) readmodel.LedgerEntry {
-		return readmodel.LedgerEntry{Position: pos, EventID: uuid.New(), UserID: user, Kind: readmodel.KindTopUp,
+	entry := func(pos uint64, user uuid.UUID, amount int64, occurred time.Time) ledger.Entry {
+		return ledger.Entry{Position: pos, EventID: uuid.New(), UserID: user, Kind: readmodel.KindTopUp,
 			Purpose: "top_up", Amount: moneyOf(amount), BalanceAfter: moneyOf(amount * 2), PaymentID: uuid.New(),
 			RentalID: uuid.New(), OccurredAt: occurred}
 	}
@@ -88,42 +90,42 @@ func testLedger(t *testing.T, open func(t *testing.T) Store) {
 	e20 := entry(20, bob, 200, day(1))
 	e30 := entry(30, alice, -300, day(2))
 	e40 := entry(40, alice, 400, day(3))
-	update(t, s, ledger, 40, func(ctx context.Context, tx projections.Tx) error {
-		for _, e := range []readmodel.LedgerEntry{e30, e10, e40, e20} { // out of order on purpose
-			if err := tx.AddLedgerEntry(ctx, e); err != nil {
+	write(t, s, ledger.Name, 40, func(ctx context.Context, tx ledger.Writes) error {
+		for _, e := range []ledger.Entry{e30, e10, e40, e20} { // out of order on purpose
+			if err := tx.AddEntry(ctx, e); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	// A redelivered entry (same event id) is ignored, even with other values.
-	update(t, s, ledger, 41, func(ctx context.Context, tx projections.Tx) error {
+	write(t, s, ledger.Name, 41, func(ctx context.Context, tx ledger.Writes) error {
 		again := e20
 		again.Amount = 999
-		if err := tx.AddLedgerEntry(ctx, again); err != nil {
+		if err := tx.AddEntry(ctx, again); err != nil {
 			return err
 		}
-		return tx.AddLedgerEntry(ctx, e20)
+		return tx.AddEntry(ctx, e20)
 	})
 
-	all := []readmodel.LedgerEntry{e10, e20, e30, e40}
+	all := []ledger.Entry{e10, e20, e30, e40}
 	cases := []struct {
 		name string
-		q    readmodel.LedgerQuery
-		want []readmodel.LedgerEntry
+		q    ledger.Query
+		want []ledger.Entry
 	}{
-		{"everything", readmodel.LedgerQuery{}, all},
-		{"one user", readmodel.LedgerQuery{UserID: alice}, []readmodel.LedgerEntry{e10, e30, e40}},
-		{"unknown user", readmodel.LedgerQuery{UserID: uuid.New()}, nil},
-		{"from inclusive", readmodel.LedgerQuery{From: day(1)}, []readmodel.LedgerEntry{e20, e30, e40}},
-		{"to exclusive", readmodel.LedgerQuery{To: day(2)}, []readmodel.LedgerEntry{e10, e20}},
-		{"range and user", readmodel.LedgerQuery{UserID: alice, From: day(1), To: day(3)}, []readmodel.LedgerEntry{e30}},
-		{"after", readmodel.LedgerQuery{After: 20}, []readmodel.LedgerEntry{e30, e40}},
-		{"limit", readmodel.LedgerQuery{Limit: 2}, []readmodel.LedgerEntry{e10, e20}},
-		{"after and limit", readmodel.LedgerQuery{After: 10, Limit: 2}, []readmodel.LedgerEntry{e20, e30}},
-		{"user, after and limit", readmodel.LedgerQuery{UserID: alice, After: 10, Limit: 1}, []readmodel.LedgerEntry{e30}},
+		{"everything", ledger.Query{}, all},
+		{"one user", ledger.Query{UserID: alice}, []ledger.Entry{e10, e30, e40}},
+		{"unknown user", ledger.Query{UserID: uuid.New()}, nil},
+		{"from inclusive", ledger.Query{From: day(1)}, []ledger.Entry{e20, e30, e40}},
+		{"to exclusive", ledger.Query{To: day(2)}, []ledger.Entry{e10, e20}},
+		{"range and user", ledger.Query{UserID: alice, From: day(1), To: day(3)}, []ledger.Entry{e30}},
+		{"after", ledger.Query{After: 20}, []ledger.Entry{e30, e40}},
+		{"limit", ledger.Query{Limit: 2}, []ledger.Entry{e10, e20}},
+		{"after and limit", ledger.Query{After: 10, Limit: 2}, []ledger.Entry{e20, e30}},
+		{"user, after and limit", ledger.Query{UserID: alice, After: 10, Limit: 1}, []ledger.Entry{e30}},
 	}
-	canon := func(es []readmodel.LedgerEntry) []readmodel.LedgerEntry {
+	canon := func(es []ledger.Entry) []ledger.Entry {
 		es = slices.Clone(nilIfEmpty(es))
 		for i := range es {
 			es[i].OccurredAt = utc(es[i].OccurredAt)
@@ -159,10 +161,10 @@ func testDeclinedDebit(t *testing.T, open func(t *testing.T) Store) {
 				Purpose: account.Purpose{Kind: account.ForOrder, OrderID: declined, Rentals: []account.RentalLine{{RentalID: rentalID, PremiereID: premiere, Price: 24_000}}},
 				At:      at.Add(time.Minute)}},
 	}
-	for _, p := range []projections.Projector{projections.Accounts{}, projections.Ledger{}} {
-		update(t, s, p.Name(), 2, func(ctx context.Context, tx projections.Tx) error {
+	for _, p := range []projections.Projector{accounts.Projector, ledger.Projector} {
+		write(t, s, p.Name(), 2, func(ctx context.Context, w projections.Writes) error {
 			for _, e := range events {
-				if err := p.Apply(ctx, tx, e); err != nil {
+				if err := p.Apply(ctx, w, e); err != nil {
 					return err
 				}
 			}
@@ -176,11 +178,11 @@ func testDeclinedDebit(t *testing.T, open func(t *testing.T) Store) {
 	if err != nil || !found {
 		t.Fatalf("declined payment: found %v, %v", found, err)
 	}
-	want := readmodel.Payment{ID: declined, UserID: user, Kind: readmodel.KindWithdrawal, Purpose: string(account.ForOrder), Amount: 24_000,
+	want := accounts.Payment{ID: declined, UserID: user, Kind: readmodel.KindWithdrawal, Purpose: string(account.ForOrder), Amount: 24_000,
 		Status: readmodel.PaymentRejected, Reason: "insufficient funds: the balance was 1000 kopecks, 24000 were needed",
 		PremiereID: premiere, CreatedAt: at.Add(time.Minute)} // no rental: the order's was never created
 	same(t, "declined payment", got, want, canonPayment)
-	lines, err := s.Ledger(ctx, readmodel.LedgerQuery{UserID: user})
+	lines, err := s.Ledger(ctx, ledger.Query{UserID: user})
 	if err != nil || len(lines) != 2 {
 		t.Fatalf("history: %+v, %v; want the top-up and the declined debit", lines, err)
 	}

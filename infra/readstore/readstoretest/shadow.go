@@ -10,6 +10,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
 )
 
 func pos(n uint64) eventlog.Position { return eventlog.Position{Commit: n, Prepare: n} }
@@ -32,7 +33,7 @@ func testShadowPromote(t *testing.T, open func(t *testing.T) Store) {
 	ctx := t.Context()
 	old := onSale("Старый спектакль")
 	putPremieres(t, s, 50, old)
-	update(t, s, accounts, 70, func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, uuid.New(), 1) })
+	write(t, s, accounts.Name, 70, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, uuid.New(), 1) })
 
 	sh := shadowOf(t, s, catalogue)
 	if got := checkpoint(t, sh, catalogue); !got.IsStart() {
@@ -74,8 +75,8 @@ func testShadowPromote(t *testing.T, open func(t *testing.T) Store) {
 	if got := checkpoint(t, s, catalogue); got != pos(55) {
 		t.Errorf("checkpoint after Promote %s, want the shadow's 55", got)
 	}
-	if got := checkpoint(t, s, accounts); got != pos(70) {
-		t.Errorf("promoting %s moved the checkpoint of %s to %s", catalogue, accounts, got)
+	if got := checkpoint(t, s, accounts.Name); got != pos(70) {
+		t.Errorf("promoting %s moved the checkpoint of %s to %s", catalogue, accounts.Name, got)
 	}
 
 	// The runner goes on writing through the store, into the promoted generation.
@@ -101,12 +102,12 @@ func testShadowDiscard(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	ctx := t.Context()
 	user := uuid.New()
-	update(t, s, accounts, 10, func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, user, 500) })
+	write(t, s, accounts.Name, 10, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, user, 500) })
 
-	sh := shadowOf(t, s, accounts)
-	update(t, sh, accounts, 8, func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, user, 999) })
+	sh := shadowOf(t, s, accounts.Name)
+	write(t, sh, accounts.Name, 8, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, user, 999) })
 	// The shadow's Tx is bound to its projection like any other.
-	err := sh.Update(ctx, accounts, pos(9), func(w projections.Writes) error {
+	err := sh.Update(ctx, accounts.Name, pos(9), func(w projections.Writes) error {
 		return foreignCalls[catalogue](ctx, w)
 	})
 	if err == nil {
@@ -118,21 +119,21 @@ func testShadowDiscard(t *testing.T, open func(t *testing.T) Store) {
 	if b, err := s.Balance(ctx, user); err != nil || b != 500 {
 		t.Errorf("balance after Discard: %d, %v; want the serving 500", b, err)
 	}
-	if got := checkpoint(t, s, accounts); got != pos(10) {
+	if got := checkpoint(t, s, accounts.Name); got != pos(10) {
 		t.Errorf("checkpoint after Discard %s, want 10", got)
 	}
 	if err := sh.Promote(ctx); err == nil {
 		t.Error("a discarded shadow was promoted")
 	}
 	// The next rebuild starts empty, not from the discarded one.
-	next := shadowOf(t, s, accounts)
-	if got := checkpoint(t, next, accounts); !got.IsStart() {
+	next := shadowOf(t, s, accounts.Name)
+	if got := checkpoint(t, next, accounts.Name); !got.IsStart() {
 		t.Errorf("a shadow after a discarded one starts at %s", got)
 	}
 	if err := next.Discard(ctx); err != nil {
 		t.Fatal(err)
 	}
-	update(t, s, accounts, 11, func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, user, 600) })
+	write(t, s, accounts.Name, 11, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, user, 600) })
 	if b, _ := s.Balance(ctx, user); b != 600 {
 		t.Errorf("balance after an update past two discarded shadows: %d, want 600", b)
 	}
@@ -144,7 +145,7 @@ func testReopen(t *testing.T, open func(t *testing.T) Store) {
 	old, rebuilt := onSale("Старый спектакль"), onSale("Новый спектакль")
 	putPremieres(t, s, 40, old)
 	user := uuid.New()
-	update(t, s, accounts, 41, func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, user, 700) })
+	write(t, s, accounts.Name, 41, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, user, 700) })
 	note := readmodel.Notification{ID: uuid.New(), UserID: user, Kind: "welcome", Channel: "inbox", Subject: "Привет", CreatedAt: at}
 	if err := s.AddNotification(ctx, note); err != nil {
 		t.Fatal(err)
@@ -158,8 +159,8 @@ func testReopen(t *testing.T, open func(t *testing.T) Store) {
 	later := onSale("После перестройки")
 	putPremieres(t, s, 43, later)
 	// A build never promoted is lost with the process; the serving generation is not.
-	abandoned := shadowOf(t, s, accounts)
-	update(t, abandoned, accounts, 5, func(ctx context.Context, tx projections.Tx) error { return tx.PutBalance(ctx, user, 1) })
+	abandoned := shadowOf(t, s, accounts.Name)
+	write(t, abandoned, accounts.Name, 5, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, user, 1) })
 
 	if err := s.Close(); err != nil {
 		t.Fatalf("close: %v", err)
@@ -172,7 +173,7 @@ func testReopen(t *testing.T, open func(t *testing.T) Store) {
 	if got := checkpoint(t, s, catalogue); got != pos(43) {
 		t.Errorf("catalogue checkpoint after reopen %s, want 43", got)
 	}
-	if got := checkpoint(t, s, accounts); got != pos(41) {
+	if got := checkpoint(t, s, accounts.Name); got != pos(41) {
 		t.Errorf("accounts checkpoint after reopen %s, want 41", got)
 	}
 	if b, err := s.Balance(ctx, user); err != nil || b != 700 {

@@ -51,8 +51,6 @@ type Store interface {
 // The projections, by the names projectors give them.
 const (
 	catalogue = "catalogue_v1"
-	accounts  = "accounts_v1"
-	ledger    = "ledger_v1"
 	rentals   = "rentals_v1"
 )
 

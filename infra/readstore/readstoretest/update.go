@@ -12,15 +12,17 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
-var allProjections = []string{catalogue, accounts, ledger, carts.Name, rentals, users.Name}
+var allProjections = []string{catalogue, accounts.Name, ledger.Name, carts.Name, rentals, users.Name}
 
 // sharedTx are the projections whose stores still hand out the shared projections.Tx,
 // guarded at run time; the others get their read model's own port.
-var sharedTx = map[string]bool{catalogue: true, accounts: true, ledger: true, rentals: true}
+var sharedTx = map[string]bool{catalogue: true, rentals: true}
 
 // legacy runs fn on w as the shared Tx of owner's read model.
 func legacy(owner string, w projections.Writes, fn func(tx projections.Tx) error) error {
@@ -41,22 +43,22 @@ func testCheckpoint(t *testing.T, open func(t *testing.T) Store) {
 	}
 	// Both halves are kept (EventStoreDB positions differ in them).
 	reached := eventlog.Position{Commit: 1 << 40, Prepare: 1<<40 - 7}
-	if err := s.Update(ctx, ledger, reached, func(projections.Writes) error { return nil }); err != nil {
+	if err := s.Update(ctx, ledger.Name, reached, func(projections.Writes) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if got := checkpoint(t, s, ledger); got != reached {
+	if got := checkpoint(t, s, ledger.Name); got != reached {
 		t.Errorf("checkpoint %s, want %s", got, reached)
 	}
 	for _, name := range allProjections {
-		if name != ledger && !checkpoint(t, s, name).IsStart() {
-			t.Errorf("updating %s moved the checkpoint of %s", ledger, name)
+		if name != ledger.Name && !checkpoint(t, s, name).IsStart() {
+			t.Errorf("updating %s moved the checkpoint of %s", ledger.Name, name)
 		}
 	}
 	next := eventlog.Position{Commit: 1<<40 + 5, Prepare: 1<<40 + 5}
-	if err := s.Update(ctx, ledger, next, func(projections.Writes) error { return nil }); err != nil {
+	if err := s.Update(ctx, ledger.Name, next, func(projections.Writes) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if got := checkpoint(t, s, ledger); got != next {
+	if got := checkpoint(t, s, ledger.Name); got != next {
 		t.Errorf("checkpoint %s, want %s", got, next)
 	}
 }
@@ -103,13 +105,19 @@ var foreignCalls = map[string]func(ctx context.Context, w projections.Writes) er
 			return tx.PutPremiere(ctx, readmodel.Premiere{ID: uuid.New(), Title: "x", Terms: pricing.Terms{OnlinePrice: 1, StandardHours: 1}})
 		})
 	},
-	accounts: func(ctx context.Context, w projections.Writes) error {
-		return legacy(accounts, w, func(tx projections.Tx) error { return tx.PutBalance(ctx, uuid.New(), 1) })
+	accounts.Name: func(ctx context.Context, w projections.Writes) error {
+		tx, err := projections.As[accounts.Writes](accounts.Name, w)
+		if err != nil {
+			return err
+		}
+		return tx.PutBalance(ctx, uuid.New(), 1)
 	},
-	ledger: func(ctx context.Context, w projections.Writes) error {
-		return legacy(ledger, w, func(tx projections.Tx) error {
-			return tx.AddLedgerEntry(ctx, readmodel.LedgerEntry{Position: 1, EventID: uuid.New(), UserID: uuid.New()})
-		})
+	ledger.Name: func(ctx context.Context, w projections.Writes) error {
+		tx, err := projections.As[ledger.Writes](ledger.Name, w)
+		if err != nil {
+			return err
+		}
+		return tx.AddEntry(ctx, ledger.Entry{Position: 1, EventID: uuid.New(), UserID: uuid.New()})
 	},
 	carts.Name: func(ctx context.Context, w projections.Writes) error {
 		tx, err := projections.As[carts.Writes](carts.Name, w)

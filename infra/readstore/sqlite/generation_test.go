@@ -14,6 +14,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
@@ -102,7 +103,7 @@ func TestCloseDiscardsShadowsAndRefusesCalls(t *testing.T) {
 	if _, err := s.Balance(t.Context(), uuid.New()); !errors.Is(err, ErrClosed) {
 		t.Errorf("a read after Close: %v, want ErrClosed", err)
 	}
-	if err := s.Update(t.Context(), Ledger, eventlog.Position{}, func(projections.Writes) error { return nil }); !errors.Is(err, ErrClosed) {
+	if err := s.Update(t.Context(), ledger.Name, eventlog.Position{}, func(projections.Writes) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Errorf("an update after Close: %v, want ErrClosed", err)
 	}
 	if err := s.AddNotification(t.Context(), readmodel.Notification{ID: uuid.New()}); !errors.Is(err, ErrClosed) {
@@ -130,7 +131,7 @@ func TestUnknownProjection(t *testing.T) {
 func TestSwallowedRefusalFailsTheUpdate(t *testing.T) {
 	s := openIn(t, t.TempDir())
 	err := projections.Update(t.Context(), s, Catalogue, eventlog.Position{Commit: 3, Prepare: 3}, func(tx projections.Tx) error {
-		_ = tx.PutBalance(t.Context(), uuid.New(), 5)
+		_ = tx.PutRental(t.Context(), readmodel.Rental{ID: uuid.New()}) // a rentals method
 		return nil
 	})
 	if !errors.Is(err, projections.ErrWrongProjection) {

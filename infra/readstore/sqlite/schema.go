@@ -11,8 +11,6 @@ import (
 // gets a new name and is rebuilt from the log, never migrated in place.
 const (
 	Catalogue = "catalogue_v1"
-	Accounts  = "accounts_v1"
-	Ledger    = "ledger_v1"
 	Rentals   = "rentals_v1"
 )
 
@@ -31,48 +29,8 @@ const createCheckpoint = `CREATE TABLE checkpoint (
 // The read models not yet in their own folder: their tables and statements.
 var (
 	_ = register(model{name: Catalogue, schema: catalogueSchema, statements: []string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere}})
-	_ = register(model{name: Accounts, schema: legacySchemas[Accounts], statements: []string{upsertBalance, upsertPayment, selectPayment}})
-	_ = register(model{name: Ledger, schema: legacySchemas[Ledger], statements: []string{insertLedgerEntry}})
 	_ = register(model{name: Rentals, schema: rentalsSchema, statements: []string{upsertRental, selectRental}})
 )
-
-var legacySchemas = map[string][]string{
-	Accounts: {
-		`CREATE TABLE balances (
-			user_id TEXT PRIMARY KEY,
-			balance INTEGER NOT NULL
-		) WITHOUT ROWID`,
-		`CREATE TABLE payments (
-			id          TEXT PRIMARY KEY,
-			user_id     TEXT    NOT NULL,
-			kind        TEXT    NOT NULL,
-			purpose     TEXT    NOT NULL,
-			amount      INTEGER NOT NULL,
-			status      TEXT    NOT NULL,
-			reason      TEXT    NOT NULL,
-			premiere_id TEXT    NOT NULL,
-			rental_id   TEXT    NOT NULL,
-			created_at  INTEGER
-		) WITHOUT ROWID`,
-	},
-	Ledger: {
-		// position is the log's order and the rowid; a duplicate event id is ignored.
-		`CREATE TABLE ledger (
-			position      INTEGER PRIMARY KEY,
-			event_id      TEXT    NOT NULL UNIQUE,
-			user_id       TEXT    NOT NULL,
-			kind          TEXT    NOT NULL,
-			purpose       TEXT    NOT NULL,
-			amount        INTEGER NOT NULL,
-			balance_after INTEGER NOT NULL,
-			payment_id    TEXT    NOT NULL,
-			rental_id     TEXT    NOT NULL,
-			occurred_at   INTEGER
-		)`,
-		`CREATE INDEX ledger_by_user ON ledger (user_id, position)`,
-		`CREATE INDEX ledger_by_time ON ledger (occurred_at)`,
-	},
-}
 
 // inboxSchema is the inbox file's: not a projection, so no checkpoint and no generations.
 var inboxSchema = []string{

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chance-video/chance/infra/readstore/readstoretest"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 func TestContract(t *testing.T) {
@@ -79,7 +80,7 @@ func TestOpenRemovesStrayGenerations(t *testing.T) {
 		}
 	}
 	// New generations number past any seen, so a stray that could not be deleted is never reused.
-	sh, err := s.Shadow(t.Context(), Ledger)
+	sh, err := s.Shadow(t.Context(), ledger.Name)
 	if err != nil {
 		t.Fatal(err)
 	}

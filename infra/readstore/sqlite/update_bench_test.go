@@ -11,6 +11,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // BenchmarkUpdate measures how fast a projector's batches commit: ledger lines (one
@@ -26,10 +27,10 @@ func BenchmarkUpdate(b *testing.B) {
 			events := 0
 			start := time.Now()
 			for b.Loop() {
-				err := projections.Update(ctx, s, Ledger, eventlog.Position{Commit: pos + uint64(batch), Prepare: pos + uint64(batch)}, func(tx projections.Tx) error {
+				err := projections.Update(ctx, s, ledger.Name, eventlog.Position{Commit: pos + uint64(batch), Prepare: pos + uint64(batch)}, func(tx ledger.Writes) error {
 					for range batch {
 						pos++
-						err := tx.AddLedgerEntry(ctx, readmodel.LedgerEntry{Position: pos, EventID: uuid.New(), UserID: user,
+						err := tx.AddEntry(ctx, ledger.Entry{Position: pos, EventID: uuid.New(), UserID: user,
 							Kind: readmodel.KindTopUp, Amount: 100, BalanceAfter: 100, OccurredAt: time.Now()})
 						if err != nil {
 							return err

@@ -1,0 +1,46 @@
+package ledger
+
+import (
+	"context"
+
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel"
+)
+
+// Projector keeps the billing history.
+var Projector = projections.NewModel(Name, Project,
+	account.FundsAdded{}, account.FundsWithdrawn{}, account.FundsRefunded{}, account.PaymentDeclined{})
+
+// Project records the line of a money event.
+func Project(ctx context.Context, w Writes, e projections.Event) error {
+	line, ok := LineOf(e)
+	if !ok {
+		return nil
+	}
+	return w.AddEntry(ctx, line)
+}
+
+// LineOf is the billing-history line of a money event: debits negative, credits
+// positive. A declined debit is a line too (auditors and the customer see the attempt),
+// with the amount it asked for and the balance it left as it was: it is no movement.
+func LineOf(e projections.Event) (Entry, bool) {
+	line := Entry{Position: e.Position.Commit, EventID: e.ID}
+	switch ev := e.Event.(type) {
+	case account.FundsAdded:
+		line.UserID, line.Kind, line.Amount, line.BalanceAfter, line.PaymentID, line.OccurredAt =
+			ev.UserID, readmodel.KindTopUp, ev.Amount, ev.BalanceAfter, ev.Payment, ev.At
+	case account.FundsWithdrawn:
+		line.UserID, line.Kind, line.Purpose, line.Amount, line.BalanceAfter, line.PaymentID, line.RentalID, line.OccurredAt =
+			ev.UserID, readmodel.KindWithdrawal, string(ev.Purpose.Kind), -ev.Amount, ev.BalanceAfter, ev.Payment, readmodel.FirstRental(ev.Purpose), ev.At
+	case account.FundsRefunded:
+		line.UserID, line.Kind, line.Purpose, line.Amount, line.BalanceAfter, line.PaymentID, line.RentalID, line.OccurredAt =
+			ev.UserID, readmodel.KindRefund, string(ev.Purpose.Kind), ev.Amount, ev.BalanceAfter, ev.Payment, ev.Purpose.RentalID, ev.At
+	case account.PaymentDeclined:
+		line.UserID, line.Kind, line.Purpose, line.Amount, line.BalanceAfter, line.PaymentID, line.RentalID, line.OccurredAt =
+			ev.UserID, readmodel.KindDebitDeclined, string(ev.Purpose.Kind), -ev.Amount, ev.Balance, ev.Payment, readmodel.DeclinedRental(ev), ev.At
+	default:
+		return line, false
+	}
+	return line, true
+}
