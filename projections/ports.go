@@ -17,9 +17,6 @@ import (
 type Tx interface {
 	Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error)
 	PutPremiere(ctx context.Context, p readmodel.Premiere) error
-
-	Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error)
-	PutRental(ctx context.Context, r readmodel.Rental) error
 }
 
 // Errors every read store returns for the same misuse, whatever its engine.

@@ -5,6 +5,7 @@ import (
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
 	"github.com/chance-video/chance/readmodel/ledger"
+	"github.com/chance-video/chance/readmodel/rentals"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
@@ -16,7 +17,6 @@ type ReadModels []string
 
 var (
 	catalogue = projections.Catalogue{}.Name()
-	rentals   = projections.Rentals{}.Name()
 )
 
 // What each query reads.
@@ -26,7 +26,7 @@ var (
 	// ForProfile: Profile.
 	ForProfile = ReadModels{users.Name}
 	// ForRentals: Term and MyPremieres.
-	ForRentals = ReadModels{rentals}
+	ForRentals = ReadModels{rentals.Name}
 	// ForCart: Cart (its items' titles and prices come from the catalogue).
 	ForCart = ReadModels{carts.Name, catalogue}
 	// ForBalance: Balance and Payment.

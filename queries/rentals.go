@@ -10,7 +10,7 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/rentals"
 )
 
 // Term is one rental as "my premieres" shows it.
@@ -27,7 +27,7 @@ type Term struct {
 	Currency         string        `json:"currency"`
 }
 
-func termOf(r readmodel.Rental, now time.Time) Term {
+func termOf(r rentals.Rental, now time.Time) Term {
 	return Term{
 		RentalID: r.ID, PremiereID: r.PremiereID, Title: r.Title, StartsAt: utc(r.StartsAt), ExpiresAt: utc(r.EndsAt()),
 		Period: r.Hours, RemainingSeconds: r.RemainingSeconds(now), Status: r.Status(now), Paid: r.Paid, Currency: money.Currency,
@@ -35,19 +35,19 @@ func termOf(r readmodel.Rental, now time.Time) Term {
 }
 
 // holds reports whether a rental still holds its premiere at now.
-func holds(r readmodel.Rental, now time.Time) bool {
+func holds(r rentals.Rental, now time.Time) bool {
 	s := r.Status(now)
-	return s == readmodel.StatusUpcoming || s == readmodel.StatusActive
+	return s == rentals.StatusUpcoming || s == rentals.StatusActive
 }
 
 // Term is the customer's upcoming or active rental of a premiere.
 func (q *Service) Term(ctx context.Context, user, premiereID uuid.UUID) (Term, error) {
-	rentals, err := q.store.Rentals(ctx, user)
+	held, err := q.store.Rentals(ctx, user)
 	if err != nil {
 		return Term{}, fmt.Errorf("rentals of %s: %w", user, err)
 	}
 	now := q.clock.Now()
-	for _, r := range rentals {
+	for _, r := range held {
 		if r.PremiereID == premiereID && holds(r, now) {
 			return termOf(r, now), nil
 		}
@@ -76,13 +76,13 @@ func (q *Service) MyPremieres(ctx context.Context, user uuid.UUID, show string) 
 	default:
 		return MyPremieres{}, domain.Invalid(fmt.Sprintf("status must be %s or %s, got %q", ShowCurrent, ShowAll, strings.TrimSpace(show)))
 	}
-	rentals, err := q.store.Rentals(ctx, user)
+	held, err := q.store.Rentals(ctx, user)
 	if err != nil {
 		return MyPremieres{}, fmt.Errorf("rentals of %s: %w", user, err)
 	}
 	now := q.clock.Now()
 	out := MyPremieres{Items: []Term{}}
-	for _, r := range rentals {
+	for _, r := range held {
 		if show == ShowAll || holds(r, now) {
 			out.Items = append(out.Items, termOf(r, now))
 		}

@@ -8,19 +8,18 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain"
-	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/rentals"
 )
 
-func (f *fixture) rental(user, premiere uuid.UUID, startsAt time.Time, hours int, change func(*readmodel.Rental)) readmodel.Rental {
+func (f *fixture) rental(user, premiere uuid.UUID, startsAt time.Time, hours int, change func(*rentals.Rental)) rentals.Rental {
 	f.t.Helper()
-	r := readmodel.Rental{ID: uuid.New(), UserID: user, PremiereID: premiere, Title: "Маузер", StartsAt: startsAt, Hours: hours,
+	r := rentals.Rental{ID: uuid.New(), UserID: user, PremiereID: premiere, Title: "Маузер", StartsAt: startsAt, Hours: hours,
 		Paid: 1000, PaymentID: uuid.New(), TermVersion: 1, UpdatedAt: start}
 	if change != nil {
 		change(&r)
 	}
-	f.put(projections.Rentals{}, func(tx projections.Tx) error { return tx.PutRental(context.Background(), r) })
+	write(f, rentals.Name, func(tx rentals.Writes) error { return tx.PutRental(context.Background(), r) })
 	return r
 }
 
@@ -33,19 +32,19 @@ func TestTermAndMyPremieres(t *testing.T) {
 	f.rental(user, watched, start.Add(-72*time.Hour), 24, nil) // ended two days ago
 	active := f.rental(user, watched, start.Add(-time.Hour), 3, nil)
 	upcoming := f.rental(user, next, start.Add(2*time.Hour), 48, nil)
-	f.rental(user, cancelledOne, start.Add(-time.Hour), 10, func(r *readmodel.Rental) { r.Cancelled = true })
+	f.rental(user, cancelledOne, start.Add(-time.Hour), 10, func(r *rentals.Rental) { r.Cancelled = true })
 	f.rental(other, next, start.Add(-time.Hour), 5, nil)
 
 	term, err := f.svc.Term(ctx, user, watched)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if term.RentalID != active.ID || term.Status != readmodel.StatusActive || term.RemainingSeconds != 2*3600 ||
+	if term.RentalID != active.ID || term.Status != rentals.StatusActive || term.RemainingSeconds != 2*3600 ||
 		!term.ExpiresAt.Equal(start.Add(2*time.Hour)) || term.Title != "Маузер" {
 		t.Fatalf("term = %+v", term)
 	}
 	term, err = f.svc.Term(ctx, user, next)
-	if err != nil || term.RentalID != upcoming.ID || term.Status != readmodel.StatusUpcoming || term.RemainingSeconds != 48*3600 {
+	if err != nil || term.RentalID != upcoming.ID || term.Status != rentals.StatusUpcoming || term.RemainingSeconds != 48*3600 {
 		t.Fatalf("upcoming term = %+v, %v; the whole term remains before it starts", term, err)
 	}
 	_, err = f.svc.Term(ctx, user, cancelledOne)
@@ -64,17 +63,17 @@ func TestTermAndMyPremieres(t *testing.T) {
 	statuses := map[string]int{}
 	for _, it := range all.Items {
 		statuses[it.Status]++
-		if it.Status == readmodel.StatusEnded && it.RemainingSeconds != 0 {
+		if it.Status == rentals.StatusEnded && it.RemainingSeconds != 0 {
 			t.Fatalf("an ended term has time left: %+v", it)
 		}
 	}
-	if statuses[readmodel.StatusEnded] != 1 || statuses[readmodel.StatusCancelled] != 1 {
+	if statuses[rentals.StatusEnded] != 1 || statuses[rentals.StatusCancelled] != 1 {
 		t.Fatalf("statuses = %v", statuses)
 	}
 
 	f.clock.Advance(2 * time.Hour) // the active one ends
 	mine, _ = f.svc.MyPremieres(ctx, user, queries.ShowCurrent)
-	if len(mine.Items) != 1 || mine.Items[0].Status != readmodel.StatusActive || mine.Items[0].RentalID != upcoming.ID {
+	if len(mine.Items) != 1 || mine.Items[0].Status != rentals.StatusActive || mine.Items[0].RentalID != upcoming.ID {
 		t.Fatalf("two hours later = %+v", mine)
 	}
 	_, err = f.svc.MyPremieres(ctx, user, "past")

@@ -15,12 +15,12 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/eventlog"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/rentals"
 )
 
 // Due lists rentals whose reminder or end has come.
 type Due interface {
-	DueRentals(ctx context.Context, now time.Time, limit int) ([]readmodel.Rental, error)
+	DueRentals(ctx context.Context, now time.Time, limit int) ([]rentals.Rental, error)
 }
 
 // Commands are the rental commands the scheduler issues.
@@ -77,7 +77,7 @@ func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 
 // issue sends the command a due rental calls for; done is false when the aggregate
 // had nothing to do or refused.
-func (s *Scheduler) issue(ctx context.Context, r readmodel.Rental, now time.Time) (done bool, err error) {
+func (s *Scheduler) issue(ctx context.Context, r rentals.Rental, now time.Time) (done bool, err error) {
 	var pos eventlog.Position
 	if !now.Before(r.EndsAt()) {
 		pos, err = s.Commands.Expire(ctx, r.ID)

@@ -7,6 +7,7 @@ import (
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
 	"github.com/chance-video/chance/readmodel/ledger"
+	"github.com/chance-video/chance/readmodel/rentals"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
@@ -14,6 +15,6 @@ import (
 func Projectors() []projections.Projector {
 	return []projections.Projector{
 		projections.Catalogue{}, accounts.Projector, ledger.Projector,
-		carts.Projector, projections.Rentals{}, users.Projector,
+		carts.Projector, rentals.Projector, users.Projector,
 	}
 }

@@ -11,13 +11,11 @@ import (
 // gets a new name and is rebuilt from the log, never migrated in place.
 const (
 	Catalogue = "catalogue_v1"
-	Rentals   = "rentals_v1"
 )
 
 // The read models not yet in their own folder: their layouts are files.
 var (
 	_ = register(model{name: Catalogue})
-	_ = register(model{name: Rentals})
 )
 
 // A layout is the DDL of one projection's tables, layouts/<projection>.sql, run in each

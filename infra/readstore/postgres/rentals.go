@@ -11,10 +11,51 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/rentals"
 )
 
-// Rentals (rentals_v1).
+// Rentals.
+
+var _ = register(model{
+	name: rentals.Name,
+	layout: `-- reminder_at and ends_at are derived from the start and the term by the writer, so
+-- that "what is due now?" is two index range scans.
+CREATE TABLE rentals (
+    id               uuid    PRIMARY KEY,
+    user_id          uuid    NOT NULL,
+    premiere_id      uuid    NOT NULL,
+    title            text    NOT NULL,
+    starts_at        timestamptz,
+    hours            integer NOT NULL,
+    paid             bigint  NOT NULL,
+    payment_id       uuid    NOT NULL,
+    term_version     integer NOT NULL,
+    reminded_version integer NOT NULL,
+    cancelled        boolean NOT NULL,
+    expired          boolean NOT NULL,
+    updated_at       timestamptz,
+    reminder_at      timestamptz, -- rentals.Rental.ReminderAt()
+    ends_at          timestamptz  -- rentals.Rental.EndsAt()
+);
+CREATE INDEX rentals_by_user ON rentals (user_id, starts_at DESC NULLS LAST, id);
+-- Partial indexes hold only the rentals the scheduler may still have to act on.
+CREATE INDEX rentals_reminder_due ON rentals (reminder_at)
+    WHERE NOT cancelled AND NOT expired AND reminded_version < term_version;
+CREATE INDEX rentals_end_due ON rentals (ends_at) WHERE NOT cancelled AND NOT expired;
+`,
+	writes: func(t *tx) modelWrites { return &rentalWrites{t: t} },
+})
+
+// rentalWrites is rentals.Writes on one Update: the rentals put, buffered until commit.
+type rentalWrites struct {
+	t       *tx
+	rentals buffer[uuid.UUID, rentals.Rental]
+}
+
+var (
+	_ rentals.Writes = (*rentalWrites)(nil)
+	_ rentals.Reads  = (*Store)(nil)
+)
 
 const rentalColumns = `id, user_id, premiere_id, title, starts_at, hours, paid, payment_id,
 	term_version, reminded_version, cancelled, expired, updated_at`
@@ -41,26 +82,20 @@ const dueRentals = `SELECT ` + rentalColumns + ` FROM {s}.rentals WHERE id IN (
 		SELECT id FROM {s}.rentals WHERE NOT cancelled AND NOT expired AND ends_at <= $1
 	) ORDER BY reminder_at, id LIMIT $2`
 
-func (t *tx) PutRental(ctx context.Context, r readmodel.Rental) error {
-	if err := t.allow(Rentals, "PutRental"); err != nil {
-		return err
-	}
-	t.rentals.put(r.ID, r)
+func (w *rentalWrites) PutRental(ctx context.Context, r rentals.Rental) error {
+	w.rentals.put(r.ID, r)
 	return nil
 }
 
-func (t *tx) Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error) {
-	if err := t.allow(Rentals, "Rental"); err != nil {
-		return readmodel.Rental{}, false, err
-	}
-	if r, ok := t.rentals.get(id); ok {
+func (w *rentalWrites) Rental(ctx context.Context, id uuid.UUID) (rentals.Rental, bool, error) {
+	if r, ok := w.rentals.get(id); ok {
 		return r, true, nil
 	}
-	return oneRental(t.queryRow(ctx, selectRental, uuidArg(id)), id)
+	return oneRental(w.t.queryRow(ctx, selectRental, uuidArg(id)), id)
 }
 
-func (t *tx) flushRentals(b *pgx.Batch) error {
-	n := t.rentals.len()
+func (w *rentalWrites) flush(b *pgx.Batch) error {
+	n := w.rentals.len()
 	if n == 0 {
 		return nil
 	}
@@ -72,7 +107,7 @@ func (t *tx) flushRentals(b *pgx.Batch) error {
 		cancelled, expired              = make([]bool, 0, n), make([]bool, 0, n)
 		starts, updated, remind, ends   = make([]pgtype.Timestamptz, 0, n), make([]pgtype.Timestamptz, 0, n), make([]pgtype.Timestamptz, 0, n), make([]pgtype.Timestamptz, 0, n)
 	)
-	t.rentals.each(func(r readmodel.Rental) {
+	w.rentals.each(func(r rentals.Rental) {
 		ids, users = append(ids, uuidArg(r.ID)), append(users, uuidArg(r.UserID))
 		premieres, payments = append(premieres, uuidArg(r.PremiereID)), append(payments, uuidArg(r.PaymentID))
 		titles = append(titles, r.Title)
@@ -86,13 +121,13 @@ func (t *tx) flushRentals(b *pgx.Batch) error {
 			remind, ends = append(remind, timeArg(r.ReminderAt())), append(ends, timeArg(r.EndsAt()))
 		}
 	})
-	b.Queue(t.gen.sql(upsertRentals), ids, users, premieres, titles, starts, hours, paid, payments, terms, reminded,
+	b.Queue(w.t.gen.sql(upsertRentals), ids, users, premieres, titles, starts, hours, paid, payments, terms, reminded,
 		cancelled, expired, updated, remind, ends)
 	return nil
 }
 
-func (s *Store) Rental(ctx context.Context, id uuid.UUID) (r readmodel.Rental, found bool, err error) {
-	err = s.read(ctx, Rentals, func(g *generation) error {
+func (s *Store) Rental(ctx context.Context, id uuid.UUID) (r rentals.Rental, found bool, err error) {
+	err = s.read(ctx, rentals.Name, func(g *generation) error {
 		r, found, err = oneRental(s.pool.QueryRow(ctx, g.sql(selectRental), uuidArg(id)), id)
 		return err
 	})
@@ -100,7 +135,7 @@ func (s *Store) Rental(ctx context.Context, id uuid.UUID) (r readmodel.Rental, f
 }
 
 // Rentals returns a customer's rentals, the latest start first.
-func (s *Store) Rentals(ctx context.Context, user uuid.UUID) ([]readmodel.Rental, error) {
+func (s *Store) Rentals(ctx context.Context, user uuid.UUID) ([]rentals.Rental, error) {
 	out, err := s.rentals(ctx, `SELECT `+rentalColumns+` FROM {s}.rentals WHERE user_id = $1 ORDER BY starts_at DESC NULLS LAST, id`, uuidArg(user))
 	if err != nil {
 		return nil, fmt.Errorf("rentals of %s: %w", user, err)
@@ -110,7 +145,7 @@ func (s *Store) Rentals(ctx context.Context, user uuid.UUID) ([]readmodel.Rental
 
 // DueRentals returns up to limit rentals (all if limit ≤ 0), neither cancelled nor
 // expired, whose reminder for the current term version, or whose end, is at or before now.
-func (s *Store) DueRentals(ctx context.Context, now time.Time, limit int) ([]readmodel.Rental, error) {
+func (s *Store) DueRentals(ctx context.Context, now time.Time, limit int) ([]rentals.Rental, error) {
 	if now.IsZero() {
 		return nil, fmt.Errorf("due rentals: no time given")
 	}
@@ -121,8 +156,8 @@ func (s *Store) DueRentals(ctx context.Context, now time.Time, limit int) ([]rea
 	return out, nil
 }
 
-func (s *Store) rentals(ctx context.Context, query string, args ...any) (out []readmodel.Rental, err error) {
-	err = s.read(ctx, Rentals, func(g *generation) error {
+func (s *Store) rentals(ctx context.Context, query string, args ...any) (out []rentals.Rental, err error) {
+	err = s.read(ctx, rentals.Name, func(g *generation) error {
 		rows, err := s.pool.Query(ctx, g.sql(query), args...)
 		if err != nil {
 			return err
@@ -133,20 +168,20 @@ func (s *Store) rentals(ctx context.Context, query string, args ...any) (out []r
 	return out, err
 }
 
-func oneRental(row pgx.Row, id uuid.UUID) (readmodel.Rental, bool, error) {
+func oneRental(row pgx.Row, id uuid.UUID) (rentals.Rental, bool, error) {
 	r, err := scanRental(row)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return readmodel.Rental{}, false, nil
+		return rentals.Rental{}, false, nil
 	}
 	if err != nil {
-		return readmodel.Rental{}, false, fmt.Errorf("rental %s: %w", id, err)
+		return rentals.Rental{}, false, fmt.Errorf("rental %s: %w", id, err)
 	}
 	return r, true, nil
 }
 
-func scanRental(s scanner) (readmodel.Rental, error) {
+func scanRental(s scanner) (rentals.Rental, error) {
 	var (
-		r               readmodel.Rental
+		r               rentals.Rental
 		starts, updated pgtype.Timestamptz
 		paid            int64
 	)

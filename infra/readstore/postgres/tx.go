@@ -27,7 +27,6 @@ type tx struct {
 	model modelWrites
 
 	premieres buffer[uuid.UUID, readmodel.Premiere]
-	rentals   buffer[uuid.UUID, readmodel.Rental]
 }
 
 var _ projections.Tx = (*tx)(nil)
@@ -67,7 +66,7 @@ func (t *tx) flush(b *pgx.Batch) error {
 		return t.model.flush(b)
 	}
 	for _, f := range []func(*pgx.Batch) error{
-		t.flushPremieres, t.flushRentals,
+		t.flushPremieres,
 	} {
 		if err := f(b); err != nil {
 			return err

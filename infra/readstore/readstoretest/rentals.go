@@ -8,16 +8,15 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/rentals"
 )
 
-func canonRental(r readmodel.Rental) readmodel.Rental {
+func canonRental(r rentals.Rental) rentals.Rental {
 	r.StartsAt, r.UpdatedAt = utc(r.StartsAt), utc(r.UpdatedAt)
 	return r
 }
 
-func canonRentals(rs []readmodel.Rental) []readmodel.Rental {
+func canonRentals(rs []rentals.Rental) []rentals.Rental {
 	rs = slices.Clone(nilIfEmpty(rs))
 	for i := range rs {
 		rs[i] = canonRental(rs[i])
@@ -25,9 +24,9 @@ func canonRentals(rs []readmodel.Rental) []readmodel.Rental {
 	return rs
 }
 
-func putRentals(t *testing.T, s Store, reached uint64, rs ...readmodel.Rental) {
+func putRentals(t *testing.T, s Store, reached uint64, rs ...rentals.Rental) {
 	t.Helper()
-	update(t, s, rentals, reached, func(ctx context.Context, tx projections.Tx) error {
+	write(t, s, rentals.Name, reached, func(ctx context.Context, tx rentals.Writes) error {
 		for _, r := range rs {
 			if err := tx.PutRental(ctx, r); err != nil {
 				return err
@@ -37,8 +36,8 @@ func putRentals(t *testing.T, s Store, reached uint64, rs ...readmodel.Rental) {
 	})
 }
 
-func rental(user uuid.UUID, starts time.Time, hours int) readmodel.Rental {
-	return readmodel.Rental{ID: uuid.New(), UserID: user, PremiereID: uuid.New(), Title: "Маузер", StartsAt: starts,
+func rental(user uuid.UUID, starts time.Time, hours int) rentals.Rental {
+	return rentals.Rental{ID: uuid.New(), UserID: user, PremiereID: uuid.New(), Title: "Маузер", StartsAt: starts,
 		Hours: hours, Paid: 49_900, PaymentID: uuid.New(), TermVersion: 1, UpdatedAt: starts.Add(-time.Minute)}
 }
 
@@ -58,7 +57,7 @@ func testRentals(t *testing.T, open func(t *testing.T) Store) {
 	for _, r := range got {
 		checkUTC(t, "rental", r.StartsAt, r.UpdatedAt)
 	}
-	same(t, "rentals, latest start first", got, []readmodel.Rental{latest, newer, older}, canonRentals)
+	same(t, "rentals, latest start first", got, []rentals.Rental{latest, newer, older}, canonRentals)
 	if got, err := s.Rentals(ctx, uuid.New()); err != nil || len(got) != 0 {
 		t.Errorf("rentals of a stranger: %d, %v", len(got), err)
 	}
@@ -72,7 +71,7 @@ func testRentals(t *testing.T, open func(t *testing.T) Store) {
 	}
 
 	// A changed term replaces the row (the projector reads, changes, puts).
-	update(t, s, rentals, 2, func(ctx context.Context, tx projections.Tx) error {
+	write(t, s, rentals.Name, 2, func(ctx context.Context, tx rentals.Writes) error {
 		r, found, err := tx.Rental(ctx, older.ID)
 		if err != nil || !found {
 			t.Errorf("tx rental: found %v, %v", found, err)
@@ -116,7 +115,7 @@ func testDueRentals(t *testing.T, open func(t *testing.T) Store) {
 	}
 	want := []uuid.UUID{reminderDue.ID, reminderNow.ID, endDue.ID, newTerm.ID}
 	if got := rentalIDs(due); !sameIDs(got, want) {
-		t.Errorf("due rentals: got %v, want %v", idList(got), idList(want))
+		t.Errorf("due rentals.Name: got %v, want %v", idList(got), idList(want))
 	}
 	for _, r := range due {
 		if r.ID == newTerm.ID {
@@ -125,11 +124,11 @@ func testDueRentals(t *testing.T, open func(t *testing.T) Store) {
 	}
 	limited, err := s.DueRentals(ctx, now, 2)
 	if err != nil || len(limited) != 2 {
-		t.Errorf("due rentals, limit 2: %d, %v", len(limited), err)
+		t.Errorf("due rentals.Name, limit 2: %d, %v", len(limited), err)
 	}
 	earlier, err := s.DueRentals(ctx, now.Add(-10*time.Hour), 0)
 	if err != nil || len(earlier) != 0 {
-		t.Errorf("due rentals 10 hours ago: %v, %v; want none", rentalIDs(earlier), err)
+		t.Errorf("due rentals.Name 10 hours ago: %v, %v; want none", rentalIDs(earlier), err)
 	}
 
 	// Once reminded, a rental is due again only when it ends.
@@ -145,7 +144,7 @@ func testDueRentals(t *testing.T, open func(t *testing.T) Store) {
 	}
 }
 
-func rentalIDs(rs []readmodel.Rental) []uuid.UUID {
+func rentalIDs(rs []rentals.Rental) []uuid.UUID {
 	ids := make([]uuid.UUID, len(rs))
 	for i, r := range rs {
 		ids[i] = r.ID

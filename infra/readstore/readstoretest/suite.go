@@ -51,7 +51,6 @@ type Store interface {
 // The projections, by the names projectors give them.
 const (
 	catalogue = "catalogue_v1"
-	rentals   = "rentals_v1"
 )
 
 // Run runs the contract. open must return a store over the test's own storage and

@@ -15,14 +15,15 @@ import (
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
 	"github.com/chance-video/chance/readmodel/ledger"
+	"github.com/chance-video/chance/readmodel/rentals"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
-var allProjections = []string{catalogue, accounts.Name, ledger.Name, carts.Name, rentals, users.Name}
+var allProjections = []string{catalogue, accounts.Name, ledger.Name, carts.Name, rentals.Name, users.Name}
 
 // sharedTx are the projections whose stores still hand out the shared projections.Tx,
 // guarded at run time; the others get their read model's own port.
-var sharedTx = map[string]bool{catalogue: true, rentals: true}
+var sharedTx = map[string]bool{catalogue: true}
 
 // legacy runs fn on w as the shared Tx of owner's read model.
 func legacy(owner string, w projections.Writes, fn func(tx projections.Tx) error) error {
@@ -126,11 +127,13 @@ var foreignCalls = map[string]func(ctx context.Context, w projections.Writes) er
 		}
 		return tx.PutCart(ctx, carts.Cart{UserID: uuid.New()})
 	},
-	rentals: func(ctx context.Context, w projections.Writes) error {
-		return legacy(rentals, w, func(tx projections.Tx) error {
-			_, _, err := tx.Rental(ctx, uuid.New())
+	rentals.Name: func(ctx context.Context, w projections.Writes) error {
+		tx, err := projections.As[rentals.Writes](rentals.Name, w)
+		if err != nil {
 			return err
-		})
+		}
+		_, _, err = tx.Rental(ctx, uuid.New())
+		return err
 	},
 	users.Name: func(ctx context.Context, w projections.Writes) error {
 		tx, err := projections.As[users.Writes](users.Name, w)

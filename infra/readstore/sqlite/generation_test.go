@@ -127,21 +127,6 @@ func TestUnknownProjection(t *testing.T) {
 	}
 }
 
-// A projector that swallows the refusal still does not get its transaction committed.
-func TestSwallowedRefusalFailsTheUpdate(t *testing.T) {
-	s := openIn(t, t.TempDir())
-	err := projections.Update(t.Context(), s, Catalogue, eventlog.Position{Commit: 3, Prepare: 3}, func(tx projections.Tx) error {
-		_ = tx.PutRental(t.Context(), readmodel.Rental{ID: uuid.New()}) // a rentals method
-		return nil
-	})
-	if !errors.Is(err, projections.ErrWrongProjection) {
-		t.Errorf("update: %v, want projections.ErrWrongProjection", err)
-	}
-	if pos, _ := s.Checkpoint(t.Context(), Catalogue); !pos.IsStart() {
-		t.Errorf("checkpoint moved to %s", pos)
-	}
-}
-
 func TestDurabilitySettings(t *testing.T) {
 	s := openIn(t, t.TempDir())
 	check := func(name string, f *file, want int) {

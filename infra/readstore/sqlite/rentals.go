@@ -10,12 +10,28 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/rentals"
 )
 
-// Rentals (rentals_v1). reminder_at and ends_at are derived from the start and the term
+// Rentals. reminder_at and ends_at are derived from the start and the term
 // when a rental is put, and stored, so that the scheduler's question "what is due now?"
 // is two index range scans instead of a computation over every rental.
+var _ = register(model{
+	name:       rentals.Name,
+	schema:     rentalsSchema,
+	statements: []string{upsertRental, selectRental},
+	writes:     func(t *tx) projections.Writes { return rentalWrites{t} },
+})
+
+// rentalWrites is rentals.Writes on a transaction of the rentals file.
+type rentalWrites struct{ t *tx }
+
+var (
+	_ rentals.Writes = rentalWrites{}
+	_ rentals.Reads  = (*Store)(nil)
+)
+
 var rentalsSchema = []string{
 	`CREATE TABLE rentals (
 		id               TEXT PRIMARY KEY,
@@ -31,8 +47,8 @@ var rentalsSchema = []string{
 		cancelled        INTEGER NOT NULL,
 		expired          INTEGER NOT NULL,
 		updated_at       INTEGER,
-		reminder_at      INTEGER, -- readmodel.Rental.ReminderAt()
-		ends_at          INTEGER  -- readmodel.Rental.EndsAt()
+		reminder_at      INTEGER, -- rentals.Rental.ReminderAt()
+		ends_at          INTEGER  -- rentals.Rental.EndsAt()
 	) WITHOUT ROWID`,
 	`CREATE INDEX rentals_by_user ON rentals (user_id, starts_at DESC, id)`,
 	// Partial indexes hold only the rentals the scheduler may still have to act on: the
@@ -65,10 +81,7 @@ const dueRentals = `SELECT ` + rentalColumns + ` FROM rentals WHERE id IN (
 		SELECT id FROM rentals WHERE cancelled = 0 AND expired = 0 AND ends_at <= ?1
 	) ORDER BY reminder_at, id LIMIT ?2`
 
-func (t *tx) PutRental(ctx context.Context, r readmodel.Rental) error {
-	if err := t.allow(Rentals, "PutRental"); err != nil {
-		return err
-	}
+func (w rentalWrites) PutRental(ctx context.Context, r rentals.Rental) error {
 	var times [4]any
 	for i, tm := range []time.Time{r.StartsAt, r.UpdatedAt, r.ReminderAt(), r.EndsAt()} {
 		v, err := timeArg(tm)
@@ -80,7 +93,7 @@ func (t *tx) PutRental(ctx context.Context, r readmodel.Rental) error {
 	if r.StartsAt.IsZero() {
 		times[2], times[3] = nil, nil // no start, no schedule
 	}
-	err := t.exec(ctx, upsertRental, uuidArg(r.ID), uuidArg(r.UserID), uuidArg(r.PremiereID), r.Title, times[0],
+	err := w.t.exec(ctx, upsertRental, uuidArg(r.ID), uuidArg(r.UserID), uuidArg(r.PremiereID), r.Title, times[0],
 		r.Hours, int64(r.Paid), uuidArg(r.PaymentID), r.TermVersion, r.RemindedVersion,
 		boolArg(r.Cancelled), boolArg(r.Expired), times[1], times[2], times[3])
 	if err != nil {
@@ -89,29 +102,26 @@ func (t *tx) PutRental(ctx context.Context, r readmodel.Rental) error {
 	return nil
 }
 
-func (t *tx) Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error) {
-	if err := t.allow(Rentals, "Rental"); err != nil {
-		return readmodel.Rental{}, false, err
-	}
-	row, err := t.queryRow(ctx, selectRental, uuidArg(id))
+func (w rentalWrites) Rental(ctx context.Context, id uuid.UUID) (rentals.Rental, bool, error) {
+	row, err := w.t.queryRow(ctx, selectRental, uuidArg(id))
 	if err != nil {
-		return readmodel.Rental{}, false, fmt.Errorf("rental %s: %w", id, err)
+		return rentals.Rental{}, false, fmt.Errorf("rental %s: %w", id, err)
 	}
 	return oneRental(row, id)
 }
 
-func (s *Store) Rental(ctx context.Context, id uuid.UUID) (readmodel.Rental, bool, error) {
-	g, release, err := s.serving(Rentals)
+func (s *Store) Rental(ctx context.Context, id uuid.UUID) (rentals.Rental, bool, error) {
+	g, release, err := s.serving(rentals.Name)
 	if err != nil {
-		return readmodel.Rental{}, false, err
+		return rentals.Rental{}, false, err
 	}
 	defer release()
 	return oneRental(g.read.QueryRowContext(ctx, selectRental, uuidArg(id)), id)
 }
 
 // Rentals returns a customer's rentals, the latest start first.
-func (s *Store) Rentals(ctx context.Context, user uuid.UUID) ([]readmodel.Rental, error) {
-	g, release, err := s.serving(Rentals)
+func (s *Store) Rentals(ctx context.Context, user uuid.UUID) ([]rentals.Rental, error) {
+	g, release, err := s.serving(rentals.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -129,12 +139,12 @@ func (s *Store) Rentals(ctx context.Context, user uuid.UUID) ([]readmodel.Rental
 
 // DueRentals returns up to limit rentals (all if limit ≤ 0), neither cancelled nor
 // expired, whose reminder for the current term version, or whose end, is at or before now.
-func (s *Store) DueRentals(ctx context.Context, now time.Time, limit int) ([]readmodel.Rental, error) {
+func (s *Store) DueRentals(ctx context.Context, now time.Time, limit int) ([]rentals.Rental, error) {
 	at, err := timeArg(now)
 	if err != nil || at == nil {
 		return nil, fmt.Errorf("due rentals at %s: bad time: %v", now, err)
 	}
-	g, release, err := s.serving(Rentals)
+	g, release, err := s.serving(rentals.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -150,21 +160,21 @@ func (s *Store) DueRentals(ctx context.Context, now time.Time, limit int) ([]rea
 	return out, nil
 }
 
-func oneRental(row *sql.Row, id uuid.UUID) (readmodel.Rental, bool, error) {
+func oneRental(row *sql.Row, id uuid.UUID) (rentals.Rental, bool, error) {
 	r, err := scanRental(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return readmodel.Rental{}, false, nil
+		return rentals.Rental{}, false, nil
 	}
 	if err != nil {
-		return readmodel.Rental{}, false, fmt.Errorf("rental %s: %w", id, err)
+		return rentals.Rental{}, false, fmt.Errorf("rental %s: %w", id, err)
 	}
 	return r, true, nil
 }
 
 // scanRentals scans and closes rows.
-func scanRentals(rows *sql.Rows) ([]readmodel.Rental, error) {
+func scanRentals(rows *sql.Rows) ([]rentals.Rental, error) {
 	defer rows.Close()
-	var out []readmodel.Rental
+	var out []rentals.Rental
 	for rows.Next() {
 		r, err := scanRental(rows)
 		if err != nil {
@@ -175,9 +185,9 @@ func scanRentals(rows *sql.Rows) ([]readmodel.Rental, error) {
 	return out, rows.Err()
 }
 
-func scanRental(s scanner) (readmodel.Rental, error) {
+func scanRental(s scanner) (rentals.Rental, error) {
 	var (
-		r                readmodel.Rental
+		r                rentals.Rental
 		starts, updated  sql.NullInt64
 		paid             int64
 		cancelled, ended bool

@@ -11,7 +11,6 @@ import (
 // gets a new name and is rebuilt from the log, never migrated in place.
 const (
 	Catalogue = "catalogue_v1"
-	Rentals   = "rentals_v1"
 )
 
 // layoutVersion is PRAGMA user_version of every file this package creates. It changes only
@@ -29,7 +28,6 @@ const createCheckpoint = `CREATE TABLE checkpoint (
 // The read models not yet in their own folder: their tables and statements.
 var (
 	_ = register(model{name: Catalogue, schema: catalogueSchema, statements: []string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere}})
-	_ = register(model{name: Rentals, schema: rentalsSchema, statements: []string{upsertRental, selectRental}})
 )
 
 // inboxSchema is the inbox file's: not a projection, so no checkpoint and no generations.

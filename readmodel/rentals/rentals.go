@@ -1,4 +1,6 @@
-package readmodel
+// Package rentals is the rentals read model: every rental with its current term, for
+// "my premieres", the term query and the scheduler's due reminders and ends.
+package rentals
 
 import (
 	"time"
@@ -8,6 +10,15 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/term"
 )
+
+// Name is the projection's name and version, stored with its checkpoint and naming its
+// tables in every store.
+//
+// WARNING: change the version (rentals_v1 → rentals_v2) whenever Project or the rows
+// change what they hold: a new version is a fresh, empty projection rebuilt from
+// position zero, never a migration of projected rows. This is the only place the name
+// is written.
+const Name = "rentals_v1"
 
 // Rental is a rental as "my premieres" and the scheduler see it.
 type Rental struct {
