@@ -4,20 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/google/uuid"
-
 	"github.com/chance-video/chance/eventlog"
-	"github.com/chance-video/chance/readmodel"
 )
-
-// Tx is the store transaction of the read models not yet moved to their own folder
-// (readmodel/<name>, with their own Writes port): every write their projectors make.
-// Each method touches only its own projection's tables. Writes are upserts keyed by
-// id, so applying an event twice leaves the same rows.
-type Tx interface {
-	Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error)
-	PutPremiere(ctx context.Context, p readmodel.Premiere) error
-}
 
 // Errors every read store returns for the same misuse, whatever its engine.
 var (

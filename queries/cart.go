@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // CartItem is a premiere in the cart with what its term costs now.
@@ -44,7 +44,7 @@ func (q *Service) Cart(ctx context.Context, user uuid.UUID) (Cart, error) {
 	if err != nil {
 		return Cart{}, fmt.Errorf("cart of %s: premieres: %w", user, err)
 	}
-	byID := make(map[uuid.UUID]readmodel.Premiere, len(premieres))
+	byID := make(map[uuid.UUID]catalogue.Premiere, len(premieres))
 	for _, p := range premieres {
 		byID[p.ID] = p
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/term"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // Card is a premiere's card.
@@ -32,7 +32,7 @@ type Card struct {
 }
 
 // CardOf shows a premiere as a card.
-func CardOf(p readmodel.Premiere) Card {
+func CardOf(p catalogue.Premiere) Card {
 	actors := p.Actors
 	if actors == nil {
 		actors = []string{}
@@ -61,11 +61,11 @@ const (
 	MaxSearchPage = 10_000
 )
 
-var sorts = []string{readmodel.SortRelevance, readmodel.SortPriceAsc, readmodel.SortPriceDesc,
-	readmodel.SortDiscount, readmodel.SortTitle, readmodel.SortNewest}
+var sorts = []string{catalogue.SortRelevance, catalogue.SortPriceAsc, catalogue.SortPriceDesc,
+	catalogue.SortDiscount, catalogue.SortTitle, catalogue.SortNewest}
 
 // CheckSearch validates a search and fills in the default page, limit and sort.
-func CheckSearch(s readmodel.SearchQuery) (readmodel.SearchQuery, error) {
+func CheckSearch(s catalogue.SearchQuery) (catalogue.SearchQuery, error) {
 	s.Text, s.Actor = strings.TrimSpace(s.Text), strings.TrimSpace(s.Actor)
 	switch {
 	case utf8.RuneCountInString(s.Text) > MaxSearchText:
@@ -86,7 +86,7 @@ func CheckSearch(s readmodel.SearchQuery) (readmodel.SearchQuery, error) {
 		return s, domain.Invalid(fmt.Sprintf("limit must be from 1 to %d, got %d", MaxSearchLimit, s.Limit))
 	}
 	if s.Sort == "" {
-		s.Sort = readmodel.SortRelevance
+		s.Sort = catalogue.SortRelevance
 	}
 	if !slices.Contains(sorts, s.Sort) {
 		return s, domain.Invalid(fmt.Sprintf("sort must be one of %s, got %q", strings.Join(sorts, ", "), s.Sort))
@@ -101,7 +101,7 @@ func CheckSearch(s readmodel.SearchQuery) (readmodel.SearchQuery, error) {
 }
 
 // Search finds premieres on sale. Zero page, limit and sort take their defaults.
-func (q *Service) Search(ctx context.Context, s readmodel.SearchQuery) (SearchPage, error) {
+func (q *Service) Search(ctx context.Context, s catalogue.SearchQuery) (SearchPage, error) {
 	s, err := CheckSearch(s)
 	if err != nil {
 		return SearchPage{}, err
@@ -124,7 +124,7 @@ func (q *Service) Premiere(ctx context.Context, id uuid.UUID) (Card, error) {
 	return CardOf(p), err
 }
 
-func (q *Service) premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, error) {
+func (q *Service) premiere(ctx context.Context, id uuid.UUID) (catalogue.Premiere, error) {
 	p, found, err := q.store.Premiere(ctx, id)
 	if err != nil {
 		return p, fmt.Errorf("premiere %s: %w", id, err)

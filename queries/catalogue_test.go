@@ -10,23 +10,22 @@ import (
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
-	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
-func (f *fixture) premiere(title string, price money.Kopecks, hours, discount int, onSale bool) readmodel.Premiere {
+func (f *fixture) premiere(title string, price money.Kopecks, hours, discount int, onSale bool) catalogue.Premiere {
 	f.t.Helper()
-	p := readmodel.Premiere{ID: uuid.New(), Title: title, Actors: []string{"Евгений Миронов"}, Description: "Премьера сезона",
+	p := catalogue.Premiere{ID: uuid.New(), Title: title, Actors: []string{"Евгений Миронов"}, Description: "Премьера сезона",
 		TheaterPrice: 300000, Terms: pricing.Terms{OnlinePrice: price, StandardHours: hours, DiscountPercent: discount},
 		OnSale: onSale, PublishedAt: start, UpdatedAt: start}
-	f.put(projections.Catalogue{}, func(tx projections.Tx) error { return tx.PutPremiere(context.Background(), p) })
+	write(f, catalogue.Name, func(tx catalogue.Writes) error { return tx.PutPremiere(context.Background(), p) })
 	return p
 }
 
 func TestSearchChecksItsFilters(t *testing.T) {
 	f := newFixture(t, queriesDefaults)
 	long := string(make([]rune, 201))
-	for name, q := range map[string]readmodel.SearchQuery{
+	for name, q := range map[string]catalogue.SearchQuery{
 		"negative min_price":   {MinPrice: -1},
 		"negative max_price":   {MaxPrice: -1},
 		"min above max":        {MinPrice: 500, MaxPrice: 100},
@@ -56,7 +55,7 @@ func TestSearchFindsPagesAndShowsCards(t *testing.T) {
 	f.premiere("Чайка", 40000, 24, 0, true)
 	f.premiere("Маузер (снят)", 50000, 48, 0, false)
 
-	page, err := f.svc.Search(ctx, readmodel.SearchQuery{Text: "маузер", Limit: 2})
+	page, err := f.svc.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +67,11 @@ func TestSearchFindsPagesAndShowsCards(t *testing.T) {
 		card.TheaterPrice != 300000 || card.Currency != "RUB" || !card.OnSale || len(card.Actors) != 1 {
 		t.Fatalf("card = %+v", card)
 	}
-	page, err = f.svc.Search(ctx, readmodel.SearchQuery{Text: "маузер", Limit: 2, Page: 2})
+	page, err = f.svc.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: 2, Page: 2})
 	if err != nil || len(page.Items) != 1 {
 		t.Fatalf("page 2 = %+v, %v; want 1 item", page, err)
 	}
-	page, err = f.svc.Search(ctx, readmodel.SearchQuery{})
+	page, err = f.svc.Search(ctx, catalogue.SearchQuery{})
 	if err != nil || page.Limit != 20 || page.Page != 1 || page.Total != 4 {
 		t.Fatalf("defaults = %+v, %v; want page 1, limit 20, the 4 on sale", page, err)
 	}

@@ -1,9 +1,9 @@
 package queries
 
 import (
-	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/rentals"
 	"github.com/chance-video/chance/readmodel/users"
@@ -15,20 +15,18 @@ import (
 // retrying a message for seconds.
 type ReadModels []string
 
-var (
-	catalogue = projections.Catalogue{}.Name()
-)
+var ()
 
 // What each query reads.
 var (
 	// ForCatalogue: Search, Premiere and Quote.
-	ForCatalogue = ReadModels{catalogue}
+	ForCatalogue = ReadModels{catalogue.Name}
 	// ForProfile: Profile.
 	ForProfile = ReadModels{users.Name}
 	// ForRentals: Term and MyPremieres.
 	ForRentals = ReadModels{rentals.Name}
 	// ForCart: Cart (its items' titles and prices come from the catalogue).
-	ForCart = ReadModels{carts.Name, catalogue}
+	ForCart = ReadModels{carts.Name, catalogue.Name}
 	// ForBalance: Balance and Payment.
 	ForBalance = ReadModels{accounts.Name}
 	// ForLedger: History and Audit.

@@ -17,6 +17,7 @@ import (
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/all"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
@@ -47,16 +48,6 @@ func newFixture(t *testing.T, opts queries.Options) *fixture {
 }
 
 // put writes rows through one projection's transaction, as its projector would.
-// put writes rows through the shared Tx, as p's projector would.
-func (f *fixture) put(p projections.Projector, write func(tx projections.Tx) error) {
-	f.t.Helper()
-	f.next++
-	pos := eventlog.Position{Commit: f.next, Prepare: f.next}
-	if err := projections.Update(context.Background(), f.store, p.Name(), pos, write); err != nil {
-		f.t.Fatal(err)
-	}
-}
-
 // write writes rows of a read model through its own port W, as its projector would.
 func write[W any](f *fixture, projection string, fn func(w W) error) {
 	f.t.Helper()
@@ -115,7 +106,7 @@ func TestAwaitReturnsWhenProjectionsCatchUp(t *testing.T) {
 	done := make(chan error)
 	go func() { done <- f.svc.Await(context.Background(), user, eventlog.Start, queries.ForCart) }()
 	f.progress.Set(carts.Name, pos(2))
-	f.progress.Set(projections.Catalogue{}.Name(), pos(2))
+	f.progress.Set(catalogue.Name, pos(2))
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/queries"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 type publishBody struct {
@@ -166,6 +166,6 @@ func (a *api) withdrawFromSale(c *gin.Context) {
 
 // cardOf shows the write side's premiere as the card queries show.
 func cardOf(s premiere.State) queries.Card {
-	return queries.CardOf(readmodel.Premiere{ID: s.ID, Title: s.Card.Title, Actors: s.Card.Actors, Description: s.Card.Description,
+	return queries.CardOf(catalogue.Premiere{ID: s.ID, Title: s.Card.Title, Actors: s.Card.Actors, Description: s.Card.Description,
 		TheaterPrice: s.TheaterPrice, Terms: s.Terms, OnSale: s.OnSale()})
 }

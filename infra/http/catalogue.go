@@ -6,7 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // search: GET /search/?q=Маузер&actor=&min_price=&max_price=&min_discount=&sort=&page=&limit=
@@ -26,7 +26,7 @@ func (a *api) search(c *gin.Context) {
 		}
 		return v
 	}
-	s := readmodel.SearchQuery{
+	s := catalogue.SearchQuery{
 		Text: text("q"), Actor: text("actor"), Sort: text("sort"),
 		MinPrice: money.Kopecks(number("min_price")), MaxPrice: money.Kopecks(number("max_price")),
 		MinDiscount: number("min_discount"), Page: number("page"), Limit: number("limit"),

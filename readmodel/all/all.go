@@ -6,6 +6,7 @@ import (
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/rentals"
 	"github.com/chance-video/chance/readmodel/users"
@@ -14,7 +15,7 @@ import (
 // Projectors is every projector of the shop.
 func Projectors() []projections.Projector {
 	return []projections.Projector{
-		projections.Catalogue{}, accounts.Projector, ledger.Projector,
+		catalogue.Projector, accounts.Projector, ledger.Projector,
 		carts.Projector, rentals.Projector, users.Projector,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
 	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // Run with, for example:
@@ -137,14 +138,14 @@ func BenchmarkSearch(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const perUpdate = 1_000
 	for i := 0; i < benchPremieres; i += perUpdate {
-		batch := make([]readmodel.Premiere, perUpdate)
+		batch := make([]catalogue.Premiere, perUpdate)
 		for j := range batch {
 			batch[j] = readstoretest.GeneratedPremiere(rng, i+j, benchPremieres)
 		}
 		put(b, s, uint64(i+perUpdate), batch...)
 	}
 	loaded := time.Since(started)
-	g, release, err := s.projections[Catalogue].acquire()
+	g, release, err := s.projections[catalogue.Name].acquire()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -166,15 +167,15 @@ func BenchmarkSearch(b *testing.B) {
 
 	for _, c := range []struct {
 		name string
-		q    readmodel.SearchQuery
+		q    catalogue.SearchQuery
 	}{
-		{"fts/rare", readmodel.SearchQuery{Text: rareTerm}},
-		{"fts/typo", readmodel.SearchQuery{Text: typoTerm}},
-		{"fts/common", readmodel.SearchQuery{Text: commonTerm}},
-		{"fts/common_newest", readmodel.SearchQuery{Text: commonTerm, Sort: readmodel.SortNewest}},
-		{"fts/common_price_filter", readmodel.SearchQuery{Text: commonTerm, MinPrice: 20_000, MaxPrice: 40_000, Sort: readmodel.SortPriceAsc}},
-		{"fts/two_words", readmodel.SearchQuery{Text: commonTerm + " " + rareTerm}},
-		{"filters_only", readmodel.SearchQuery{MinDiscount: 30, Sort: readmodel.SortPriceAsc}},
+		{"fts/rare", catalogue.SearchQuery{Text: rareTerm}},
+		{"fts/typo", catalogue.SearchQuery{Text: typoTerm}},
+		{"fts/common", catalogue.SearchQuery{Text: commonTerm}},
+		{"fts/common_newest", catalogue.SearchQuery{Text: commonTerm, Sort: catalogue.SortNewest}},
+		{"fts/common_price_filter", catalogue.SearchQuery{Text: commonTerm, MinPrice: 20_000, MaxPrice: 40_000, Sort: catalogue.SortPriceAsc}},
+		{"fts/two_words", catalogue.SearchQuery{Text: commonTerm + " " + rareTerm}},
+		{"filters_only", catalogue.SearchQuery{MinDiscount: 30, Sort: catalogue.SortPriceAsc}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var total int
@@ -211,6 +212,6 @@ func ilikeSearch(ctx context.Context, s *Store, g *generation, term string) (int
 	if err != nil {
 		return 0, err
 	}
-	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (readmodel.Premiere, error) { return scanPremiere(r) })
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (catalogue.Premiere, error) { return scanPremiere(r) })
 	return total, err
 }

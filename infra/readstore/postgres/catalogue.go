@@ -13,11 +13,83 @@ import (
 
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/infra/readstore/searchtext"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
-// The catalogue (catalogue_v1) is two tables, see layouts/catalogue_v1.sql: premieres
-// (narrow: what search matches, filters and sorts on) and premiere_cards (the texts).
+// The catalogue is two tables (see the layout): premieres (narrow: what search matches,
+// filters and sorts on) and premiere_cards (the texts).
+
+var _ = register(model{
+	name: catalogue.Name,
+	layout: `-- premieres is what search scans: one row per premiere with what search matches,
+-- filters and sorts on, and nothing else. Counting a broad word visits every matching
+-- row, so the row is kept narrow; the card's long text lives in premiere_cards.
+--
+-- tsv is maintained by the writer from the normalised texts (lower case, ё as е):
+-- title weight A, actors B, description C, russian configuration, so a word finds its
+-- other forms. The normalisation is done in Go so that it never depends on the
+-- database's locale.
+CREATE TABLE premieres (
+    id               uuid     PRIMARY KEY,
+    on_sale          boolean  NOT NULL,
+    price            bigint   NOT NULL, -- catalogue.Premiere.OnlinePrice(): what search filters and sorts by
+    online_price     bigint   NOT NULL,
+    theater_price    bigint   NOT NULL,
+    standard_hours   integer  NOT NULL,
+    discount_percent integer  NOT NULL,
+    published_at     timestamptz,
+    updated_at       timestamptz,
+    title_norm       text     NOT NULL,
+    actors_norm      text     NOT NULL, -- one actor a line, so a filter cannot match across two names
+    tsv              tsvector NOT NULL
+);
+
+CREATE TABLE premiere_cards (
+    id               uuid  PRIMARY KEY,
+    title            text  NOT NULL,
+    actors           jsonb NOT NULL,
+    description      text  NOT NULL,
+    description_norm text  NOT NULL -- for words the full-text index cannot find (short and stop words)
+);
+
+-- The stems of the words of titles and actors (their lexemes in tsv), for typos: a word
+-- the full-text index finds nowhere is stemmed and looked up here by trigram similarity,
+-- and the stems found are searched instead (pg_trgm's word-list pattern). Stem to stem,
+-- a typo matches whatever form either is in (Мауззер → маузер ← Маузером). Comparing a
+-- word with short words is cheap; comparing it with every title and cast that shares a
+-- few trigrams with it was not (~100 ms for a typo of a common surname on 100,000
+-- premieres). Stems are only added: one that no premiere on sale still has finds nothing.
+CREATE TABLE premiere_words (
+    word text PRIMARY KEY
+);
+CREATE INDEX premiere_words_trigrams ON premiere_words USING gin (word gin_trgm_ops);
+
+-- Every search filters on on_sale, so every index holds only premieres on sale.
+CREATE INDEX premieres_text ON premieres USING gin (tsv) WHERE on_sale;
+-- Trigrams of title and actors, for the actor filter (a part of a name). searchplan.go
+-- repeats this expression exactly, or the planner cannot use the index.
+CREATE INDEX premieres_trigrams ON premieres USING gin ((title_norm || E'\n' || actors_norm) gin_trgm_ops) WHERE on_sale;
+-- One index per sort order, each ending with the tie-break the query uses, so that a
+-- page without text (or of a broad word) is an index walk.
+CREATE INDEX premieres_newest ON premieres (published_at DESC NULLS LAST, id) WHERE on_sale;
+CREATE INDEX premieres_price ON premieres (price, id) WHERE on_sale;
+CREATE INDEX premieres_discount ON premieres (discount_percent DESC, price, id) WHERE on_sale;
+CREATE INDEX premieres_title ON premieres (title_norm COLLATE "C", id) WHERE on_sale;
+`,
+	writes: func(t *tx) modelWrites { return &catalogueWrites{t: t} },
+})
+
+// catalogueWrites is catalogue.Writes on one Update: the premieres put, buffered until
+// commit.
+type catalogueWrites struct {
+	t         *tx
+	premieres buffer[uuid.UUID, catalogue.Premiere]
+}
+
+var (
+	_ catalogue.Writes = (*catalogueWrites)(nil)
+	_ catalogue.Reads  = (*Store)(nil)
+)
 
 // premiereColumns are what scanPremiere reads, from premieres p joined with premiere_cards c.
 const premiereColumns = `p.id, c.title, c.actors, c.description, p.theater_price, p.online_price,
@@ -59,26 +131,20 @@ const addPremiereWords = `INSERT INTO {s}.premiere_words (word)
 	WHERE length(l.word) >= 3
 	ON CONFLICT DO NOTHING`
 
-func (t *tx) PutPremiere(ctx context.Context, p readmodel.Premiere) error {
-	if err := t.allow(Catalogue, "PutPremiere"); err != nil {
-		return err
-	}
-	t.premieres.put(p.ID, p)
+func (w *catalogueWrites) PutPremiere(ctx context.Context, p catalogue.Premiere) error {
+	w.premieres.put(p.ID, p)
 	return nil
 }
 
-func (t *tx) Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error) {
-	if err := t.allow(Catalogue, "Premiere"); err != nil {
-		return readmodel.Premiere{}, false, err
-	}
-	if p, ok := t.premieres.get(id); ok {
+func (w *catalogueWrites) Premiere(ctx context.Context, id uuid.UUID) (catalogue.Premiere, bool, error) {
+	if p, ok := w.premieres.get(id); ok {
 		return p, true, nil
 	}
-	return onePremiere(t.queryRow(ctx, selectPremiere, uuidArg(id)), id)
+	return onePremiere(w.t.queryRow(ctx, selectPremiere, uuidArg(id)), id)
 }
 
-func (t *tx) flushPremieres(b *pgx.Batch) error {
-	n := t.premieres.len()
+func (w *catalogueWrites) flush(b *pgx.Batch) error {
+	n := w.premieres.len()
 	if n == 0 {
 		return nil
 	}
@@ -92,7 +158,7 @@ func (t *tx) flushPremieres(b *pgx.Batch) error {
 		actorsNorm, desc, descNorm = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 		err                        error
 	)
-	t.premieres.each(func(p readmodel.Premiere) {
+	w.premieres.each(func(p catalogue.Premiere) {
 		a, jerr := json.Marshal(nonNil(p.Actors))
 		if jerr != nil && err == nil {
 			err = fmt.Errorf("put premiere %s: actors: %w", p.ID, jerr)
@@ -116,20 +182,20 @@ func (t *tx) flushPremieres(b *pgx.Batch) error {
 	if err != nil {
 		return err
 	}
-	b.Queue(t.gen.sql(upsertPremieres), ids, onSale, price, online, theater, hours, discount, published, updated,
+	b.Queue(w.t.gen.sql(upsertPremieres), ids, onSale, price, online, theater, hours, discount, published, updated,
 		titleNorm, actorsNorm, descNorm)
-	b.Queue(t.gen.sql(upsertPremiereCards), ids, titles, actors, desc, descNorm)
+	b.Queue(w.t.gen.sql(upsertPremiereCards), ids, titles, actors, desc, descNorm)
 	named := make([]string, n) // titles and actors, for the stems of their words
 	for i := range named {
 		named[i] = titleNorm[i] + actorsSeparator + actorsNorm[i]
 	}
-	b.Queue(t.gen.sql(addPremiereWords), named)
+	b.Queue(w.t.gen.sql(addPremiereWords), named)
 	return nil
 }
 
 // Premiere reads one premiere, on sale or not.
-func (s *Store) Premiere(ctx context.Context, id uuid.UUID) (p readmodel.Premiere, found bool, err error) {
-	err = s.read(ctx, Catalogue, func(g *generation) error {
+func (s *Store) Premiere(ctx context.Context, id uuid.UUID) (p catalogue.Premiere, found bool, err error) {
+	err = s.read(ctx, catalogue.Name, func(g *generation) error {
 		p, found, err = onePremiere(s.pool.QueryRow(ctx, g.sql(selectPremiere), uuidArg(id)), id)
 		return err
 	})
@@ -137,7 +203,7 @@ func (s *Store) Premiere(ctx context.Context, id uuid.UUID) (p readmodel.Premier
 }
 
 // Premieres reads the premieres with the given ids that exist.
-func (s *Store) Premieres(ctx context.Context, ids []uuid.UUID) (out []readmodel.Premiere, err error) {
+func (s *Store) Premieres(ctx context.Context, ids []uuid.UUID) (out []catalogue.Premiere, err error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -145,7 +211,7 @@ func (s *Store) Premieres(ctx context.Context, ids []uuid.UUID) (out []readmodel
 	for i, id := range ids {
 		args[i] = uuidArg(id)
 	}
-	err = s.read(ctx, Catalogue, func(g *generation) error {
+	err = s.read(ctx, catalogue.Name, func(g *generation) error {
 		rows, err := s.pool.Query(ctx, g.sql(`SELECT `+premiereColumns+premiereFrom+` WHERE p.id = ANY($1::uuid[])`), args)
 		if err != nil {
 			return err
@@ -159,21 +225,21 @@ func (s *Store) Premieres(ctx context.Context, ids []uuid.UUID) (out []readmodel
 	return out, nil
 }
 
-func onePremiere(row pgx.Row, id uuid.UUID) (readmodel.Premiere, bool, error) {
+func onePremiere(row pgx.Row, id uuid.UUID) (catalogue.Premiere, bool, error) {
 	p, err := scanPremiere(row)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return readmodel.Premiere{}, false, nil
+		return catalogue.Premiere{}, false, nil
 	}
 	if err != nil {
-		return readmodel.Premiere{}, false, fmt.Errorf("premiere %s: %w", id, err)
+		return catalogue.Premiere{}, false, fmt.Errorf("premiere %s: %w", id, err)
 	}
 	return p, true, nil
 }
 
 // scanPremiere reads the premiereColumns.
-func scanPremiere(r scanner) (readmodel.Premiere, error) {
+func scanPremiere(r scanner) (catalogue.Premiere, error) {
 	var (
-		p                    readmodel.Premiere
+		p                    catalogue.Premiere
 		actors               []byte
 		theater, online      int64
 		published, updatedAt pgtype.Timestamptz

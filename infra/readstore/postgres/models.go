@@ -15,11 +15,10 @@ import (
 type model struct {
 	name string // the read model's Name, imported from its package
 	// layout is the DDL of its tables, run in each new generation's schema with the
-	// schema first on the search path. Empty: layouts/<name>.sql (a read model not yet
-	// in its own folder).
+	// schema first on the search path (tables named unqualified).
 	layout string
-	// writes opens the read model's write port on a transaction, the only methods its
-	// projector gets. nil: the shared tx.
+	// writes opens the read model's write port on a transaction: the only methods its
+	// projector gets.
 	writes func(*tx) modelWrites
 }
 
@@ -36,8 +35,8 @@ var models = map[string]model{}
 
 // register adds a read model; each model file calls it once from a package variable.
 func register(m model) model {
-	if _, dup := models[m.name]; dup {
-		panic(fmt.Sprintf("read model %s registered twice", m.name))
+	if _, dup := models[m.name]; dup || m.layout == "" || m.writes == nil {
+		panic(fmt.Sprintf("read model %s registered twice or without its layout or writes", m.name))
 	}
 	models[m.name] = m
 	return m

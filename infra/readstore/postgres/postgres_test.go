@@ -17,21 +17,21 @@ import (
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
 	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 func pos(n uint64) eventlog.Position { return eventlog.Position{Commit: n, Prepare: n} }
 
-func onSale(title string, actors ...string) readmodel.Premiere {
-	return readmodel.Premiere{ID: uuid.New(), Title: title, Actors: actors, OnSale: true,
+func onSale(title string, actors ...string) catalogue.Premiere {
+	return catalogue.Premiere{ID: uuid.New(), Title: title, Actors: actors, OnSale: true,
 		Terms: pricing.Terms{OnlinePrice: 50_000, StandardHours: 48}, PublishedAt: time.Now().UTC().Truncate(time.Microsecond)}
 }
 
-func put(t testing.TB, st projections.Store, reached uint64, ps ...readmodel.Premiere) {
+func put(t testing.TB, st projections.Store, reached uint64, ps ...catalogue.Premiere) {
 	t.Helper()
-	err := projections.Update(context.Background(), st, Catalogue, pos(reached), func(tx projections.Tx) error {
+	err := projections.Update(context.Background(), st, catalogue.Name, pos(reached), func(tx catalogue.Writes) error {
 		for _, p := range ps {
 			if err := tx.PutPremiere(context.Background(), p); err != nil {
 				return err
@@ -44,7 +44,7 @@ func put(t testing.TB, st projections.Store, reached uint64, ps ...readmodel.Pre
 	}
 }
 
-func found(t testing.TB, s *Store, q readmodel.SearchQuery) []uuid.UUID {
+func found(t testing.TB, s *Store, q catalogue.SearchQuery) []uuid.UUID {
 	t.Helper()
 	q.Limit = MaxSearchLimit
 	res, err := s.Search(context.Background(), q)
@@ -165,22 +165,22 @@ func TestSearchTypoPrefixAndForms(t *testing.T) {
 	elka := onSale("Ёлка во дворе", "Илья Ким")
 	put(t, s, 1, mauser, elka, onSale("Бронепоезд", "Всеволод Краснов"))
 	for _, text := range []string{"Маузер", "Маузера", "Мауззер", "Мауз", "маузером", "Голованову", "Голлованов"} {
-		if got := found(t, s, readmodel.SearchQuery{Text: text}); !slices.Equal(got, []uuid.UUID{mauser.ID}) {
+		if got := found(t, s, catalogue.SearchQuery{Text: text}); !slices.Equal(got, []uuid.UUID{mauser.ID}) {
 			t.Errorf("%q found %v, want «Маузер»", text, got)
 		}
 	}
 	for _, text := range []string{"ёлка", "елка", "Ёлки", "дворе ёлка"} {
-		if got := found(t, s, readmodel.SearchQuery{Text: text}); !slices.Equal(got, []uuid.UUID{elka.ID}) {
+		if got := found(t, s, catalogue.SearchQuery{Text: text}); !slices.Equal(got, []uuid.UUID{elka.ID}) {
 			t.Errorf("%q found %v, want «Ёлка во дворе»", text, got)
 		}
 	}
 	for _, text := range []string{"маузерист", "зебра", "Мазуер"} {
-		if got := found(t, s, readmodel.SearchQuery{Text: text}); len(got) != 0 {
+		if got := found(t, s, catalogue.SearchQuery{Text: text}); len(got) != 0 {
 			t.Errorf("%q found %v, want nothing", text, got)
 		}
 	}
 	// A stop word is matched as a part of the text, not dropped.
-	if got := found(t, s, readmodel.SearchQuery{Text: "во дворе"}); !slices.Equal(got, []uuid.UUID{elka.ID}) {
+	if got := found(t, s, catalogue.SearchQuery{Text: "во дворе"}); !slices.Equal(got, []uuid.UUID{elka.ID}) {
 		t.Errorf("«во дворе» found %v", got)
 	}
 }
@@ -191,7 +191,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 	url := testURL(t)
 	s := openIn(t, url, testSchema(t, url))
 	ctx := t.Context()
-	var stock []readmodel.Premiere
+	var stock []catalogue.Premiere
 	for i := range 50 {
 		stock = append(stock, onSale(fmt.Sprintf("Маузер, акт %d", i), "Артём Голованов"))
 	}
@@ -216,7 +216,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 				return
 			default:
 			}
-			res, err := s.Search(ctx, readmodel.SearchQuery{Text: "маузер", Limit: MaxSearchLimit})
+			res, err := s.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: MaxSearchLimit})
 			if err == nil && (res.Total != len(stock) || len(res.Items) != len(stock)) {
 				err = fmt.Errorf("search found %d of %d premieres (total %d)", len(res.Items), len(stock), res.Total)
 			}
@@ -248,12 +248,12 @@ func TestQueriesDuringRebuild(t *testing.T) {
 	}
 
 	waitQueries(3)
-	for _, name := range []string{Catalogue, accounts.Name} {
+	for _, name := range []string{catalogue.Name, accounts.Name} {
 		sh, err := s.Shadow(ctx, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if name == Catalogue {
+		if name == catalogue.Name {
 			for i := 0; i < len(stock); i += 10 {
 				put(t, sh, uint64(i+1), stock[i:i+10]...)
 				waitQueries(1) // queries keep running against the serving generation
@@ -270,7 +270,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 	if err := <-errs; err != nil {
 		t.Fatal(err)
 	}
-	if gens := s.servingGenerations(t); gens[Catalogue] != 2 || gens[accounts.Name] != 2 {
+	if gens := s.servingGenerations(t); gens[catalogue.Name] != 2 || gens[accounts.Name] != 2 {
 		t.Errorf("serving generations after the rebuilds: %v", gens)
 	}
 }
@@ -310,18 +310,18 @@ func TestTwoProcesses(t *testing.T) {
 	ctx := t.Context()
 	old := onSale("Старый спектакль")
 	put(t, a, 1, old)
-	if got := found(t, b, readmodel.SearchQuery{Text: "спектакль"}); !slices.Equal(got, []uuid.UUID{old.ID}) {
+	if got := found(t, b, catalogue.SearchQuery{Text: "спектакль"}); !slices.Equal(got, []uuid.UUID{old.ID}) {
 		t.Fatalf("b finds %v", got)
 	}
 
-	sh, err := b.Shadow(ctx, Catalogue)
+	sh, err := b.Shadow(ctx, catalogue.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Shadow(ctx, Catalogue); !errors.Is(err, projections.ErrRebuildInProgress) {
+	if _, err := a.Shadow(ctx, catalogue.Name); !errors.Is(err, projections.ErrRebuildInProgress) {
 		t.Errorf("a second build, in another process: %v, want projections.ErrRebuildInProgress", err)
 	}
-	if _, err := b.Shadow(ctx, Catalogue); !errors.Is(err, projections.ErrRebuildInProgress) {
+	if _, err := b.Shadow(ctx, catalogue.Name); !errors.Is(err, projections.ErrRebuildInProgress) {
 		t.Errorf("a second build, in the same process: %v, want projections.ErrRebuildInProgress", err)
 	}
 	rebuilt := onSale("Новый спектакль")
@@ -329,15 +329,15 @@ func TestTwoProcesses(t *testing.T) {
 	if err := sh.Promote(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if schemaExists(t, a, generationSchema(schema, Catalogue, 1)) {
+	if schemaExists(t, a, generationSchema(schema, catalogue.Name, 1)) {
 		t.Error("the old generation outlived the promote")
 	}
 
 	// a still points at generation 1: its read finds it gone and follows the manifest.
-	if got := found(t, a, readmodel.SearchQuery{Text: "спектакль"}); !slices.Equal(got, []uuid.UUID{rebuilt.ID}) {
+	if got := found(t, a, catalogue.SearchQuery{Text: "спектакль"}); !slices.Equal(got, []uuid.UUID{rebuilt.ID}) {
 		t.Errorf("a finds %v after b promoted, want the rebuilt premiere", got)
 	}
-	if cp, err := a.Checkpoint(ctx, Catalogue); err != nil || cp != pos(1) {
+	if cp, err := a.Checkpoint(ctx, catalogue.Name); err != nil || cp != pos(1) {
 		t.Errorf("a's checkpoint after b promoted: %s, %v", cp, err)
 	}
 	// An Update prepared against the old generation is refused whole.
@@ -346,7 +346,7 @@ func TestTwoProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	sh, err = b.Shadow(ctx, Catalogue)
+	sh, err = b.Shadow(ctx, catalogue.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,15 +355,15 @@ func TestTwoProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	lost := onSale("Потерянный спектакль")
-	err = projections.Update(ctx, c, Catalogue, pos(3), func(tx projections.Tx) error { return tx.PutPremiere(ctx, lost) })
+	err = projections.Update(ctx, c, catalogue.Name, pos(3), func(tx catalogue.Writes) error { return tx.PutPremiere(ctx, lost) })
 	if !errors.Is(err, ErrGenerationChanged) {
 		t.Errorf("an update of a generation another process replaced: %v, want ErrGenerationChanged", err)
 	}
-	if cp, _ := c.Checkpoint(ctx, Catalogue); cp != pos(2) {
+	if cp, _ := c.Checkpoint(ctx, catalogue.Name); cp != pos(2) {
 		t.Errorf("checkpoint after a refused update: %s, want 2", cp)
 	}
 	put(t, c, 3, lost) // the retry goes to the new generation
-	if got := found(t, b, readmodel.SearchQuery{Text: "спектакль"}); len(got) != 2 {
+	if got := found(t, b, catalogue.SearchQuery{Text: "спектакль"}); len(got) != 2 {
 		t.Errorf("b finds %d premieres after c's retried update, want 2", len(got))
 	}
 }
@@ -376,7 +376,7 @@ func TestStraysAreDropped(t *testing.T) {
 	schema := testSchema(t, url)
 	s := openIn(t, url, schema)
 	ctx := t.Context()
-	strays := []string{generationSchema(schema, Catalogue, 7), generationSchema(schema, ledger.Name, 2)}
+	strays := []string{generationSchema(schema, catalogue.Name, 7), generationSchema(schema, ledger.Name, 2)}
 	for _, name := range strays {
 		if _, err := s.pool.Exec(ctx, `CREATE SCHEMA `+quote(name)); err != nil {
 			t.Fatal(err)
@@ -395,10 +395,10 @@ func TestStraysAreDropped(t *testing.T) {
 			t.Errorf("%s was not dropped", name)
 		}
 	}
-	if !schemaExists(t, s, foreign) || !schemaExists(t, s, generationSchema(schema, Catalogue, 1)) {
+	if !schemaExists(t, s, foreign) || !schemaExists(t, s, generationSchema(schema, catalogue.Name, 1)) {
 		t.Error("Open dropped a schema that is not a stray")
 	}
-	sh, err := s.Shadow(ctx, Catalogue)
+	sh, err := s.Shadow(ctx, catalogue.Name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // Search finds premieres on sale. Every word of q.Text must match the title, the actors
@@ -21,12 +21,12 @@ import (
 // It takes two round trips: one that resolves the words (their tsquery, or what they are
 // typos of), and one batch that counts the matches and reads the page in one
 // repeatable-read snapshot, so that Total and Items agree.
-func (s *Store) Search(ctx context.Context, q readmodel.SearchQuery) (res readmodel.SearchResult, err error) {
+func (s *Store) Search(ctx context.Context, q catalogue.SearchQuery) (res catalogue.SearchResult, err error) {
 	pl, err := planSearch(q)
 	if err != nil {
 		return res, err
 	}
-	err = s.read(ctx, Catalogue, func(g *generation) error {
+	err = s.read(ctx, catalogue.Name, func(g *generation) error {
 		if err := s.resolveWords(ctx, g, &pl); err != nil {
 			return fmt.Errorf("resolve words: %w", err)
 		}
@@ -34,7 +34,7 @@ func (s *Store) Search(ctx context.Context, q readmodel.SearchQuery) (res readmo
 		return err
 	})
 	if err != nil {
-		return readmodel.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
+		return catalogue.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 	return res, nil
 }
@@ -105,8 +105,8 @@ type resolved struct {
 }
 
 // search counts the matches and reads the page, in one batch and one snapshot.
-func (s *Store) search(ctx context.Context, g *generation, pl searchPlan) (readmodel.SearchResult, error) {
-	var res readmodel.SearchResult
+func (s *Store) search(ctx context.Context, g *generation, pl searchPlan) (catalogue.SearchResult, error) {
+	var res catalogue.SearchResult
 	b := &pgx.Batch{}
 	b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY`)
 	count, args := pl.countSQL()

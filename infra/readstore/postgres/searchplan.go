@@ -8,7 +8,7 @@ import (
 
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/infra/readstore/searchtext"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // Paging limits of a search.
@@ -61,7 +61,7 @@ type searchPlan struct {
 }
 
 // planSearch turns a query into a plan; an unknown sort order is an error.
-func planSearch(q readmodel.SearchQuery) (searchPlan, error) {
+func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 	pl := searchPlan{
 		actor: searchtext.Normalize(strings.TrimSpace(q.Actor)), minPrice: q.MinPrice, maxPrice: q.MaxPrice,
 		minDiscount: q.MinDiscount, sort: q.Sort,
@@ -70,8 +70,8 @@ func planSearch(q readmodel.SearchQuery) (searchPlan, error) {
 		pl.words = append(pl.words, searchWord{text: searchtext.Normalize(w)})
 	}
 	switch q.Sort {
-	case "", readmodel.SortRelevance, readmodel.SortNewest, readmodel.SortPriceAsc, readmodel.SortPriceDesc,
-		readmodel.SortDiscount, readmodel.SortTitle:
+	case "", catalogue.SortRelevance, catalogue.SortNewest, catalogue.SortPriceAsc, catalogue.SortPriceDesc,
+		catalogue.SortDiscount, catalogue.SortTitle:
 	default:
 		return pl, fmt.Errorf("search: unknown sort order %q", q.Sort)
 	}
@@ -98,7 +98,7 @@ func (pl searchPlan) indexable() []string {
 // ranked says whether the page is ordered by relevance: the default order, when some
 // word is matched through the full-text index.
 func (pl searchPlan) ranked() bool {
-	return (pl.sort == "" || pl.sort == readmodel.SortRelevance) && pl.rankQuery() != ""
+	return (pl.sort == "" || pl.sort == catalogue.SortRelevance) && pl.rankQuery() != ""
 }
 
 // rankQuery is what ts_rank scores against: any of the indexed words.
@@ -118,13 +118,13 @@ const newest = `p.published_at DESC NULLS LAST, p.id`
 
 func (pl searchPlan) orderBy() string {
 	switch pl.sort {
-	case readmodel.SortPriceAsc:
+	case catalogue.SortPriceAsc:
 		return `p.price, p.id`
-	case readmodel.SortPriceDesc:
+	case catalogue.SortPriceDesc:
 		return `p.price DESC, p.id DESC`
-	case readmodel.SortDiscount:
+	case catalogue.SortDiscount:
 		return `p.discount_percent DESC, p.price, p.id`
-	case readmodel.SortTitle:
+	case catalogue.SortTitle:
 		return `p.title_norm COLLATE "C", p.id`
 	default:
 		return newest

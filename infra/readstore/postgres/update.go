@@ -80,9 +80,6 @@ func (s *Store) update(ctx context.Context, g *generation, name string, reached 
 	if err := fn(t.writes()); err != nil {
 		return fmt.Errorf("update %s to %s: %w", name, reached, err)
 	}
-	if t.misuse != nil {
-		return fmt.Errorf("update %s to %s: %w", name, reached, t.misuse)
-	}
 	b := &pgx.Batch{}
 	if serving {
 		b.Queue(`SELECT `+s.base+`.lock_serving($1, $2)`, name, g.number)

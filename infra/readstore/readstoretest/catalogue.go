@@ -8,19 +8,18 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain/pricing"
-	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
-func canonPremiere(p readmodel.Premiere) readmodel.Premiere {
+func canonPremiere(p catalogue.Premiere) catalogue.Premiere {
 	p.Actors = nilIfEmpty(p.Actors)
 	p.PublishedAt, p.UpdatedAt = utc(p.PublishedAt), utc(p.UpdatedAt)
 	return p
 }
 
-func putPremieres(t *testing.T, s Store, reached uint64, ps ...readmodel.Premiere) {
+func putPremieres(t *testing.T, s Store, reached uint64, ps ...catalogue.Premiere) {
 	t.Helper()
-	update(t, s, catalogue, reached, func(ctx context.Context, tx projections.Tx) error {
+	write(t, s, catalogue.Name, reached, func(ctx context.Context, tx catalogue.Writes) error {
 		for _, p := range ps {
 			if err := tx.PutPremiere(ctx, p); err != nil {
 				return err
@@ -30,7 +29,7 @@ func putPremieres(t *testing.T, s Store, reached uint64, ps ...readmodel.Premier
 	})
 }
 
-func mustPremiere(t *testing.T, s Store, id uuid.UUID) (readmodel.Premiere, bool) {
+func mustPremiere(t *testing.T, s Store, id uuid.UUID) (catalogue.Premiere, bool) {
 	t.Helper()
 	p, found, err := s.Premiere(t.Context(), id)
 	if err != nil {
@@ -42,16 +41,16 @@ func mustPremiere(t *testing.T, s Store, id uuid.UUID) (readmodel.Premiere, bool
 
 func testPremiereRoundTrip(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
-	full := readmodel.Premiere{
+	full := catalogue.Premiere{
 		ID: uuid.New(), Title: "Маузер", Actors: []string{"Артём Голованов", "Вера Сташевская"},
 		Description: "Жёсткая постановка «о революции».", TheaterPrice: 350_000,
 		Terms:  pricing.Terms{OnlinePrice: 49_900, StandardHours: 48, DiscountPercent: 15},
 		OnSale: true, PublishedAt: at, UpdatedAt: at.Add(90 * time.Minute),
 	}
-	bare := readmodel.Premiere{ID: uuid.New(), Title: "Без актёров", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}}
+	bare := catalogue.Premiere{ID: uuid.New(), Title: "Без актёров", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}}
 	putPremieres(t, s, 1, full, bare)
 
-	for _, want := range []readmodel.Premiere{full, bare} {
+	for _, want := range []catalogue.Premiere{full, bare} {
 		got, found := mustPremiere(t, s, want.ID)
 		if !found {
 			t.Fatalf("premiere %s not found", want.ID)
@@ -63,13 +62,13 @@ func testPremiereRoundTrip(t *testing.T, open func(t *testing.T) Store) {
 	}
 
 	// A projector reads its own rows inside its transaction, including ones it just wrote.
-	update(t, s, catalogue, 2, func(ctx context.Context, tx projections.Tx) error {
+	write(t, s, catalogue.Name, 2, func(ctx context.Context, tx catalogue.Writes) error {
 		got, found, err := tx.Premiere(ctx, full.ID)
 		if err != nil || !found {
 			t.Errorf("tx premiere %s: found %v, %v", full.ID, found, err)
 		}
 		same(t, "tx premiere", got, full, canonPremiere)
-		fresh := readmodel.Premiere{ID: uuid.New(), Title: "Новая", Terms: full.Terms}
+		fresh := catalogue.Premiere{ID: uuid.New(), Title: "Новая", Terms: full.Terms}
 		if err := tx.PutPremiere(ctx, fresh); err != nil {
 			return err
 		}
@@ -86,12 +85,12 @@ func testPremiereRoundTrip(t *testing.T, open func(t *testing.T) Store) {
 
 func testPremiereUpsert(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
-	p := readmodel.Premiere{ID: uuid.New(), Title: "Маузер", Actors: []string{"Артём Голованов"},
+	p := catalogue.Premiere{ID: uuid.New(), Title: "Маузер", Actors: []string{"Артём Голованов"},
 		Terms: pricing.Terms{OnlinePrice: 50_000, StandardHours: 48}, OnSale: true, PublishedAt: at}
 	putPremieres(t, s, 1, p, p) // twice in one transaction
 	putPremieres(t, s, 2, p)    // and again
 
-	res := search(t, s, readmodel.SearchQuery{Text: "Маузер"})
+	res := search(t, s, catalogue.SearchQuery{Text: "Маузер"})
 	if res.Total != 1 || len(res.Items) != 1 {
 		t.Fatalf("after putting one premiere three times, search finds %d (total %d), want 1", len(res.Items), res.Total)
 	}
@@ -101,19 +100,19 @@ func testPremiereUpsert(t *testing.T, open func(t *testing.T) Store) {
 	putPremieres(t, s, 3, p)
 	got, _ := mustPremiere(t, s, p.ID)
 	same(t, "premiere after upsert", got, p, canonPremiere)
-	expectFound(t, s, readmodel.SearchQuery{Text: "Маузер"})
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Голованов"})
-	expectFound(t, s, readmodel.SearchQuery{Text: "тень"}, p.ID)
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Рудакова"}, p.ID)
-	expectFound(t, s, readmodel.SearchQuery{MaxPrice: 25_000}, p.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "Маузер"})
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Голованов"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "тень"}, p.ID)
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Рудакова"}, p.ID)
+	expectFound(t, s, catalogue.SearchQuery{MaxPrice: 25_000}, p.ID)
 }
 
 func testPremieres(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	ids := newIDs(3)
-	var ps []readmodel.Premiere
+	var ps []catalogue.Premiere
 	for i, id := range ids {
-		ps = append(ps, readmodel.Premiere{ID: id, Title: "Премьера", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}, OnSale: i != 1})
+		ps = append(ps, catalogue.Premiere{ID: id, Title: "Премьера", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}, OnSale: i != 1})
 	}
 	putPremieres(t, s, 1, ps...)
 	got, err := s.Premieres(t.Context(), []uuid.UUID{ids[2], uuid.New(), ids[1], ids[0]})
@@ -129,7 +128,7 @@ func testPremieres(t *testing.T, open func(t *testing.T) Store) {
 	}
 }
 
-func premiereIDs(ps []readmodel.Premiere) []uuid.UUID {
+func premiereIDs(ps []catalogue.Premiere) []uuid.UUID {
 	ids := make([]uuid.UUID, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID

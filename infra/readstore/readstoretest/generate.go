@@ -11,7 +11,7 @@ import (
 
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // MeasureLatency runs call b.N times and reports the median and 95th percentile latency.
@@ -53,7 +53,7 @@ func benchWord(rng *rand.Rand) string {
 // GeneratedPremiere is premiere i of a generated catalogue of n premieres, for the
 // search benchmarks of every read store: a quarter mention the theatre in their
 // description, a dozen mention Маузер, one in twenty is withdrawn.
-func GeneratedPremiere(rng *rand.Rand, i, n int) readmodel.Premiere {
+func GeneratedPremiere(rng *rand.Rand, i, n int) catalogue.Premiere {
 	title := make([]string, 1+rng.IntN(3))
 	for j := range title {
 		title[j] = benchWord(rng)
@@ -77,7 +77,7 @@ func GeneratedPremiere(rng *rand.Rand, i, n int) readmodel.Premiere {
 		actors[j] = benchFirst[rng.IntN(len(benchFirst))] + " " + benchLast[rng.IntN(len(benchLast))]
 	}
 	published := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
-	return readmodel.Premiere{
+	return catalogue.Premiere{
 		ID: uuid.New(), Title: strings.ToUpper(title[0][:2]) + strings.Join(title, " ")[2:], Actors: actors,
 		Description: strings.Join(desc, " ") + ".", TheaterPrice: money.Kopecks(100_000 + rng.IntN(900_000)),
 		Terms: pricing.Terms{

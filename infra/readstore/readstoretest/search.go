@@ -9,28 +9,28 @@ import (
 
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // shelf is the search fixture: six premieres on sale, one withdrawn. Prices after the
 // discount, discounts, titles and publication times are all distinct, so every sort
 // order has one right answer.
 type shelf struct {
-	mauser    readmodel.Premiere // «Маузер»: 50 000, no discount, oldest
-	elkaYe    readmodel.Premiere // «Елка у Ивановых», spelt with е: 36 000
-	elkaYo    readmodel.Premiere // «Ёлка во дворе», spelt with ё: 30 000 − 50 % = 15 000
-	train     readmodel.Premiere // «Бронепоезд»: «кольту» only in the description; 59 400
-	duel      readmodel.Premiere // «Дуэль»: «Шестопалов» only in the actors; 36 800
-	short     readmodel.Premiere // «Я и ты»: short words; «дуэль» in its description; newest
-	withdrawn readmodel.Premiere // «Маузер возвращается», not on sale
+	mauser    catalogue.Premiere // «Маузер»: 50 000, no discount, oldest
+	elkaYe    catalogue.Premiere // «Елка у Ивановых», spelt with е: 36 000
+	elkaYo    catalogue.Premiere // «Ёлка во дворе», spelt with ё: 30 000 − 50 % = 15 000
+	train     catalogue.Premiere // «Бронепоезд»: «кольту» only in the description; 59 400
+	duel      catalogue.Premiere // «Дуэль»: «Шестопалов» only in the actors; 36 800
+	short     catalogue.Premiere // «Я и ты»: short words; «дуэль» in its description; newest
+	withdrawn catalogue.Premiere // «Маузер возвращается», not on sale
 }
 
-func (f shelf) onSale() []readmodel.Premiere {
-	return []readmodel.Premiere{f.mauser, f.elkaYe, f.elkaYo, f.train, f.duel, f.short}
+func (f shelf) onSale() []catalogue.Premiere {
+	return []catalogue.Premiere{f.mauser, f.elkaYe, f.elkaYo, f.train, f.duel, f.short}
 }
 
-func premiere(title string, actors []string, description string, online money.Kopecks, hours, discount int, published time.Time) readmodel.Premiere {
-	return readmodel.Premiere{
+func premiere(title string, actors []string, description string, online money.Kopecks, hours, discount int, published time.Time) catalogue.Premiere {
+	return catalogue.Premiere{
 		ID: uuid.New(), Title: title, Actors: actors, Description: description, TheaterPrice: 3 * online,
 		Terms:  pricing.Terms{OnlinePrice: online, StandardHours: hours, DiscountPercent: discount},
 		OnSale: true, PublishedAt: published, UpdatedAt: published,
@@ -61,7 +61,7 @@ func stockShelf(t *testing.T, s Store) shelf {
 	return f
 }
 
-func search(t *testing.T, s Store, q readmodel.SearchQuery) readmodel.SearchResult {
+func search(t *testing.T, s Store, q catalogue.SearchQuery) catalogue.SearchResult {
 	t.Helper()
 	res, err := s.Search(t.Context(), q)
 	if err != nil {
@@ -74,7 +74,7 @@ func search(t *testing.T, s Store, q readmodel.SearchQuery) readmodel.SearchResu
 }
 
 // expectFound checks that q finds exactly want, in any order.
-func expectFound(t *testing.T, s Store, q readmodel.SearchQuery, want ...uuid.UUID) {
+func expectFound(t *testing.T, s Store, q catalogue.SearchQuery, want ...uuid.UUID) {
 	t.Helper()
 	q.Limit = 100
 	res := search(t, s, q)
@@ -84,7 +84,7 @@ func expectFound(t *testing.T, s Store, q readmodel.SearchQuery, want ...uuid.UU
 }
 
 // expectOrder checks that q finds exactly want, in this order.
-func expectOrder(t *testing.T, s Store, q readmodel.SearchQuery, want ...readmodel.Premiere) {
+func expectOrder(t *testing.T, s Store, q catalogue.SearchQuery, want ...catalogue.Premiere) {
 	t.Helper()
 	res := search(t, s, q)
 	if !slices.Equal(premiereIDs(res.Items), premiereIDs(want)) {
@@ -92,7 +92,7 @@ func expectOrder(t *testing.T, s Store, q readmodel.SearchQuery, want ...readmod
 	}
 }
 
-func titles(ps []readmodel.Premiere) []string {
+func titles(ps []catalogue.Premiere) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.Title
@@ -112,64 +112,64 @@ func testSearchWordForms(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
 	for _, text := range []string{"Маузер", "маузера", "МАУЗЕР", "Маузером", "Мауз", "  маузер!  "} {
-		expectFound(t, s, readmodel.SearchQuery{Text: text}, f.mauser.ID)
+		expectFound(t, s, catalogue.SearchQuery{Text: text}, f.mauser.ID)
 	}
-	expectFound(t, s, readmodel.SearchQuery{Text: "зебра"})
-	expectFound(t, s, readmodel.SearchQuery{Text: "маузерист"}) // a longer word is not a form of it
+	expectFound(t, s, catalogue.SearchQuery{Text: "зебра"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "маузерист"}) // a longer word is not a form of it
 }
 
 func testSearchYoAndYe(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
 	for _, text := range []string{"ёлка", "елка", "ЁЛКИ", "Елкой"} {
-		expectFound(t, s, readmodel.SearchQuery{Text: text}, f.elkaYe.ID, f.elkaYo.ID)
+		expectFound(t, s, catalogue.SearchQuery{Text: text}, f.elkaYe.ID, f.elkaYo.ID)
 	}
-	expectFound(t, s, readmodel.SearchQuery{Text: "Артем"}, f.mauser.ID) // «Артём» in the actors
-	expectFound(t, s, readmodel.SearchQuery{Text: "Жесткая"}, f.mauser.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "Артем"}, f.mauser.ID) // «Артём» in the actors
+	expectFound(t, s, catalogue.SearchQuery{Text: "Жесткая"}, f.mauser.ID)
 }
 
 func testSearchFields(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
-	expectFound(t, s, readmodel.SearchQuery{Text: "кольт"}, f.train.ID)        // description only
-	expectFound(t, s, readmodel.SearchQuery{Text: "Шестопалова"}, f.duel.ID)   // actors only, another form
-	expectFound(t, s, readmodel.SearchQuery{Text: "Введенского"}, f.elkaYe.ID) // description
-	expectFound(t, s, readmodel.SearchQuery{Text: "ВВЕДЕН"}, f.elkaYe.ID)      // a prefix
+	expectFound(t, s, catalogue.SearchQuery{Text: "кольт"}, f.train.ID)        // description only
+	expectFound(t, s, catalogue.SearchQuery{Text: "Шестопалова"}, f.duel.ID)   // actors only, another form
+	expectFound(t, s, catalogue.SearchQuery{Text: "Введенского"}, f.elkaYe.ID) // description
+	expectFound(t, s, catalogue.SearchQuery{Text: "ВВЕДЕН"}, f.elkaYe.ID)      // a prefix
 }
 
 func testSearchAllWords(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
-	expectFound(t, s, readmodel.SearchQuery{Text: "ёлка двор"}, f.elkaYo.ID)
-	expectFound(t, s, readmodel.SearchQuery{Text: "Елка Введенского"}, f.elkaYe.ID) // title and description
-	expectFound(t, s, readmodel.SearchQuery{Text: "Маузер Введенского"})
-	expectFound(t, s, readmodel.SearchQuery{Text: "дуэль"}, f.duel.ID, f.short.ID)
-	expectFound(t, s, readmodel.SearchQuery{Text: "дуэль Рудакова"}, f.duel.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "ёлка двор"}, f.elkaYo.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "Елка Введенского"}, f.elkaYe.ID) // title and description
+	expectFound(t, s, catalogue.SearchQuery{Text: "Маузер Введенского"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "дуэль"}, f.duel.ID, f.short.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "дуэль Рудакова"}, f.duel.ID)
 }
 
 func testSearchShortWords(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
-	expectFound(t, s, readmodel.SearchQuery{Text: "ты"}, f.short.ID)
-	expectFound(t, s, readmodel.SearchQuery{Text: "Я ты"}, f.short.ID)
-	expectFound(t, s, readmodel.SearchQuery{Text: "ты камерная"}, f.short.ID)
-	expectFound(t, s, readmodel.SearchQuery{Text: "ты Маузер"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "ты"}, f.short.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "Я ты"}, f.short.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "ты камерная"}, f.short.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "ты Маузер"})
 	// No word at all filters nothing.
-	expectFound(t, s, readmodel.SearchQuery{Text: " — "}, premiereIDs(f.onSale())...)
+	expectFound(t, s, catalogue.SearchQuery{Text: " — "}, premiereIDs(f.onSale())...)
 }
 
 func testSearchActorFilter(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
-	expectFound(t, s, readmodel.SearchQuery{Actor: "рудакова"}, f.duel.ID)
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Полина Рудакова"}, f.duel.ID)
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Ким"}, f.elkaYo.ID)
-	expectFound(t, s, readmodel.SearchQuery{Actor: "ил"}, f.elkaYo.ID) // short: «Илья»
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Артем"}, f.mauser.ID)
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Голованов", Text: "маузер"}, f.mauser.ID)
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Голованов", Text: "ёлка"})
+	expectFound(t, s, catalogue.SearchQuery{Actor: "рудакова"}, f.duel.ID)
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Полина Рудакова"}, f.duel.ID)
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Ким"}, f.elkaYo.ID)
+	expectFound(t, s, catalogue.SearchQuery{Actor: "ил"}, f.elkaYo.ID) // short: «Илья»
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Артем"}, f.mauser.ID)
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Голованов", Text: "маузер"}, f.mauser.ID)
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Голованов", Text: "ёлка"})
 	// The filter is on actors only: «Маузер» is a title.
-	expectFound(t, s, readmodel.SearchQuery{Actor: "Маузер"})
+	expectFound(t, s, catalogue.SearchQuery{Actor: "Маузер"})
 }
 
 func testSearchPriceAndDiscount(t *testing.T, open func(t *testing.T) Store) {
@@ -177,38 +177,38 @@ func testSearchPriceAndDiscount(t *testing.T, open func(t *testing.T) Store) {
 	f := stockShelf(t, s)
 	// Prices after discount: elkaYo 15 000 (30 000 before), short 19 000, elkaYe 36 000,
 	// duel 36 800, mauser 50 000, train 59 400.
-	expectFound(t, s, readmodel.SearchQuery{MaxPrice: 20_000}, f.elkaYo.ID, f.short.ID)
-	expectFound(t, s, readmodel.SearchQuery{MinPrice: 36_000, MaxPrice: 50_000}, f.elkaYe.ID, f.duel.ID, f.mauser.ID)
-	expectFound(t, s, readmodel.SearchQuery{MinPrice: 25_000, MaxPrice: 35_000})
-	expectFound(t, s, readmodel.SearchQuery{MinPrice: 59_400}, f.train.ID)
-	expectFound(t, s, readmodel.SearchQuery{MinDiscount: 20}, f.elkaYo.ID, f.duel.ID)
-	expectFound(t, s, readmodel.SearchQuery{MinDiscount: 10, Text: "ёлка"}, f.elkaYe.ID, f.elkaYo.ID)
-	expectFound(t, s, readmodel.SearchQuery{MinDiscount: 20, MaxPrice: 20_000, Text: "ёлка"}, f.elkaYo.ID)
+	expectFound(t, s, catalogue.SearchQuery{MaxPrice: 20_000}, f.elkaYo.ID, f.short.ID)
+	expectFound(t, s, catalogue.SearchQuery{MinPrice: 36_000, MaxPrice: 50_000}, f.elkaYe.ID, f.duel.ID, f.mauser.ID)
+	expectFound(t, s, catalogue.SearchQuery{MinPrice: 25_000, MaxPrice: 35_000})
+	expectFound(t, s, catalogue.SearchQuery{MinPrice: 59_400}, f.train.ID)
+	expectFound(t, s, catalogue.SearchQuery{MinDiscount: 20}, f.elkaYo.ID, f.duel.ID)
+	expectFound(t, s, catalogue.SearchQuery{MinDiscount: 10, Text: "ёлка"}, f.elkaYe.ID, f.elkaYo.ID)
+	expectFound(t, s, catalogue.SearchQuery{MinDiscount: 20, MaxPrice: 20_000, Text: "ёлка"}, f.elkaYo.ID)
 }
 
 func testSearchSortOrders(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
-	newest := []readmodel.Premiere{f.short, f.duel, f.train, f.elkaYo, f.elkaYe, f.mauser}
-	priceAsc := []readmodel.Premiere{f.elkaYo, f.short, f.elkaYe, f.duel, f.mauser, f.train}
-	expectOrder(t, s, readmodel.SearchQuery{Sort: readmodel.SortNewest}, newest...)
-	expectOrder(t, s, readmodel.SearchQuery{}, newest...) // relevance without text
-	expectOrder(t, s, readmodel.SearchQuery{Sort: readmodel.SortRelevance}, newest...)
-	expectOrder(t, s, readmodel.SearchQuery{Sort: readmodel.SortPriceAsc}, priceAsc...)
-	expectOrder(t, s, readmodel.SearchQuery{Sort: readmodel.SortPriceDesc}, reversed(priceAsc)...)
-	expectOrder(t, s, readmodel.SearchQuery{Sort: readmodel.SortDiscount}, f.elkaYo, f.duel, f.elkaYe, f.short, f.train, f.mauser)
+	newest := []catalogue.Premiere{f.short, f.duel, f.train, f.elkaYo, f.elkaYe, f.mauser}
+	priceAsc := []catalogue.Premiere{f.elkaYo, f.short, f.elkaYe, f.duel, f.mauser, f.train}
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortNewest}, newest...)
+	expectOrder(t, s, catalogue.SearchQuery{}, newest...) // relevance without text
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortRelevance}, newest...)
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortPriceAsc}, priceAsc...)
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortPriceDesc}, reversed(priceAsc)...)
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortDiscount}, f.elkaYo, f.duel, f.elkaYe, f.short, f.train, f.mauser)
 	// By title, ё sorting as е: бронепоезд, дуэль, елка во дворе, елка у ивановых, маузер, я и ты.
-	expectOrder(t, s, readmodel.SearchQuery{Sort: readmodel.SortTitle}, f.train, f.duel, f.elkaYo, f.elkaYe, f.mauser, f.short)
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortTitle}, f.train, f.duel, f.elkaYo, f.elkaYe, f.mauser, f.short)
 
 	// Relevance with text: a title match ranks above a description match of a newer premiere.
-	expectOrder(t, s, readmodel.SearchQuery{Text: "дуэль"}, f.duel, f.short)
-	expectOrder(t, s, readmodel.SearchQuery{Text: "дуэль", Sort: readmodel.SortNewest}, f.short, f.duel)
+	expectOrder(t, s, catalogue.SearchQuery{Text: "дуэль"}, f.duel, f.short)
+	expectOrder(t, s, catalogue.SearchQuery{Text: "дуэль", Sort: catalogue.SortNewest}, f.short, f.duel)
 	// Sorting applies to text matches too.
-	expectOrder(t, s, readmodel.SearchQuery{Text: "ёлка", Sort: readmodel.SortPriceDesc}, f.elkaYe, f.elkaYo)
-	expectOrder(t, s, readmodel.SearchQuery{Text: "ёлка", Sort: readmodel.SortPriceAsc}, f.elkaYo, f.elkaYe)
+	expectOrder(t, s, catalogue.SearchQuery{Text: "ёлка", Sort: catalogue.SortPriceDesc}, f.elkaYe, f.elkaYo)
+	expectOrder(t, s, catalogue.SearchQuery{Text: "ёлка", Sort: catalogue.SortPriceAsc}, f.elkaYo, f.elkaYe)
 }
 
-func reversed(ps []readmodel.Premiere) []readmodel.Premiere {
+func reversed(ps []catalogue.Premiere) []catalogue.Premiere {
 	out := slices.Clone(ps)
 	slices.Reverse(out)
 	return out
@@ -217,9 +217,9 @@ func reversed(ps []readmodel.Premiere) []readmodel.Premiere {
 func testSearchPaging(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
-	priceAsc := []readmodel.Premiere{f.elkaYo, f.short, f.elkaYe, f.duel, f.mauser, f.train}
+	priceAsc := []catalogue.Premiere{f.elkaYo, f.short, f.elkaYe, f.duel, f.mauser, f.train}
 	for page := 1; page <= 4; page++ {
-		q := readmodel.SearchQuery{Sort: readmodel.SortPriceAsc, Page: page, Limit: 4}
+		q := catalogue.SearchQuery{Sort: catalogue.SortPriceAsc, Page: page, Limit: 4}
 		res := search(t, s, q)
 		if res.Total != len(priceAsc) {
 			t.Errorf("page %d: total %d, want %d", page, res.Total, len(priceAsc))
@@ -230,11 +230,11 @@ func testSearchPaging(t *testing.T, open func(t *testing.T) Store) {
 		}
 	}
 	// The defaults: the first page, 20 at most.
-	res := search(t, s, readmodel.SearchQuery{Sort: readmodel.SortPriceAsc})
+	res := search(t, s, catalogue.SearchQuery{Sort: catalogue.SortPriceAsc})
 	if len(res.Items) != len(priceAsc) || res.Total != len(priceAsc) {
 		t.Errorf("default page: %d items, total %d", len(res.Items), res.Total)
 	}
-	res = search(t, s, readmodel.SearchQuery{Text: "ёлка", Limit: 1, Page: 2, Sort: readmodel.SortPriceAsc})
+	res = search(t, s, catalogue.SearchQuery{Text: "ёлка", Limit: 1, Page: 2, Sort: catalogue.SortPriceAsc})
 	if res.Total != 2 || len(res.Items) != 1 || res.Items[0].ID != f.elkaYe.ID {
 		t.Errorf("second page of ёлка: %s, total %d", titles(res.Items), res.Total)
 	}
@@ -243,19 +243,19 @@ func testSearchPaging(t *testing.T, open func(t *testing.T) Store) {
 func testSearchOnSaleOnly(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	f := stockShelf(t, s)
-	expectFound(t, s, readmodel.SearchQuery{Text: "возвращается"})
-	expectFound(t, s, readmodel.SearchQuery{Text: "Маузер"}, f.mauser.ID)
-	expectFound(t, s, readmodel.SearchQuery{}, premiereIDs(f.onSale())...)
+	expectFound(t, s, catalogue.SearchQuery{Text: "возвращается"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "Маузер"}, f.mauser.ID)
+	expectFound(t, s, catalogue.SearchQuery{}, premiereIDs(f.onSale())...)
 
 	// Withdrawing takes a premiere out of search, not out of the catalogue; relisting
 	// brings it back.
 	withdrawn := f.mauser
 	withdrawn.OnSale = false
 	putPremieres(t, s, 2, withdrawn)
-	expectFound(t, s, readmodel.SearchQuery{Text: "Маузер"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "Маузер"})
 	if _, found := mustPremiere(t, s, f.mauser.ID); !found {
-		t.Error("a withdrawn premiere is no longer in the catalogue")
+		t.Error("a withdrawn premiere is no longer in the catalogue.Name")
 	}
 	putPremieres(t, s, 3, f.mauser)
-	expectFound(t, s, readmodel.SearchQuery{Text: "Маузер"}, f.mauser.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "Маузер"}, f.mauser.ID)
 }

@@ -11,12 +11,13 @@ import (
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
 	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 func pos(n uint64) eventlog.Position { return eventlog.Position{Commit: n, Prepare: n} }
 
-func onSale(title string) readmodel.Premiere {
-	return readmodel.Premiere{ID: uuid.New(), Title: title, Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}, OnSale: true, PublishedAt: at}
+func onSale(title string) catalogue.Premiere {
+	return catalogue.Premiere{ID: uuid.New(), Title: title, Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}, OnSale: true, PublishedAt: at}
 }
 
 func shadowOf(t *testing.T, s Store, projection string) projections.Shadow {
@@ -35,12 +36,12 @@ func testShadowPromote(t *testing.T, open func(t *testing.T) Store) {
 	putPremieres(t, s, 50, old)
 	write(t, s, accounts.Name, 70, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, uuid.New(), 1) })
 
-	sh := shadowOf(t, s, catalogue)
-	if got := checkpoint(t, sh, catalogue); !got.IsStart() {
+	sh := shadowOf(t, s, catalogue.Name)
+	if got := checkpoint(t, sh, catalogue.Name); !got.IsStart() {
 		t.Errorf("a new shadow starts at %s, want the start", got)
 	}
 	rebuilt := onSale("Новый спектакль")
-	update(t, sh, catalogue, 30, func(ctx context.Context, tx projections.Tx) error {
+	write(t, sh, catalogue.Name, 30, func(ctx context.Context, tx catalogue.Writes) error {
 		if _, found, err := tx.Premiere(ctx, old.ID); err != nil || found {
 			t.Errorf("a shadow sees the serving rows: found %v, %v", found, err)
 		}
@@ -48,54 +49,54 @@ func testShadowPromote(t *testing.T, open func(t *testing.T) Store) {
 	})
 
 	// Until Promote, queries and the store's checkpoint are the serving generation's.
-	expectFound(t, s, readmodel.SearchQuery{}, old.ID)
+	expectFound(t, s, catalogue.SearchQuery{}, old.ID)
 	if _, found := mustPremiere(t, s, rebuilt.ID); found {
 		t.Error("a shadow row is visible before Promote")
 	}
-	if got := checkpoint(t, s, catalogue); got != pos(50) {
+	if got := checkpoint(t, s, catalogue.Name); got != pos(50) {
 		t.Errorf("serving checkpoint %s during the rebuild, want 50", got)
 	}
-	if got := checkpoint(t, sh, catalogue); got != pos(30) {
+	if got := checkpoint(t, sh, catalogue.Name); got != pos(30) {
 		t.Errorf("shadow checkpoint %s, want 30", got)
 	}
 	// The serving generation keeps taking updates meanwhile.
 	live := onSale("Живой спектакль")
 	putPremieres(t, s, 55, live)
-	expectFound(t, s, readmodel.SearchQuery{}, old.ID, live.ID)
-	update(t, sh, catalogue, 55, func(ctx context.Context, tx projections.Tx) error { return tx.PutPremiere(ctx, live) })
+	expectFound(t, s, catalogue.SearchQuery{}, old.ID, live.ID)
+	write(t, sh, catalogue.Name, 55, func(ctx context.Context, tx catalogue.Writes) error { return tx.PutPremiere(ctx, live) })
 
 	if err := sh.Promote(ctx); err != nil {
 		t.Fatalf("promote: %v", err)
 	}
-	expectFound(t, s, readmodel.SearchQuery{}, rebuilt.ID, live.ID)
-	expectFound(t, s, readmodel.SearchQuery{Text: "Новый"}, rebuilt.ID)
+	expectFound(t, s, catalogue.SearchQuery{}, rebuilt.ID, live.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "Новый"}, rebuilt.ID)
 	if _, found := mustPremiere(t, s, old.ID); found {
 		t.Error("the old generation's row is still visible after Promote")
 	}
-	if got := checkpoint(t, s, catalogue); got != pos(55) {
+	if got := checkpoint(t, s, catalogue.Name); got != pos(55) {
 		t.Errorf("checkpoint after Promote %s, want the shadow's 55", got)
 	}
 	if got := checkpoint(t, s, accounts.Name); got != pos(70) {
-		t.Errorf("promoting %s moved the checkpoint of %s to %s", catalogue, accounts.Name, got)
+		t.Errorf("promoting %s moved the checkpoint of %s to %s", catalogue.Name, accounts.Name, got)
 	}
 
 	// The runner goes on writing through the store, into the promoted generation.
 	after := onSale("Следующий спектакль")
 	putPremieres(t, s, 60, after)
-	expectFound(t, s, readmodel.SearchQuery{}, rebuilt.ID, live.ID, after.ID)
+	expectFound(t, s, catalogue.SearchQuery{}, rebuilt.ID, live.ID, after.ID)
 
 	// A promoted shadow is done; a new rebuild can start.
-	if err := sh.Update(ctx, catalogue, pos(61), func(projections.Writes) error { return nil }); err == nil {
+	if err := sh.Update(ctx, catalogue.Name, pos(61), func(projections.Writes) error { return nil }); err == nil {
 		t.Error("a promoted shadow accepted an update")
 	}
 	if err := sh.Promote(ctx); err == nil {
 		t.Error("a shadow was promoted twice")
 	}
-	again := shadowOf(t, s, catalogue)
+	again := shadowOf(t, s, catalogue.Name)
 	if err := again.Discard(ctx); err != nil {
 		t.Fatal(err)
 	}
-	expectFound(t, s, readmodel.SearchQuery{}, rebuilt.ID, live.ID, after.ID)
+	expectFound(t, s, catalogue.SearchQuery{}, rebuilt.ID, live.ID, after.ID)
 }
 
 func testShadowDiscard(t *testing.T, open func(t *testing.T) Store) {
@@ -108,7 +109,7 @@ func testShadowDiscard(t *testing.T, open func(t *testing.T) Store) {
 	write(t, sh, accounts.Name, 8, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, user, 999) })
 	// The shadow's Tx is bound to its projection like any other.
 	err := sh.Update(ctx, accounts.Name, pos(9), func(w projections.Writes) error {
-		return foreignCalls[catalogue](ctx, w)
+		return foreignCalls[catalogue.Name](ctx, w)
 	})
 	if err == nil {
 		t.Error("a shadow's transaction accepted another projection's method")
@@ -151,8 +152,8 @@ func testReopen(t *testing.T, open func(t *testing.T) Store) {
 		t.Fatal(err)
 	}
 
-	sh := shadowOf(t, s, catalogue)
-	update(t, sh, catalogue, 42, func(ctx context.Context, tx projections.Tx) error { return tx.PutPremiere(ctx, rebuilt) })
+	sh := shadowOf(t, s, catalogue.Name)
+	write(t, sh, catalogue.Name, 42, func(ctx context.Context, tx catalogue.Writes) error { return tx.PutPremiere(ctx, rebuilt) })
 	if err := sh.Promote(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -167,10 +168,10 @@ func testReopen(t *testing.T, open func(t *testing.T) Store) {
 	}
 	s = open(t)
 
-	expectFound(t, s, readmodel.SearchQuery{Text: "Новый"}, rebuilt.ID)
-	expectFound(t, s, readmodel.SearchQuery{Text: "Старый"})
-	expectFound(t, s, readmodel.SearchQuery{Text: "перестройки"}, later.ID)
-	if got := checkpoint(t, s, catalogue); got != pos(43) {
+	expectFound(t, s, catalogue.SearchQuery{Text: "Новый"}, rebuilt.ID)
+	expectFound(t, s, catalogue.SearchQuery{Text: "Старый"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "перестройки"}, later.ID)
+	if got := checkpoint(t, s, catalogue.Name); got != pos(43) {
 		t.Errorf("catalogue checkpoint after reopen %s, want 43", got)
 	}
 	if got := checkpoint(t, s, accounts.Name); got != pos(41) {
@@ -183,7 +184,7 @@ func testReopen(t *testing.T, open func(t *testing.T) Store) {
 		t.Errorf("inbox after reopen: %v, %v", ns, err)
 	}
 	// And it can be rebuilt again.
-	sh = shadowOf(t, s, catalogue)
+	sh = shadowOf(t, s, catalogue.Name)
 	if err := sh.Discard(ctx); err != nil {
 		t.Fatal(err)
 	}

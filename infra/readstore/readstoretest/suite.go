@@ -11,9 +11,9 @@
 //     reads back zero; an empty list reads back empty (nil or not);
 //   - writes are upserts: putting a row again replaces it, adding a ledger line or a
 //     notification again (same id) is ignored;
-//   - a transaction serves only the projection it was opened for: it is not another
-//     read model's port, and (for the shared Tx) another projection's method fails with
-//     an error that names both projections;
+//   - a transaction serves only the projection it was opened for: it is that read
+//     model's write port and no other's (a projector cannot even name another's
+//     methods), and using it as another's fails with ErrWrongProjection;
 //   - search finds word forms, parts of words (3 letters or more) and short words, ignores
 //     case and ё/е, requires every word, and finds only premieres on sale;
 //   - a Limit of zero or less (Ledger, DueRentals, Notifications) means no limit;
@@ -47,11 +47,6 @@ type Store interface {
 	bus.DeadLetterStore
 	Close() error
 }
-
-// The projections, by the names projectors give them.
-const (
-	catalogue = "catalogue_v1"
-)
 
 // Run runs the contract. open must return a store over the test's own storage and
 // register its cleanup (a Close, which must tolerate having been called already). The
@@ -100,13 +95,6 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 
 // at has microseconds and a zone other than UTC, to catch truncation and zone loss.
 var at = time.Date(2026, 3, 14, 15, 9, 26, 535897000, time.FixedZone("MSK", 3*60*60))
-
-// update applies fn to projection in one Update through the shared Tx of the read
-// models not yet in their own folder, failing the test on error.
-func update(t *testing.T, s projections.Store, projection string, reached uint64, fn func(ctx context.Context, tx projections.Tx) error) {
-	t.Helper()
-	write(t, s, projection, reached, fn)
-}
 
 // write applies fn to projection in one Update through the read model's port W,
 // failing the test on error.

@@ -11,28 +11,15 @@ import (
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/rentals"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
-var allProjections = []string{catalogue, accounts.Name, ledger.Name, carts.Name, rentals.Name, users.Name}
-
-// sharedTx are the projections whose stores still hand out the shared projections.Tx,
-// guarded at run time; the others get their read model's own port.
-var sharedTx = map[string]bool{catalogue: true}
-
-// legacy runs fn on w as the shared Tx of owner's read model.
-func legacy(owner string, w projections.Writes, fn func(tx projections.Tx) error) error {
-	tx, err := projections.As[projections.Tx](owner, w)
-	if err != nil {
-		return err
-	}
-	return fn(tx)
-}
+var allProjections = []string{catalogue.Name, accounts.Name, ledger.Name, carts.Name, rentals.Name, users.Name}
 
 func testCheckpoint(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
@@ -67,12 +54,12 @@ func testCheckpoint(t *testing.T, open func(t *testing.T) Store) {
 func testUpdateAtomic(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	ctx := t.Context()
-	kept := readmodel.Premiere{ID: uuid.New(), Title: "Старая", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}, OnSale: true}
+	kept := catalogue.Premiere{ID: uuid.New(), Title: "Старая", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}, OnSale: true}
 	putPremieres(t, s, 5, kept)
 
 	boom := errors.New("projector failed")
-	lost := readmodel.Premiere{ID: uuid.New(), Title: "Потерянная", Terms: kept.Terms, OnSale: true}
-	err := projections.Update(ctx, s, catalogue, eventlog.Position{Commit: 9, Prepare: 9}, func(tx projections.Tx) error {
+	lost := catalogue.Premiere{ID: uuid.New(), Title: "Потерянная", Terms: kept.Terms, OnSale: true}
+	err := projections.Update(ctx, s, catalogue.Name, eventlog.Position{Commit: 9, Prepare: 9}, func(tx catalogue.Writes) error {
 		changed := kept
 		changed.Title = "Изменённая"
 		if err := tx.PutPremiere(ctx, changed); err != nil {
@@ -92,19 +79,21 @@ func testUpdateAtomic(t *testing.T, open func(t *testing.T) Store) {
 	if got, _ := mustPremiere(t, s, kept.ID); got.Title != kept.Title {
 		t.Errorf("a failed update changed a row: title %q", got.Title)
 	}
-	expectFound(t, s, readmodel.SearchQuery{Text: "Потерянная"})
-	expectFound(t, s, readmodel.SearchQuery{Text: "Старая"}, kept.ID)
-	if got := checkpoint(t, s, catalogue); got != (eventlog.Position{Commit: 5, Prepare: 5}) {
+	expectFound(t, s, catalogue.SearchQuery{Text: "Потерянная"})
+	expectFound(t, s, catalogue.SearchQuery{Text: "Старая"}, kept.ID)
+	if got := checkpoint(t, s, catalogue.Name); got != (eventlog.Position{Commit: 5, Prepare: 5}) {
 		t.Errorf("a failed update moved the checkpoint to %s", got)
 	}
 }
 
 // foreignCalls makes one call of each projection's write methods on a transaction.
 var foreignCalls = map[string]func(ctx context.Context, w projections.Writes) error{
-	catalogue: func(ctx context.Context, w projections.Writes) error {
-		return legacy(catalogue, w, func(tx projections.Tx) error {
-			return tx.PutPremiere(ctx, readmodel.Premiere{ID: uuid.New(), Title: "x", Terms: pricing.Terms{OnlinePrice: 1, StandardHours: 1}})
-		})
+	catalogue.Name: func(ctx context.Context, w projections.Writes) error {
+		tx, err := projections.As[catalogue.Writes](catalogue.Name, w)
+		if err != nil {
+			return err
+		}
+		return tx.PutPremiere(ctx, catalogue.Premiere{ID: uuid.New(), Title: "x", Terms: pricing.Terms{OnlinePrice: 1, StandardHours: 1}})
 	},
 	accounts.Name: func(ctx context.Context, w projections.Writes) error {
 		tx, err := projections.As[accounts.Writes](accounts.Name, w)
@@ -168,17 +157,13 @@ func testTxRefusesOtherProjections(t *testing.T, open func(t *testing.T) Store) 
 			if !strings.Contains(msg, owner) {
 				t.Errorf("the error %q does not name %s", msg, owner)
 			}
-			if sharedTx[opened] && sharedTx[owner] && !strings.Contains(msg, opened) {
-				// Not the other's port by construction: the shared Tx refused at run time.
-				t.Errorf("the error %q does not name both %s and %s", msg, opened, owner)
-			}
 		}
 		if !checkpoint(t, s, opened).IsStart() {
 			t.Errorf("refused updates moved the checkpoint of %s", opened)
 		}
 	}
 	// Nothing was written by the refused calls.
-	expectFound(t, s, readmodel.SearchQuery{})
+	expectFound(t, s, catalogue.SearchQuery{})
 	if revoked, _ := s.TokenRevoked(ctx, "t"); revoked {
 		t.Error("a refused call revoked a token")
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/chance-video/chance/infra/readstore/readstoretest"
 	"github.com/chance-video/chance/infra/readstore/searchtext"
 	"github.com/chance-video/chance/projections"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // benchPremieres is the catalogue size the search benchmark runs on.
@@ -37,7 +37,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer s.Close()
 	started := time.Now()
-	if err := projections.Update(context.Background(), s, Catalogue, eventlog.Position{Commit: 1, Prepare: 1}, func(tx projections.Tx) error {
+	if err := projections.Update(context.Background(), s, catalogue.Name, eventlog.Position{Commit: 1, Prepare: 1}, func(tx catalogue.Writes) error {
 		rng := rand.New(rand.NewPCG(1, 2))
 		for i := range benchPremieres {
 			if err := tx.PutPremiere(context.Background(), readstoretest.GeneratedPremiere(rng, i, benchPremieres)); err != nil {
@@ -50,18 +50,18 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	// A parent benchmark's log is not printed: each sub-benchmark repeats the work size.
 	work := fmt.Sprintf("%d premieres, written in one Update in %v, file %s", benchPremieres,
-		time.Since(started).Round(time.Millisecond), fileSize(dir, generationFile(Catalogue, 1)))
+		time.Since(started).Round(time.Millisecond), fileSize(dir, generationFile(catalogue.Name, 1)))
 
 	for _, c := range []struct {
 		name string
-		q    readmodel.SearchQuery
+		q    catalogue.SearchQuery
 	}{
-		{"fts/rare", readmodel.SearchQuery{Text: rareTerm}},
-		{"fts/common", readmodel.SearchQuery{Text: commonTerm}},
-		{"fts/common_newest", readmodel.SearchQuery{Text: commonTerm, Sort: readmodel.SortNewest}},
-		{"fts/common_price_filter", readmodel.SearchQuery{Text: commonTerm, MinPrice: 20_000, MaxPrice: 40_000, Sort: readmodel.SortPriceAsc}},
-		{"fts/two_words", readmodel.SearchQuery{Text: commonTerm + " " + rareTerm}},
-		{"filters_only", readmodel.SearchQuery{MinDiscount: 30, Sort: readmodel.SortPriceAsc}},
+		{"fts/rare", catalogue.SearchQuery{Text: rareTerm}},
+		{"fts/common", catalogue.SearchQuery{Text: commonTerm}},
+		{"fts/common_newest", catalogue.SearchQuery{Text: commonTerm, Sort: catalogue.SortNewest}},
+		{"fts/common_price_filter", catalogue.SearchQuery{Text: commonTerm, MinPrice: 20_000, MaxPrice: 40_000, Sort: catalogue.SortPriceAsc}},
+		{"fts/two_words", catalogue.SearchQuery{Text: commonTerm + " " + rareTerm}},
+		{"filters_only", catalogue.SearchQuery{MinDiscount: 30, Sort: catalogue.SortPriceAsc}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var total int
@@ -88,7 +88,7 @@ func BenchmarkSearch(b *testing.B) {
 
 // likeSearch is the search without the index: a count and the newest page, by LIKE.
 func likeSearch(s *Store, term string) (int, error) {
-	g, release, err := s.serving(Catalogue)
+	g, release, err := s.serving(catalogue.Name)
 	if err != nil {
 		return 0, err
 	}

@@ -11,7 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/infra/readstore/searchtext"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // The catalogue is three tables:
@@ -30,6 +31,21 @@ import (
 //
 // seq, an INTEGER PRIMARY KEY, is the rowid the index refers to (an implicit rowid could
 // change on VACUUM); it grows with every new premiere, so "seq DESC" is "added last first".
+var _ = register(model{
+	name:       catalogue.Name,
+	schema:     catalogueSchema,
+	statements: []string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere},
+	writes:     func(t *tx) projections.Writes { return catalogueWrites{t} },
+})
+
+// catalogueWrites is catalogue.Writes on a transaction of the catalogue file.
+type catalogueWrites struct{ t *tx }
+
+var (
+	_ catalogue.Writes = catalogueWrites{}
+	_ catalogue.Reads  = (*Store)(nil)
+)
+
 var catalogueSchema = []string{
 	`CREATE TABLE premieres (
 		seq              INTEGER PRIMARY KEY,
@@ -40,7 +56,7 @@ var catalogueSchema = []string{
 		online_price     INTEGER NOT NULL,
 		standard_hours   INTEGER NOT NULL,
 		discount_percent INTEGER NOT NULL,
-		price            INTEGER NOT NULL, -- readmodel.Premiere.OnlinePrice()
+		price            INTEGER NOT NULL, -- catalogue.Premiere.OnlinePrice()
 		on_sale          INTEGER NOT NULL,
 		published_at     INTEGER,
 		updated_at       INTEGER
@@ -100,17 +116,14 @@ const (
 // so an actor filter cannot match across two names typed on one line.
 const actorsSeparator = "\n"
 
-func (t *tx) PutPremiere(ctx context.Context, p readmodel.Premiere) error {
-	if err := t.allow(Catalogue, "PutPremiere"); err != nil {
-		return err
-	}
-	if err := t.putPremiere(ctx, p); err != nil {
+func (w catalogueWrites) PutPremiere(ctx context.Context, p catalogue.Premiere) error {
+	if err := w.putPremiere(ctx, p); err != nil {
 		return fmt.Errorf("put premiere %s: %w", p.ID, err)
 	}
 	return nil
 }
 
-func (t *tx) putPremiere(ctx context.Context, p readmodel.Premiere) error {
+func (w catalogueWrites) putPremiere(ctx context.Context, p catalogue.Premiere) error {
 	actors, err := jsonArg(nonNil(p.Actors))
 	if err != nil {
 		return err
@@ -130,11 +143,11 @@ func (t *tx) putPremiere(ctx context.Context, p readmodel.Premiere) error {
 		description: searchtext.Normalize(p.Description),
 	}
 
-	before, found, err := t.indexed(ctx, p.ID)
+	before, found, err := w.indexed(ctx, p.ID)
 	if err != nil {
 		return err
 	}
-	row, err := t.queryRow(ctx, upsertPremiere, uuidArg(p.ID), p.Title, text.title, int64(p.TheaterPrice),
+	row, err := w.t.queryRow(ctx, upsertPremiere, uuidArg(p.ID), p.Title, text.title, int64(p.TheaterPrice),
 		int64(p.Terms.OnlinePrice), p.Terms.StandardHours, p.Terms.DiscountPercent, int64(p.OnlinePrice()),
 		boolArg(p.OnSale), published, updated)
 	if err != nil {
@@ -144,7 +157,7 @@ func (t *tx) putPremiere(ctx context.Context, p readmodel.Premiere) error {
 	if err := row.Scan(&seq); err != nil {
 		return err
 	}
-	if err := t.exec(ctx, upsertPremiereText, seq, actors, p.Description, text.actors, text.description); err != nil {
+	if err := w.t.exec(ctx, upsertPremiereText, seq, actors, p.Description, text.actors, text.description); err != nil {
 		return err
 	}
 
@@ -152,12 +165,12 @@ func (t *tx) putPremiere(ctx context.Context, p readmodel.Premiere) error {
 	wasIndexed := found && before.onSale
 	same := found && before == text
 	if wasIndexed && !same {
-		if err := t.exec(ctx, unindexPremiere, seq); err != nil {
+		if err := w.t.exec(ctx, unindexPremiere, seq); err != nil {
 			return fmt.Errorf("unindex: %w", err)
 		}
 	}
 	if text.onSale && !same {
-		if err := t.exec(ctx, indexPremiere, seq, text.title, text.actors, text.description); err != nil {
+		if err := w.t.exec(ctx, indexPremiere, seq, text.title, text.actors, text.description); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
 	}
@@ -170,8 +183,8 @@ type indexedText struct {
 	title, actors, description string
 }
 
-func (t *tx) indexed(ctx context.Context, id uuid.UUID) (indexedText, bool, error) {
-	row, err := t.queryRow(ctx, selectIndexed, uuidArg(id))
+func (w catalogueWrites) indexed(ctx context.Context, id uuid.UUID) (indexedText, bool, error) {
+	row, err := w.t.queryRow(ctx, selectIndexed, uuidArg(id))
 	if err != nil {
 		return indexedText{}, false, err
 	}
@@ -186,22 +199,19 @@ func (t *tx) indexed(ctx context.Context, id uuid.UUID) (indexedText, bool, erro
 	return it, err == nil, err
 }
 
-func (t *tx) Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error) {
-	if err := t.allow(Catalogue, "Premiere"); err != nil {
-		return readmodel.Premiere{}, false, err
-	}
-	row, err := t.queryRow(ctx, selectPremiere, uuidArg(id))
+func (w catalogueWrites) Premiere(ctx context.Context, id uuid.UUID) (catalogue.Premiere, bool, error) {
+	row, err := w.t.queryRow(ctx, selectPremiere, uuidArg(id))
 	if err != nil {
-		return readmodel.Premiere{}, false, fmt.Errorf("premiere %s: %w", id, err)
+		return catalogue.Premiere{}, false, fmt.Errorf("premiere %s: %w", id, err)
 	}
 	return onePremiere(row, id)
 }
 
 // Premiere reads one premiere, on sale or not.
-func (s *Store) Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere, bool, error) {
-	g, release, err := s.serving(Catalogue)
+func (s *Store) Premiere(ctx context.Context, id uuid.UUID) (catalogue.Premiere, bool, error) {
+	g, release, err := s.serving(catalogue.Name)
 	if err != nil {
-		return readmodel.Premiere{}, false, err
+		return catalogue.Premiere{}, false, err
 	}
 	defer release()
 	return onePremiere(g.read.QueryRowContext(ctx, selectPremiere, uuidArg(id)), id)
@@ -211,13 +221,13 @@ func (s *Store) Premiere(ctx context.Context, id uuid.UUID) (readmodel.Premiere,
 const premieresChunk = 500
 
 // Premieres reads the premieres with the given ids that exist.
-func (s *Store) Premieres(ctx context.Context, ids []uuid.UUID) ([]readmodel.Premiere, error) {
-	g, release, err := s.serving(Catalogue)
+func (s *Store) Premieres(ctx context.Context, ids []uuid.UUID) ([]catalogue.Premiere, error) {
+	g, release, err := s.serving(catalogue.Name)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	var out []readmodel.Premiere
+	var out []catalogue.Premiere
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), premieresChunk)]
 		ids = ids[len(chunk):]
@@ -238,19 +248,19 @@ func (s *Store) Premieres(ctx context.Context, ids []uuid.UUID) ([]readmodel.Pre
 	return out, nil
 }
 
-func onePremiere(row *sql.Row, id uuid.UUID) (readmodel.Premiere, bool, error) {
+func onePremiere(row *sql.Row, id uuid.UUID) (catalogue.Premiere, bool, error) {
 	p, err := scanPremiere(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return readmodel.Premiere{}, false, nil
+		return catalogue.Premiere{}, false, nil
 	}
 	if err != nil {
-		return readmodel.Premiere{}, false, fmt.Errorf("premiere %s: %w", id, err)
+		return catalogue.Premiere{}, false, fmt.Errorf("premiere %s: %w", id, err)
 	}
 	return p, true, nil
 }
 
 // appendPremieres scans and closes rows.
-func appendPremieres(out []readmodel.Premiere, rows *sql.Rows) ([]readmodel.Premiere, error) {
+func appendPremieres(out []catalogue.Premiere, rows *sql.Rows) ([]catalogue.Premiere, error) {
 	defer rows.Close()
 	for rows.Next() {
 		p, err := scanPremiere(rows)
@@ -265,9 +275,9 @@ func appendPremieres(out []readmodel.Premiere, rows *sql.Rows) ([]readmodel.Prem
 type scanner interface{ Scan(dest ...any) error }
 
 // scanPremiere reads the premiereColumns.
-func scanPremiere(r scanner) (readmodel.Premiere, error) {
+func scanPremiere(r scanner) (catalogue.Premiere, error) {
 	var (
-		p                    readmodel.Premiere
+		p                    catalogue.Premiere
 		actors               string
 		theater, online      int64
 		onSale               bool

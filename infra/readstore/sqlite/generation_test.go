@@ -14,6 +14,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/readmodel/users"
 )
@@ -30,8 +31,8 @@ func exists(t *testing.T, path string) bool {
 func putTitle(t *testing.T, st projections.Store, reached uint64, title string) uuid.UUID {
 	t.Helper()
 	id := uuid.New()
-	err := projections.Update(t.Context(), st, Catalogue, eventlog.Position{Commit: reached, Prepare: reached}, func(tx projections.Tx) error {
-		return tx.PutPremiere(t.Context(), readmodel.Premiere{ID: id, Title: title, OnSale: true,
+	err := projections.Update(t.Context(), st, catalogue.Name, eventlog.Position{Commit: reached, Prepare: reached}, func(tx catalogue.Writes) error {
+		return tx.PutPremiere(t.Context(), catalogue.Premiere{ID: id, Title: title, OnSale: true,
 			Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}})
 	})
 	if err != nil {
@@ -44,17 +45,17 @@ func TestPromoteAndDiscardDeleteFiles(t *testing.T) {
 	dir := t.TempDir()
 	s := openIn(t, dir)
 	putTitle(t, s, 1, "Первое поколение")
-	first := filepath.Join(dir, generationFile(Catalogue, 1))
+	first := filepath.Join(dir, generationFile(catalogue.Name, 1))
 
-	sh, err := s.Shadow(t.Context(), Catalogue)
+	sh, err := s.Shadow(t.Context(), catalogue.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := filepath.Join(dir, generationFile(Catalogue, 2))
+	second := filepath.Join(dir, generationFile(catalogue.Name, 2))
 	if !exists(t, second) {
 		t.Fatal("a shadow has no file")
 	}
-	if _, err := s.Shadow(t.Context(), Catalogue); !errors.Is(err, projections.ErrRebuildInProgress) {
+	if _, err := s.Shadow(t.Context(), catalogue.Name); !errors.Is(err, projections.ErrRebuildInProgress) {
 		t.Errorf("a second shadow of one projection: %v, want projections.ErrRebuildInProgress", err)
 	}
 	putTitle(t, sh, 1, "Второе поколение")
@@ -65,18 +66,18 @@ func TestPromoteAndDiscardDeleteFiles(t *testing.T) {
 		t.Error("the old generation's files outlived the promote")
 	}
 	m, err := readManifest(dir)
-	if err != nil || m.Generations[Catalogue] != 2 {
+	if err != nil || m.Generations[catalogue.Name] != 2 {
 		t.Errorf("manifest after promote: %+v, %v", m, err)
 	}
 
-	third, err := s.Shadow(t.Context(), Catalogue)
+	third, err := s.Shadow(t.Context(), catalogue.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := third.Discard(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if exists(t, filepath.Join(dir, generationFile(Catalogue, 3))) {
+	if exists(t, filepath.Join(dir, generationFile(catalogue.Name, 3))) {
 		t.Error("a discarded shadow's file is still there")
 	}
 	if err := third.Discard(t.Context()); !errors.Is(err, projections.ErrShadowDone) {
@@ -153,7 +154,7 @@ func TestDurabilitySettings(t *testing.T) {
 func TestReadsDuringPromote(t *testing.T) {
 	s := openIn(t, t.TempDir())
 	putTitle(t, s, 1, "Старое")
-	sh, err := s.Shadow(t.Context(), Catalogue)
+	sh, err := s.Shadow(t.Context(), catalogue.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestReadsDuringPromote(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; ; i++ {
-				res, err := s.Search(ctx, readmodel.SearchQuery{})
+				res, err := s.Search(ctx, catalogue.SearchQuery{})
 				if i == 0 {
 					started <- struct{}{}
 				}
@@ -191,7 +192,7 @@ func TestReadsDuringPromote(t *testing.T) {
 	if err := sh.Promote(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.Search(t.Context(), readmodel.SearchQuery{Text: "новое"})
+	res, err := s.Search(t.Context(), catalogue.SearchQuery{Text: "новое"})
 	cancel()
 	wg.Wait()
 	close(errs)

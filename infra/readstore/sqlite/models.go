@@ -16,8 +16,8 @@ type model struct {
 	schema []string
 	// statements are prepared when a generation file opens.
 	statements []string
-	// writes wraps a transaction as the read model's write port, the only methods its
-	// projector gets. nil: the shared tx (a read model not yet in its own folder).
+	// writes wraps a transaction as the read model's write port: the only methods its
+	// projector gets.
 	writes func(*tx) projections.Writes
 }
 
@@ -26,8 +26,8 @@ var models = map[string]model{}
 
 // register adds a read model; each model file calls it once from a package variable.
 func register(m model) model {
-	if _, dup := models[m.name]; dup {
-		panic(fmt.Sprintf("read model %s registered twice", m.name))
+	if _, dup := models[m.name]; dup || len(m.schema) == 0 || m.writes == nil {
+		panic(fmt.Sprintf("read model %s registered twice or without its tables or writes", m.name))
 	}
 	models[m.name] = m
 	return m
@@ -45,9 +45,4 @@ func projectionNames() []string {
 }
 
 // writesOf is what a projector of projection gets for t.
-func writesOf(projection string, t *tx) projections.Writes {
-	if m := models[projection]; m.writes != nil {
-		return m.writes(t)
-	}
-	return t
-}
+func writesOf(projection string, t *tx) projections.Writes { return models[projection].writes(t) }

@@ -7,12 +7,6 @@ import (
 	"strings"
 )
 
-// Projection names. A name carries its version: a projection whose rows change shape
-// gets a new name and is rebuilt from the log, never migrated in place.
-const (
-	Catalogue = "catalogue_v1"
-)
-
 // layoutVersion is PRAGMA user_version of every file this package creates. It changes only
 // when this adapter lays out the same rows differently (an index, a column type); a file of
 // another layout is refused, and deleting the data folder's read-model files rebuilds them.
@@ -24,11 +18,6 @@ const createCheckpoint = `CREATE TABLE checkpoint (
 	commit_pos  INTEGER NOT NULL,
 	prepare_pos INTEGER NOT NULL
 )`
-
-// The read models not yet in their own folder: their tables and statements.
-var (
-	_ = register(model{name: Catalogue, schema: catalogueSchema, statements: []string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere}})
-)
 
 // inboxSchema is the inbox file's: not a projection, so no checkpoint and no generations.
 var inboxSchema = []string{

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chance-video/chance/infra/readstore/searchtext"
-	"github.com/chance-video/chance/readmodel"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 // Paging limits of a search.
@@ -51,31 +51,31 @@ type searchPlan struct {
 // The count and the page's ids are read in one read transaction, so Total and Items
 // agree, then the page's rows by id. SQLite sorts inside the query and keeps only the
 // page (a bounded top-N sort): no query brings its matches into Go.
-func (s *Store) Search(ctx context.Context, q readmodel.SearchQuery) (readmodel.SearchResult, error) {
+func (s *Store) Search(ctx context.Context, q catalogue.SearchQuery) (catalogue.SearchResult, error) {
 	pl, err := planSearch(q)
 	if err != nil {
-		return readmodel.SearchResult{}, err
+		return catalogue.SearchResult{}, err
 	}
-	g, release, err := s.serving(Catalogue)
+	g, release, err := s.serving(catalogue.Name)
 	if err != nil {
-		return readmodel.SearchResult{}, err
+		return catalogue.SearchResult{}, err
 	}
 	defer release()
 
 	rtx, err := g.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return readmodel.SearchResult{}, fmt.Errorf("search: %w", err)
+		return catalogue.SearchResult{}, fmt.Errorf("search: %w", err)
 	}
 	defer rtx.Rollback() //nolint:errcheck // read only
 	res, err := pl.run(ctx, rtx)
 	if err != nil {
-		return readmodel.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
+		return catalogue.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 	return res, nil
 }
 
-func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (readmodel.SearchResult, error) {
-	var res readmodel.SearchResult
+func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResult, error) {
+	var res catalogue.SearchResult
 	from, args := pl.from()
 	if err := rtx.QueryRowContext(ctx, `SELECT count(*) `+from, args...).Scan(&res.Total); err != nil {
 		return res, fmt.Errorf("count: %w", err)
@@ -174,7 +174,7 @@ func (pl searchPlan) from() (string, []any) {
 }
 
 // planSearch turns a query into a plan; an unknown sort order is an error.
-func planSearch(q readmodel.SearchQuery) (searchPlan, error) {
+func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 	var (
 		pl       searchPlan
 		phrases  []string
@@ -222,18 +222,18 @@ func planSearch(q readmodel.SearchQuery) (searchPlan, error) {
 	// tie-breaks follow the indexes (see catalogue.go).
 	const newest = `p.published_at DESC, p.id`
 	switch q.Sort {
-	case "", readmodel.SortRelevance:
+	case "", catalogue.SortRelevance:
 		pl.ranked = hasWords
 		pl.orderBy = newest
-	case readmodel.SortNewest:
+	case catalogue.SortNewest:
 		pl.orderBy = newest
-	case readmodel.SortPriceAsc:
+	case catalogue.SortPriceAsc:
 		pl.orderBy = `p.price, p.id`
-	case readmodel.SortPriceDesc:
+	case catalogue.SortPriceDesc:
 		pl.orderBy = `p.price DESC, p.id DESC`
-	case readmodel.SortDiscount:
+	case catalogue.SortDiscount:
 		pl.orderBy = `p.discount_percent DESC, p.price, p.id`
-	case readmodel.SortTitle:
+	case catalogue.SortTitle:
 		pl.orderBy = `p.title_norm, p.id`
 	default:
 		return pl, fmt.Errorf("search: unknown sort order %q", q.Sort)
@@ -275,7 +275,7 @@ func seqs(ctx context.Context, rtx *sql.Tx, query string, args ...any) ([]int64,
 }
 
 // premieresBySeq reads a page's rows and returns them in the page's order.
-func premieresBySeq(ctx context.Context, rtx *sql.Tx, page []int64) ([]readmodel.Premiere, error) {
+func premieresBySeq(ctx context.Context, rtx *sql.Tx, page []int64) ([]catalogue.Premiere, error) {
 	if len(page) == 0 {
 		return nil, nil
 	}
@@ -289,7 +289,7 @@ func premieresBySeq(ctx context.Context, rtx *sql.Tx, page []int64) ([]readmodel
 		return nil, err
 	}
 	defer rows.Close()
-	bySeq := make(map[int64]readmodel.Premiere, len(page))
+	bySeq := make(map[int64]catalogue.Premiere, len(page))
 	for rows.Next() {
 		var seq int64
 		p, err := scanPremiere(prefixed{rows, &seq})
@@ -301,7 +301,7 @@ func premieresBySeq(ctx context.Context, rtx *sql.Tx, page []int64) ([]readmodel
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]readmodel.Premiere, 0, len(page))
+	out := make([]catalogue.Premiere, 0, len(page))
 	for _, seq := range page {
 		if p, ok := bySeq[seq]; ok {
 			out = append(out, p)

@@ -9,19 +9,15 @@ import (
 	"github.com/chance-video/chance/projections"
 )
 
-// tx is one Update: the projection it was opened for, and the
-// statements it has bound so far.
+// tx is one Update: the projection it was opened for, and the statements it has bound
+// so far. Projectors never see it: they get their read model's writes over it (see
+// model.writes).
 type tx struct {
 	projection string
 	sql        *sql.Tx
 	file       *file
 	stmts      map[string]*sql.Stmt
-	// misuse is the first call of another projection's method. The Update fails with it
-	// even if fn swallowed the error: a projector writing another's rows is a bug to see.
-	misuse error
 }
-
-var _ projections.Tx = (*tx)(nil)
 
 // update runs fn in one transaction of f and records reached as the checkpoint in it.
 // If fn fails nothing is committed: neither rows nor checkpoint change.
@@ -43,9 +39,6 @@ func update(ctx context.Context, f *file, name string, reached eventlog.Position
 	if err := fn(writesOf(name, t)); err != nil {
 		return fmt.Errorf("update %s to %s: %w", name, reached, err)
 	}
-	if t.misuse != nil {
-		return fmt.Errorf("update %s to %s: %w", name, reached, t.misuse)
-	}
 	if err := t.exec(ctx, upsertCheckpoint, commit, prepare); err != nil {
 		return fmt.Errorf("update %s: checkpoint %s: %w", name, reached, err)
 	}
@@ -53,18 +46,6 @@ func update(ctx context.Context, f *file, name string, reached eventlog.Position
 		return fmt.Errorf("update %s to %s: commit: %w", name, reached, err)
 	}
 	return nil
-}
-
-// allow checks that method belongs to the projection the transaction was opened for.
-func (t *tx) allow(owner, method string) error {
-	if t.projection == owner {
-		return nil
-	}
-	err := fmt.Errorf("%w: %s belongs to %s, not to %s", projections.ErrWrongProjection, method, owner, t.projection)
-	if t.misuse == nil {
-		t.misuse = err
-	}
-	return err
 }
 
 // stmt binds query to this transaction: a statement prepared when the file opened, or,

@@ -1,4 +1,6 @@
-package readmodel
+// Package catalogue is the catalogue read model: every premiere's card and the search
+// index over the ones on sale.
+package catalogue
 
 import (
 	"time"
@@ -8,6 +10,15 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
 )
+
+// Name is the projection's name and version, stored with its checkpoint and naming its
+// tables in every store.
+//
+// WARNING: change the version (catalogue_v1 → catalogue_v2) whenever Project or the rows
+// change what they hold: a new version is a fresh, empty projection rebuilt from
+// position zero, never a migration of projected rows. This is the only place the name
+// is written.
+const Name = "catalogue_v1"
 
 // Premiere is a premiere's card as customers see it.
 type Premiere struct {
