@@ -15,6 +15,9 @@ type Event struct {
 
 // Projector applies events to one read model.
 //
+// A read model declares its projector with NewModel, in its own package
+// (readmodel/<name>), which also declares the Name.
+//
 // WARNING: Name is stored with the checkpoint and names the tables. Change the
 // version in it (catalogue_v1 → catalogue_v2) whenever Apply changes what it writes:
 // a new version is rebuilt from position zero, never migrated.

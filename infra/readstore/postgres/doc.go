@@ -10,12 +10,13 @@
 //	<base>.generations              the manifest: which generation of each projection serves
 //	<base>.checkpoints              one checkpoint per generation
 //	<base>.notifications            the in-app inbox (not a projection: no generations)
-//	<base>_catalogue_v1_g3.*        the tables of one generation of one projection (layouts/)
+//	<base>_catalogue_v1_g3.*        the tables of one generation of one projection
 //	<base>_accounts_v1_g1.* …
 //
 // The shared tables change through numbered migrations embedded in the binary. A
-// projection's tables are created from its layout when a generation is created and are
-// never migrated: a projection whose rows change shape gets a new name and is rebuilt.
+// projection's tables are created from its layout (declared in the read model's file:
+// catalogue.go, carts.go …) when a generation is created and are never migrated: a
+// projection whose rows change shape gets a new version of its name and is rebuilt.
 //
 // # Generations
 //
@@ -43,7 +44,7 @@
 //
 // # Search
 //
-// See Search and layouts/catalogue_v1.sql: a russian tsvector (title A, actors B,
+// See Search and the catalogue layout (catalogue.go): a russian tsvector (title A, actors B,
 // description C) with a GIN index, a word's stem matched as a prefix; a trigram index on
 // the stems of titles and actors for typos; substrings for words too short to index.
 package postgres

@@ -113,7 +113,7 @@ func (pl searchPlan) rankQuery() string {
 }
 
 // Every order ends with a tie-break, so that pages never overlap or skip a row, and
-// follows an index of layouts/catalogue_v1.sql.
+// follows an index of the catalogue layout (catalogue.go).
 const newest = `p.published_at DESC NULLS LAST, p.id`
 
 func (pl searchPlan) orderBy() string {
@@ -139,7 +139,7 @@ func (s *searchSQL) arg(v any) string {
 	return "$" + strconv.Itoa(len(s.args))
 }
 
-// trigramText is the expression the trigram index covers (layouts/catalogue_v1.sql).
+// trigramText is the expression the trigram index covers (the catalogue layout, catalogue.go).
 const trigramText = `(p.title_norm || E'\n' || p.actors_norm)`
 
 // from returns the FROM and WHERE clauses of the matches. The words found by the index

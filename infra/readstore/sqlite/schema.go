@@ -7,9 +7,14 @@ import (
 	"strings"
 )
 
-// layoutVersion is PRAGMA user_version of every file this package creates. It changes only
-// when this adapter lays out the same rows differently (an index, a column type); a file of
-// another layout is refused, and deleting the data folder's read-model files rebuilds them.
+// layoutVersion is PRAGMA user_version of every file this package creates, a mark that
+// the file is this adapter's: a file of another layout is refused.
+//
+// WARNING: it is not how a read model changes. A read model's tables, even just an index
+// of them, change with a new version of its Name (readmodel/<name>), which builds fresh
+// files from the log beside the old ones: the one versioning scheme of read models. Bump
+// this only if the file format every read model shares changes (the checkpoint table),
+// and then every existing data folder must be deleted to rebuild.
 const layoutVersion = 1
 
 // createCheckpoint is in every projection file, so the checkpoint commits with the rows.
