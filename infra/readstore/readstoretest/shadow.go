@@ -109,7 +109,7 @@ func testShadowDiscard(t *testing.T, open func(t *testing.T) Store) {
 	write(t, sh, accounts.Name, 8, func(ctx context.Context, tx accounts.Writes) error { return tx.PutBalance(ctx, user, 999) })
 	// The shadow's Tx is bound to its projection like any other.
 	err := sh.Update(ctx, accounts.Name, pos(9), func(w projections.Writes) error {
-		return foreignCalls[catalogue.Name](ctx, w)
+		return catalogue.Projector.Apply(ctx, w, projections.Event{})
 	})
 	if err == nil {
 		t.Error("a shadow's transaction accepted another projection's method")
