@@ -54,8 +54,8 @@ type SearchPage struct {
 
 // Limits of a search.
 const (
-	DefaultSearchLimit = 20
-	MaxSearchLimit     = 100
+	DefaultSearchLimit = catalogue.DefaultSearchLimit
+	MaxSearchLimit     = catalogue.MaxSearchLimit
 	MaxSearchText      = 200 // characters of q and actor
 	// MaxSearchPage keeps OFFSET scans bounded; nobody pages 10,000 deep by hand.
 	MaxSearchPage = 10_000

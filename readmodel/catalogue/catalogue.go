@@ -64,3 +64,20 @@ type SearchResult struct {
 // OnlinePrice is the standard term's price after the discount: what search filters
 // and sorts by.
 func (p Premiere) OnlinePrice() money.Kopecks { return p.Terms.Quote(p.Terms.StandardHours) }
+
+// Paging limits of a search, the same in every store.
+const (
+	DefaultSearchLimit = 20
+	MaxSearchLimit     = 100
+)
+
+// Window is the page q asks for, as a row limit and offset: DefaultSearchLimit when it
+// names no limit, never more than MaxSearchLimit, page 1 when it names none.
+func (q SearchQuery) Window() (limit, offset int) {
+	limit = q.Limit
+	if limit <= 0 {
+		limit = DefaultSearchLimit
+	}
+	limit = min(limit, MaxSearchLimit)
+	return limit, (max(q.Page, 1) - 1) * limit
+}

@@ -46,7 +46,7 @@ func put(t testing.TB, st projections.Store, reached uint64, ps ...catalogue.Pre
 
 func found(t testing.TB, s *Store, q catalogue.SearchQuery) []uuid.UUID {
 	t.Helper()
-	q.Limit = MaxSearchLimit
+	q.Limit = catalogue.MaxSearchLimit
 	res, err := s.Search(context.Background(), q)
 	if err != nil {
 		t.Fatalf("search %+v: %v", q, err)
@@ -216,7 +216,7 @@ func TestQueriesDuringRebuild(t *testing.T) {
 				return
 			default:
 			}
-			res, err := s.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: MaxSearchLimit})
+			res, err := s.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: catalogue.MaxSearchLimit})
 			if err == nil && (res.Total != len(stock) || len(res.Items) != len(stock)) {
 				err = fmt.Errorf("search found %d of %d premieres (total %d)", len(res.Items), len(stock), res.Total)
 			}

@@ -11,12 +11,6 @@ import (
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
-// Paging limits of a search.
-const (
-	DefaultSearchLimit = 20
-	MaxSearchLimit     = 100
-)
-
 // shortWord is the length below which a word is matched as a substring of the texts
 // (as the SQLite store does): the full-text index drops most such words as stop words,
 // and trigrams need three letters.
@@ -75,12 +69,7 @@ func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 	default:
 		return pl, fmt.Errorf("search: unknown sort order %q", q.Sort)
 	}
-	pl.limit = q.Limit
-	if pl.limit <= 0 {
-		pl.limit = DefaultSearchLimit
-	}
-	pl.limit = min(pl.limit, MaxSearchLimit)
-	pl.offset = (max(q.Page, 1) - 1) * pl.limit
+	pl.limit, pl.offset = q.Window()
 	return pl, nil
 }
 

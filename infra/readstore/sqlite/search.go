@@ -12,12 +12,6 @@ import (
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
-// Paging limits of a search.
-const (
-	DefaultSearchLimit = 20
-	MaxSearchLimit     = 100
-)
-
 // trigram is the shortest string the trigram index can find; shorter words are matched
 // with instr() on the rows the other conditions leave.
 const trigram = 3
@@ -239,12 +233,7 @@ func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 		return pl, fmt.Errorf("search: unknown sort order %q", q.Sort)
 	}
 
-	pl.limit = q.Limit
-	if pl.limit <= 0 {
-		pl.limit = DefaultSearchLimit
-	}
-	pl.limit = min(pl.limit, MaxSearchLimit)
-	pl.offset = (max(q.Page, 1) - 1) * pl.limit
+	pl.limit, pl.offset = q.Window()
 	return pl, nil
 }
 
