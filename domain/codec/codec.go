@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 
 	"github.com/chance-video/chance/domain"
 )
@@ -88,3 +89,22 @@ func (c *Codec) Knows(name string) bool {
 	_, old := c.upcasters[name]
 	return current || old
 }
+
+// names lists the current event types, sorted.
+func (c *Codec) names() []string {
+	names := make([]string, 0, len(c.types))
+	for name := range c.types {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// current reports whether name is an event type written today (not an upcast one).
+func (c *Codec) current(name string) bool {
+	_, ok := c.types[name]
+	return ok
+}
+
+// payloadType is the Go type a current event type's payload is stored as.
+func (c *Codec) payloadType(name string) reflect.Type { return c.types[name] }
