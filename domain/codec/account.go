@@ -59,18 +59,18 @@ type accountPaymentDeclinedV1 struct {
 // purposeV1 is what a payment was for, inside a stored event. Only the fields of its
 // kind are set; the others are left out.
 type purposeV1 struct {
-	Kind        string         `json:"kind"`
-	PremiereID  uuid.UUID      `json:"premiere_id,omitzero"`
-	Title       string         `json:"title,omitempty"`
-	Terms       termsV1        `json:"terms,omitzero"`
-	Hours       int            `json:"hours,omitempty"`
-	OrderID     uuid.UUID      `json:"order_id,omitzero"`
-	Rentals     []rentalLineV1 `json:"rentals,omitempty"`
-	ClearCart   bool           `json:"clear_cart,omitempty"`
-	CartVersion int            `json:"cart_version,omitempty"`
-	RentalID    uuid.UUID      `json:"rental_id,omitzero"`
-	TermVersion int            `json:"term_version,omitempty"`
-	Compensates uuid.UUID      `json:"compensates,omitzero"`
+	Kind        string         `json:"kind"`                   // premiere, order, term_change, cancellation, compensation
+	PremiereID  uuid.UUID      `json:"premiere_id,omitzero"`   // premiere
+	Title       string         `json:"title,omitempty"`        // premiere
+	Terms       termsV1        `json:"terms,omitzero"`         // premiere
+	Hours       int            `json:"hours,omitempty"`        // premiere, term_change, and refunds
+	OrderID     uuid.UUID      `json:"order_id,omitzero"`      // order
+	Rentals     []rentalLineV1 `json:"rentals,omitempty"`      // order
+	ClearCart   bool           `json:"clear_cart,omitempty"`   // order from the cart
+	CartVersion int            `json:"cart_version,omitempty"` // order from the cart; absent in debits written before cart versions
+	RentalID    uuid.UUID      `json:"rental_id,omitzero"`     // term_change, cancellation
+	TermVersion int            `json:"term_version,omitempty"` // term_change
+	Compensates uuid.UUID      `json:"compensates,omitzero"`   // compensation
 }
 
 // rentalLineV1 is one rental an order paid for, inside a stored event.
