@@ -85,7 +85,10 @@ func (a *App) OperatorHandler() http.Handler {
 		}
 		// The server's own projectors keep the read models up to date: never a second follower.
 		var report strings.Builder
-		err = a.VerifyBooks(r.Context(), wait, false, &report)
+		err = a.awaitOwnProjectors(r.Context(), wait)
+		if err == nil {
+			err = a.VerifyBooks(r.Context(), 0, false, &report)
+		}
 		switch {
 		case err == nil:
 			answer(w, report.String(), nil)
