@@ -92,8 +92,18 @@ func storedPurpose(p account.Purpose) purposeV1 {
 
 func (p purposeV1) purpose() account.Purpose {
 	return account.Purpose{Kind: account.PurposeKind(p.Kind), PremiereID: p.PremiereID, Title: p.Title, Terms: p.Terms.terms(), Hours: p.Hours,
-		OrderID: p.OrderID, Rentals: mapSlice(p.Rentals, rentalLineV1.line), ClearCart: p.ClearCart, CartVersion: p.CartVersion,
+		OrderID: p.OrderID, Rentals: mapSlice(nilIfEmpty(p.Rentals), rentalLineV1.line), ClearCart: p.ClearCart, CartVersion: p.CartVersion,
 		RentalID: p.RentalID, TermVersion: p.TermVersion, Compensates: p.Compensates}
+}
+
+// nilIfEmpty reads an empty list as none: the encoder leaves both out ("rentals" is
+// omitempty), so a payload holding [] (never written, but readable) decodes as the
+// event it encodes back to.
+func nilIfEmpty[T any](list []T) []T {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
 }
 
 func storedRentalLine(l account.RentalLine) rentalLineV1 {
