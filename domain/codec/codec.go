@@ -3,6 +3,13 @@
 // schema files beside this one), so a domain event can change without changing what is
 // stored; an old version is upcast to the current one on read, so stored events are
 // never rewritten.
+//
+// Adding an event type: the domain event, its payload type and Stored line in the
+// aggregate's file here, an expected value in golden_values_test.go, and the golden
+// payload testdata/<type>.json, written once from the encoder (the golden test prints
+// it while the file is missing). A new version of a type: a new payload type under the
+// new name, an Upcaster from the old name, and the old golden file moved to
+// testdata/older/, where it must still decode (through the upcaster).
 package codec
 
 import (

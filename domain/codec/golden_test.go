@@ -70,9 +70,10 @@ func TestGoldenPayloadsDecodeAndEncodeByteForByte(t *testing.T) {
 			t.Errorf("%s re-encodes differently:\n got %s\nwant %s", f.path, data, bytes.TrimSuffix(f.data, []byte("\n")))
 		}
 	}
-	for key := range golden {
+	for key, e := range golden {
 		if !seen[key] {
-			t.Errorf("golden value for %s has no testdata/%s.json", key, key)
+			_, data, err := c.Encode(e)
+			t.Errorf("golden value for %s has no testdata/%s.json; write it once from the encoder (%v):\n%s", key, key, err, data)
 		}
 	}
 }
