@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -109,14 +110,14 @@ func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener 
 // grant-role`, `seed` and `replay` run beside this server (which owns the folder), and
 // tells the folder's lock where it is.
 func serveOperator(a *app.App, log *slog.Logger) (stop func(), err error) {
-	path := app.OperatorSocketPath(a.Config.DataDir)
+	dir, err := app.OperatorSocketDir(a.Config.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("operator socket folder: %w", err)
+	}
+	path := filepath.Join(dir, app.OperatorSocketName)
 	_ = os.Remove(path) // left by a killed server: the folder's lock says this process owns it now
 	l, err := net.Listen("unix", path)
 	if err != nil {
-		return nil, fmt.Errorf("operator socket %s: %w", path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		l.Close()
 		return nil, fmt.Errorf("operator socket %s: %w", path, err)
 	}
 	if err := a.AnnounceSocket(path); err != nil {
@@ -132,5 +133,6 @@ func serveOperator(a *app.App, log *slog.Logger) (stop func(), err error) {
 	return func() {
 		_ = server.Close()
 		_ = os.Remove(path)
+		_ = os.Remove(dir) // empty now; a temp folder must not be left behind
 	}, nil
 }
