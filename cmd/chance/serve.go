@@ -95,7 +95,11 @@ func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener 
 		<-ctx.Done()
 		drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
 		defer cancel()
-		_ = server.Shutdown(drain)
+		if err := server.Shutdown(drain); err != nil {
+			// Requests still running after the drain time must not outlive the stores.
+			log.Warn("requests still running after the drain time; closing their connections", "error", err)
+			_ = server.Close()
+		}
 	}()
 	log.Info("serving; answering 503 until the read models have caught up", "addr", "http://"+listener.Addr().String()+"/api/v1", "data", cfg.DataDir)
 	serveErr := server.Serve(listener)
