@@ -21,7 +21,9 @@ import (
 	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/all"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // books is a shop's log and read models in a temp folder, with customers who topped
@@ -172,7 +174,7 @@ func TestCleanBooksVerify(t *testing.T) {
 func TestTamperedBalanceIsNamed(t *testing.T) {
 	b := newBooks(t)
 	victim := b.users[1]
-	b.tamper("accounts_v1", "UPDATE balances SET balance = balance + 100 WHERE user_id = ?", victim.String())
+	b.tamper(accounts.Name, "UPDATE balances SET balance = balance + 100 WHERE user_id = ?", victim.String())
 	r := b.verify()
 	if r.Clean() || r.Total != 1 {
 		t.Fatalf("want exactly the tampered balance, got %+v", r.Differences)
@@ -191,8 +193,8 @@ func TestTamperedBalanceIsNamed(t *testing.T) {
 func TestTamperedPaymentAndHistoryAreNamed(t *testing.T) {
 	b := newBooks(t)
 	user := b.users[0]
-	b.tamper("accounts_v1", "UPDATE payments SET status = 'pending' WHERE user_id = ? AND kind = 'refund'", user.String())
-	b.tamper("ledger_v1", "DELETE FROM ledger WHERE user_id = ? AND kind = 'refund'", user.String())
+	b.tamper(accounts.Name, "UPDATE payments SET status = 'pending' WHERE user_id = ? AND kind = 'refund'", user.String())
+	b.tamper(ledger.Name, "DELETE FROM ledger WHERE user_id = ? AND kind = 'refund'", user.String())
 	r := b.verify()
 	whats := map[string]bool{}
 	for _, d := range r.Differences {
@@ -211,7 +213,7 @@ func TestTamperedPaymentAndHistoryAreNamed(t *testing.T) {
 func TestTamperedDeclineIsNamed(t *testing.T) {
 	b := newBooks(t)
 	user := b.users[1]
-	b.tamper("accounts_v1", "UPDATE payments SET status = 'succeeded' WHERE user_id = ? AND status = 'rejected'", user.String())
+	b.tamper(accounts.Name, "UPDATE payments SET status = 'succeeded' WHERE user_id = ? AND status = 'rejected'", user.String())
 	r := b.verify()
 	if r.Total != 1 || r.Differences[0].Account != user || r.Differences[0].What != "payment" ||
 		!strings.Contains(r.Differences[0].Expected, "rejected") || !strings.Contains(r.Differences[0].Found, "succeeded") {
@@ -289,7 +291,7 @@ func TestBalancesMovedPastTheHeadAreNotDifferences(t *testing.T) {
 		t.Fatalf("a balance that moved after the audited head was reported: %+v", r.Differences)
 	}
 	// A balance the account never took is still a difference.
-	b.tamper("accounts_v1", "UPDATE balances SET balance = balance + 1 WHERE user_id = ?", b.users[0].String())
+	b.tamper(accounts.Name, "UPDATE balances SET balance = balance + 1 WHERE user_id = ?", b.users[0].String())
 	if r, err := audit.Verify(ctx, frozenHead{Log: b.events, head: head}, b.reads); err != nil || r.Clean() {
 		t.Fatalf("a tampered balance passed: %+v %v", r, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/demo"
+	"github.com/chance-video/chance/readmodel/accounts"
 )
 
 // bookedShop leaves a data folder whose log has customers who topped up and rented,
@@ -92,7 +93,7 @@ func TestAuditVerifyNamesATamperedAccount(t *testing.T) {
 // tamperBalance adds a kopeck to a customer's balance row in the embedded read store.
 func tamperBalance(t *testing.T, dir string, user uuid.UUID) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "read", "accounts_v1.g*.db"))
+	files, err := filepath.Glob(filepath.Join(dir, "read", accounts.Name+".g*.db"))
 	if err != nil || len(files) != 1 {
 		t.Fatalf("accounts read model files: %v %v", files, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // run runs the chance binary's command line in this process.
@@ -81,7 +82,7 @@ func TestOperatorCommandsBesideARunningServer(t *testing.T) {
 			t.Fatalf("write %d after the operator command: %d %v", i, status, out)
 		}
 	}
-	if out, err := run(t, "replay", "all"); err != nil || !strings.Contains(out, "ledger_v1: rebuilt online") {
+	if out, err := run(t, "replay", "all"); err != nil || !strings.Contains(out, ledger.Name+": rebuilt online") {
 		t.Fatalf("replay beside the server: %v: %s", err, out)
 	}
 	if out, err := run(t, "seed"); err != nil || !strings.Contains(out, "published 35 demo premieres") {
