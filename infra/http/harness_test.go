@@ -51,6 +51,13 @@ type harness struct {
 // customers up from the one test address.
 func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	t.Helper()
+	return newHarnessOver(t, nil, options...)
+}
+
+// newHarnessOver is newHarness whose commands write through wrap(the event store), so
+// a test can watch or fail appends; projections still follow the store itself.
+func newHarnessOver(t *testing.T, wrap func(commands.EventStore) commands.EventStore, options ...func(*httpapi.Deps)) *harness {
+	t.Helper()
 	dir := t.TempDir()
 	events, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
 	if err != nil {
@@ -61,7 +68,11 @@ func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, clock: clock.NewManual(start), gate: &gate{}}
-	h.cmd = commands.New(events, h.clock, commands.WithStepHook(h.gate.step))
+	var written commands.EventStore = events
+	if wrap != nil {
+		written = wrap(events)
+	}
+	h.cmd = commands.New(written, h.clock, commands.WithStepHook(h.gate.step))
 	runner := projections.NewRunner(events, reads, projections.All()...)
 	h.progress = runner.Progress()
 	ctx, cancel := context.WithCancel(context.Background())
