@@ -27,14 +27,15 @@ type Hooks struct {
 	Tracer  Tracer
 }
 
-func (h Hooks) none() bool { return h.Logger == nil && h.Metrics == nil && h.Tracer == nil }
+// Empty reports whether no hook is set.
+func (h Hooks) Empty() bool { return h.Logger == nil && h.Metrics == nil && h.Tracer == nil }
 
 // Decorate wraps a handler with the hooks, under the use case's name.
 //
 // WARNING: the name is a metric label and a log field that dashboards and alerts
 // select on; renaming a use case breaks them silently.
 func Decorate[In, Out any](name string, kind Kind, h Handler[In, Out], hooks Hooks) Handler[In, Out] {
-	if hooks.none() {
+	if hooks.Empty() {
 		return h
 	}
 	return decorated[In, Out]{name: name, kind: kind, next: h, hooks: hooks}
@@ -54,7 +55,7 @@ func (d decorated[In, Out]) Handle(ctx context.Context, in In) (Out, error) {
 // Observe runs f as the use case name under the hooks. It is Decorate for a call
 // site that has no Handler to wrap (a query method behind an interface).
 func Observe[Out any](ctx context.Context, hooks Hooks, name string, kind Kind, f func(context.Context) (Out, error)) (Out, error) {
-	if hooks.none() {
+	if hooks.Empty() {
 		return f(ctx)
 	}
 	var end func(error)

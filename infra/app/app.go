@@ -25,6 +25,7 @@ import (
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/scheduler"
+	"github.com/chance-video/chance/usecase"
 )
 
 // Clock tells the time; tests pass a manual one.
@@ -45,12 +46,18 @@ type ReadStore interface {
 
 // App is the whole shop in one process.
 type App struct {
-	Config    config.Config
-	Clock     Clock
-	Log       *slog.Logger
-	Events    eventlog.Store
-	Reads     ReadStore
-	Commands  *commands.Service
+	Config   config.Config
+	Clock    Clock
+	Log      *slog.Logger
+	Events   eventlog.Store
+	Reads    ReadStore
+	Commands *commands.Service
+	// Handlers are the write side's use cases over Commands, decorated with Hooks:
+	// every caller in this process (HTTP, the scheduler, the operator) goes through them.
+	Handlers commands.Handlers
+	// Hooks run around every command and query: a debug log line per use case now;
+	// metrics and tracing plug in here.
+	Hooks     usecase.Hooks
 	Runner    *projections.Runner
 	Bus       bus.PubSub
 	Notifier  *notifications.Notifier
@@ -94,11 +101,13 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	}
 	a.closers = append(a.closers, a.Reads.Close)
 	a.Commands = commands.New(a.Events, clock, opts...)
+	a.Hooks = usecase.Hooks{Logger: log}
+	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, projections.All()...)
 	a.Bus = bus.InProcess(log)
 	a.closers = append(a.closers, a.Bus.Close)
 	a.openMessaging()
-	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: a.Commands, Clock: clock, Log: log}
+	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
 	a.Recovery = a.recovery()
 	return a, nil
 }

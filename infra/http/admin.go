@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
@@ -35,14 +36,14 @@ func (a *api) publish(c *gin.Context) {
 	cmd := premiere.Publish{ID: id, Card: premiere.Card{Title: in.Title, Actors: in.Actors, Description: in.Description},
 		TheaterPrice: in.TheaterPrice, Now: a.clock.Now(),
 		Terms: pricing.Terms{OnlinePrice: in.OnlinePrice, StandardHours: in.ReservationHours, DiscountPercent: in.DiscountPercent}}
-	s, pos, err := a.cmd.Premiere(c.Request.Context(), id, cmd, a.request(c))
+	w, err := a.cmd.PublishPremiere.Handle(c.Request.Context(), commands.PublishPremiere{Publish: cmd, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.wrote(c, pos)
+	a.wrote(c, w.Position)
 	c.Header("Location", Prefix+"/premiere/"+id.String())
-	reply(c, http.StatusCreated, cardOf(s))
+	reply(c, http.StatusCreated, cardOf(w.State))
 }
 
 // premierePatch holds the fields to change; absent ones stay as they are.
@@ -84,13 +85,13 @@ func (a *api) changePremiere(c *gin.Context) {
 		a.fail(c, badRequest("nothing to change: send any of title, actors, description, theater_price, online_price, reservation_hours, discount_percent"))
 		return
 	}
-	s, pos, err := a.cmd.Premiere(c.Request.Context(), id, in.command(a.clock.Now()), a.request(c))
+	w, err := a.cmd.ChangePremiere.Handle(c.Request.Context(), commands.ChangePremiere{PremiereID: id, Change: in.command(a.clock.Now()), Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.wrote(c, pos)
-	reply(c, http.StatusOK, cardOf(s))
+	a.wrote(c, w.Position)
+	reply(c, http.StatusOK, cardOf(w.State))
 }
 
 // withdrawFromSale: DELETE /admin/premieres/:id — rentals already bought stay.
@@ -100,12 +101,12 @@ func (a *api) withdrawFromSale(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	_, pos, err := a.cmd.Premiere(c.Request.Context(), id, premiere.WithdrawFromSale{Now: a.clock.Now()}, a.request(c))
+	w, err := a.cmd.WithdrawPremiere.Handle(c.Request.Context(), commands.WithdrawPremiere{PremiereID: id, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.wrote(c, pos)
+	a.wrote(c, w.Position)
 	c.Status(http.StatusNoContent)
 }
 

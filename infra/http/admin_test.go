@@ -36,7 +36,7 @@ func (s *premiereAppends) Append(ctx context.Context, stream string, expected ev
 // (the first append is all of it), never in part.
 func TestAPatchOfSeveralFieldsIsRecordedWholeOrNotAtAll(t *testing.T) {
 	store := &premiereAppends{}
-	h := newHarnessOver(t, func(s commands.EventStore) commands.EventStore { store.EventStore = s; return store })
+	h := newHarnessWith(t, setup{wrap: func(s commands.EventStore) commands.EventStore { store.EventStore = s; return store }})
 	admin := h.withRole("admin", "admin")
 	id := h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер", "description": "Премьера",
 		"theater_price": 300000, "online_price": 50000, "reservation_hours": 48, "discount_percent": 10}).want(t, http.StatusCreated).str("id")

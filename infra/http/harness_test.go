@@ -28,6 +28,7 @@ import (
 	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/usecase"
 )
 
 var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
@@ -51,13 +52,21 @@ type harness struct {
 // customers up from the one test address.
 func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	t.Helper()
-	return newHarnessOver(t, nil, options...)
+	return newHarnessWith(t, setup{}, options...)
 }
 
-// newHarnessOver is newHarness whose commands write through wrap(the event store), so
-// a test can watch or fail appends; projections still follow the store itself.
-func newHarnessOver(t *testing.T, wrap func(commands.EventStore) commands.EventStore, options ...func(*httpapi.Deps)) *harness {
+// setup changes what the harness builds beneath the API.
+type setup struct {
+	// wrap, if set, is what commands write through (given the event store), so a test
+	// can watch or fail appends; projections still follow the store itself.
+	wrap func(commands.EventStore) commands.EventStore
+	// hooks run around every command and query.
+	hooks usecase.Hooks
+}
+
+func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *harness {
 	t.Helper()
+	wrap := with.wrap
 	dir := t.TempDir()
 	events, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
 	if err != nil {
@@ -105,7 +114,7 @@ func newHarnessOver(t *testing.T, wrap func(commands.EventStore) commands.EventS
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
+	deps := httpapi.Deps{Commands: commands.NewHandlers(h.cmd, with.hooks), Hooks: with.hooks, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
 		Limiter: limiter, Registrations: signUps, Clock: h.clock}
 	for _, o := range options {
 		o(&deps)
