@@ -199,9 +199,9 @@ func NewHandlers(s *Service, hooks usecase.Hooks) Handlers {
 		Expire: command(hooks, "expire", func(ctx context.Context, in Expire) (eventlog.Position, error) {
 			return s.Expire(ctx, in.RentalID)
 		}),
-		User:         query(hooks, "user", s.User),
-		UserByEmail:  query(hooks, "user_by_email", s.UserByEmail),
-		CheckoutForm: query(hooks, "checkout_form", s.PlanCheckout),
+		User:         query(hooks, "user", s.Lookup().User),
+		UserByEmail:  query(hooks, "user_by_email", s.Lookup().UserByEmail),
+		CheckoutForm: query(hooks, "checkout_form", s.Lookup().PlanCheckout),
 	}
 }
 

@@ -145,7 +145,7 @@ func (a *App) Recover(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reached, err := a.Commands.Recover(ctx, a.Events, from)
+	reached, err := a.Recovery.Recover(ctx, from)
 	if err != nil {
 		return err
 	}
