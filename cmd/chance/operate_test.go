@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +123,22 @@ func TestRemoteAuditNamesATamperedAccount(t *testing.T) {
 	out, err := run(t, "audit", "verify")
 	if !errors.Is(err, errRemoteBooks) || !strings.Contains(out, "DIFF account "+users[0].String()+": balance") || !strings.Contains(out, "done by the running server") {
 		t.Fatalf("remote audit of tampered books: %v\n%s", err, out)
+	}
+}
+
+// A data folder too deep for a Unix socket path gets its operator socket in a private
+// temp folder, which the lock names; operator commands still reach the server.
+func TestOperatorSocketOfADeepDataFolder(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.DataDir, cfg.Demo = filepath.Join(t.TempDir(), strings.Repeat("d", 120)), false
+	t.Setenv("CHANCE_DATA_DIR", cfg.DataDir)
+	base, stop := startServe(t, cfg)
+	untilReady(t, base+"/search/?limit=1")
+	out, err := run(t, "seed")
+	if err != nil || !strings.Contains(out, "done by the running server") {
+		t.Fatalf("seed beside a server with a deep data folder: %v: %s", err, out)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -94,7 +95,11 @@ func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener 
 		<-ctx.Done()
 		drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
 		defer cancel()
-		_ = server.Shutdown(drain)
+		if err := server.Shutdown(drain); err != nil {
+			// Requests still running after the drain time must not outlive the stores.
+			log.Warn("requests still running after the drain time; closing their connections", "error", err)
+			_ = server.Close()
+		}
 	}()
 	log.Info("serving; answering 503 until the read models have caught up", "addr", "http://"+listener.Addr().String()+"/api/v1", "data", cfg.DataDir)
 	serveErr := server.Serve(listener)
@@ -109,14 +114,14 @@ func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener 
 // grant-role`, `seed` and `replay` run beside this server (which owns the folder), and
 // tells the folder's lock where it is.
 func serveOperator(a *app.App, log *slog.Logger) (stop func(), err error) {
-	path := app.OperatorSocketPath(a.Config.DataDir)
+	dir, err := app.OperatorSocketDir(a.Config.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("operator socket folder: %w", err)
+	}
+	path := filepath.Join(dir, app.OperatorSocketName)
 	_ = os.Remove(path) // left by a killed server: the folder's lock says this process owns it now
 	l, err := net.Listen("unix", path)
 	if err != nil {
-		return nil, fmt.Errorf("operator socket %s: %w", path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		l.Close()
 		return nil, fmt.Errorf("operator socket %s: %w", path, err)
 	}
 	if err := a.AnnounceSocket(path); err != nil {
@@ -132,5 +137,6 @@ func serveOperator(a *app.App, log *slog.Logger) (stop func(), err error) {
 	return func() {
 		_ = server.Close()
 		_ = os.Remove(path)
+		_ = os.Remove(dir) // empty now; a temp folder must not be left behind
 	}, nil
 }

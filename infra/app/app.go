@@ -116,7 +116,12 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 // with its senders and the scheduler until ctx ends or one of them fails.
 func (a *App) Run(ctx context.Context) error {
 	if err := a.Recover(ctx); err != nil {
-		return err
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// One flow that cannot be completed now must not keep the whole shop down: the
+		// recovery loop tries it again on every pass.
+		a.Log.Error("some interrupted flows could not be completed at start; the recovery loop retries them", "error", err)
 	}
 	// Ready once the read models have caught up with the log as it is now.
 	head, err := a.Events.Head(ctx)
@@ -146,13 +151,12 @@ func (a *App) Recover(ctx context.Context) error {
 		return err
 	}
 	reached, err := a.Recovery.Recover(ctx, from)
-	if err != nil {
-		return err
-	}
 	if reached != from {
 		a.Log.Info("flows recovered", "from", from.String(), "to", reached.String())
+		// Never past a flow that failed (Recover stops its position before it).
+		err = errors.Join(err, checkpoints.Save(ctx, commands.RecoveryCheckpoint, reached))
 	}
-	return checkpoints.Save(ctx, commands.RecoveryCheckpoint, reached)
+	return err
 }
 
 // owner describes this process in the data folder's lock.

@@ -39,8 +39,8 @@ func (a *App) VerifyBooks(ctx context.Context, wait time.Duration, catchUp bool,
 			return err
 		}
 		if len(r.Lag) > 0 && time.Now().Before(deadline) {
-			select { // a projector is still applying the log: give it a moment
-			case <-time.After(100 * time.Millisecond):
+			select { // a projector elsewhere is still applying the log: give it a moment
+			case <-time.After(time.Second):
 				continue
 			case <-ctx.Done():
 				return ctx.Err()
@@ -55,6 +55,23 @@ func (a *App) VerifyBooks(ctx context.Context, wait time.Duration, catchUp bool,
 		}
 		return nil
 	}
+}
+
+// awaitOwnProjectors waits, for at most wait, until this server's own projectors of
+// the read models an audit checks have applied the log up to its head, so the audit
+// compares once instead of finding them behind.
+func (a *App) awaitOwnProjectors(ctx context.Context, wait time.Duration) error {
+	head, err := a.Events.Head(ctx)
+	if err != nil {
+		return err
+	}
+	waiting, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	err = a.Runner.Progress().Wait(waiting, head, projections.Accounts{}.Name(), projections.Ledger{}.Name())
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return nil // still behind: the audit reports the lag
+	}
+	return err
 }
 
 // catchUpBooks applies the log up to its current head to the read models the audit reads.

@@ -51,5 +51,5 @@ func (a *App) ServerLimits() httpapi.ServerLimits {
 	c := a.Config
 	return httpapi.ServerLimits{ReadTimeout: c.HTTPReadTimeout, ReadHeaderTimeout: min(c.HTTPReadTimeout, 5*time.Second),
 		WriteTimeout: c.HTTPWriteTimeout, IdleTimeout: c.HTTPIdleTimeout, MaxHeaderBytes: c.HTTPMaxHeaderBytes,
-		MaxConnections: c.HTTPMaxConnections, MaxPerClient: c.HTTPMaxPerClient}
+		MaxConnections: c.HTTPMaxConnections, MaxPerClient: c.HTTPMaxPerClient, TrustedProxies: c.TrustedProxies}
 }

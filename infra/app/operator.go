@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,19 +21,26 @@ import (
 // and friends ask it to do the work instead of opening them. Only a user who can open
 // the socket (mode 0600, the server's own user) can use it; there are no tokens.
 
-// OperatorSocketPath is where the server listens for operator commands. Unix socket
-// paths are limited to about 100 bytes; a deeper data folder gets one in the temp folder.
-func OperatorSocketPath(dataDir string) string {
+// OperatorSocketDir is the private (0700) folder of the server's operator socket: the
+// folder's mode, not a chmod after the socket exists, keeps other users out. Unix
+// socket paths are limited to about 100 bytes; a deeper data folder gets a fresh
+// private folder under the temp folder (its path is in the data folder's lock).
+func OperatorSocketDir(dataDir string) (string, error) {
 	if abs, err := filepath.Abs(dataDir); err == nil {
 		dataDir = abs
 	}
-	path := filepath.Join(dataDir, "operator.sock")
-	if len(path) < 100 {
-		return path
+	dir := filepath.Join(dataDir, "operator")
+	if len(filepath.Join(dir, OperatorSocketName)) >= 100 {
+		return os.MkdirTemp("", "chance-operator-")
 	}
-	sum := sha256.Sum256([]byte(dataDir))
-	return filepath.Join(os.TempDir(), "chance-"+hex.EncodeToString(sum[:8])+".sock")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return dir, os.Chmod(dir, 0o700)
 }
+
+// OperatorSocketName is the socket's file name in OperatorSocketDir.
+const OperatorSocketName = "operator.sock"
 
 // GrantRole gives the user with email a role; it answers what it did.
 func (a *App) GrantRole(ctx context.Context, email, role string) (string, error) {
@@ -85,7 +90,10 @@ func (a *App) OperatorHandler() http.Handler {
 		}
 		// The server's own projectors keep the read models up to date: never a second follower.
 		var report strings.Builder
-		err = a.VerifyBooks(r.Context(), wait, false, &report)
+		err = a.awaitOwnProjectors(r.Context(), wait)
+		if err == nil {
+			err = a.VerifyBooks(r.Context(), 0, false, &report)
+		}
 		switch {
 		case err == nil:
 			answer(w, report.String(), nil)

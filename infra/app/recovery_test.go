@@ -99,3 +99,41 @@ func TestRecoveryLoopCompletesAFlowThatFailedAtRuntime(t *testing.T) {
 		t.Fatalf("after a retry and another pass: balance %d, %d rentals", got, n)
 	}
 }
+
+// A flow that cannot be completed at start (its store keeps failing) used to stop the
+// whole server at every start; now the shop starts, and the recovery loop completes
+// the flow once the cause is gone.
+func TestAFlowFailingAtStartDoesNotKeepTheShopDown(t *testing.T) {
+	var failing atomic.Bool
+	hook := func(step string) error {
+		if step == "paid" && failing.Load() {
+			return errors.New("injected store error")
+		}
+		return nil
+	}
+	sh := newShopOn(t, embedded, commands.WithStepHook(hook))
+	if _, err := sh.app.Seed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	token := sh.signUp("vera@example.ru")
+	found := sh.expect(http.StatusOK, call{method: "GET", path: "/search/?q=" + urlq("маузер")})["items"].([]any)
+	sh.expect(http.StatusCreated, call{method: "POST", path: "/billing/fill", token: token, key: "f", body: map[string]any{"summ": 1_000_000}})
+	failing.Store(true)
+	rent := call{method: "POST", path: "/rent/", token: token, key: "r", body: map[string]any{"id": found[0].(map[string]any)["id"], "period": 24}}
+	if r := sh.do(rent); r.status < 500 {
+		t.Fatalf("rent with a failing step: %d %s", r.status, r.raw)
+	}
+
+	sh.restart() // the flow still fails at start: open waits for the shop to be ready
+	sh.expect(http.StatusOK, call{method: "GET", path: "/billing/amount/", token: token})
+
+	failing.Store(false)
+	sh.clock.Advance(sh.cfg.RecoveryGrace + time.Second)
+	if _, err := sh.app.Recovery.Pass(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sh.settle()
+	if n := len(sh.expect(http.StatusOK, call{method: "GET", path: "/me/premieres", token: token})["items"].([]any)); n != 1 {
+		t.Fatalf("%d rentals after the cause went away and a pass ran, want 1", n)
+	}
+}

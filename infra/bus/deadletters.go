@@ -80,6 +80,9 @@ func deadLetterOf(m *message.Message, now func() time.Time) readmodel.DeadLetter
 	for _, k := range failureKeys {
 		delete(meta, k)
 	}
+	for k, v := range meta {
+		meta[k] = storable(v)
+	}
 	d := readmodel.DeadLetter{
 		ID: DeadLetterID(m.UUID, handler), MessageID: m.UUID, Handler: handler,
 		Topic: m.Metadata.Get(middleware.PoisonedTopicKey), Payload: m.Payload, Metadata: meta,
@@ -178,11 +181,18 @@ func (d DeadLetters) Requeue(ctx context.Context, id uuid.UUID) (readmodel.DeadL
 	return dl, nil
 }
 
-// trimmed shortens an error reason kept with a dead letter.
+// trimmed shortens an error reason kept with a dead letter, and makes it storable.
 func trimmed(s string) string {
 	const limit = 4000
 	if len(s) <= limit {
-		return s
+		return storable(s)
 	}
-	return strings.ToValidUTF8(s[:limit], "") + "…"
+	return storable(s[:limit]) + "…"
+}
+
+// storable is text every store accepts: valid UTF-8 without NUL (PostgreSQL's text and
+// jsonb refuse both). An error reason quoting a hostile input must not make its dead
+// letter unrecordable, or the recorder would retry it forever and hold back the rest.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }

@@ -19,6 +19,9 @@ type ServerLimits struct {
 	MaxHeaderBytes    int           // above this: 431 problem (see headerLimit)
 	MaxConnections    int           // open at once; more wait in the kernel's accept queue
 	MaxPerClient      int           // open at once from one address; more are refused (0: no limit)
+	// TrustedProxies (addresses or CIDRs) are exempt from MaxPerClient: every client
+	// behind a reverse proxy arrives from the proxy's address.
+	TrustedProxies []string
 }
 
 // NewServer is the API's http.Server with the limits applied. Headers a little above
@@ -41,13 +44,32 @@ func NewServer(h http.Handler, l ServerLimits) *http.Server {
 // at once, so one address cannot take every slot.
 func LimitListener(l net.Listener, limits ServerLimits) net.Listener {
 	return &limitedListener{Listener: l, slots: make(chan struct{}, max(limits.MaxConnections, 1)),
-		perClient: limits.MaxPerClient, open: map[string]int{}}
+		perClient: limits.MaxPerClient, open: map[string]int{}, proxies: networks(limits.TrustedProxies)}
+}
+
+// networks parses addresses and CIDRs (validated by the configuration); an address
+// is a network of one.
+func networks(list []string) []*net.IPNet {
+	var nets []*net.IPNet
+	for _, p := range list {
+		if _, n, err := net.ParseCIDR(p); err == nil {
+			nets = append(nets, n)
+		} else if ip := net.ParseIP(p); ip != nil {
+			bits := 8 * len(ip.To16())
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+		}
+	}
+	return nets
 }
 
 type limitedListener struct {
 	net.Listener
 	slots     chan struct{}
 	perClient int
+	proxies   []*net.IPNet
 	mu        sync.Mutex
 	open      map[string]int
 }
@@ -60,11 +82,14 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			<-l.slots
 			return nil, err
 		}
-		host := clientHost(c)
-		if !l.admit(host) {
+		host, exempt := l.client(c)
+		if !exempt && !l.admit(host) {
 			<-l.slots
 			refuseBusyClient(c)
 			continue
+		}
+		if exempt {
+			return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
 		}
 		return &limitedConn{Conn: c, release: func() { l.leave(host); <-l.slots }}, nil
 	}
@@ -88,12 +113,27 @@ func (l *limitedListener) leave(host string) {
 	}
 }
 
-func clientHost(c net.Conn) string {
+// client names the connection's client for the per-client cap: its address, or its
+// /64 for IPv6 (one subscriber's share, as the sign-in limits count it); exempt when
+// the peer is a trusted proxy.
+func (l *limitedListener) client(c net.Conn) (host string, exempt bool) {
 	host, _, err := net.SplitHostPort(c.RemoteAddr().String())
 	if err != nil {
-		return c.RemoteAddr().String()
+		return c.RemoteAddr().String(), false
 	}
-	return host
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host, false
+	}
+	for _, n := range l.proxies {
+		if n.Contains(ip) {
+			return host, true
+		}
+	}
+	if ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64", false
+	}
+	return host, false
 }
 
 // busyClientProblem is the whole answer to a connection refused for its address's cap.

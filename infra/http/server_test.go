@@ -140,3 +140,17 @@ func TestTheAPIWaitsUntilReady(t *testing.T) {
 		t.Fatalf("readyz when ready: %d", r.Code)
 	}
 }
+
+// Behind a reverse proxy every client arrives from the proxy's address: a trusted proxy
+// is not held to one client's share of connections.
+func TestATrustedProxyIsNotCappedAsOneClient(t *testing.T) {
+	addr := serveLimited(t, ok, httpapi.ServerLimits{ReadTimeout: 10 * time.Second, ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second, MaxHeaderBytes: 4096, MaxConnections: 10, MaxPerClient: 1,
+		TrustedProxies: []string{"127.0.0.0/8"}})
+	dial(t, addr) // holds a slot
+	second := dial(t, addr)
+	_, _ = io.WriteString(second, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	if status := statusOf(t, second); status != http.StatusNoContent {
+		t.Fatalf("a second connection from a trusted proxy: %d, want 204", status)
+	}
+}
