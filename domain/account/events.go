@@ -11,53 +11,53 @@ import (
 
 // FundsAdded: the customer topped up the balance.
 type FundsAdded struct {
-	UserID       uuid.UUID     `json:"user_id"`
-	Payment      uuid.UUID     `json:"payment_id"`
-	Amount       money.Kopecks `json:"amount"`
-	BalanceAfter money.Kopecks `json:"balance_after"`
-	At           time.Time     `json:"at"`
+	UserID       uuid.UUID
+	Payment      uuid.UUID
+	Amount       money.Kopecks
+	BalanceAfter money.Kopecks
+	At           time.Time
 }
 
 // FundsWithdrawn: the balance was debited for Purpose.
 type FundsWithdrawn struct {
-	UserID       uuid.UUID     `json:"user_id"`
-	Payment      uuid.UUID     `json:"payment_id"`
-	Amount       money.Kopecks `json:"amount"`
-	BalanceAfter money.Kopecks `json:"balance_after"`
-	Purpose      Purpose       `json:"purpose"`
-	At           time.Time     `json:"at"`
+	UserID       uuid.UUID
+	Payment      uuid.UUID
+	Amount       money.Kopecks
+	BalanceAfter money.Kopecks
+	Purpose      Purpose
+	At           time.Time
 }
 
 // FundsRefunded: money came back to the balance for Purpose.
 type FundsRefunded struct {
-	UserID       uuid.UUID     `json:"user_id"`
-	Payment      uuid.UUID     `json:"payment_id"`
-	Amount       money.Kopecks `json:"amount"`
-	BalanceAfter money.Kopecks `json:"balance_after"`
-	Purpose      Purpose       `json:"purpose"`
-	At           time.Time     `json:"at"`
+	UserID       uuid.UUID
+	Payment      uuid.UUID
+	Amount       money.Kopecks
+	BalanceAfter money.Kopecks
+	Purpose      Purpose
+	At           time.Time
 }
 
 // PaymentRedeemed: an earlier premiere withdrawal now pays for the order in Purpose.
 type PaymentRedeemed struct {
-	UserID     uuid.UUID     `json:"user_id"`
-	Payment    uuid.UUID     `json:"payment_id"`
-	Withdrawal uuid.UUID     `json:"withdrawal_id"`
-	Amount     money.Kopecks `json:"amount"`
-	Purpose    Purpose       `json:"purpose"`
-	At         time.Time     `json:"at"`
+	UserID     uuid.UUID
+	Payment    uuid.UUID
+	Withdrawal uuid.UUID
+	Amount     money.Kopecks
+	Purpose    Purpose
+	At         time.Time
 }
 
 // PaymentDeclined: a debit was refused and moved no money. Balance is the balance the
 // decision saw, unchanged by it; Amount is what the debit asked for.
 type PaymentDeclined struct {
-	UserID  uuid.UUID     `json:"user_id"`
-	Payment uuid.UUID     `json:"payment_id"`
-	Amount  money.Kopecks `json:"amount"`
-	Balance money.Kopecks `json:"balance"`
-	Reason  DeclineReason `json:"reason"`
-	Purpose Purpose       `json:"purpose"`
-	At      time.Time     `json:"at"`
+	UserID  uuid.UUID
+	Payment uuid.UUID
+	Amount  money.Kopecks
+	Balance money.Kopecks
+	Reason  DeclineReason
+	Purpose Purpose
+	At      time.Time
 }
 
 // DeclineReason says why a debit was declined.

@@ -30,29 +30,29 @@ const (
 // carries everything the flow's later steps need, so a flow interrupted by a crash
 // can be completed from the ledger alone.
 type Purpose struct {
-	Kind        PurposeKind   `json:"kind"`
-	PremiereID  uuid.UUID     `json:"premiere_id,omitzero"`   // ForPremiere
-	Title       string        `json:"title,omitempty"`        // ForPremiere
-	Terms       pricing.Terms `json:"terms,omitzero"`         // ForPremiere: the terms it was priced on, locked by a redeeming rent
-	Hours       int           `json:"hours,omitempty"`        // ForPremiere, ForTermChange: the new term
-	OrderID     uuid.UUID     `json:"order_id,omitzero"`      // ForOrder
-	Rentals     []RentalLine  `json:"rentals,omitempty"`      // ForOrder: the rentals paid for
-	ClearCart   bool          `json:"clear_cart,omitempty"`   // ForOrder: the order came from the cart
-	CartVersion int           `json:"cart_version,omitempty"` // ForOrder from the cart: the cart's version it pays for
-	RentalID    uuid.UUID     `json:"rental_id,omitzero"`     // ForTermChange, ForCancellation
-	TermVersion int           `json:"term_version,omitempty"` // ForTermChange: the version the charge was priced on
-	Compensates uuid.UUID     `json:"compensates,omitzero"`   // ForCompensation: the payment whose step failed
+	Kind        PurposeKind
+	PremiereID  uuid.UUID     // ForPremiere
+	Title       string        // ForPremiere
+	Terms       pricing.Terms // ForPremiere: the terms it was priced on, locked by a redeeming rent
+	Hours       int           // ForPremiere, ForTermChange: the new term
+	OrderID     uuid.UUID     // ForOrder
+	Rentals     []RentalLine  // ForOrder: the rentals paid for
+	ClearCart   bool          // ForOrder: the order came from the cart
+	CartVersion int           // ForOrder from the cart: the cart's version it pays for
+	RentalID    uuid.UUID     // ForTermChange, ForCancellation
+	TermVersion int           // ForTermChange: the version the charge was priced on
+	Compensates uuid.UUID     // ForCompensation: the payment whose step failed
 }
 
 // RentalLine is one rental an order pays for.
 type RentalLine struct {
-	RentalID   uuid.UUID     `json:"rental_id"`
-	PremiereID uuid.UUID     `json:"premiere_id"`
-	Title      string        `json:"title"`
-	Terms      pricing.Terms `json:"terms"`
-	StartsAt   time.Time     `json:"starts_at"`
-	Hours      int           `json:"hours"`
-	Price      money.Kopecks `json:"price"`
+	RentalID   uuid.UUID
+	PremiereID uuid.UUID
+	Title      string
+	Terms      pricing.Terms
+	StartsAt   time.Time
+	Hours      int
+	Price      money.Kopecks
 }
 
 // Total is what the order's rentals cost.

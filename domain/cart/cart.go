@@ -20,6 +20,9 @@ func Stream(user uuid.UUID) string { return "cart-" + user.String() }
 const MaxItems = 50
 
 // Item is a premiere the customer means to rent. A zero StartsAt means "when paid".
+//
+// WARNING: these JSON tags are the format of the carts read model's items column
+// (infra/readstore), not of stored events (domain/codec stores its own cart item).
 type Item struct {
 	PremiereID uuid.UUID `json:"premiere_id"`
 	Hours      int       `json:"hours"`
@@ -65,31 +68,31 @@ func (CheckOut) isCartCommand()   {}
 
 // ItemAdded: a premiere is in the cart.
 type ItemAdded struct {
-	UserID uuid.UUID `json:"user_id"`
-	Item   Item      `json:"item"`
-	At     time.Time `json:"at"`
+	UserID uuid.UUID
+	Item   Item
+	At     time.Time
 }
 
 // ItemChanged: an item has a new term or start.
 type ItemChanged struct {
-	UserID uuid.UUID `json:"user_id"`
-	Item   Item      `json:"item"`
-	At     time.Time `json:"at"`
+	UserID uuid.UUID
+	Item   Item
+	At     time.Time
 }
 
 // ItemRemoved: a premiere left the cart.
 type ItemRemoved struct {
-	UserID     uuid.UUID `json:"user_id"`
-	PremiereID uuid.UUID `json:"premiere_id"`
-	At         time.Time `json:"at"`
+	UserID     uuid.UUID
+	PremiereID uuid.UUID
+	At         time.Time
 }
 
 // CheckedOut: an order bought these premieres, which left the cart.
 type CheckedOut struct {
-	UserID      uuid.UUID   `json:"user_id"`
-	OrderID     uuid.UUID   `json:"order_id"`
-	PremiereIDs []uuid.UUID `json:"premiere_ids"`
-	At          time.Time   `json:"at"`
+	UserID      uuid.UUID
+	OrderID     uuid.UUID
+	PremiereIDs []uuid.UUID
+	At          time.Time
 }
 
 func (ItemAdded) EventType() string   { return "cart.item_added.v1" }

@@ -1,12 +1,22 @@
 // Package codec turns domain events into stored payloads and back. Every event type is
-// registered under its explicit, versioned name; an old version is upcast to the
-// current one on read, so stored events are never rewritten.
+// registered under its explicit, versioned name with a payload type of its own (the
+// schema files beside this one), so a domain event can change without changing what is
+// stored; an old version is upcast to the current one on read, so stored events are
+// never rewritten.
+//
+// Adding an event type: the domain event, its payload type and Stored line in the
+// aggregate's file here, an expected value in golden_values_test.go, and the golden
+// payload testdata/<type>.json, written once from the encoder (the golden test prints
+// it while the file is missing). A new version of a type: a new payload type under the
+// new name, an Upcaster from the old name, and the old golden file moved to
+// testdata/older/, where it must still decode (through the upcaster).
 package codec
 
 import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 
 	"github.com/chance-video/chance/domain"
 )
@@ -19,22 +29,21 @@ type Upcaster struct {
 
 // Codec encodes and decodes registered events.
 type Codec struct {
-	types     map[string]reflect.Type
+	schemas   map[string]Schema
 	upcasters map[string]Upcaster
 }
 
-// New registers the given events (one value of each type) and upcasters.
-func New(events []domain.Event, upcasters ...Upcaster) (*Codec, error) {
-	c := &Codec{types: map[string]reflect.Type{}, upcasters: map[string]Upcaster{}}
-	for _, e := range events {
-		name := e.EventType()
-		if _, dup := c.types[name]; dup {
-			return nil, fmt.Errorf("codec: event type %q registered twice", name)
+// New registers the given schemas (one per event type) and upcasters.
+func New(schemas []Schema, upcasters ...Upcaster) (*Codec, error) {
+	c := &Codec{schemas: map[string]Schema{}, upcasters: map[string]Upcaster{}}
+	for _, s := range schemas {
+		if _, dup := c.schemas[s.name]; dup {
+			return nil, fmt.Errorf("codec: event type %q registered twice", s.name)
 		}
-		c.types[name] = reflect.TypeOf(e)
+		c.schemas[s.name] = s
 	}
 	for _, u := range upcasters {
-		if _, known := c.types[u.From]; known {
+		if _, known := c.schemas[u.From]; known {
 			return nil, fmt.Errorf("codec: %q is a current event type and cannot be upcast", u.From)
 		}
 		c.upcasters[u.From] = u
@@ -45,10 +54,11 @@ func New(events []domain.Event, upcasters ...Upcaster) (*Codec, error) {
 // Encode returns an event's type name and JSON payload.
 func (c *Codec) Encode(e domain.Event) (string, json.RawMessage, error) {
 	name := e.EventType()
-	if _, ok := c.types[name]; !ok {
+	s, ok := c.schemas[name]
+	if !ok {
 		return "", nil, fmt.Errorf("codec: event type %q is not registered", name)
 	}
-	data, err := json.Marshal(e)
+	data, err := s.encode(e)
 	if err != nil {
 		return "", nil, fmt.Errorf("codec: encode %s: %w", name, err)
 	}
@@ -71,20 +81,38 @@ func (c *Codec) Decode(name string, data json.RawMessage) (domain.Event, error) 
 		}
 		name, data = u.To, upcast
 	}
-	t, ok := c.types[name]
+	s, ok := c.schemas[name]
 	if !ok {
 		return nil, fmt.Errorf("codec: unknown event type %q", name)
 	}
-	v := reflect.New(t)
-	if err := json.Unmarshal(data, v.Interface()); err != nil {
+	e, err := s.decode(data)
+	if err != nil {
 		return nil, fmt.Errorf("codec: decode %s: %w", name, err)
 	}
-	return v.Elem().Interface().(domain.Event), nil
+	return e, nil
 }
 
 // Knows reports whether name is a current or upcast event type.
 func (c *Codec) Knows(name string) bool {
-	_, current := c.types[name]
 	_, old := c.upcasters[name]
-	return current || old
+	return c.current(name) || old
 }
+
+// names lists the current event types, sorted.
+func (c *Codec) names() []string {
+	names := make([]string, 0, len(c.schemas))
+	for name := range c.schemas {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// current reports whether name is an event type written today (not an upcast one).
+func (c *Codec) current(name string) bool {
+	_, ok := c.schemas[name]
+	return ok
+}
+
+// payloadType is the Go type a current event type's payload is stored as.
+func (c *Codec) payloadType(name string) reflect.Type { return c.schemas[name].payload }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/account"
-	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/domain/rental"
 )
@@ -53,9 +52,9 @@ func TestUpcasterLoadsAnOldVersion(t *testing.T) {
 		if err := json.Unmarshal(old, &v0); err != nil {
 			return nil, err
 		}
-		return json.Marshal(rental.Rented{RentalID: v0.RentalID, Price: money.Kopecks(100 * v0.PriceRub), Hours: v0.Period})
+		return json.Marshal(rentalRentedV1{RentalID: v0.RentalID, Price: 100 * v0.PriceRub, Hours: v0.Period})
 	}}
-	c, err := New(ShopEvents(), v0ToV1)
+	c, err := New(ShopSchemas(), v0ToV1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +80,10 @@ func TestRejectsWhatItDoesNotKnow(t *testing.T) {
 	if _, err := c.Decode("rental.rented.v1", json.RawMessage(`{"hours":"many"}`)); err == nil {
 		t.Fatal("malformed payload decoded")
 	}
-	if _, err := New([]domain.Event{rental.Rented{}, rental.Rented{}}); err == nil {
+	if _, err := New(append(rentalSchemas(), rentalSchemas()[0])); err == nil {
 		t.Fatal("a duplicate registration was accepted")
 	}
-	if _, err := New(ShopEvents(), Upcaster{From: "rental.rented.v1", To: "rental.rented.v1"}); err == nil {
+	if _, err := New(ShopSchemas(), Upcaster{From: "rental.rented.v1", To: "rental.rented.v1"}); err == nil {
 		t.Fatal("an upcaster from a current type was accepted")
 	}
 }

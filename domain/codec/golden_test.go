@@ -1,75 +1,171 @@
 package codec
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/google/uuid"
-
-	"github.com/chance-video/chance/domain"
-	"github.com/chance-video/chance/domain/account"
-	"github.com/chance-video/chance/domain/pricing"
 )
 
-// golden is what each payload in testdata/<event type>.json decodes to. A file is a
-// stored event as the version that introduced its type wrote it: it must keep decoding
-// to the same value, whatever later changes to the Go types.
-var golden = map[string]domain.Event{
-	// A checkout's debit as written before purposes recorded the cart version: it pays
-	// for no version (0), so the account does not take it for one.
-	"account.funds_withdrawn.v1": account.FundsWithdrawn{
-		UserID: uuid.MustParse("00000000-0000-0000-0000-0000000000aa"), Payment: uuid.MustParse("00000000-0000-0000-0000-000000000002"),
-		Amount: 24000, BalanceAfter: 76000,
-		Purpose: account.Purpose{Kind: account.ForOrder, OrderID: uuid.MustParse("00000000-0000-0000-0000-000000000002"), ClearCart: true,
-			Rentals: []account.RentalLine{{RentalID: uuid.MustParse("00000000-0000-0000-0000-0000000000c1"), PremiereID: uuid.MustParse("00000000-0000-0000-0000-0000000000a1"),
-				Title: "Маузер", Terms: pricing.Terms{OnlinePrice: 48000, StandardHours: 48}, StartsAt: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), Hours: 24, Price: 24000}}},
-		At: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC),
-	},
-	"account.payment_declined.v1": account.PaymentDeclined{
-		UserID: uuid.MustParse("00000000-0000-0000-0000-0000000000aa"), Payment: uuid.MustParse("00000000-0000-0000-0000-000000000002"),
-		Amount: 24000, Balance: 1000, Reason: account.DeclinedInsufficientFunds,
-		Purpose: account.Purpose{Kind: account.ForOrder, OrderID: uuid.MustParse("00000000-0000-0000-0000-000000000002"), ClearCart: true, CartVersion: 3,
-			Rentals: []account.RentalLine{{RentalID: uuid.MustParse("00000000-0000-0000-0000-0000000000c1"), PremiereID: uuid.MustParse("00000000-0000-0000-0000-0000000000a1"),
-				Title: "Маузер", Terms: pricing.Terms{OnlinePrice: 48000, StandardHours: 48}, StartsAt: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), Hours: 24, Price: 24000}}},
-		At: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC),
-	},
+// goldenFile is one payload file: testdata/<event type>[@<variant>].json.
+type goldenFile struct {
+	path, key, eventType string
+	data                 []byte
 }
 
-func TestGoldenPayloadsStillDecode(t *testing.T) {
-	c := Shop()
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+func readGoldenFiles(t *testing.T, dir string) []goldenFile {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".json")
-		seen[name] = true
-		want, ok := golden[name]
-		if !ok {
-			t.Errorf("%s: no expected value in golden", f)
-			continue
-		}
-		data, err := os.ReadFile(f)
+	var files []goldenFile
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := c.Decode(name, data)
+		key := strings.TrimSuffix(filepath.Base(p), ".json")
+		eventType, _, _ := strings.Cut(key, "@")
+		files = append(files, goldenFile{path: p, key: key, eventType: eventType, data: data})
+	}
+	return files
+}
+
+// Every golden payload decodes to its expected event, and encoding that event writes
+// the file again byte for byte: a renamed field, a changed tag or a dropped value fails.
+func TestGoldenPayloadsDecodeAndEncodeByteForByte(t *testing.T) {
+	c := Shop()
+	files := readGoldenFiles(t, "testdata")
+	seen := map[string]bool{}
+	for _, f := range files {
+		seen[f.key] = true
+		want, ok := golden[f.key]
+		if !ok {
+			t.Errorf("%s: no expected value in golden", f.path)
+			continue
+		}
+		got, err := c.Decode(f.eventType, f.data)
 		if err != nil {
-			t.Errorf("%s: %v", f, err)
+			t.Errorf("%s: %v", f.path, err)
 			continue
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s decodes to\n %#v\nwant\n %#v", f, got, want)
+			t.Errorf("%s decodes to\n %#v\nwant\n %#v", f.path, got, want)
+			continue
+		}
+		name, data, err := c.Encode(got)
+		if err != nil {
+			t.Errorf("%s: encode: %v", f.path, err)
+			continue
+		}
+		if name != f.eventType {
+			t.Errorf("%s encodes as type %q", f.path, name)
+		}
+		// A file is the stored payload and one newline, as text files end.
+		if !bytes.Equal(append(data, '\n'), f.data) {
+			t.Errorf("%s re-encodes differently:\n got %s\nwant %s", f.path, data, bytes.TrimSuffix(f.data, []byte("\n")))
 		}
 	}
-	for name := range golden {
-		if !seen[name] {
-			t.Errorf("golden value for %s has no testdata/%s.json", name, name)
+	for key, e := range golden {
+		if !seen[key] {
+			_, data, err := c.Encode(e)
+			t.Errorf("golden value for %s has no testdata/%s.json; write it once from the encoder (%v):\n%s", key, key, err, data)
+		}
+	}
+}
+
+// Payloads of older shapes, which the current code no longer writes, still decode.
+func TestOlderPayloadsStillDecode(t *testing.T) {
+	c := Shop()
+	seen := map[string]bool{}
+	for _, f := range readGoldenFiles(t, filepath.Join("testdata", "older")) {
+		seen[f.key] = true
+		want, ok := older[f.key]
+		if !ok {
+			t.Errorf("%s: no expected value in older", f.path)
+			continue
+		}
+		got, err := c.Decode(f.eventType, f.data)
+		if err != nil {
+			t.Errorf("%s: %v", f.path, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s decodes to\n %#v\nwant\n %#v", f.path, got, want)
+		}
+	}
+	for key := range older {
+		if !seen[key] {
+			t.Errorf("older value for %s has no testdata/older/%s.json", key, key)
+		}
+	}
+}
+
+// Adding an event type without its golden payload fails, and so does a golden payload
+// of a type nobody registers.
+func TestEveryEventTypeHasAGoldenPayload(t *testing.T) {
+	c := Shop()
+	registered := c.names()
+	if len(registered) == 0 {
+		t.Fatal("the shop codec registers no event type")
+	}
+	plain := map[string]bool{}
+	for _, f := range readGoldenFiles(t, "testdata") {
+		if f.key == f.eventType {
+			plain[f.eventType] = true
+		}
+		if !c.current(f.eventType) {
+			t.Errorf("%s: %q is not a registered event type", f.path, f.eventType)
+		}
+	}
+	for _, f := range readGoldenFiles(t, filepath.Join("testdata", "older")) {
+		if !c.Knows(f.eventType) {
+			t.Errorf("%s: %q is not a known event type", f.path, f.eventType)
+		}
+	}
+	for _, name := range registered {
+		if !plain[name] {
+			t.Errorf("event type %s has no golden payload testdata/%s.json", name, name)
+		}
+	}
+	for _, e := range ShopEvents() {
+		if !c.current(e.EventType()) {
+			t.Errorf("%T (%s) is a domain event the codec does not register", e, e.EventType())
+		}
+	}
+	if len(registered) != len(ShopEvents()) {
+		t.Errorf("the codec registers %d event types, the domain lists %d", len(registered), len(ShopEvents()))
+	}
+}
+
+// Every key a payload type can write appears in some golden payload, so no renamed tag
+// goes unnoticed because no file happened to hold it. A struct shared by several payloads
+// (a payment's purpose) counts as covered by any of them.
+func TestGoldenPayloadsHoldEveryKey(t *testing.T) {
+	c := Shop()
+	want, seen := structKeys{}, structKeys{}
+	for _, name := range c.names() {
+		wantKeys(c.payloadType(name), want)
+	}
+	for _, f := range readGoldenFiles(t, "testdata") {
+		if c.current(f.eventType) {
+			seenKeys(c.payloadType(f.eventType), decodeJSON(t, f.path, f.data), seen)
+		}
+	}
+	for typ, keys := range want {
+		var missing []string
+		for key := range keys {
+			if !seen[typ][key] {
+				missing = append(missing, key)
+			}
+		}
+		sort.Strings(missing)
+		if len(missing) > 0 {
+			t.Errorf("no golden payload holds %v of %s: add a variant testdata/<event type>@<variant>.json", missing, typ)
 		}
 	}
 }

@@ -18,9 +18,9 @@ func Stream(id uuid.UUID) string { return "premiere-" + id.String() }
 
 // Card is the descriptive part of a premiere.
 type Card struct {
-	Title       string   `json:"title"`
-	Actors      []string `json:"actors"`
-	Description string   `json:"description"`
+	Title       string
+	Actors      []string
+	Description string
 }
 
 // Command is one of the commands below.
@@ -83,40 +83,40 @@ func (WithdrawFromSale) isPremiereCommand() {}
 
 // Published: a premiere is on sale.
 type Published struct {
-	ID           uuid.UUID     `json:"premiere_id"`
-	Card         Card          `json:"card"`
-	TheaterPrice money.Kopecks `json:"theater_price"`
-	Terms        pricing.Terms `json:"terms"`
-	At           time.Time     `json:"at"`
+	ID           uuid.UUID
+	Card         Card
+	TheaterPrice money.Kopecks
+	Terms        pricing.Terms
+	At           time.Time
 }
 
 // Repriced: new prices and standard term.
 type Repriced struct {
-	ID            uuid.UUID     `json:"premiere_id"`
-	TheaterPrice  money.Kopecks `json:"theater_price"`
-	OnlinePrice   money.Kopecks `json:"online_price"`
-	StandardHours int           `json:"standard_hours"`
-	At            time.Time     `json:"at"`
+	ID            uuid.UUID
+	TheaterPrice  money.Kopecks
+	OnlinePrice   money.Kopecks
+	StandardHours int
+	At            time.Time
 }
 
 // DiscountChanged: a new discount.
 type DiscountChanged struct {
-	ID      uuid.UUID `json:"premiere_id"`
-	Percent int       `json:"discount_percent"`
-	At      time.Time `json:"at"`
+	ID      uuid.UUID
+	Percent int
+	At      time.Time
 }
 
 // Edited: a new card.
 type Edited struct {
-	ID   uuid.UUID `json:"premiere_id"`
-	Card Card      `json:"card"`
-	At   time.Time `json:"at"`
+	ID   uuid.UUID
+	Card Card
+	At   time.Time
 }
 
 // WithdrawnFromSale: no longer sold.
 type WithdrawnFromSale struct {
-	ID uuid.UUID `json:"premiere_id"`
-	At time.Time `json:"at"`
+	ID uuid.UUID
+	At time.Time
 }
 
 func (Published) EventType() string         { return "premiere.published.v1" }

@@ -12,61 +12,61 @@ import (
 
 // Rented: the customer holds the premiere for the term, bought at Price under Terms.
 type Rented struct {
-	RentalID   uuid.UUID     `json:"rental_id"`
-	UserID     uuid.UUID     `json:"user_id"`
-	PremiereID uuid.UUID     `json:"premiere_id"`
-	Title      string        `json:"title"`
-	Terms      pricing.Terms `json:"terms"`
-	StartsAt   time.Time     `json:"starts_at"`
-	EndsAt     time.Time     `json:"ends_at"`
-	Hours      int           `json:"hours"`
-	Price      money.Kopecks `json:"price"`
-	Payment    uuid.UUID     `json:"payment_id"`
-	At         time.Time     `json:"at"`
+	RentalID   uuid.UUID
+	UserID     uuid.UUID
+	PremiereID uuid.UUID
+	Title      string
+	Terms      pricing.Terms
+	StartsAt   time.Time
+	EndsAt     time.Time
+	Hours      int
+	Price      money.Kopecks
+	Payment    uuid.UUID
+	At         time.Time
 }
 
 // TermChanged: the term now lasts Hours; Delta was charged (> 0) or is to be refunded (< 0).
 type TermChanged struct {
-	RentalID    uuid.UUID     `json:"rental_id"`
-	UserID      uuid.UUID     `json:"user_id"`
-	PremiereID  uuid.UUID     `json:"premiere_id"`
-	FromHours   int           `json:"from_hours"`
-	Hours       int           `json:"hours"`
-	EndsAt      time.Time     `json:"ends_at"`
-	TermVersion int           `json:"term_version"`
-	Delta       money.Kopecks `json:"delta"`
-	Payment     uuid.UUID     `json:"payment_id"`
-	At          time.Time     `json:"at"`
+	RentalID    uuid.UUID
+	UserID      uuid.UUID
+	PremiereID  uuid.UUID
+	FromHours   int
+	Hours       int
+	EndsAt      time.Time
+	TermVersion int
+	Delta       money.Kopecks
+	Payment     uuid.UUID
+	At          time.Time
 }
 
 // Cancelled: the rental ended early; Refund goes back to the balance.
 type Cancelled struct {
-	RentalID   uuid.UUID     `json:"rental_id"`
-	UserID     uuid.UUID     `json:"user_id"`
-	PremiereID uuid.UUID     `json:"premiere_id"`
-	Refund     money.Kopecks `json:"refund"`
-	Payment    uuid.UUID     `json:"payment_id"`
-	At         time.Time     `json:"at"`
+	RentalID   uuid.UUID
+	UserID     uuid.UUID
+	PremiereID uuid.UUID
+	Refund     money.Kopecks
+	Payment    uuid.UUID
+	At         time.Time
 }
 
 // ReminderDue: the term's end is near; sent once per term version.
 type ReminderDue struct {
-	RentalID    uuid.UUID `json:"rental_id"`
-	UserID      uuid.UUID `json:"user_id"`
-	PremiereID  uuid.UUID `json:"premiere_id"`
-	Title       string    `json:"title"`
-	TermVersion int       `json:"term_version"`
-	EndsAt      time.Time `json:"ends_at"`
-	At          time.Time `json:"at"`
+	RentalID    uuid.UUID
+	UserID      uuid.UUID
+	PremiereID  uuid.UUID
+	Title       string
+	TermVersion int
+	EndsAt      time.Time
+	At          time.Time
 }
 
 // Expired: the term has ended.
 type Expired struct {
-	RentalID   uuid.UUID `json:"rental_id"`
-	UserID     uuid.UUID `json:"user_id"`
-	PremiereID uuid.UUID `json:"premiere_id"`
-	EndsAt     time.Time `json:"ends_at"`
-	At         time.Time `json:"at"`
+	RentalID   uuid.UUID
+	UserID     uuid.UUID
+	PremiereID uuid.UUID
+	EndsAt     time.Time
+	At         time.Time
 }
 
 func (Rented) EventType() string      { return "rental.rented.v1" }

@@ -14,8 +14,8 @@ type ClaimEmail struct {
 
 // EmailClaimed: the email belongs to the user.
 type EmailClaimed struct {
-	Email  string    `json:"email"`
-	UserID uuid.UUID `json:"user_id"`
+	Email  string
+	UserID uuid.UUID
 }
 
 func (EmailClaimed) EventType() string { return "email.claimed.v1" }

@@ -84,28 +84,28 @@ func (RevokeToken) isUserCommand() {}
 
 // Registered: a user exists.
 type Registered struct {
-	UserID       uuid.UUID `json:"user_id"`
-	Email        string    `json:"email"`
-	FirstName    string    `json:"first_name"`
-	LastName     string    `json:"last_name"`
-	PasswordHash string    `json:"password_hash"`
-	Roles        []string  `json:"roles"`
-	At           time.Time `json:"at"`
+	UserID       uuid.UUID
+	Email        string
+	FirstName    string
+	LastName     string
+	PasswordHash string
+	Roles        []string
+	At           time.Time
 }
 
 // RoleGranted: the user has a new role.
 type RoleGranted struct {
-	UserID uuid.UUID `json:"user_id"`
-	Role   string    `json:"role"`
-	At     time.Time `json:"at"`
+	UserID uuid.UUID
+	Role   string
+	At     time.Time
 }
 
 // TokenRevoked: a token is unusable until it would have expired.
 type TokenRevoked struct {
-	UserID    uuid.UUID `json:"user_id"`
-	TokenID   string    `json:"token_id"`
-	ExpiresAt time.Time `json:"expires_at"`
-	At        time.Time `json:"at"`
+	UserID    uuid.UUID
+	TokenID   string
+	ExpiresAt time.Time
+	At        time.Time
 }
 
 func (Registered) EventType() string   { return "user.registered.v1" }
