@@ -59,7 +59,7 @@ func (s *Service) Withdraw(ctx context.Context, userID, premiereID uuid.UUID, ho
 		}
 		return Payment{PaymentID: payment, Amount: w.Amount, Balance: out.State.Balance, Replayed: true, Position: out.Position}, nil
 	}
-	p, err := s.LoadPremiere(ctx, premiereID)
+	p, err := s.loadPremiere(ctx, premiereID)
 	if err != nil {
 		return Payment{}, err
 	}
@@ -85,7 +85,7 @@ func (s *Service) Withdraw(ctx context.Context, userID, premiereID uuid.UUID, ho
 	return Payment{PaymentID: payment, Amount: amount, Balance: out.State.Balance, Replayed: out.Replayed, Position: out.Position}, nil
 }
 
-// LoadAccount folds a customer's account.
-func (s *Service) LoadAccount(ctx context.Context, userID uuid.UUID) (account.State, error) {
+// loadAccount folds a customer's account.
+func (s *Service) loadAccount(ctx context.Context, userID uuid.UUID) (account.State, error) {
 	return load(ctx, s, account.Decider, account.Stream(userID))
 }

@@ -27,8 +27,8 @@ func (s *Service) RemoveFromCart(ctx context.Context, userID, premiereID uuid.UU
 	return s.cart(ctx, userID, cart.RemoveItem{UserID: userID, PremiereID: premiereID, Now: s.clock.Now()}, req)
 }
 
-// LoadCart folds a customer's cart.
-func (s *Service) LoadCart(ctx context.Context, userID uuid.UUID) (cart.State, error) {
+// loadCart folds a customer's cart.
+func (s *Service) loadCart(ctx context.Context, userID uuid.UUID) (cart.State, error) {
 	return load(ctx, s, cart.Decider, cart.Stream(userID))
 }
 
@@ -39,7 +39,7 @@ func (s *Service) cart(ctx context.Context, userID uuid.UUID, cmd cart.Command, 
 
 // onSale checks that a premiere can be rented.
 func (s *Service) onSale(ctx context.Context, id uuid.UUID) error {
-	p, err := s.LoadPremiere(ctx, id)
+	p, err := s.loadPremiere(ctx, id)
 	if err != nil {
 		return err
 	}

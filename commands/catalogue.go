@@ -15,7 +15,7 @@ func (s *Service) Premiere(ctx context.Context, id uuid.UUID, cmd premiere.Comma
 	return out.State, out.Position, err
 }
 
-// LoadPremiere folds a premiere's stream.
-func (s *Service) LoadPremiere(ctx context.Context, id uuid.UUID) (premiere.State, error) {
+// loadPremiere folds a premiere's stream.
+func (s *Service) loadPremiere(ctx context.Context, id uuid.UUID) (premiere.State, error) {
 	return load(ctx, s, premiere.Decider, premiere.Stream(id))
 }

@@ -62,7 +62,7 @@ func TestConcurrentCheckoutsOfOneCartPayOnce(t *testing.T) {
 		mustEqual(t, "line refunded", l.Refunded, false)
 	}
 	mustEqual(t, "balance", sh.balance(user), 1_000_000-36_000)
-	acct, _ := sh.svc.LoadAccount(sh.ctx, user)
+	acct, _ := sh.svc.Lookup().LoadAccount(sh.ctx, user)
 	debits := 0
 	for _, p := range acct.Payments {
 		if p.Kind == account.ForOrder || p.Kind == account.ForCompensation {
@@ -73,9 +73,9 @@ func TestConcurrentCheckoutsOfOneCartPayOnce(t *testing.T) {
 	mustEqual(t, "rentals of the order", len(order.Rentals), 2)
 	for i, p := range []uuid.UUID{a, b} {
 		mustEqual(t, "the order's rental", order.Rentals[i].RentalID, rental.SlotID(user, p, 0))
-		r, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, p, 0))
+		r, _ := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, p, 0))
 		mustEqual(t, "rental exists", r.Exists(), true)
-		next, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, p, 1))
+		next, _ := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, p, 1))
 		mustEqual(t, "no second rental", next.Exists(), false)
 	}
 }
@@ -100,7 +100,7 @@ func TestAPaidCartIsAnsweredWithItsOrderUntilRefilled(t *testing.T) {
 	if !errors.As(err, &paid) || paid.OrderID != first.OrderID {
 		t.Fatalf("second checkout of the paid cart: %v", err)
 	}
-	_, err = sh.svc.PlanCheckout(sh.ctx, user)
+	_, err = sh.svc.Lookup().PlanCheckout(sh.ctx, user)
 	if !errors.As(err, &paid) || paid.OrderID != first.OrderID {
 		t.Fatalf("form of the paid cart: %v", err)
 	}
@@ -163,7 +163,7 @@ func TestAnotherCheckoutOfAnInterruptedOrderCompletesIt(t *testing.T) {
 	_, err := sh.svc.Checkout(sh.ctx, user, 24_000, key("co-1"))
 	mustErr(t, err, errCrash)
 	sh.restart()
-	r, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
 	mustEqual(t, "rental before the second checkout", r.Exists(), false)
 
 	_, err = sh.svc.Checkout(sh.ctx, user, 24_000, key("co-2"))
@@ -171,9 +171,9 @@ func TestAnotherCheckoutOfAnInterruptedOrderCompletesIt(t *testing.T) {
 	if !errors.As(err, &paid) || paid.OrderID != commands.PaymentID(user, "co-1") {
 		t.Fatalf("second checkout: %v", err)
 	}
-	r, _ = sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
+	r, _ = sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
 	mustEqual(t, "rental of the paid order", r.Exists(), true)
-	c, _ := sh.svc.LoadCart(sh.ctx, user)
+	c, _ := sh.svc.Lookup().LoadCart(sh.ctx, user)
 	mustEqual(t, "cart items", len(c.Items), 0)
 	mustEqual(t, "balance", sh.balance(user), 76_000)
 }

@@ -25,7 +25,7 @@ type flowCase struct {
 
 func rentalOf(t *testing.T, sh *shop, user, premiereID uuid.UUID) rental.State {
 	t.Helper()
-	r, err := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, premiereID, 0))
+	r, err := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, premiereID, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func flowCases() []flowCase {
 				mustEqual(t, "balance", sh.balance(user), 76_000)
 				mustEqual(t, "first rental", rentalOf(t, sh, user, mauser).Hours, 12)
 				mustEqual(t, "second rental", rentalOf(t, sh, user, chaika).Hours, 12)
-				c, _ := sh.svc.LoadCart(sh.ctx, user)
+				c, _ := sh.svc.Lookup().LoadCart(sh.ctx, user)
 				mustEqual(t, "cart items", len(c.Items), 0)
 			},
 		},
@@ -182,12 +182,12 @@ func TestCrashBetweenStepsThenRecover(t *testing.T) {
 				}
 				crashed = true
 				sh.restart()
-				if _, err := sh.svc.Recover(sh.ctx, sh.store, eventlog.Start); err != nil {
+				if _, err := sh.recover(eventlog.Start); err != nil {
 					t.Fatalf("recover: %v", err)
 				}
 				fc.want(t, sh, user)
 				// Recovery twice changes nothing.
-				if _, err := sh.svc.Recover(sh.ctx, sh.store, eventlog.Start); err != nil {
+				if _, err := sh.recover(eventlog.Start); err != nil {
 					t.Fatalf("second recover: %v", err)
 				}
 				fc.want(t, sh, user)
@@ -242,11 +242,11 @@ func TestRecoveryCompensatesAnExtensionThatCanNoLongerApply(t *testing.T) {
 	if _, err := sh.svc.Cancel(sh.ctx, user, id, key("cancel")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sh.svc.Recover(sh.ctx, sh.store, eventlog.Start); err != nil {
+	if _, err := sh.recover(eventlog.Start); err != nil {
 		t.Fatal(err)
 	}
 	mustEqual(t, "balance", sh.balance(user), 100_000) // rent refunded in full, extension compensated
-	r, _ := sh.svc.LoadRental(sh.ctx, id)
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, id)
 	mustEqual(t, "hours", r.Hours, 24)
 	_, err = sh.svc.ChangeTerm(sh.ctx, user, id, 48, key("extend"))
 	mustErr(t, err, commands.ErrTermChangedMeanwhile)
@@ -271,7 +271,7 @@ func TestRecoveryRacingTheRequestCompletesTheFlowOnce(t *testing.T) {
 					if steps++; steps == at {
 						reached, inRecovery = true, true
 						defer func() { inRecovery = false }()
-						if _, err := sh.svc.Recover(sh.ctx, sh.store, eventlog.Start); err != nil {
+						if _, err := sh.recover(eventlog.Start); err != nil {
 							t.Errorf("recovery in the middle of the request: %v", err)
 						}
 					}
@@ -307,7 +307,7 @@ func TestRecoveryKeepsItsPositionBeforeAFlowItCouldNotComplete(t *testing.T) {
 		mustErr(t, err, errCrash)
 	}
 	sh.restart(crashAt(1)) // the first flow recovery resumes fails after its rental
-	reached, err := sh.svc.Recover(sh.ctx, sh.store, before)
+	reached, err := sh.recover(before)
 	mustErr(t, err, errCrash)
 	if reached != before {
 		t.Fatalf("recovery reached %s past a flow it could not complete (from %s)", reached, before)
@@ -315,7 +315,7 @@ func TestRecoveryKeepsItsPositionBeforeAFlowItCouldNotComplete(t *testing.T) {
 	mustEqual(t, "second customer's rental", rentalOf(t, sh, second, mauser).Hours, 24)
 
 	sh.restart()
-	if _, err := sh.svc.Recover(sh.ctx, sh.store, reached); err != nil {
+	if _, err := sh.recover(reached); err != nil {
 		t.Fatal(err)
 	}
 	for _, user := range []uuid.UUID{first, second} {

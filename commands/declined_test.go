@@ -68,7 +68,7 @@ func TestDeclinedDebitsAreRecordedAndAnsweredAgain(t *testing.T) {
 			mustEqual(t, "declined payment", declined.PaymentID, payment)
 			mustEqual(t, "needed", declined.Needed, p.needed)
 			mustEqual(t, "balance in the refusal", declined.Balance, before)
-			acct, _ := sh.svc.LoadAccount(sh.ctx, user)
+			acct, _ := sh.svc.Lookup().LoadAccount(sh.ctx, user)
 			d, recorded := acct.Declined[payment]
 			if !recorded || d.Reason != account.DeclinedInsufficientFunds || d.Amount != p.needed || d.Balance != before {
 				t.Fatalf("recorded decline %+v (%v)", d, recorded)
@@ -87,7 +87,7 @@ func TestDeclinedDebitsAreRecordedAndAnsweredAgain(t *testing.T) {
 			mustEqual(t, "balance after the retry", sh.balance(user), before+100_000)
 
 			// Recovery finds no flow in a decline.
-			if _, err := sh.svc.Recover(sh.ctx, sh.store, eventlog.Start); err != nil {
+			if _, err := sh.recover(eventlog.Start); err != nil {
 				t.Fatal(err)
 			}
 			mustEqual(t, "balance after recovery", sh.balance(user), before+100_000)
@@ -111,6 +111,6 @@ func TestADeclinedWithdrawalIsNotRedeemable(t *testing.T) {
 	_, err = sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24, Withdrawal: commands.PaymentID(user, "w")}, key("r"))
 	mustErr(t, err, account.ErrDeclinedPayment)
 	mustEqual(t, "balance", sh.balance(user), 100_000)
-	r, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
 	mustEqual(t, "rental exists", r.Exists(), false)
 }

@@ -4,6 +4,10 @@
 // redeeming a withdrawal — are process managers: the first step records everything
 // the flow needs, every later step is idempotent and keyed by the flow, and Recover
 // completes (or compensates) flows that a crash interrupted.
+//
+// Handlers lists every use case in one place, each behind the usecase seam (logging,
+// metrics and tracing hooks); callers depend on the handlers they run, never on the
+// Service itself. Lookup reads the write model for the few readers that must not lag.
 package commands
 
 import (

@@ -14,6 +14,7 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
+	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/eventstore/sqlite"
 )
@@ -86,7 +87,7 @@ func (sh *shop) fill(user uuid.UUID, amount money.Kopecks) {
 
 func (sh *shop) balance(user uuid.UUID) money.Kopecks {
 	sh.t.Helper()
-	a, err := sh.svc.LoadAccount(sh.ctx, user)
+	a, err := sh.svc.Lookup().LoadAccount(sh.ctx, user)
 	if err != nil {
 		sh.t.Fatal(err)
 	}
@@ -104,6 +105,11 @@ func (sh *shop) rent(user, premiereID uuid.UUID, hours int, k string) commands.O
 }
 
 // key is a request with an idempotency key whose fingerprint is the key itself.
+// recover completes the flows started after a position, as a start of the shop does.
+func (sh *shop) recover(after eventlog.Position) (eventlog.Position, error) {
+	return (&commands.Recovery{Service: sh.svc, Log: sh.store}).Recover(sh.ctx, after)
+}
+
 func key(k string) commands.Request { return commands.Request{Key: k, Fingerprint: "fp:" + k} }
 
 func mustErr(t *testing.T, err, want error) {

@@ -65,7 +65,7 @@ func (s *Service) Rent(ctx context.Context, userID uuid.UUID, in RentInput, req 
 		purpose.Rentals = []account.RentalLine{line}
 		cmd = account.Withdraw{UserID: userID, Payment: payment, Amount: line.Price, Purpose: purpose, Now: now}
 	} else {
-		acct, err := s.LoadAccount(ctx, userID)
+		acct, err := s.loadAccount(ctx, userID)
 		if err != nil {
 			return OrderResult{}, err
 		}
@@ -99,7 +99,7 @@ func (s *Service) Checkout(ctx context.Context, userID uuid.UUID, expectedTotal 
 }
 
 func (s *Service) checkout(ctx context.Context, userID uuid.UUID, expectedTotal money.Kopecks, req Request) (OrderResult, error) {
-	plan, err := s.PlanCheckout(ctx, userID)
+	plan, err := s.planCheckout(ctx, userID)
 	if err != nil {
 		return OrderResult{}, err
 	}
@@ -125,12 +125,12 @@ type CheckoutPlan struct {
 // Shortfall is what the customer must top up before checking out.
 func (p CheckoutPlan) Shortfall() money.Kopecks { return max(p.Total-p.Balance, 0) }
 
-// PlanCheckout prices the cart as checkout would, without paying. A cart an order has
+// planCheckout prices the cart as checkout would, without paying. A cart an order has
 // already paid for (being completed, or checked out and unchanged since) is answered
 // with that order; the account's decision on the debit is what makes a second payment
 // impossible, this only makes the answer clear.
-func (s *Service) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutPlan, error) {
-	c, err := s.LoadCart(ctx, userID)
+func (s *Service) planCheckout(ctx context.Context, userID uuid.UUID) (CheckoutPlan, error) {
+	c, err := s.loadCart(ctx, userID)
 	if err != nil {
 		return CheckoutPlan{}, err
 	}
@@ -153,7 +153,7 @@ func (s *Service) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutP
 	}
 	// The account is read after the rentals: an order's debit precedes its rentals, so
 	// an item taken by the order that paid for this very cart shows here as paid.
-	acct, err := s.LoadAccount(ctx, userID)
+	acct, err := s.loadAccount(ctx, userID)
 	if err != nil {
 		return CheckoutPlan{}, err
 	}
@@ -288,7 +288,7 @@ func (s *Service) completeOrder(ctx context.Context, start domain.Event) (OrderR
 			return res, err
 		}
 	}
-	acct, err := s.LoadAccount(ctx, userID)
+	acct, err := s.loadAccount(ctx, userID)
 	res.Balance = acct.Balance
 	return res, err
 }
@@ -296,7 +296,7 @@ func (s *Service) completeOrder(ctx context.Context, start domain.Event) (OrderR
 // planLine prices a rental of a premiere on sale and finds its slot: the customer's
 // first rental of it that does not exist yet, provided every earlier one has ended.
 func (s *Service) planLine(ctx context.Context, userID, premiereID uuid.UUID, hours int, startsAt, now time.Time) (account.RentalLine, error) {
-	p, err := s.LoadPremiere(ctx, premiereID)
+	p, err := s.loadPremiere(ctx, premiereID)
 	if err != nil {
 		return account.RentalLine{}, err
 	}
@@ -314,7 +314,7 @@ func (s *Service) planLine(ctx context.Context, userID, premiereID uuid.UUID, ho
 	}
 	for n := 0; ; n++ {
 		id := rental.SlotID(userID, premiereID, n)
-		r, err := s.LoadRental(ctx, id)
+		r, err := s.loadRental(ctx, id)
 		if err != nil {
 			return account.RentalLine{}, err
 		}
@@ -341,8 +341,8 @@ func (s *Service) compensate(ctx context.Context, userID, flow uuid.UUID, step s
 	return err
 }
 
-// LoadRental folds a rental's stream.
-func (s *Service) LoadRental(ctx context.Context, id uuid.UUID) (rental.State, error) {
+// loadRental folds a rental's stream.
+func (s *Service) loadRental(ctx context.Context, id uuid.UUID) (rental.State, error) {
 	return load(ctx, s, rental.Decider, rental.Stream(id))
 }
 

@@ -22,46 +22,46 @@ var flowStarts = map[string]bool{
 // Recover completes every flow started after position `after`, compensating where a
 // step can no longer be done, and returns the position it reached. Completed flows are
 // left as they are (every step is idempotent), so it is safe to run at every start
-// and while the service serves.
-func (s *Service) Recover(ctx context.Context, log LogReader, after eventlog.Position) (eventlog.Position, error) {
-	return s.RecoverSettled(ctx, log, after, time.Time{})
+// and while the service serves. It neither reads nor moves the checkpoint (Pass does).
+func (r *Recovery) Recover(ctx context.Context, after eventlog.Position) (eventlog.Position, error) {
+	return r.recoverSettled(ctx, after, time.Time{})
 }
 
-// RecoverSettled is Recover for flows started at or before settled: it stops at the
+// recoverSettled is Recover for flows started at or before settled: it stops at the
 // first flow started later (a request may still be completing it), so the position it
 // returns never passes a flow it left alone. A zero settled takes every flow.
 //
 // A flow that fails to complete does not stop the others: the pass goes on, but the
 // position returned stays just before the first failed flow, so the next pass tries it
 // again; the error joins every failure.
-func (s *Service) RecoverSettled(ctx context.Context, log LogReader, after eventlog.Position, settled time.Time) (eventlog.Position, error) {
+func (r *Recovery) recoverSettled(ctx context.Context, after eventlog.Position, settled time.Time) (eventlog.Position, error) {
 	reached, failed := after, false
 	var errs []error
 	for {
-		batch, err := log.ReadAll(ctx, after, 512)
+		batch, err := r.Log.ReadAll(ctx, after, 512)
 		if err != nil {
 			return reached, errors.Join(append(errs, fmt.Errorf("recover: read after %s: %w", after, err))...)
 		}
 		if len(batch) == 0 {
 			return reached, errors.Join(errs...)
 		}
-		for _, r := range batch {
-			if flowStarts[r.Type] && !settled.IsZero() && r.Metadata.OccurredAt.After(settled) {
+		for _, rec := range batch {
+			if flowStarts[rec.Type] && !settled.IsZero() && rec.Metadata.OccurredAt.After(settled) {
 				return reached, errors.Join(errs...) // too young: its request may still be running
 			}
-			if err := s.Resume(ctx, r); err != nil {
+			if err := r.Service.Resume(ctx, rec); err != nil {
 				if ctx.Err() != nil {
 					return reached, errors.Join(append(errs, ctx.Err())...)
 				}
 				failed = true
 				if len(errs) < maxRecoveryErrors {
-					errs = append(errs, fmt.Errorf("recover: flow of %s@%d: %w", r.StreamID, r.Revision, err))
+					errs = append(errs, fmt.Errorf("recover: flow of %s@%d: %w", rec.StreamID, rec.Revision, err))
 				}
 			}
 			if !failed {
-				reached = r.Position
+				reached = rec.Position
 			}
-			after = r.Position
+			after = rec.Position
 		}
 	}
 }

@@ -30,8 +30,10 @@ const RecoveryCheckpoint = "flow_recovery_v1"
 // first of them, so no flow is ever passed over. Resuming a flow its request is also
 // completing is harmless all the same: both run the same keyed steps, and the second
 // finds the first's events.
+//
+// Recover and Pass need Service and Log; Pass and Run also the rest.
 type Recovery struct {
-	Service     *Service
+	Service     *Service // completes each flow (Resume)
 	Log         LogReader
 	Checkpoints Checkpoints
 	Clock       Clock
@@ -51,7 +53,7 @@ func (r *Recovery) Pass(ctx context.Context) (eventlog.Position, error) {
 	if r.Grace > 0 {
 		settled = r.Clock.Now().Add(-r.Grace)
 	}
-	reached, err := r.Service.RecoverSettled(ctx, r.Log, from, settled)
+	reached, err := r.recoverSettled(ctx, from, settled)
 	if reached != from {
 		if saveErr := r.Checkpoints.Save(ctx, RecoveryCheckpoint, reached); saveErr != nil && err == nil {
 			err = fmt.Errorf("recovery checkpoint: %w", saveErr)

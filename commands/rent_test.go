@@ -26,7 +26,7 @@ func TestRentPaysAndHolds(t *testing.T) {
 	mustEqual(t, "total", res.Total, 24_000)
 	mustEqual(t, "balance", res.Balance, 76_000)
 	mustEqual(t, "rentals", len(res.Rentals), 1)
-	r, _ := sh.svc.LoadRental(sh.ctx, res.Rentals[0].RentalID)
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, res.Rentals[0].RentalID)
 	mustEqual(t, "rental status", r.Status(sh.clock.Now()), rental.StatusActive)
 	mustEqual(t, "rental owner", r.UserID, user)
 	mustEqual(t, "paid", r.Paid(), 24_000)
@@ -80,7 +80,7 @@ func TestRentRefusals(t *testing.T) {
 
 	// None of that moved money or created a rental.
 	mustEqual(t, "balance", sh.balance(user), 1_000)
-	r, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
 	mustEqual(t, "rental exists", r.Exists(), false)
 }
 
@@ -130,8 +130,8 @@ func TestConcurrentRentsOfOnePremiereHoldOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	first, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
-	second, _ := sh.svc.LoadRental(sh.ctx, rental.SlotID(user, mauser, 1))
+	first, _ := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, mauser, 0))
+	second, _ := sh.svc.Lookup().LoadRental(sh.ctx, rental.SlotID(user, mauser, 1))
 	mustEqual(t, "first slot taken", first.Exists(), true)
 	mustEqual(t, "second slot free", second.Exists(), false)
 	// Whoever lost the race paid nothing in the end: exactly one rental's price is gone.
@@ -150,7 +150,7 @@ func TestCheckout(t *testing.T) {
 	if _, _, err := sh.svc.AddToCart(sh.ctx, user, cart.Item{PremiereID: b, Hours: 12, StartsAt: tomorrow}, req); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := sh.svc.PlanCheckout(sh.ctx, user)
+	plan, err := sh.svc.Lookup().PlanCheckout(sh.ctx, user)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,9 +175,9 @@ func TestCheckout(t *testing.T) {
 	mustEqual(t, "rentals", len(res.Rentals), 2)
 	mustEqual(t, "balance", res.Balance, 10_000)
 	mustEqual(t, "second starts tomorrow", res.Rentals[1].StartsAt, tomorrow)
-	c, _ := sh.svc.LoadCart(sh.ctx, user)
+	c, _ := sh.svc.Lookup().LoadCart(sh.ctx, user)
 	mustEqual(t, "cart items", len(c.Items), 0)
-	acct, _ := sh.svc.LoadAccount(sh.ctx, user)
+	acct, _ := sh.svc.Lookup().LoadAccount(sh.ctx, user)
 	debits := 0
 	for _, p := range acct.Payments {
 		if p.Kind == account.ForOrder {
@@ -216,7 +216,7 @@ func TestRedeemAWithdrawal(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustEqual(t, "balance", res.Balance, 26_000)
-	r, _ := sh.svc.LoadRental(sh.ctx, res.Rentals[0].RentalID)
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, res.Rentals[0].RentalID)
 	mustEqual(t, "paid", r.Paid(), 24_000)
 
 	sh.clock.Advance(48 * time.Hour)
@@ -286,7 +286,7 @@ func TestExtensionInsufficientFundsChangesNothing(t *testing.T) {
 	order := sh.rent(user, mauser, 24, "rent")
 	_, err := sh.svc.ChangeTerm(sh.ctx, user, order.Rentals[0].RentalID, 48, key("extend"))
 	mustErr(t, err, domain.ErrFunds)
-	r, _ := sh.svc.LoadRental(sh.ctx, order.Rentals[0].RentalID)
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, order.Rentals[0].RentalID)
 	mustEqual(t, "hours", r.Hours, 24)
 	mustEqual(t, "balance", sh.balance(user), 0)
 }
@@ -299,7 +299,7 @@ func TestRegister(t *testing.T) {
 	}
 	_, _, err = sh.svc.Register(sh.ctx, commands.Registration{Email: "anna@example.RU", FirstName: "Б", LastName: "В", PasswordHash: "h"}, commands.Request{})
 	mustErr(t, err, domain.ErrConflict)
-	found, err := sh.svc.UserByEmail(sh.ctx, " ANNA@example.ru")
+	found, err := sh.svc.Lookup().UserByEmail(sh.ctx, " ANNA@example.ru")
 	if err != nil || found.ID != u.ID {
 		t.Fatalf("by email: %v %v", found.ID, err)
 	}
@@ -318,13 +318,13 @@ func TestRegisterCompletesAClaimACrashLeftBehind(t *testing.T) {
 	_, _, err := sh.svc.Register(sh.ctx, reg, commands.Request{})
 	mustErr(t, err, errCrash)
 	sh.restart()
-	_, err = sh.svc.UserByEmail(sh.ctx, reg.Email)
+	_, err = sh.svc.Lookup().UserByEmail(sh.ctx, reg.Email)
 	mustErr(t, err, domain.ErrNotFound)
 	u, _, err := sh.svc.Register(sh.ctx, reg, commands.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	found, err := sh.svc.UserByEmail(sh.ctx, reg.Email)
+	found, err := sh.svc.Lookup().UserByEmail(sh.ctx, reg.Email)
 	if err != nil || found.ID != u.ID {
 		t.Fatalf("by email after completion: %v %v", found.ID, err)
 	}
@@ -347,7 +347,7 @@ func TestAKeyReusedOnAnotherOperationIsRefused(t *testing.T) {
 
 	_, err := sh.svc.Cancel(sh.ctx, user, rb.Rentals[0].RentalID, reused("cancel b"))
 	mustErr(t, err, commands.ErrKeyReused)
-	second, _ := sh.svc.LoadRental(sh.ctx, rb.Rentals[0].RentalID)
+	second, _ := sh.svc.Lookup().LoadRental(sh.ctx, rb.Rentals[0].RentalID)
 	mustEqual(t, "second rental untouched", second.Cancelled, false)
 	_, err = sh.svc.ChangeTerm(sh.ctx, user, rb.Rentals[0].RentalID, 48, reused("extend b"))
 	mustErr(t, err, commands.ErrKeyReused)

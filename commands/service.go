@@ -8,7 +8,9 @@ import (
 	"github.com/chance-video/chance/domain/codec"
 )
 
-// Service runs the shop's commands against an event store.
+// Service runs the shop's commands against an event store. Callers reach them through
+// Handlers (NewHandlers), which names each use case and runs the hooks around it; the
+// write model's reads are on Lookup, and Recovery completes the flows a crash cut short.
 type Service struct {
 	store EventStore
 	codec *codec.Codec

@@ -172,7 +172,7 @@ func (s *Service) completeTermCharge(ctx context.Context, w account.FundsWithdra
 	if err := s.step("term applied"); err != nil {
 		return TermResult{}, err
 	}
-	acct, err := s.LoadAccount(ctx, w.UserID)
+	acct, err := s.loadAccount(ctx, w.UserID)
 	if err != nil {
 		return TermResult{}, err
 	}
@@ -198,11 +198,11 @@ func (s *Service) completeRefund(ctx context.Context, userID, rentalID, payment 
 			return TermResult{}, err
 		}
 	}
-	r, err := s.LoadRental(ctx, rentalID)
+	r, err := s.loadRental(ctx, rentalID)
 	if err != nil {
 		return TermResult{}, err
 	}
-	acct, err := s.LoadAccount(ctx, userID)
+	acct, err := s.loadAccount(ctx, userID)
 	return TermResult{Rental: r, PaymentID: payment, Balance: acct.Balance, Position: position}, err
 }
 

@@ -65,28 +65,6 @@ func (s *Service) emailOwner(ctx context.Context, email string) (uuid.UUID, user
 	return guard.Owner, u, err
 }
 
-// UserByEmail loads a registered user by email (for sign-in); user.ErrNotFound if none.
-func (s *Service) UserByEmail(ctx context.Context, email string) (user.State, error) {
-	normalised, err := user.NormaliseEmail(email)
-	if err != nil {
-		return user.State{}, user.ErrNotFound
-	}
-	_, u, err := s.emailOwner(ctx, normalised)
-	if err == nil && !u.Exists() {
-		err = user.ErrNotFound
-	}
-	return u, err
-}
-
-// User loads a user by id.
-func (s *Service) User(ctx context.Context, id uuid.UUID) (user.State, error) {
-	u, err := load(ctx, s, user.Decider, user.Stream(id))
-	if err == nil && !u.Exists() {
-		err = user.ErrNotFound
-	}
-	return u, err
-}
-
 // GrantRole gives a user a role.
 func (s *Service) GrantRole(ctx context.Context, id uuid.UUID, role string, req Request) (eventlog.Position, error) {
 	out, err := execute(ctx, s, user.Decider, user.Stream(id), user.Command(user.GrantRole{Role: role, Now: s.clock.Now()}), req)

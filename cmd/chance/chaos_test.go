@@ -346,7 +346,7 @@ func checkBooks(t *testing.T, dir string, customers []*customer) {
 		}
 	}
 	for _, cu := range customers {
-		acct, err := a.Commands.LoadAccount(ctx, cu.id)
+		acct, err := a.Commands.Lookup().LoadAccount(ctx, cu.id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -86,6 +86,8 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 			return nil, nil
 		}
 		return []domain.Event{Edited{ID: s.ID, Card: card, At: c.Now}}, nil
+	case Change:
+		return decideChange(c, s)
 	case WithdrawFromSale:
 		if s.Withdrawn {
 			return nil, nil // already withdrawn

@@ -55,6 +55,20 @@ type Edit struct {
 	Now  time.Time
 }
 
+// Change is an admin's edit of a premiere: any of the card's fields, the prices,
+// the standard term and the discount; a nil field stays as it is. It is one command,
+// so what it changes is decided on one state and recorded together, or not at all.
+type Change struct {
+	Title           *string
+	Actors          *[]string
+	Description     *string
+	TheaterPrice    *money.Kopecks
+	OnlinePrice     *money.Kopecks
+	StandardHours   *int
+	DiscountPercent *int
+	Now             time.Time
+}
+
 // WithdrawFromSale stops selling the premiere; rentals already bought are unaffected.
 type WithdrawFromSale struct {
 	Now time.Time
@@ -64,6 +78,7 @@ func (Publish) isPremiereCommand()          {}
 func (Reprice) isPremiereCommand()          {}
 func (ChangeDiscount) isPremiereCommand()   {}
 func (Edit) isPremiereCommand()             {}
+func (Change) isPremiereCommand()           {}
 func (WithdrawFromSale) isPremiereCommand() {}
 
 // Published: a premiere is on sale.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/decidertest"
+	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
 )
 
@@ -79,4 +80,35 @@ func TestQuote(t *testing.T) {
 	if _, err := Evolve(s, WithdrawnFromSale{}).Quote(24); !errors.Is(err, ErrNotOnSale) {
 		t.Fatalf("withdrawn premiere quoted: %v", err)
 	}
+}
+
+func TestChange(t *testing.T) {
+	given := []domain.Event{published()}
+	withdrawn := append([]domain.Event{published()}, WithdrawnFromSale{ID: id, At: now})
+	title, description := "Маузер. Новая редакция", "Новый состав"
+	actors := []string{"Евгений Миронов"}
+	price, cheap, hours, discount, tooMuch, tooLong := money.Kopecks(60000), money.Kopecks(1), 72, 30, 100, " "+strings.Repeat("я", MaxTitle+1)
+	same, sameDiscount, noHours := card.Title, 10, 0
+	decidertest.Run(t, Decider, []decidertest.Spec[Command]{
+		{Name: "changes only the title, keeping the rest of the card", Given: given, When: Change{Title: &title, Now: now},
+			Then: []domain.Event{Edited{ID: id, Card: Card{Title: title, Actors: card.Actors, Description: card.Description}, At: now}}},
+		{Name: "changes the card, the prices and the discount at once, in that order", Given: given,
+			When: Change{Title: &title, Actors: &actors, Description: &description, OnlinePrice: &price, StandardHours: &hours, DiscountPercent: &discount, Now: now},
+			Then: []domain.Event{
+				Edited{ID: id, Card: Card{Title: title, Actors: actors, Description: description}, At: now},
+				Repriced{ID: id, TheaterPrice: 300000, OnlinePrice: price, StandardHours: hours, At: now},
+				DiscountChanged{ID: id, Percent: discount, At: now},
+			}},
+		{Name: "a bad standard term refuses the discount too", Given: given, When: Change{StandardHours: &noHours, DiscountPercent: &discount, Now: now}, WantErr: domain.ErrInvalid},
+		{Name: "prices not named stay as they are", Given: given, When: Change{OnlinePrice: &cheap, Now: now},
+			Then: []domain.Event{Repriced{ID: id, TheaterPrice: 300000, OnlinePrice: cheap, StandardHours: 48, At: now}}},
+		{Name: "a bad discount refuses the card's change too", Given: given, When: Change{Title: &title, DiscountPercent: &tooMuch, Now: now}, WantErr: domain.ErrInvalid},
+		{Name: "a bad title refuses the prices' change too", Given: given, When: Change{Title: &tooLong, OnlinePrice: &price, Now: now}, WantErr: domain.ErrInvalid},
+		{Name: "only what differs is recorded", Given: given, When: Change{Title: &same, DiscountPercent: &discount, Now: now},
+			Then: []domain.Event{DiscountChanged{ID: id, Percent: discount, At: now}}},
+		{Name: "the same values are a no-op", Given: given, When: Change{Title: &same, DiscountPercent: &sameDiscount, Now: now}},
+		{Name: "nothing named to change", Given: given, When: Change{Now: now}, WantErr: ErrNothingToChange},
+		{Name: "unknown premiere", When: Change{Title: &title}, WantErr: ErrNotFound},
+		{Name: "a withdrawn premiere cannot be changed", Given: withdrawn, When: Change{Title: &title}, WantErr: ErrNotOnSale},
+	})
 }

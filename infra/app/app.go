@@ -26,6 +26,7 @@ import (
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel/all"
 	"github.com/chance-video/chance/scheduler"
+	"github.com/chance-video/chance/usecase"
 )
 
 // Clock tells the time; tests pass a manual one.
@@ -46,12 +47,18 @@ type ReadStore interface {
 
 // App is the whole shop in one process.
 type App struct {
-	Config    config.Config
-	Clock     Clock
-	Log       *slog.Logger
-	Events    eventlog.Store
-	Reads     ReadStore
-	Commands  *commands.Service
+	Config   config.Config
+	Clock    Clock
+	Log      *slog.Logger
+	Events   eventlog.Store
+	Reads    ReadStore
+	Commands *commands.Service
+	// Handlers are the write side's use cases over Commands, decorated with Hooks:
+	// every caller in this process (HTTP, the scheduler, the operator) goes through them.
+	Handlers commands.Handlers
+	// Hooks run around every command and query: a debug log line per use case now;
+	// metrics and tracing plug in here.
+	Hooks     usecase.Hooks
 	Runner    *projections.Runner
 	Bus       bus.PubSub
 	Notifier  *notifications.Notifier
@@ -95,11 +102,13 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	}
 	a.closers = append(a.closers, a.Reads.Close)
 	a.Commands = commands.New(a.Events, clock, opts...)
+	a.Hooks = usecase.Hooks{Logger: log}
+	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, all.Projectors()...)
 	a.Bus = bus.InProcess(log)
 	a.closers = append(a.closers, a.Bus.Close)
 	a.openMessaging()
-	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: a.Commands, Clock: clock, Log: log}
+	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
 	a.Recovery = a.recovery()
 	return a, nil
 }
@@ -142,7 +151,7 @@ func (a *App) Recover(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reached, err := a.Commands.Recover(ctx, a.Events, from)
+	reached, err := a.Recovery.Recover(ctx, from)
 	if reached != from {
 		a.Log.Info("flows recovered", "from", from.String(), "to", reached.String())
 		// Never past a flow that failed (Recover stops its position before it).

@@ -52,7 +52,7 @@ func TestAnEmailThatCannotBeSentIsDeadLetteredAndRequeued(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				u, err := shopApp.Commands.User(ctx, msg.UserID)
+				u, err := shopApp.Commands.Lookup().User(ctx, msg.UserID)
 				if err != nil {
 					return err
 				}

@@ -213,7 +213,7 @@ func (sh *shop) signIn(email string) string {
 func (sh *shop) grant(email, role string) {
 	sh.t.Helper()
 	ctx := context.Background()
-	u, err := sh.app.Commands.UserByEmail(ctx, email)
+	u, err := sh.app.Commands.Lookup().UserByEmail(ctx, email)
 	if err != nil {
 		sh.t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.New(httpapi.Deps{Commands: a.Commands, Queries: q, Tokens: tokens, Hasher: opts.Hasher,
+	return httpapi.New(httpapi.Deps{Commands: a.Handlers, Queries: q, Hooks: a.Hooks, Tokens: tokens, Hasher: opts.Hasher,
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
 		TrustedProxies: a.Config.TrustedProxies})

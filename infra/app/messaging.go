@@ -24,7 +24,7 @@ type Sender struct {
 func (a *App) defaultSenders() []Sender {
 	return []Sender{
 		{Name: notify.InboxHandler, Handle: notify.Inbox(a.Reads)},
-		{Name: notify.EmailHandler, Handle: notify.EmailFiles(a.Config.MailDir(), a.Commands)},
+		{Name: notify.EmailHandler, Handle: notify.EmailFiles(a.Config.MailDir(), a.Commands.Lookup())},
 	}
 }
 
@@ -32,7 +32,7 @@ func (a *App) defaultSenders() []Sender {
 // a progress of its own (queries never wait for it), and the dead-letter desk.
 func (a *App) openMessaging() {
 	a.Delivery = projections.NewProgress(notifications.Name)
-	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands, Publisher: a.Bus,
+	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands.Lookup(), Publisher: a.Bus,
 		Checkpoints: notify.FileCheckpoints{Dir: a.Config.CheckpointDir()}, Progress: a.Delivery}
 	a.Senders = a.defaultSenders()
 	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}

@@ -44,11 +44,11 @@ const OperatorSocketName = "operator.sock"
 
 // GrantRole gives the user with email a role; it answers what it did.
 func (a *App) GrantRole(ctx context.Context, email, role string) (string, error) {
-	u, err := a.Commands.UserByEmail(ctx, email)
+	u, err := a.Handlers.UserByEmail.Handle(ctx, email)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", email, err)
 	}
-	if _, err := a.Commands.GrantRole(ctx, u.ID, role, commands.Request{CorrelationID: "operator"}); err != nil {
+	if _, err := a.Handlers.GrantRole.Handle(ctx, commands.GrantRole{UserID: u.ID, Role: role, Request: commands.Request{CorrelationID: "operator"}}); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s (%s) now has the role %s", u.Email, u.ID, role), nil

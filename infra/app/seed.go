@@ -15,14 +15,14 @@ import (
 func (a *App) Seed(ctx context.Context) (published int, err error) {
 	for _, p := range demo.Catalogue() {
 		p.Now = a.Clock.Now()
-		_, pos, err := a.Commands.Premiere(ctx, p.ID, p, commands.Request{CorrelationID: "demo-seed"})
+		w, err := a.Handlers.PublishPremiere.Handle(ctx, commands.PublishPremiere{Publish: p, Request: commands.Request{CorrelationID: "demo-seed"}})
 		if errors.Is(err, premiere.ErrAlreadyPublished) {
 			continue
 		}
 		if err != nil {
 			return published, err
 		}
-		if pos != eventlog.Start {
+		if w.Position != eventlog.Start {
 			published++
 		}
 	}

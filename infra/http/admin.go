@@ -7,10 +7,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
-	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
@@ -36,14 +36,14 @@ func (a *api) publish(c *gin.Context) {
 	cmd := premiere.Publish{ID: id, Card: premiere.Card{Title: in.Title, Actors: in.Actors, Description: in.Description},
 		TheaterPrice: in.TheaterPrice, Now: a.clock.Now(),
 		Terms: pricing.Terms{OnlinePrice: in.OnlinePrice, StandardHours: in.ReservationHours, DiscountPercent: in.DiscountPercent}}
-	s, pos, err := a.cmd.Premiere(c.Request.Context(), id, cmd, a.request(c))
+	w, err := a.cmd.PublishPremiere.Handle(c.Request.Context(), commands.PublishPremiere{Publish: cmd, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.wrote(c, pos)
+	a.wrote(c, w.Position)
 	c.Header("Location", Prefix+"/premiere/"+id.String())
-	reply(c, http.StatusCreated, cardOf(s))
+	reply(c, http.StatusCreated, cardOf(w.State))
 }
 
 // premierePatch holds the fields to change; absent ones stay as they are.
@@ -57,41 +57,19 @@ type premierePatch struct {
 	DiscountPercent  *int           `json:"discount_percent"`
 }
 
-// commands turns the patch into the catalogue's commands, completed from the
-// current state: the card fields into an Edit, the prices into a Reprice, the
-// discount into a ChangeDiscount.
-func (p premierePatch) commands(s premiere.State, now time.Time) []premiere.Command {
-	var cmds []premiere.Command
-	if p.Title != nil || p.Actors != nil || p.Description != nil {
-		card := s.Card
-		card.Title = deref(p.Title, card.Title)
-		card.Actors = deref(p.Actors, card.Actors)
-		card.Description = deref(p.Description, card.Description)
-		cmds = append(cmds, premiere.Edit{Card: card, Now: now})
-	}
-	if p.TheaterPrice != nil || p.OnlinePrice != nil || p.ReservationHours != nil {
-		cmds = append(cmds, premiere.Reprice{
-			TheaterPrice:  deref(p.TheaterPrice, s.TheaterPrice),
-			OnlinePrice:   deref(p.OnlinePrice, s.Terms.OnlinePrice),
-			StandardHours: deref(p.ReservationHours, s.Terms.StandardHours),
-			Now:           now,
-		})
-	}
-	if p.DiscountPercent != nil {
-		cmds = append(cmds, premiere.ChangeDiscount{Percent: *p.DiscountPercent, Now: now})
-	}
-	return cmds
-}
+// empty reports whether the patch names nothing to change.
+func (p premierePatch) empty() bool { return p == premierePatch{} }
 
-func deref[T any](p *T, otherwise T) T {
-	if p == nil {
-		return otherwise
-	}
-	return *p
+// command is the patch as one catalogue command: the domain completes it from the
+// premiere's current state and decides every part on that one state.
+func (p premierePatch) command(now time.Time) premiere.Change {
+	return premiere.Change{Title: p.Title, Actors: p.Actors, Description: p.Description, TheaterPrice: p.TheaterPrice,
+		OnlinePrice: p.OnlinePrice, StandardHours: p.ReservationHours, DiscountPercent: p.DiscountPercent, Now: now}
 }
 
 // changePremiere: PATCH /admin/premieres/:id — any of title, actors, description,
-// theater_price, online_price, reservation_hours, discount_percent.
+// theater_price, online_price, reservation_hours, discount_percent. The patch is one
+// command appended in one step, so it is recorded whole or not at all.
 func (a *api) changePremiere(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -103,49 +81,17 @@ func (a *api) changePremiere(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	s, err := a.cmd.LoadPremiere(ctx, id)
+	if in.empty() {
+		a.fail(c, badRequest("nothing to change: send any of title, actors, description, theater_price, online_price, reservation_hours, discount_percent"))
+		return
+	}
+	w, err := a.cmd.ChangePremiere.Handle(c.Request.Context(), commands.ChangePremiere{PremiereID: id, Change: in.command(a.clock.Now()), Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	cmds := in.commands(s, a.clock.Now())
-	if len(cmds) == 0 {
-		a.fail(c, badRequest("nothing to change: send any of title, actors, description, theater_price, online_price, reservation_hours, discount_percent"))
-		return
-	}
-	// A patch is several commands; deciding them all first on the current state
-	// means a bad field refuses the whole patch before any of it is recorded.
-	if err := decideAll(s, cmds); err != nil {
-		a.fail(c, err)
-		return
-	}
-	var last eventlog.Position
-	for _, cmd := range cmds {
-		var pos eventlog.Position
-		if s, pos, err = a.cmd.Premiere(ctx, id, cmd, a.request(c)); err != nil {
-			a.fail(c, err)
-			return
-		}
-		if last.Less(pos) {
-			last = pos
-		}
-	}
-	a.wrote(c, last)
-	reply(c, http.StatusOK, cardOf(s))
-}
-
-func decideAll(s premiere.State, cmds []premiere.Command) error {
-	for _, cmd := range cmds {
-		events, err := premiere.Decide(cmd, s)
-		if err != nil {
-			return err
-		}
-		for _, e := range events {
-			s = premiere.Evolve(s, e)
-		}
-	}
-	return nil
+	a.wrote(c, w.Position)
+	reply(c, http.StatusOK, cardOf(w.State))
 }
 
 // withdrawFromSale: DELETE /admin/premieres/:id — rentals already bought stay.
@@ -155,12 +101,12 @@ func (a *api) withdrawFromSale(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	_, pos, err := a.cmd.Premiere(c.Request.Context(), id, premiere.WithdrawFromSale{Now: a.clock.Now()}, a.request(c))
+	w, err := a.cmd.WithdrawPremiere.Handle(c.Request.Context(), commands.WithdrawPremiere{PremiereID: id, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.wrote(c, pos)
+	a.wrote(c, w.Position)
 	c.Status(http.StatusNoContent)
 }
 

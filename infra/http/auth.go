@@ -114,7 +114,7 @@ func (a *api) userExists(c *gin.Context, id uuid.UUID) error {
 	if a.knownUsers.has(id) {
 		return nil
 	}
-	_, err := a.cmd.User(c.Request.Context(), id)
+	_, err := a.cmd.User.Handle(c.Request.Context(), id)
 	if errors.Is(err, user.ErrNotFound) {
 		return unauthorized("the token's user does not exist; sign in again", "invalid_token")
 	}

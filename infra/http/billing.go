@@ -51,7 +51,7 @@ func (a *api) fill(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	p, err := a.cmd.Fill(c.Request.Context(), callerID(c), in.Summ, a.request(c))
+	p, err := a.cmd.Fill.Handle(c.Request.Context(), commands.Fill{UserID: callerID(c), Amount: in.Summ, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -86,7 +86,7 @@ func (a *api) withdraw(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	p, err := a.cmd.Withdraw(c.Request.Context(), callerID(c), premiere, in.Period, in.Summ, a.request(c))
+	p, err := a.cmd.Withdraw.Handle(c.Request.Context(), commands.Withdraw{UserID: callerID(c), PremiereID: premiere, Hours: in.Period, Amount: in.Summ, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return

@@ -55,8 +55,8 @@ func (in cartItemBody) item(premiere uuid.UUID) (cart.Item, error) {
 // addToCart: POST /cart/items {premiere_id, period, starts_at?}
 func (a *api) addToCart(c *gin.Context) {
 	a.editCart(c, uuid.Nil, http.StatusCreated, func(it cart.Item) (eventlog.Position, error) {
-		_, pos, err := a.cmd.AddToCart(c.Request.Context(), callerID(c), it, a.request(c))
-		return pos, err
+		w, err := a.cmd.AddToCart.Handle(c.Request.Context(), commands.AddToCart{UserID: callerID(c), Item: it, Request: a.request(c)})
+		return w.Position, err
 	})
 }
 
@@ -68,8 +68,8 @@ func (a *api) changeCartItem(c *gin.Context) {
 		return
 	}
 	a.editCart(c, id, http.StatusOK, func(it cart.Item) (eventlog.Position, error) {
-		_, pos, err := a.cmd.ChangeCartItem(c.Request.Context(), callerID(c), it, a.request(c))
-		return pos, err
+		w, err := a.cmd.ChangeCartItem.Handle(c.Request.Context(), commands.ChangeCartItem{UserID: callerID(c), Item: it, Request: a.request(c)})
+		return w.Position, err
 	})
 }
 
@@ -100,12 +100,12 @@ func (a *api) removeFromCart(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	_, pos, err := a.cmd.RemoveFromCart(c.Request.Context(), callerID(c), id, a.request(c))
+	w, err := a.cmd.RemoveFromCart.Handle(c.Request.Context(), commands.RemoveFromCart{UserID: callerID(c), PremiereID: id, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.answerCart(c, http.StatusOK, pos)
+	a.answerCart(c, http.StatusOK, w.Position)
 }
 
 // answerCart records a cart edit and shows the cart once the read model has it.
@@ -145,7 +145,7 @@ type checkoutForm struct {
 // checkoutForm: GET /cart/checkout. It prices the cart exactly as checkout will (on
 // the write side), so the total it shows is the expected_total checkout accepts.
 func (a *api) checkoutForm(c *gin.Context) {
-	plan, err := a.cmd.PlanCheckout(c.Request.Context(), callerID(c))
+	plan, err := a.cmd.CheckoutForm.Handle(c.Request.Context(), callerID(c))
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -187,7 +187,7 @@ func (a *api) checkout(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	res, err := a.cmd.Checkout(c.Request.Context(), callerID(c), *in.ExpectedTotal, a.request(c))
+	res, err := a.cmd.Checkout.Handle(c.Request.Context(), commands.Checkout{UserID: callerID(c), ExpectedTotal: *in.ExpectedTotal, Request: a.request(c)})
 	if changed := (*commands.PriceChanged)(nil); errors.As(err, &changed) {
 		err = totalChanged{changed}
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel/all"
+	"github.com/chance-video/chance/usecase"
 )
 
 var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
@@ -52,6 +53,21 @@ type harness struct {
 // customers up from the one test address.
 func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	t.Helper()
+	return newHarnessWith(t, setup{}, options...)
+}
+
+// setup changes what the harness builds beneath the API.
+type setup struct {
+	// wrap, if set, is what commands write through (given the event store), so a test
+	// can watch or fail appends; projections still follow the store itself.
+	wrap func(commands.EventStore) commands.EventStore
+	// hooks run around every command and query.
+	hooks usecase.Hooks
+}
+
+func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *harness {
+	t.Helper()
+	wrap := with.wrap
 	dir := t.TempDir()
 	events, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
 	if err != nil {
@@ -62,7 +78,11 @@ func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, clock: clock.NewManual(start), gate: &gate{}}
-	h.cmd = commands.New(events, h.clock, commands.WithStepHook(h.gate.step))
+	var written commands.EventStore = events
+	if wrap != nil {
+		written = wrap(events)
+	}
+	h.cmd = commands.New(written, h.clock, commands.WithStepHook(h.gate.step))
 	runner := projections.NewRunner(events, reads, all.Projectors()...)
 	h.progress = runner.Progress()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -95,7 +115,7 @@ func newHarness(t *testing.T, options ...func(*httpapi.Deps)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := httpapi.Deps{Commands: h.cmd, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
+	deps := httpapi.Deps{Commands: commands.NewHandlers(h.cmd, with.hooks), Hooks: with.hooks, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
 		Limiter: limiter, Registrations: signUps, Clock: h.clock}
 	for _, o := range options {
 		o(&deps)

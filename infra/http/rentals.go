@@ -62,7 +62,7 @@ func (a *api) rent(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	res, err := a.cmd.Rent(c.Request.Context(), callerID(c), rent, a.request(c))
+	res, err := a.cmd.Rent.Handle(c.Request.Context(), commands.Rent{UserID: callerID(c), Rent: rent, Request: a.request(c)})
 	a.wrote(c, res.Position) // a rent that lost its race was refunded: the next read must show it
 	if err != nil {
 		a.fail(c, err)
@@ -130,7 +130,7 @@ func (a *api) changeTerm(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	res, err := a.cmd.ChangeTerm(c.Request.Context(), callerID(c), id, in.Period, a.request(c))
+	res, err := a.cmd.ChangeTerm.Handle(c.Request.Context(), commands.ChangeTerm{UserID: callerID(c), RentalID: id, Hours: in.Period, Request: a.request(c)})
 	a.wrote(c, res.Position) // a compensated extension moved money too
 	if err != nil {
 		a.fail(c, err)
@@ -151,7 +151,7 @@ func (a *api) cancel(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	res, err := a.cmd.Cancel(c.Request.Context(), callerID(c), id, a.request(c))
+	res, err := a.cmd.Cancel.Handle(c.Request.Context(), commands.Cancel{UserID: callerID(c), RentalID: id, Request: a.request(c)})
 	a.wrote(c, res.Position)
 	if err != nil {
 		a.fail(c, err)

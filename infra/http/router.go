@@ -18,6 +18,7 @@ import (
 	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/infra/auth"
 	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/usecase"
 )
 
 // Prefix is where the API lives.
@@ -47,11 +48,14 @@ type Clock interface {
 // Deps is what the API needs. Logger may be nil (nothing is logged);
 // every other field is required.
 type Deps struct {
-	Commands *commands.Service
-	Queries  *queries.Service
-	Tokens   *auth.Tokens
-	Hasher   PasswordHasher
-	Limiter  LoginLimiter
+	// Commands are the write side's use cases, decorated by whoever built them.
+	Commands commands.Handlers
+	Queries  Queries
+	// Hooks run around every query (the commands come with theirs); zero: none.
+	Hooks   usecase.Hooks
+	Tokens  *auth.Tokens
+	Hasher  PasswordHasher
+	Limiter LoginLimiter
 	// Registrations limits sign-ups per client address; nil means
 	// auth.DefaultRegistrationLimits on Clock.
 	Registrations RegistrationLimiter
@@ -72,10 +76,10 @@ type Deps struct {
 }
 
 func (d Deps) validate() error {
-	if d.Commands == nil || d.Queries == nil || d.Tokens == nil || d.Hasher == nil || d.Limiter == nil || d.Clock == nil {
+	if d.Queries == nil || d.Tokens == nil || d.Hasher == nil || d.Limiter == nil || d.Clock == nil {
 		return errors.New("httpapi: Commands, Queries, Tokens, Hasher, Limiter and Clock are required")
 	}
-	return nil
+	return d.Commands.Validate()
 }
 
 // releaseMode switches gin, a package-wide setting, out of debug mode once: no route
@@ -84,8 +88,8 @@ var releaseMode sync.Once
 
 // api holds the handlers' dependencies.
 type api struct {
-	cmd       *commands.Service
-	q         *queries.Service
+	cmd       commands.Handlers
+	q         Queries
 	tokens    *auth.Tokens
 	hasher    PasswordHasher
 	limiter   LoginLimiter
@@ -120,7 +124,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &api{cmd: d.Commands, q: d.Queries, tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, ready: d.Ready, clock: d.Clock,
+	a := &api{cmd: d.Commands, q: observeQueries(d.Queries, d.Hooks), tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, ready: d.Ready, clock: d.Clock,
 		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 	a.knownUsers = newKnownUsers(maxKnownUsers)
 	if a.signUps = d.Registrations; a.signUps == nil {

@@ -55,11 +55,13 @@ func (a *api) register(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	u, pos, err := a.cmd.Register(c.Request.Context(), commands.Registration{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName, PasswordHash: hash}, a.request(c))
+	w, err := a.cmd.Register.Handle(c.Request.Context(), commands.RegisterUser{Request: a.request(c),
+		Profile: commands.Registration{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName, PasswordHash: hash}})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
+	u, pos := w.State, w.Position
 	// The new user's first reads (after signing in) wait for their registration.
 	a.q.Wrote(u.ID, pos)
 	c.Header(headerPosition, pos.String())
@@ -106,7 +108,7 @@ func (a *api) login(c *gin.Context) {
 		a.fail(c, tooManyAttempts("sign-in attempts", retry))
 		return
 	}
-	u, err := a.cmd.UserByEmail(c.Request.Context(), in.Email)
+	u, err := a.cmd.UserByEmail.Handle(c.Request.Context(), in.Email)
 	if errors.Is(err, user.ErrNotFound) {
 		_, _ = a.hasher.Check(in.Password, a.dummyHash) // as slow as a real check
 		a.fail(c, errWrongCredentials)
@@ -135,7 +137,7 @@ func (a *api) login(c *gin.Context) {
 
 func (a *api) logout(c *gin.Context) {
 	claims := caller(c)
-	pos, err := a.cmd.RevokeToken(c.Request.Context(), claims.UserID, claims.TokenID, claims.ExpiresAt, a.request(c))
+	pos, err := a.cmd.RevokeToken.Handle(c.Request.Context(), commands.RevokeToken{UserID: claims.UserID, TokenID: claims.TokenID, ExpiresAt: claims.ExpiresAt, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
