@@ -16,7 +16,7 @@ import (
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/infra/clock"
-	"github.com/chance-video/chance/infra/eventstore/sqlite"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 	"github.com/chance-video/chance/usecase"
 )
 
@@ -29,7 +29,7 @@ func BenchmarkRentFlow(b *testing.B) {
 	for _, workers := range []int{1, 16} {
 		b.Run("clients="+strconv.Itoa(workers), func(b *testing.B) {
 			ctx := context.Background()
-			store, err := sqlite.Open(filepath.Join(b.TempDir(), "events.db"))
+			store, err := eventsqlite.Open(filepath.Join(b.TempDir(), "events.db"))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -16,7 +16,7 @@ import (
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/clock"
-	"github.com/chance-video/chance/infra/eventstore/sqlite"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 )
 
 var start = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
@@ -26,7 +26,7 @@ type shop struct {
 	t     *testing.T
 	ctx   context.Context
 	path  string
-	store *sqlite.Store
+	store *eventsqlite.Store
 	clock *clock.Manual
 	svc   *commands.Service
 }
@@ -40,7 +40,7 @@ func newShop(t *testing.T, opts ...commands.Option) *shop {
 
 func (sh *shop) open(opts ...commands.Option) {
 	sh.t.Helper()
-	store, err := sqlite.Open(sh.path)
+	store, err := eventsqlite.Open(sh.path)
 	if err != nil {
 		sh.t.Fatal(err)
 	}

@@ -13,10 +13,10 @@ import (
 	"github.com/chance-video/chance/domain/codec"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/eventlog"
-	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
-	"github.com/chance-video/chance/infra/readstore/postgres"
-	"github.com/chance-video/chance/infra/readstore/postgres/pgtest"
-	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/readstore/readpostgres"
+	"github.com/chance-video/chance/infra/readstore/readpostgres/pgtest"
+	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel/ledger"
 )
@@ -77,7 +77,7 @@ func BenchmarkReplay(b *testing.B) {
 		{"sqlite", func(b *testing.B) (rebuildable, error) { return readsqlite.Open(filepath.Join(b.TempDir(), "read")) }},
 		{"postgres", func(b *testing.B) (rebuildable, error) {
 			url := pgtest.URL(b)
-			return postgres.Open(context.Background(), url, postgres.WithSchema(pgtest.Schema(b, url)))
+			return readpostgres.Open(context.Background(), url, readpostgres.WithSchema(pgtest.Schema(b, url)))
 		}},
 	}
 	for _, store := range stores {

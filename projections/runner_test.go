@@ -12,8 +12,8 @@ import (
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/codec"
 	"github.com/chance-video/chance/eventlog"
-	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
-	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/clock"
-	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
+	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel/accounts"

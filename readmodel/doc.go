@@ -4,6 +4,6 @@
 // package below (readmodel/catalogue, accounts, ledger, carts, rentals, users): its
 // Name, rows, ports (Writes for its projector, Reads for queries), projector and specs.
 // Adding a read model is one such folder plus one file per read store adapter
-// (infra/readstore/sqlite/<name>.go, infra/readstore/postgres/<name>.go), listed in
+// (infra/readstore/readsqlite/<name>.go, infra/readstore/readpostgres/<name>.go), listed in
 // readmodel/all.
 package readmodel

@@ -18,7 +18,7 @@ import (
 	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
-	httpapi "github.com/chance-video/chance/infra/http"
+	"github.com/chance-video/chance/infra/httpapi"
 )
 
 // drainTimeout bounds how long SIGTERM waits for requests in flight.

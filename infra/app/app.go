@@ -18,9 +18,9 @@ import (
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/checkpoints"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/datadir"
-	"github.com/chance-video/chance/infra/notify"
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
@@ -146,8 +146,8 @@ func (a *App) Run(ctx context.Context) error {
 
 // Recover completes the flows started since the last recovery.
 func (a *App) Recover(ctx context.Context) error {
-	checkpoints := notify.FileCheckpoints{Dir: a.Config.CheckpointDir()}
-	from, err := checkpoints.Load(ctx, commands.RecoveryCheckpoint)
+	saved := checkpoints.Files{Dir: a.Config.CheckpointDir()}
+	from, err := saved.Load(ctx, commands.RecoveryCheckpoint)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (a *App) Recover(ctx context.Context) error {
 	if reached != from {
 		a.Log.Info("flows recovered", "from", from.String(), "to", reached.String())
 		// Never past a flow that failed (Recover stops its position before it).
-		err = errors.Join(err, checkpoints.Save(ctx, commands.RecoveryCheckpoint, reached))
+		err = errors.Join(err, saved.Save(ctx, commands.RecoveryCheckpoint, reached))
 	}
 	return err
 }

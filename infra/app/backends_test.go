@@ -5,7 +5,7 @@ import (
 
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/eventstore/esdb/esdbfake"
-	"github.com/chance-video/chance/infra/readstore/postgres/pgtest"
+	"github.com/chance-video/chance/infra/readstore/readpostgres/pgtest"
 )
 
 // postgresReads puts the read models in a fresh schema of CHANCE_TEST_POSTGRES_URL,

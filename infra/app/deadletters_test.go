@@ -17,7 +17,7 @@ import (
 	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/config"
-	"github.com/chance-video/chance/infra/notify"
+	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/notifications"
 )
 
@@ -46,7 +46,7 @@ func TestAnEmailThatCannotBeSentIsDeadLetteredAndRequeued(t *testing.T) {
 	var shopApp *app.App
 	sh := newShopWith(t, fastDelivery, func(a *app.App) {
 		shopApp = a
-		replaceSender(a, notify.EmailHandler, func(send bus.Handler) bus.Handler {
+		replaceSender(a, senders.EmailHandler, func(send bus.Handler) bus.Handler {
 			return func(ctx context.Context, m *message.Message) error {
 				msg, err := notifications.Decode(m)
 				if err != nil {
@@ -87,7 +87,7 @@ func TestAnEmailThatCannotBeSentIsDeadLetteredAndRequeued(t *testing.T) {
 		t.Fatalf("dead letters: %v", list)
 	}
 	dead := items[0].(map[string]any)
-	if dead["handler"] != notify.EmailHandler || dead["topic"] != notifications.Topic || dead["status"] != "dead" ||
+	if dead["handler"] != senders.EmailHandler || dead["topic"] != notifications.Topic || dead["status"] != "dead" ||
 		num(dead["attempts"]) != 3 || !strings.Contains(dead["reason"].(string), "mailbox unavailable") ||
 		dead["metadata"].(map[string]any)["kind"] != "welcome" || dead["payload"].(map[string]any)["kind"] != "welcome" ||
 		dead["first_failed_at"] != start.Format(time.RFC3339) || dead["requeued_at"] != nil {
@@ -141,7 +141,7 @@ func TestReadsDoNotWaitForAStalledNotifier(t *testing.T) {
 	release, entered := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	sh := newShopWith(t, func(_ *testing.T, cfg *config.Config) { cfg.ReadWait = readWait }, func(a *app.App) {
-		replaceSender(a, notify.EmailHandler, func(bus.Handler) bus.Handler {
+		replaceSender(a, senders.EmailHandler, func(bus.Handler) bus.Handler {
 			return func(ctx context.Context, _ *message.Message) error {
 				once.Do(func() { close(entered) })
 				select { // an SMTP server that never answers

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/chance-video/chance/infra/auth"
-	httpapi "github.com/chance-video/chance/infra/http"
+	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/queries"
 )
 

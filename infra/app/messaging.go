@@ -8,7 +8,8 @@ import (
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
-	"github.com/chance-video/chance/infra/notify"
+	"github.com/chance-video/chance/infra/checkpoints"
+	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
 )
@@ -23,8 +24,8 @@ type Sender struct {
 // defaultSenders are the embedded setup's: the in-app inbox and .eml files.
 func (a *App) defaultSenders() []Sender {
 	return []Sender{
-		{Name: notify.InboxHandler, Handle: notify.Inbox(a.Reads)},
-		{Name: notify.EmailHandler, Handle: notify.EmailFiles(a.Config.MailDir(), a.Commands.Lookup())},
+		{Name: senders.InboxHandler, Handle: senders.Inbox(a.Reads)},
+		{Name: senders.EmailHandler, Handle: senders.EmailFiles(a.Config.MailDir(), a.Commands.Lookup())},
 	}
 }
 
@@ -33,7 +34,7 @@ func (a *App) defaultSenders() []Sender {
 func (a *App) openMessaging() {
 	a.Delivery = projections.NewProgress(notifications.Name)
 	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands.Lookup(), Publisher: a.Bus,
-		Checkpoints: notify.FileCheckpoints{Dir: a.Config.CheckpointDir()}, Progress: a.Delivery}
+		Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()}, Progress: a.Delivery}
 	a.Senders = a.defaultSenders()
 	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}
 }
@@ -54,7 +55,7 @@ func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
 			return err
 		}
 	}
-	if err := router.Keep(notify.DeadLetterHandler, notifications.PoisonTopic, bus.RecordDeadLetters(a.Reads, a.Clock.Now)); err != nil {
+	if err := router.Keep(senders.DeadLetterHandler, notifications.PoisonTopic, bus.RecordDeadLetters(a.Reads, a.Clock.Now)); err != nil {
 		return err
 	}
 	g.Go(func() error { return router.Run(ctx) })

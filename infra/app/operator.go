@@ -13,7 +13,7 @@ import (
 
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain"
-	httpapi "github.com/chance-video/chance/infra/http"
+	"github.com/chance-video/chance/infra/httpapi"
 )
 
 // Operator commands reach a running server through a Unix socket beside its data

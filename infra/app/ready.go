@@ -6,7 +6,7 @@ import (
 	"sync"
 
 	"github.com/chance-video/chance/eventlog"
-	httpapi "github.com/chance-video/chance/infra/http"
+	"github.com/chance-video/chance/infra/httpapi"
 )
 
 // readiness tracks whether every read model has caught up with the log as it was when

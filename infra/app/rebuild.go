@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sync"
 
-	httpapi "github.com/chance-video/chance/infra/http"
+	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/projections"
 )
 

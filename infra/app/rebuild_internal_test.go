@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	httpapi "github.com/chance-video/chance/infra/http"
+	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel/all"
 )

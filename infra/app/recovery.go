@@ -2,7 +2,7 @@ package app
 
 import (
 	"github.com/chance-video/chance/commands"
-	"github.com/chance-video/chance/infra/notify"
+	"github.com/chance-video/chance/infra/checkpoints"
 )
 
 // recovery is the loop that completes interrupted flows while the shop serves. It keeps
@@ -11,6 +11,6 @@ import (
 func (a *App) recovery() *commands.Recovery {
 	return &commands.Recovery{
 		Service: a.Commands, Log: a.Events, Clock: a.Clock, Grace: a.Config.RecoveryGrace, Logger: a.Log,
-		Checkpoints: notify.FileCheckpoints{Dir: a.Config.CheckpointDir()},
+		Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
 	}
 }

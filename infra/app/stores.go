@@ -8,9 +8,9 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/eventstore/esdb"
-	eventsqlite "github.com/chance-video/chance/infra/eventstore/sqlite"
-	"github.com/chance-video/chance/infra/readstore/postgres"
-	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/readstore/readpostgres"
+	"github.com/chance-video/chance/infra/readstore/readsqlite"
 )
 
 // connectTimeout bounds how long a start waits for a server before failing.
@@ -47,7 +47,7 @@ func openReads(cfg config.Config) (ReadStore, error) {
 	case config.Postgres:
 		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 		defer cancel()
-		s, err := postgres.Open(ctx, cfg.PostgresURL, postgres.WithSchema(cfg.PostgresSchema))
+		s, err := readpostgres.Open(ctx, cfg.PostgresURL, readpostgres.WithSchema(cfg.PostgresSchema))
 		if err != nil {
 			return nil, fmt.Errorf("CHANCE_POSTGRES_URL: %w", err)
 		}

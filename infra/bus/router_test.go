@@ -14,7 +14,7 @@ import (
 
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/clock"
-	readsqlite "github.com/chance-video/chance/infra/readstore/sqlite"
+	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/readmodel"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/projections/projectortest"
+	"github.com/chance-video/chance/infra/readstore/projectortest"
 	"github.com/chance-video/chance/readmodel"
 	"github.com/chance-video/chance/readmodel/accounts"
 )

@@ -10,7 +10,7 @@ import (
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
-	"github.com/chance-video/chance/projections/projectortest"
+	"github.com/chance-video/chance/infra/readstore/projectortest"
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/rental"
-	"github.com/chance-video/chance/projections/projectortest"
+	"github.com/chance-video/chance/infra/readstore/projectortest"
 	"github.com/chance-video/chance/readmodel/rentals"
 )
 

@@ -1,0 +1,154 @@
+package readpostgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/readmodel/ledger"
+)
+
+// The billing history.
+
+var _ = register(model{
+	name: ledger.Name,
+	layout: `-- position is the log's order; a second entry with the same event id (or position) is
+-- ignored by the writer's ON CONFLICT DO NOTHING.
+CREATE TABLE ledger (
+    position      bigint PRIMARY KEY,
+    event_id      uuid   NOT NULL UNIQUE,
+    user_id       uuid   NOT NULL,
+    kind          text   NOT NULL,
+    purpose       text   NOT NULL,
+    amount        bigint NOT NULL,
+    balance_after bigint NOT NULL,
+    payment_id    uuid   NOT NULL,
+    rental_id     uuid   NOT NULL,
+    occurred_at   timestamptz
+);
+CREATE INDEX ledger_by_user ON ledger (user_id, position);
+CREATE INDEX ledger_by_time ON ledger (occurred_at);
+`,
+	writes: func(t *tx) modelWrites { return &ledgerWrites{t: t} },
+})
+
+// ledgerWrites is ledger.Writes on one Update: the lines added, buffered until commit
+// (by event id: the first entry wins).
+type ledgerWrites struct {
+	t     *tx
+	lines buffer[uuid.UUID, ledger.Entry]
+}
+
+var (
+	_ ledger.Writes = (*ledgerWrites)(nil)
+	_ ledger.Reads  = (*Store)(nil)
+)
+
+// insertLedger ignores an entry whose event id (or position) is already recorded: a
+// redelivered message is the same entry. DO NOTHING (unlike DO UPDATE) also accepts two
+// rows with one key in the same statement, keeping the first.
+const insertLedger = `INSERT INTO {s}.ledger (position, event_id, user_id, kind, purpose, amount, balance_after,
+		payment_id, rental_id, occurred_at)
+	SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+		$8::uuid[], $9::uuid[], $10::timestamptz[])
+	ON CONFLICT DO NOTHING`
+
+func (w *ledgerWrites) AddEntry(ctx context.Context, e ledger.Entry) error {
+	if _, err := positionArg(e.Position); err != nil {
+		return fmt.Errorf("add ledger entry %s: %w", e.EventID, err)
+	}
+	if _, seen := w.lines.get(e.EventID); !seen { // the first entry wins, as in the table
+		w.lines.put(e.EventID, e)
+	}
+	return nil
+}
+
+func (w *ledgerWrites) flush(b *pgx.Batch) error {
+	n := w.lines.len()
+	if n == 0 {
+		return nil
+	}
+	var (
+		positions, amounts, after  = make([]int64, 0, n), make([]int64, 0, n), make([]int64, 0, n)
+		events, users, pays, rents = make([][16]byte, 0, n), make([][16]byte, 0, n), make([][16]byte, 0, n), make([][16]byte, 0, n)
+		kinds, purposes            = make([]string, 0, n), make([]string, 0, n)
+		occurred                   = make([]pgtype.Timestamptz, 0, n)
+	)
+	w.lines.each(func(e ledger.Entry) {
+		positions = append(positions, int64(e.Position)) // checked by AddEntry
+		events, users = append(events, uuidArg(e.EventID)), append(users, uuidArg(e.UserID))
+		pays, rents = append(pays, uuidArg(e.PaymentID)), append(rents, uuidArg(e.RentalID))
+		kinds, purposes = append(kinds, e.Kind), append(purposes, e.Purpose)
+		amounts, after = append(amounts, int64(e.Amount)), append(after, int64(e.BalanceAfter))
+		occurred = append(occurred, timeArg(e.OccurredAt))
+	})
+	b.Queue(w.t.gen.sql(insertLedger), positions, events, users, kinds, purposes, amounts, after, pays, rents, occurred)
+	return nil
+}
+
+// Ledger reads billing history in log order. Zero fields of q do not filter; a Limit of
+// zero or less returns every matching line.
+func (s *Store) Ledger(ctx context.Context, q ledger.Query) ([]ledger.Entry, error) {
+	var (
+		where []string
+		args  []any
+	)
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if q.After > 0 {
+		after, err := positionArg(q.After)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: after: %w", err)
+		}
+		add(`position > ?`, after)
+	}
+	if q.UserID != uuid.Nil {
+		add(`user_id = ?`, uuidArg(q.UserID))
+	}
+	if !q.From.IsZero() {
+		add(`occurred_at >= ?`, timeArg(q.From))
+	}
+	if !q.To.IsZero() {
+		add(`occurred_at < ?`, timeArg(q.To))
+	}
+	query := `SELECT position, event_id, user_id, kind, purpose, amount, balance_after, payment_id, rental_id, occurred_at
+		FROM {s}.ledger`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	args = append(args, limitArg(q.Limit))
+	query += ` ORDER BY position LIMIT $` + strconv.Itoa(len(args))
+
+	var out []ledger.Entry
+	err := s.read(ctx, ledger.Name, func(g *generation) error {
+		rows, err := s.pool.Query(ctx, g.sql(query), args...)
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, scanLedgerEntry)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	return out, nil
+}
+
+func scanLedgerEntry(r scanner) (ledger.Entry, error) {
+	var (
+		e                  ledger.Entry
+		pos, amount, after int64
+		occurred           pgtype.Timestamptz
+	)
+	err := r.Scan(&pos, &e.EventID, &e.UserID, &e.Kind, &e.Purpose, &amount, &after, &e.PaymentID, &e.RentalID, &occurred)
+	e.Position, e.Amount, e.BalanceAfter, e.OccurredAt = uint64(pos), money.Kopecks(amount), money.Kopecks(after), timeCol(occurred)
+	return e, err
+}

@@ -1,0 +1,35 @@
+package readpostgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// tx is one Update. It sends nothing while the projector runs but the reads of rows it
+// has not written: the read model's writes (see modelWrites) buffer every Put (the last
+// one per key wins) and the whole Update goes to the server at commit as one pgx.Batch,
+// one statement per table plus the checkpoint. The runner passes hundreds of events per
+// Update during catch-up and replay, so this turns hundreds of round trips into one.
+type tx struct {
+	projection string
+	store      *Store
+	gen        *generation
+	model      modelWrites // the read model's own write port, opened by writes
+}
+
+// queryRow reads a row the Tx has not written, from its generation. The read is not in
+// the write transaction (there is none until commit), which is safe because only this
+// Update writes the generation: one projector per projection.
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) pgx.Row {
+	return t.store.pool.QueryRow(ctx, t.gen.sql(query), args...)
+}
+
+// writes opens what the projector of t's projection gets: its read model's own port.
+func (t *tx) writes() modelWrites {
+	t.model = models[t.projection].writes(t)
+	return t.model
+}
+
+// flush queues the buffered writes on b, one statement per table that has any.
+func (t *tx) flush(b *pgx.Batch) error { return t.model.flush(b) }

@@ -1,0 +1,133 @@
+package readsqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/accounts"
+)
+
+// Balances and payments.
+
+var _ = register(model{
+	name: accounts.Name,
+	schema: []string{
+		`CREATE TABLE balances (
+			user_id TEXT PRIMARY KEY,
+			balance INTEGER NOT NULL
+		) WITHOUT ROWID`,
+		`CREATE TABLE payments (
+			id          TEXT PRIMARY KEY,
+			user_id     TEXT    NOT NULL,
+			kind        TEXT    NOT NULL,
+			purpose     TEXT    NOT NULL,
+			amount      INTEGER NOT NULL,
+			status      TEXT    NOT NULL,
+			reason      TEXT    NOT NULL,
+			premiere_id TEXT    NOT NULL,
+			rental_id   TEXT    NOT NULL,
+			created_at  INTEGER
+		) WITHOUT ROWID`,
+	},
+	statements: []string{upsertBalance, upsertPayment, selectPayment},
+	writes:     func(t *tx) projections.Writes { return accountWrites{t} },
+})
+
+// accountWrites is accounts.Writes on a transaction of the accounts file.
+type accountWrites struct{ t *tx }
+
+var (
+	_ accounts.Writes = accountWrites{}
+	_ accounts.Reads  = (*Store)(nil)
+)
+
+const upsertBalance = `INSERT INTO balances (user_id, balance) VALUES (?, ?)
+	ON CONFLICT (user_id) DO UPDATE SET balance = excluded.balance`
+
+const upsertPayment = `INSERT INTO payments (id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, kind = excluded.kind, purpose = excluded.purpose,
+		amount = excluded.amount, status = excluded.status, reason = excluded.reason,
+		premiere_id = excluded.premiere_id, rental_id = excluded.rental_id, created_at = excluded.created_at`
+
+const selectPayment = `SELECT id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at
+	FROM payments WHERE id = ?`
+
+func (w accountWrites) PutBalance(ctx context.Context, user uuid.UUID, balance money.Kopecks) error {
+	if err := w.t.exec(ctx, upsertBalance, uuidArg(user), int64(balance)); err != nil {
+		return fmt.Errorf("put balance of %s: %w", user, err)
+	}
+	return nil
+}
+
+func (w accountWrites) PutPayment(ctx context.Context, p accounts.Payment) error {
+	created, err := timeArg(p.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("put payment %s: %w", p.ID, err)
+	}
+	err = w.t.exec(ctx, upsertPayment, uuidArg(p.ID), uuidArg(p.UserID), p.Kind, p.Purpose, int64(p.Amount),
+		p.Status, p.Reason, uuidArg(p.PremiereID), uuidArg(p.RentalID), created)
+	if err != nil {
+		return fmt.Errorf("put payment %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+func (w accountWrites) Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bool, error) {
+	row, err := w.t.queryRow(ctx, selectPayment, uuidArg(id))
+	if err != nil {
+		return accounts.Payment{}, false, fmt.Errorf("payment %s: %w", id, err)
+	}
+	return onePayment(row, id)
+}
+
+// Balance is a customer's balance; 0 for a customer with no account yet.
+func (s *Store) Balance(ctx context.Context, user uuid.UUID) (money.Kopecks, error) {
+	g, release, err := s.serving(accounts.Name)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	var balance int64
+	err = g.read.QueryRowContext(ctx, `SELECT balance FROM balances WHERE user_id = ?`, uuidArg(user)).Scan(&balance)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("balance of %s: %w", user, err)
+	}
+	return money.Kopecks(balance), nil
+}
+
+func (s *Store) Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bool, error) {
+	g, release, err := s.serving(accounts.Name)
+	if err != nil {
+		return accounts.Payment{}, false, err
+	}
+	defer release()
+	return onePayment(g.read.QueryRowContext(ctx, selectPayment, uuidArg(id)), id)
+}
+
+func onePayment(row *sql.Row, id uuid.UUID) (accounts.Payment, bool, error) {
+	var (
+		p       accounts.Payment
+		amount  int64
+		created sql.NullInt64
+	)
+	err := row.Scan(scanUUID(&p.ID, "id"), scanUUID(&p.UserID, "user_id"), &p.Kind, &p.Purpose, &amount, &p.Status,
+		&p.Reason, scanUUID(&p.PremiereID, "premiere_id"), scanUUID(&p.RentalID, "rental_id"), &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return accounts.Payment{}, false, nil
+	}
+	if err != nil {
+		return accounts.Payment{}, false, fmt.Errorf("payment %s: %w", id, err)
+	}
+	p.Amount, p.CreatedAt = money.Kopecks(amount), timeCol(created)
+	return p, true, nil
+}

@@ -1,0 +1,116 @@
+package readsqlite
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/readstore/readstoretest"
+	"github.com/chance-video/chance/infra/readstore/searchtext"
+	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/catalogue"
+)
+
+// benchPremieres is the catalogue size the search benchmark runs on.
+const benchPremieres = 100_000
+
+// Terms of the benchmark: a rare one (a dozen premieres, in several word forms) and a
+// common one (about a quarter of the catalogue).
+const (
+	rareTerm   = "Маузера"
+	commonTerm = "театре"
+)
+
+// BenchmarkSearch measures search latency on 100,000 generated premieres, through the
+// FTS5 trigram index and, for comparison, through a plain LIKE '%…%' scan of the same
+// normalised columns. Each sub-benchmark reports p50 and p95 of its calls.
+func BenchmarkSearch(b *testing.B) {
+	dir := b.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	started := time.Now()
+	if err := projections.Update(context.Background(), s, catalogue.Name, eventlog.Position{Commit: 1, Prepare: 1}, func(tx catalogue.Writes) error {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := range benchPremieres {
+			if err := tx.PutPremiere(context.Background(), readstoretest.GeneratedPremiere(rng, i, benchPremieres)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	// A parent benchmark's log is not printed: each sub-benchmark repeats the work size.
+	work := fmt.Sprintf("%d premieres, written in one Update in %v, file %s", benchPremieres,
+		time.Since(started).Round(time.Millisecond), fileSize(dir, generationFile(catalogue.Name, 1)))
+
+	for _, c := range []struct {
+		name string
+		q    catalogue.SearchQuery
+	}{
+		{"fts/rare", catalogue.SearchQuery{Text: rareTerm}},
+		{"fts/common", catalogue.SearchQuery{Text: commonTerm}},
+		{"fts/common_newest", catalogue.SearchQuery{Text: commonTerm, Sort: catalogue.SortNewest}},
+		{"fts/common_price_filter", catalogue.SearchQuery{Text: commonTerm, MinPrice: 20_000, MaxPrice: 40_000, Sort: catalogue.SortPriceAsc}},
+		{"fts/two_words", catalogue.SearchQuery{Text: commonTerm + " " + rareTerm}},
+		{"filters_only", catalogue.SearchQuery{MinDiscount: 30, Sort: catalogue.SortPriceAsc}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var total int
+			readstoretest.MeasureLatency(b, func() error {
+				res, err := s.Search(context.Background(), c.q)
+				total = res.Total
+				return err
+			})
+			b.Logf("%s: text %q actor %q price %d..%d discount ≥%d sort %q: %d matches; catalogue %s",
+				c.name, c.q.Text, c.q.Actor, c.q.MinPrice, c.q.MaxPrice, c.q.MinDiscount, c.q.Sort, total, work)
+		})
+	}
+	for _, c := range []struct{ name, term string }{{"like/rare", rareTerm}, {"like/common", commonTerm}} {
+		b.Run(c.name, func(b *testing.B) {
+			var total int
+			readstoretest.MeasureLatency(b, func() (err error) {
+				total, err = likeSearch(s, stem(searchtext.Normalize(c.term)))
+				return err
+			})
+			b.Logf("%s: %q: %d matches; catalogue %s", c.name, c.term, total, work)
+		})
+	}
+}
+
+// likeSearch is the search without the index: a count and the newest page, by LIKE.
+func likeSearch(s *Store, term string) (int, error) {
+	g, release, err := s.serving(catalogue.Name)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	pattern := "%" + term + "%"
+	const where = premiereFrom + ` WHERE p.on_sale = 1 AND (p.title_norm LIKE ?1 OR t.actors_norm LIKE ?1 OR t.description_norm LIKE ?1)`
+	var total int
+	if err := g.read.QueryRow(`SELECT count(*)`+where, pattern).Scan(&total); err != nil {
+		return 0, err
+	}
+	rows, err := g.read.Query(`SELECT `+premiereColumns+where+` ORDER BY p.published_at DESC, p.id LIMIT 20`, pattern)
+	if err != nil {
+		return 0, err
+	}
+	_, err = appendPremieres(nil, rows)
+	return total, err
+}
+
+func fileSize(dir, name string) string {
+	info, err := os.Stat(filepath.Join(dir, name))
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%.1f MiB", float64(info.Size())/(1<<20))
+}

@@ -1,0 +1,119 @@
+package readsqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/chance-video/chance/infra/readstore/inflight"
+)
+
+// A generation is one build of a projection: its own file, "<projection>.g<N>.db".
+// Rebuilding writes generation N+1 beside N while N serves queries; promoting swaps
+// the manifest and the in-memory pointer, then deletes N. A file per generation makes
+// the swap a pointer change and the cleanup a file deletion, with no table renames
+// inside a database that readers are using.
+type generation struct {
+	*file
+	number int
+	refs   *inflight.Refs
+}
+
+func generationFile(projection string, n int) string {
+	return fmt.Sprintf("%s.g%d.db", projection, n)
+}
+
+// parseGenerationFile recognises a generation file or one of SQLite's companions to it.
+func parseGenerationFile(name string) (projection string, n int, ok bool) {
+	for _, suffix := range sqliteSuffixes[1:] {
+		name = strings.TrimSuffix(name, suffix)
+	}
+	base, found := strings.CutSuffix(name, ".db")
+	if !found {
+		return "", 0, false
+	}
+	i := strings.LastIndex(base, ".g")
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(base[i+2:])
+	if err != nil || n <= 0 {
+		return "", 0, false
+	}
+	return base[:i], n, true
+}
+
+func openGeneration(ctx context.Context, dir, projection string, n int) (*generation, error) {
+	path := filepath.Join(dir, generationFile(projection, n))
+	f, err := openFile(ctx, path, models[projection].schema, append(slices.Clone(models[projection].statements), upsertCheckpoint), true, rebuildable)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &generation{file: f, number: n, refs: inflight.New()}, nil
+}
+
+// projection holds the generation that serves a projection, and its build in progress.
+type projection struct {
+	name    string
+	serving atomic.Pointer[generation] // nil once the store is closed
+
+	mu       sync.Mutex // serializes Shadow, Promote and Discard of this projection
+	building *shadow    // the build in progress: at most one, two would race to promote
+	next     int        // the next generation number to create
+}
+
+// acquire returns the serving generation, in use until release is called.
+func (p *projection) acquire() (*generation, func(), error) {
+	g, release, ok := inflight.Acquire(&p.serving)
+	if !ok {
+		return nil, nil, ErrClosed
+	}
+	return g, release, nil
+}
+
+// InFlight counts the calls using the generation.
+func (g *generation) InFlight() *inflight.Refs { return g.refs }
+
+// retire swaps next in as the serving generation, waits until no call uses the old one
+// and returns it (nil if there was none), for the caller to close or delete. The wait is
+// for reads and Updates already in flight, which are short; new calls go to next.
+func (p *projection) retire(next *generation) *generation { return inflight.Swap(&p.serving, next) }
+
+// removeStrays deletes generation files of known projections that the manifest does
+// not name: a shadow build cut short by a crash, or an old generation whose deletion
+// after a promote was. It returns the highest generation number seen per projection.
+func removeStrays(dir string, serving map[string]int) (map[string]int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	highest := map[string]int{}
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, manifestName+".tmp-") {
+			errs = append(errs, os.Remove(filepath.Join(dir, name)))
+			continue
+		}
+		projection, n, ok := parseGenerationFile(name)
+		if !ok {
+			continue
+		}
+		current, known := serving[projection]
+		if !known {
+			continue // another version's files: not ours to delete
+		}
+		highest[projection] = max(highest[projection], n)
+		if n != current {
+			errs = append(errs, os.Remove(filepath.Join(dir, name)))
+		}
+	}
+	return highest, errors.Join(errs...)
+}

@@ -1,0 +1,48 @@
+package readsqlite
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/chance-video/chance/projections"
+)
+
+// A model is what the store knows of one read model, declared beside its SQL in the
+// read model's own file (carts.go …): the store's shared machinery (generations,
+// shadows, promote, checkpoints) works on any model by its name alone.
+type model struct {
+	name string // the read model's Name, imported from its package
+	// schema creates its tables in a new generation file (the checkpoint table is added).
+	schema []string
+	// statements are prepared when a generation file opens.
+	statements []string
+	// writes wraps a transaction as the read model's write port: the only methods its
+	// projector gets.
+	writes func(*tx) projections.Writes
+}
+
+// models holds every registered read model, by name.
+var models = map[string]model{}
+
+// register adds a read model; each model file calls it once from a package variable.
+func register(m model) model {
+	if _, dup := models[m.name]; dup || len(m.schema) == 0 || m.writes == nil {
+		panic(fmt.Sprintf("read model %s registered twice or without its tables or writes", m.name))
+	}
+	models[m.name] = m
+	return m
+}
+
+// projectionNames lists the registered projections in a fixed order (for Open, Close
+// and messages).
+func projectionNames() []string {
+	names := make([]string, 0, len(models))
+	for name := range models {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// writesOf is what a projector of projection gets for t.
+func writesOf(projection string, t *tx) projections.Writes { return models[projection].writes(t) }
