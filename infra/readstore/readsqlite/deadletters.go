@@ -71,7 +71,7 @@ func (s *Store) RecordDeadLetter(ctx context.Context, d readmodel.DeadLetter) er
 	if err != nil {
 		return fmt.Errorf("record dead letter %s: %w", d.ID, err)
 	}
-	g, release, err := s.deadLetters.acquire()
+	g, release, err := s.deadLetters.Acquire()
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Store) MarkDeadLetterRequeued(ctx context.Context, id uuid.UUID, failur
 	if err != nil {
 		return fmt.Errorf("mark dead letter %s requeued: %w", id, err)
 	}
-	g, release, err := s.deadLetters.acquire()
+	g, release, err := s.deadLetters.Acquire()
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Store) MarkDeadLetterRequeued(ctx context.Context, id uuid.UUID, failur
 }
 
 func (s *Store) DeadLetter(ctx context.Context, id uuid.UUID) (readmodel.DeadLetter, bool, error) {
-	g, release, err := s.deadLetters.acquire()
+	g, release, err := s.deadLetters.Acquire()
 	if err != nil {
 		return readmodel.DeadLetter{}, false, err
 	}
@@ -119,7 +119,7 @@ func (s *Store) DeadLetter(ctx context.Context, id uuid.UUID) (readmodel.DeadLet
 }
 
 func (s *Store) DeadLetters(ctx context.Context, q readmodel.DeadLetterQuery) (readmodel.DeadLetterPage, error) {
-	g, release, err := s.deadLetters.acquire()
+	g, release, err := s.deadLetters.Acquire()
 	if err != nil {
 		return readmodel.DeadLetterPage{}, err
 	}

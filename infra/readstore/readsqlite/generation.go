@@ -9,9 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
+	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/infra/readstore/inflight"
 )
 
@@ -59,32 +58,22 @@ func openGeneration(ctx context.Context, dir, projection string, n int) (*genera
 	return &generation{file: f, number: n, refs: inflight.New()}, nil
 }
 
-// projection holds the generation that serves a projection, and its build in progress.
+// projection is the serving generation of a projection and its build in progress
+// (generations.Projection), with the number the next build gets.
 type projection struct {
-	name    string
-	serving atomic.Pointer[generation] // nil once the store is closed
-
-	mu       sync.Mutex // serializes Shadow, Promote and Discard of this projection
-	building *shadow    // the build in progress: at most one, two would race to promote
-	next     int        // the next generation number to create
+	*generations.Projection[generation, *generation]
+	next int // guarded by the projection's lock: only Shadow's begin step uses it
 }
 
-// acquire returns the serving generation, in use until release is called.
-func (p *projection) acquire() (*generation, func(), error) {
-	g, release, ok := inflight.Acquire(&p.serving)
-	if !ok {
-		return nil, nil, ErrClosed
-	}
-	return g, release, nil
-}
+// slot serves a file that is not a projection (the inbox, the dead letters): one
+// generation forever, counted in flight so that Close waits for the calls on it.
+type slot = generations.Projection[generation, *generation]
 
 // InFlight counts the calls using the generation.
 func (g *generation) InFlight() *inflight.Refs { return g.refs }
 
-// retire swaps next in as the serving generation, waits until no call uses the old one
-// and returns it (nil if there was none), for the caller to close or delete. The wait is
-// for reads and Updates already in flight, which are short; new calls go to next.
-func (p *projection) retire(next *generation) *generation { return inflight.Swap(&p.serving, next) }
+// Number is the generation's number (0 for a file that is not a projection).
+func (g *generation) Number() int { return g.number }
 
 // removeStrays deletes generation files of known projections that the manifest does
 // not name: a shadow build cut short by a crash, or an old generation whose deletion

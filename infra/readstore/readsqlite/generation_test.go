@@ -130,7 +130,13 @@ func TestUnknownProjection(t *testing.T) {
 
 func TestDurabilitySettings(t *testing.T) {
 	s := openIn(t, t.TempDir())
-	check := func(name string, f *file, want int) {
+	check := func(name string, p *slot, want int) {
+		g, release, err := p.Acquire()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer release()
+		f := g.file
 		var mode string
 		var sync int
 		if err := f.write.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
@@ -144,9 +150,9 @@ func TestDurabilitySettings(t *testing.T) {
 		}
 	}
 	for _, name := range projectionNames() {
-		check(name, s.projections[name].serving.Load().file, 1) // NORMAL: rebuildable
+		check(name, s.projections[name].Projection, 1) // NORMAL: rebuildable
 	}
-	check("inbox", s.inbox.serving.Load().file, 2) // FULL: not rebuildable
+	check("inbox", s.inbox, 2) // FULL: not rebuildable
 }
 
 // Reads running through a promote see the old rows or the new, never an error. Run with

@@ -24,7 +24,7 @@ func (s *Store) AddNotification(ctx context.Context, n readmodel.Notification) e
 	if err != nil {
 		return fmt.Errorf("add notification %s: %w", n.ID, err)
 	}
-	g, release, err := s.inbox.acquire()
+	g, release, err := s.inbox.Acquire()
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Store) AddNotification(ctx context.Context, n readmodel.Notification) e
 
 // Notifications returns a customer's inbox, newest first: up to limit (all if limit ≤ 0).
 func (s *Store) Notifications(ctx context.Context, user uuid.UUID, limit int) ([]readmodel.Notification, error) {
-	g, release, err := s.inbox.acquire()
+	g, release, err := s.inbox.Acquire()
 	if err != nil {
 		return nil, err
 	}

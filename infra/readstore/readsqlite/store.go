@@ -29,6 +29,7 @@ import (
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/infra/readstore/inflight"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
@@ -36,7 +37,7 @@ import (
 
 var (
 	// ErrClosed is returned by every call on a closed Store.
-	ErrClosed = errors.New("read store closed")
+	ErrClosed = generations.ErrClosed
 )
 
 const inboxFile = "inbox.db"
@@ -45,8 +46,8 @@ const inboxFile = "inbox.db"
 type Store struct {
 	dir         string
 	projections map[string]*projection
-	inbox       *projection // one generation forever; its own durability
-	deadLetters *projection // likewise
+	inbox       *slot // one generation forever; its own durability
+	deadLetters *slot // likewise
 
 	manifestMu sync.Mutex // serializes promotes' manifest rewrites
 	manifest   manifest   // guarded by manifestMu
@@ -105,22 +106,18 @@ func Open(dir string) (s *Store, err error) {
 		if err != nil {
 			return nil, wrap(err)
 		}
-		p := &projection{name: name, next: max(n, highest[name]) + 1}
-		p.serving.Store(g)
-		s.projections[name] = p
+		s.projections[name] = &projection{Projection: generations.New(name, g), next: max(n, highest[name]) + 1}
 	}
 	inbox, err := openFile(ctx, filepath.Join(dir, inboxFile), inboxSchema, []string{insertNotification}, false, durable)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("open %s: %w", inboxFile, err))
 	}
-	s.inbox = &projection{name: "inbox"}
-	s.inbox.serving.Store(&generation{file: inbox, refs: inflight.New()})
+	s.inbox = generations.New("inbox", &generation{file: inbox, refs: inflight.New()})
 	dead, err := openFile(ctx, filepath.Join(dir, deadLettersFile), deadLettersSchema, []string{recordDeadLetter, markDeadLetterRequeued}, false, durable)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("open %s: %w", deadLettersFile, err))
 	}
-	s.deadLetters = &projection{name: "dead letters"}
-	s.deadLetters.serving.Store(&generation{file: dead, refs: inflight.New()})
+	s.deadLetters = generations.New("dead letters", &generation{file: dead, refs: inflight.New()})
 	return s, nil
 }
 
@@ -131,31 +128,13 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
 		for _, name := range projectionNames() {
-			p := s.projections[name]
-			if p == nil {
-				continue
-			}
-			// Retire first, under mu: a Shadow racing with Close then finds the store closed.
-			p.mu.Lock()
-			old := p.retire(nil)
-			building := p.building
-			p.building = nil
-			p.mu.Unlock()
-			if building != nil {
-				if err := building.Discard(context.Background()); err != nil && !errors.Is(err, projections.ErrShadowDone) {
-					errs = append(errs, err)
-				}
-			}
-			if old != nil {
-				errs = append(errs, old.close())
+			if p := s.projections[name]; p != nil {
+				errs = append(errs, closeSlot(p.Projection))
 			}
 		}
-		for _, p := range []*projection{s.inbox, s.deadLetters} {
-			if p == nil {
-				continue
-			}
-			if old := p.retire(nil); old != nil {
-				errs = append(errs, old.close())
+		for _, p := range []*slot{s.inbox, s.deadLetters} {
+			if p != nil {
+				errs = append(errs, closeSlot(p))
 			}
 		}
 		if err := errors.Join(errs...); err != nil {
@@ -163,6 +142,16 @@ func (s *Store) Close() error {
 		}
 	})
 	return s.closeErr
+}
+
+// closeSlot stops serving p (discarding its build in progress) and closes the file that
+// served.
+func closeSlot(p *slot) error {
+	old, err := p.Close()
+	if old != nil {
+		err = errors.Join(err, old.close())
+	}
+	return err
 }
 
 func (s *Store) projection(name string) (*projection, error) {
@@ -179,7 +168,7 @@ func (s *Store) Checkpoint(ctx context.Context, name string) (eventlog.Position,
 	if err != nil {
 		return eventlog.Start, err
 	}
-	g, release, err := p.acquire()
+	g, release, err := p.Acquire()
 	if err != nil {
 		return eventlog.Start, err
 	}
@@ -193,7 +182,7 @@ func (s *Store) Update(ctx context.Context, name string, reached eventlog.Positi
 	if err != nil {
 		return err
 	}
-	g, release, err := p.acquire()
+	g, release, err := p.Acquire()
 	if err != nil {
 		return err
 	}
@@ -207,5 +196,5 @@ func (s *Store) serving(name string) (*generation, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return p.acquire()
+	return p.Acquire()
 }
