@@ -145,7 +145,7 @@ func BenchmarkSearch(b *testing.B) {
 		put(b, s, uint64(i+perUpdate), batch...)
 	}
 	loaded := time.Since(started)
-	g, release, err := s.projections[catalogue.Name].acquire()
+	g, release, err := s.projections[catalogue.Name].Acquire()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,7 +20,8 @@
 //
 // # Generations
 //
-// Each projection is served by one generation. A rebuild (Shadow) creates the next one
+// Each projection is served by one generation (the lifecycle is shared with the SQLite
+// store: infra/readstore/generations). A rebuild (Shadow) creates the next one
 // in its own schema, the runner fills it, and Promote switches the manifest row in one
 // transaction, then drops the old schema once this process's reads on it have finished.
 // Queries find the serving generation through an in-memory pointer, loaded at Open and

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/infra/readstore/inflight"
 )
 
@@ -37,31 +36,15 @@ func newGeneration(base, projection string, n int) *generation {
 // sql puts the generation's schema into a statement that names its tables {s}.table.
 func (g *generation) sql(query string) string { return strings.ReplaceAll(query, "{s}", g.schema) }
 
-// projection holds the generation that serves a projection, and its build in progress.
-type projection struct {
-	name    string
-	serving atomic.Pointer[generation] // nil once the store is closed
-
-	mu       sync.Mutex // serializes Shadow, Promote, Discard and refresh of this projection
-	building *shadow    // the build in progress in this process: at most one
-}
-
-// acquire returns the serving generation, in use until release is called.
-func (p *projection) acquire() (*generation, func(), error) {
-	g, release, ok := inflight.Acquire(&p.serving)
-	if !ok {
-		return nil, nil, ErrClosed
-	}
-	return g, release, nil
-}
+// projection is the serving generation of a projection and its build in progress in
+// this process (generations.Projection).
+type projection = generations.Projection[generation, *generation]
 
 // InFlight counts the calls using the generation.
 func (g *generation) InFlight() *inflight.Refs { return g.refs }
 
-// retire swaps next in as the serving generation, waits until no call uses the old one
-// and returns it (nil if there was none). The wait is for reads and Updates already in
-// flight, which are short; new calls go to next.
-func (p *projection) retire(next *generation) *generation { return inflight.Swap(&p.serving, next) }
+// Number is the generation's number.
+func (g *generation) Number() int { return g.number }
 
 // createGeneration creates generation n of projection, empty, in tx.
 func (s *Store) createGeneration(ctx context.Context, tx pgx.Tx, projection string, n int) error {

@@ -17,7 +17,7 @@ func (s *Store) read(ctx context.Context, name string, fn func(g *generation) er
 		return err
 	}
 	for retried := false; ; retried = true {
-		g, release, err := p.acquire()
+		g, release, err := p.Acquire()
 		if err != nil {
 			return err
 		}
@@ -37,19 +37,14 @@ func (s *Store) read(ctx context.Context, name string, fn func(g *generation) er
 // process that promoted does that.
 func (s *Store) refresh(ctx context.Context, p *projection) (bool, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT serving FROM `+s.base+`.generations WHERE projection = $1`, p.name).Scan(&n)
+	err := s.pool.QueryRow(ctx, `SELECT serving FROM `+s.base+`.generations WHERE projection = $1`, p.Name()).Scan(&n)
 	if err != nil {
-		return false, fmt.Errorf("refresh the serving generation of %s: %w", p.name, err)
+		return false, fmt.Errorf("refresh the serving generation of %s: %w", p.Name(), err)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	current := p.serving.Load()
-	if current == nil {
-		return false, ErrClosed
-	}
-	if current.number == n {
-		return false, nil
-	}
-	p.retire(newGeneration(s.schema, p.name, n))
-	return true, nil
+	return p.Replace(func(current *generation) (*generation, bool) {
+		if current.number == n {
+			return nil, false
+		}
+		return newGeneration(s.schema, p.Name(), n), true
+	})
 }

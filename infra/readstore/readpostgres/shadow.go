@@ -3,64 +3,59 @@ package readpostgres
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/projections"
 )
 
-// shadow is a generation being built beside the serving one. Its Update and Checkpoint
-// act on its own schema; queries keep reading the serving generation until Promote.
+// build is this engine's half of a shadow (generations.Shadow has the lifecycle): a new
+// generation's schema beside the serving one, recorded in the manifest table by Commit.
 //
 // The build holds one pooled connection for its whole life, with the projection's build
 // lock taken at session level: no other process can start a build of the projection or
 // drop this one as a stray, and if this process dies the lock goes with its session.
-type shadow struct {
+type build struct {
 	store *Store
-	p     *projection
+	name  string
 	gen   *generation
 	conn  *pgxpool.Conn
-
-	mu   sync.Mutex // serializes the shadow's calls: one rebuild drives it
-	done bool       // promoted or discarded
+	old   int // the generation Commit replaced in the manifest, dropped by Retire
 }
 
-var _ projections.Shadow = (*shadow)(nil)
+var _ generations.Build[*generation] = (*build)(nil)
 
 // Shadow creates the next generation of projection, empty.
-func (s *Store) Shadow(ctx context.Context, name string) (_ projections.Shadow, err error) {
+func (s *Store) Shadow(ctx context.Context, name string) (projections.Shadow, error) {
 	p, err := s.projection(name)
 	if err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.serving.Load() == nil {
-		return nil, ErrClosed
-	}
-	if p.building != nil {
-		return nil, fmt.Errorf("shadow %s: %w (generation %d, in this process)", name, projections.ErrRebuildInProgress, p.building.gen.number)
-	}
+	return p.Shadow(ctx, func(ctx context.Context) (generations.Build[*generation], error) { return s.begin(ctx, name) })
+}
+
+// begin takes the build lock and creates the next generation's schema.
+func (s *Store) begin(ctx context.Context, name string) (_ *build, err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("shadow %s: %w", name, err)
+		return nil, err
 	}
 	var locked bool
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, s.buildLock(name)).Scan(&locked); err != nil {
 		conn.Release()
-		return nil, fmt.Errorf("shadow %s: build lock: %w", name, err)
+		return nil, fmt.Errorf("build lock: %w", err)
 	}
 	if !locked {
 		conn.Release()
-		return nil, fmt.Errorf("shadow %s: %w (by another process)", name, projections.ErrRebuildInProgress)
+		return nil, fmt.Errorf("%w (by another process)", projections.ErrRebuildInProgress)
 	}
-	sh := &shadow{store: s, p: p, conn: conn}
+	b := &build{store: s, name: name, conn: conn}
 	defer func() {
 		if err != nil {
-			sh.release()
+			b.release()
 		}
 	}()
 	var n int
@@ -81,118 +76,66 @@ func (s *Store) Shadow(ctx context.Context, name string) (_ projections.Shadow, 
 		return s.createGeneration(ctx, tx, name, n)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("shadow %s: %w", name, err)
+		return nil, err
 	}
-	sh.gen = newGeneration(s.schema, name, n)
-	p.building = sh
-	return sh, nil
+	b.gen = newGeneration(s.schema, name, n)
+	return b, nil
 }
 
-func (sh *shadow) Checkpoint(ctx context.Context, name string) (eventlog.Position, error) {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if err := sh.usable(name); err != nil {
-		return eventlog.Start, err
-	}
-	return sh.store.checkpoint(ctx, name, `SELECT commit_pos, prepare_pos FROM `+sh.store.base+`.checkpoints
-		WHERE projection = $1 AND generation = $2`, name, sh.gen.number)
+func (b *build) Generation() *generation { return b.gen }
+
+func (b *build) Checkpoint(ctx context.Context, name string) (eventlog.Position, error) {
+	return b.store.checkpoint(ctx, name, `SELECT commit_pos, prepare_pos FROM `+b.store.base+`.checkpoints
+		WHERE projection = $1 AND generation = $2`, name, b.gen.number)
 }
 
-func (sh *shadow) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if err := sh.usable(name); err != nil {
-		return err
-	}
-	return sh.store.update(ctx, sh.gen, name, reached, false, fn)
+func (b *build) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
+	return b.store.update(ctx, b.gen, name, reached, false, fn)
 }
 
-func (sh *shadow) usable(name string) error {
-	if sh.done {
-		return fmt.Errorf("shadow %s generation %d: %w", sh.p.name, sh.gen.number, projections.ErrShadowDone)
-	}
-	if name != sh.p.name {
-		return fmt.Errorf("shadow of %s asked for %s: %w", sh.p.name, name, projections.ErrWrongProjection)
-	}
-	return nil
-}
-
-// Promote makes the shadow the serving generation: first the manifest, in one
-// transaction (from its commit on, a restart or another process serves the shadow),
-// then this process's pointer. The old generation is dropped once the reads in flight on
-// it here finish; if the drop fails, the next Shadow or Open of the projection drops it.
-func (sh *shadow) Promote(ctx context.Context) error {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if err := sh.usable(sh.p.name); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	p, s := sh.p, sh.store
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.building != sh || p.serving.Load() == nil {
-		return fmt.Errorf("promote %s: %w", p.name, ErrClosed) // Close discarded it
-	}
-	var old int
-	err := pgx.BeginFunc(ctx, sh.conn, func(tx pgx.Tx) error {
+// Commit switches the manifest row to the shadow in one transaction: from its commit on,
+// a restart or another process serves the shadow.
+func (b *build) Commit(ctx context.Context) error {
+	s := b.store
+	return pgx.BeginFunc(ctx, b.conn, func(tx pgx.Tx) error {
 		// FOR UPDATE waits for the Updates in flight on the serving generation (they
 		// hold the row FOR SHARE) and makes later ones see the new generation.
-		if err := tx.QueryRow(ctx, `SELECT serving FROM `+s.base+`.generations WHERE projection = $1 FOR UPDATE`, p.name).Scan(&old); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT serving FROM `+s.base+`.generations WHERE projection = $1 FOR UPDATE`, b.name).Scan(&b.old); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE `+s.base+`.generations SET serving = $2, layout = $3 WHERE projection = $1`,
-			p.name, sh.gen.number, layoutVersion)
+			b.name, b.gen.number, layoutVersion)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("promote %s generation %d: %w", p.name, sh.gen.number, err)
-	}
-	sh.done = true
-	p.building = nil
-	p.retire(sh.gen)
-	cleanup := context.WithoutCancel(ctx)                   // the promote has committed: finish tidying up
-	pgx.BeginFunc(cleanup, sh.conn, func(tx pgx.Tx) error { //nolint:errcheck // a generation left behind is a stray: dropped later
-		return s.dropGeneration(cleanup, tx, p.name, old)
-	})
-	sh.release()
-	return nil
 }
 
-// Discard drops the shadow's schema; the serving generation was never touched.
-func (sh *shadow) Discard(ctx context.Context) error {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if sh.done {
-		return fmt.Errorf("discard %s: %w", sh.p.name, projections.ErrShadowDone)
-	}
-	sh.done = true
-	sh.p.mu.Lock()
-	if sh.p.building == sh {
-		sh.p.building = nil
-	}
-	sh.p.mu.Unlock()
-	cleanup := context.WithoutCancel(ctx) // a rebuild discards on failure, often with its context cancelled
-	err := pgx.BeginFunc(cleanup, sh.conn, func(tx pgx.Tx) error {
-		return sh.store.dropGeneration(cleanup, tx, sh.p.name, sh.gen.number)
+// Retire drops the generation the manifest named before Commit (this process's old
+// pointer may be staler, if another process promoted earlier) and ends the build. If
+// the drop fails, the next Shadow or Open of the projection drops it.
+func (b *build) Retire(ctx context.Context, _ *generation) {
+	pgx.BeginFunc(ctx, b.conn, func(tx pgx.Tx) error { //nolint:errcheck // a generation left behind is a stray: dropped later
+		return b.store.dropGeneration(ctx, tx, b.name, b.old)
 	})
-	sh.release()
-	if err != nil {
-		return fmt.Errorf("discard %s generation %d: %w", sh.p.name, sh.gen.number, err)
-	}
-	return nil
+	b.release()
+}
+
+// Drop drops the shadow's schema and ends the build.
+func (b *build) Drop(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, b.conn, func(tx pgx.Tx) error {
+		return b.store.dropGeneration(ctx, tx, b.name, b.gen.number)
+	})
+	b.release()
+	return err
 }
 
 // release gives up the build lock and the connection. If the unlock fails the
 // connection is closed instead, which frees the lock with the session.
-func (sh *shadow) release() {
+func (b *build) release() {
 	ctx := context.Background()
 	var unlocked bool
-	err := sh.conn.QueryRow(ctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, sh.store.buildLock(sh.p.name)).Scan(&unlocked)
+	err := b.conn.QueryRow(ctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, b.store.buildLock(b.name)).Scan(&unlocked)
 	if err != nil || !unlocked {
-		sh.conn.Conn().Close(ctx) //nolint:errcheck // closing is the fallback
+		b.conn.Conn().Close(ctx) //nolint:errcheck // closing is the fallback
 	}
-	sh.conn.Release()
+	b.conn.Release()
 }

@@ -11,13 +11,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
 
 var (
 	// ErrClosed is returned by every call on a closed Store.
-	ErrClosed = errors.New("read store closed")
+	ErrClosed = generations.ErrClosed
 	// ErrGenerationChanged is returned by an Update whose projection was promoted by
 	// another process since this one last looked: nothing was written, and the store now
 	// serves the new generation. The caller resumes from Checkpoint.
@@ -106,9 +107,7 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *Store, err error)
 		return nil, wrap(err)
 	}
 	for _, name := range projectionNames() {
-		p := &projection{name: name}
-		p.serving.Store(newGeneration(s.schema, name, serving[name]))
-		s.projections[name] = p
+		s.projections[name] = generations.New(name, newGeneration(s.schema, name, serving[name]))
 	}
 	return s, nil
 }
@@ -173,16 +172,8 @@ func (s *Store) close() {
 		if p == nil {
 			continue
 		}
-		// Retire first, under mu: a Shadow racing with Close then finds the store closed.
-		p.mu.Lock()
-		p.retire(nil)
-		building := p.building
-		p.building = nil
-		p.mu.Unlock()
-		if building != nil {
-			if err := building.Discard(context.Background()); err != nil && !errors.Is(err, projections.ErrShadowDone) {
-				errs = append(errs, err)
-			}
+		if _, err := p.Close(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	s.pool.Close()

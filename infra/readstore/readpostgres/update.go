@@ -18,7 +18,7 @@ func (s *Store) Update(ctx context.Context, name string, reached eventlog.Positi
 	if err != nil {
 		return err
 	}
-	g, release, err := p.acquire()
+	g, release, err := p.Acquire()
 	if err != nil {
 		return err
 	}
