@@ -1,10 +1,6 @@
 package readpostgres
 
-import (
-	"fmt"
-
-	"github.com/chance-video/chance/projections"
-)
+import "fmt"
 
 // A layout is the DDL of one projection's tables, declared with its read model (see
 // model.layout), run in each new generation's schema. layoutVersion, recorded with each
@@ -19,9 +15,9 @@ const layoutVersion = 1
 
 // layout returns the DDL of projection's tables.
 func layout(projection string) (string, error) {
-	m, ok := models[projection]
-	if !ok || m.layout == "" {
-		return "", fmt.Errorf("%w %q: no layout", projections.ErrUnknownProjection, projection)
+	m, err := models.Get(projection)
+	if err != nil {
+		return "", fmt.Errorf("%w: no layout", err)
 	}
 	return m.layout, nil
 }

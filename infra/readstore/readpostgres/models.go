@@ -1,11 +1,9 @@
 package readpostgres
 
 import (
-	"fmt"
-	"slices"
-
 	"github.com/jackc/pgx/v5"
 
+	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/projections"
 )
 
@@ -31,24 +29,11 @@ type modelWrites interface {
 }
 
 // models holds every registered read model, by name.
-var models = map[string]model{}
+var models generations.Registry[model]
 
 // register adds a read model; each model file calls it once from a package variable.
-func register(m model) model {
-	if _, dup := models[m.name]; dup || m.layout == "" || m.writes == nil {
-		panic(fmt.Sprintf("read model %s registered twice or without its layout or writes", m.name))
-	}
-	models[m.name] = m
-	return m
-}
+func register(m model) model { return models.Add(m.name, m, m.layout != "" && m.writes != nil) }
 
 // projectionNames lists the registered projections in a fixed order (for Open, Close
 // and messages).
-func projectionNames() []string {
-	names := make([]string, 0, len(models))
-	for name := range models {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
-}
+func projectionNames() []string { return models.Names() }

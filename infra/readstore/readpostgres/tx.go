@@ -27,7 +27,8 @@ func (t *tx) queryRow(ctx context.Context, query string, args ...any) pgx.Row {
 
 // writes opens what the projector of t's projection gets: its read model's own port.
 func (t *tx) writes() modelWrites {
-	t.model = models[t.projection].writes(t)
+	m, _ := models.Get(t.projection) // the store updates only registered projections
+	t.model = m.writes(t)
 	return t.model
 }
 

@@ -51,7 +51,8 @@ func parseGenerationFile(name string) (projection string, n int, ok bool) {
 
 func openGeneration(ctx context.Context, dir, projection string, n int) (*generation, error) {
 	path := filepath.Join(dir, generationFile(projection, n))
-	f, err := openFile(ctx, path, models[projection].schema, append(slices.Clone(models[projection].statements), upsertCheckpoint), true, rebuildable)
+	m := modelOf(projection)
+	f, err := openFile(ctx, path, m.schema, append(slices.Clone(m.statements), upsertCheckpoint), true, rebuildable)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -1,9 +1,7 @@
 package readsqlite
 
 import (
-	"fmt"
-	"slices"
-
+	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/projections"
 )
 
@@ -22,27 +20,20 @@ type model struct {
 }
 
 // models holds every registered read model, by name.
-var models = map[string]model{}
+var models generations.Registry[model]
 
 // register adds a read model; each model file calls it once from a package variable.
-func register(m model) model {
-	if _, dup := models[m.name]; dup || len(m.schema) == 0 || m.writes == nil {
-		panic(fmt.Sprintf("read model %s registered twice or without its tables or writes", m.name))
-	}
-	models[m.name] = m
-	return m
-}
+func register(m model) model { return models.Add(m.name, m, len(m.schema) > 0 && m.writes != nil) }
 
 // projectionNames lists the registered projections in a fixed order (for Open, Close
 // and messages).
-func projectionNames() []string {
-	names := make([]string, 0, len(models))
-	for name := range models {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
+func projectionNames() []string { return models.Names() }
+
+// modelOf returns a registered read model; the store knows only those projections.
+func modelOf(projection string) model {
+	m, _ := models.Get(projection)
+	return m
 }
 
 // writesOf is what a projector of projection gets for t.
-func writesOf(projection string, t *tx) projections.Writes { return models[projection].writes(t) }
+func writesOf(projection string, t *tx) projections.Writes { return modelOf(projection).writes(t) }
