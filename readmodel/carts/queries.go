@@ -17,9 +17,9 @@ import (
 // the carts, their titles and prices now from the catalogue.
 var QueriesRead = []string{Name, catalogue.Name}
 
-// Queries answers what customers ask of their cart, on the carts' Reads port and the
-// catalogue's (for what the items cost now). It only reads the catalogue: the carts'
-// projector writes no catalogue row, nor this query any row at all.
+// Queries answers what customers ask of their cart, on the carts' Reads port and, for
+// what the items cost now, the catalogue's: a Reads port, so the join cannot write
+// another read model's rows.
 type Queries struct {
 	Reads     Reads
 	Catalogue catalogue.Reads
