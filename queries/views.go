@@ -20,7 +20,6 @@ type (
 	Term          = rentals.Term
 	MyPremieres   = rentals.MyPremieres
 	Cart          = carts.PricedCart
-	CartItem      = carts.PricedItem
 	Balance       = accounts.Balance
 	PaymentStatus = accounts.PaymentStatus
 	LedgerFilter  = ledger.Filter
