@@ -1,5 +1,8 @@
 // Package queries answers the shop's questions from the read models, after waiting
-// (briefly) for the projections to reach what the asking client last wrote.
+// (briefly) for the projections to reach what the asking client last wrote. Each read
+// model answers its own queries (readmodel/<name>/queries.go); this package holds what
+// cuts across them: the read-your-writes wait (consistency.go, reads.go) and the facade
+// the HTTP API calls (facade.go), plus the inbox's query.
 package queries
 
 import (
@@ -8,23 +11,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/readmodel"
-	"github.com/chance-video/chance/readmodel/accounts"
-	"github.com/chance-video/chance/readmodel/carts"
-	"github.com/chance-video/chance/readmodel/catalogue"
-	"github.com/chance-video/chance/readmodel/ledger"
-	"github.com/chance-video/chance/readmodel/rentals"
-	"github.com/chance-video/chance/readmodel/users"
+	"github.com/chance-video/chance/readmodel/all"
 )
 
-// ReadStore is what queries read: each read model's Reads port, and the inbox. Each
-// read store adapter implements it over the tables its projections write.
+// ReadStore is what queries read: every read model's Reads port (listed in
+// readmodel/all), and the inbox. Each read store adapter implements it.
 type ReadStore interface {
-	catalogue.Reads
-	accounts.Reads
-	ledger.Reads
-	carts.Reads
-	rentals.Reads
-	users.Reads
+	all.Reads
 
 	// Notifications returns a customer's inbox, newest first, at most limit.
 	Notifications(ctx context.Context, user uuid.UUID, limit int) ([]readmodel.Notification, error)

@@ -8,12 +8,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/clock"
-	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/queries/querytest"
 	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/all"
 	"github.com/chance-video/chance/readmodel/carts"
@@ -22,51 +21,23 @@ import (
 
 var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
 
-// fixture is a query service over a real (embedded) read store whose rows the tests
-// write directly, as projectors would.
+// fixture is a query service over a real (embedded) read store, with the projections'
+// progress in the test's hands. The read models' own queries are tested beside them.
 type fixture struct {
-	t        *testing.T
 	svc      *queries.Service
-	store    *readsqlite.Store
+	store    *querytest.Store
 	clock    *clock.Manual
 	progress *projections.Progress
-	next     uint64
 }
 
 func newFixture(t *testing.T, opts queries.Options) *fixture {
 	t.Helper()
-	store, err := readsqlite.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	f := &fixture{t: t, store: store, clock: clock.NewManual(start), progress: projections.NewProgress(projectionNames()...)}
-	if f.svc, err = queries.New(store, f.clock, f.progress, opts); err != nil {
+	f := &fixture{store: querytest.Open(t), clock: clock.NewManual(start), progress: projections.NewProgress(projectionNames()...)}
+	var err error
+	if f.svc, err = queries.New(f.store, f.clock, f.progress, opts); err != nil {
 		t.Fatal(err)
 	}
 	return f
-}
-
-// put writes rows through one projection's transaction, as its projector would.
-// write writes rows of a read model through its own port W, as its projector would.
-func write[W any](f *fixture, projection string, fn func(w W) error) {
-	f.t.Helper()
-	f.next++
-	pos := eventlog.Position{Commit: f.next, Prepare: f.next}
-	if err := projections.Update(context.Background(), f.store, projection, pos, fn); err != nil {
-		f.t.Fatal(err)
-	}
-}
-
-func wantKind(t *testing.T, err, kind error) {
-	t.Helper()
-	if !errors.Is(err, kind) {
-		t.Fatalf("error = %v, want %v", err, kind)
-	}
-	var d *domain.Error
-	if !errors.As(err, &d) || d.Detail == "" {
-		t.Fatalf("error %v has no customer-readable detail", err)
-	}
 }
 
 func pos(n uint64) eventlog.Position { return eventlog.Position{Commit: n, Prepare: n} }

@@ -1,36 +1,39 @@
 package queries
 
 import (
-	"fmt"
-	"time"
-
-	"github.com/google/uuid"
-
-	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/readmodel/accounts"
+	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/catalogue"
+	"github.com/chance-video/chance/readmodel/ledger"
+	"github.com/chance-video/chance/readmodel/rentals"
+	"github.com/chance-video/chance/readmodel/users"
 )
 
-// The view types below are what the HTTP API returns: their JSON names are the
-// ones DESIGN.md §2 promises clients. Money is integer kopecks, times are UTC.
+// The views the HTTP API returns are the read models' own, each declared with its
+// queries (and the JSON names DESIGN.md §2 promises clients). The names below are the
+// ones the HTTP layer already used for them, kept as aliases (the very same types); a
+// new read model needs none.
+type (
+	Card          = catalogue.Card
+	SearchPage    = catalogue.SearchPage
+	Quote         = catalogue.Quote
+	Term          = rentals.Term
+	MyPremieres   = rentals.MyPremieres
+	Cart          = carts.PricedCart
+	Balance       = accounts.Balance
+	PaymentStatus = accounts.PaymentStatus
+	LedgerFilter  = ledger.Filter
+	LedgerLine    = ledger.Line
+	History       = ledger.History
+	Profile       = users.Profile
+)
 
-// utc shows a time in UTC, so it encodes as RFC 3339 with a Z.
-func utc(t time.Time) time.Time { return t.UTC() }
+// What the HTTP layer names besides the views.
+const (
+	ShowCurrent     = rentals.ShowCurrent
+	ShowAll         = rentals.ShowAll
+	MaxHistoryLimit = ledger.MaxHistoryLimit
+)
 
-// optionalTime is nil for the zero time, so JSON shows null rather than year 1.
-func optionalTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	t = t.UTC()
-	return &t
-}
-
-// optionalID is nil for the nil UUID, so JSON shows null rather than zeros.
-func optionalID(id uuid.UUID) *uuid.UUID {
-	if id == uuid.Nil {
-		return nil
-	}
-	return &id
-}
-
-// invalidf is a 400 with a formatted detail.
-func invalidf(format string, args ...any) error { return domain.Invalid(fmt.Sprintf(format, args...)) }
+// CardOf shows a premiere as a card.
+func CardOf(p catalogue.Premiere) Card { return catalogue.CardOf(p) }

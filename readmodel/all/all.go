@@ -1,5 +1,5 @@
-// Package all lists the shop's read models: the one place the runner, replay and the
-// audit learn which projections exist.
+// Package all lists the shop's read models: the one place the runner, replay, the audit
+// and the queries learn which projections exist and what they can read of them.
 package all
 
 import (
@@ -18,4 +18,16 @@ func Projectors() []projections.Projector {
 		catalogue.Projector, accounts.Projector, ledger.Projector,
 		carts.Projector, rentals.Projector, users.Projector,
 	}
+}
+
+// Reads is every read model's Reads port: what a read store serves its readers (the
+// queries, the scheduler, the audit). Each read store adapter implements it, one file
+// per read model.
+type Reads interface {
+	catalogue.Reads
+	accounts.Reads
+	ledger.Reads
+	carts.Reads
+	rentals.Reads
+	users.Reads
 }

@@ -1,4 +1,4 @@
-package queries_test
+package carts_test
 
 import (
 	"context"
@@ -8,24 +8,36 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain/cart"
+	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/pricing"
+	"github.com/chance-video/chance/queries/querytest"
 	"github.com/chance-video/chance/readmodel/carts"
+	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 func TestCartIsPricedAtCurrentTerms(t *testing.T) {
-	f := newFixture(t, queriesDefaults)
+	store := querytest.Open(t)
+	q := carts.Queries{Reads: store, Catalogue: store}
 	ctx := context.Background()
+	start := time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
+	premiere := func(title string, price money.Kopecks, hours, discount int, onSale bool) catalogue.Premiere {
+		p := catalogue.Premiere{ID: uuid.New(), Title: title, TheaterPrice: 300000, OnSale: onSale, PublishedAt: start, UpdatedAt: start,
+			Terms: pricing.Terms{OnlinePrice: price, StandardHours: hours, DiscountPercent: discount}}
+		querytest.Write(store, catalogue.Name, func(tx catalogue.Writes) error { return tx.PutPremiere(ctx, p) })
+		return p
+	}
 	user := uuid.New()
-	a := f.premiere("Маузер", 48000, 48, 0, true)
-	b := f.premiere("Чайка", 10000, 10, 50, true)
-	gone := f.premiere("Снят", 10000, 10, 0, false)
+	a := premiere("Маузер", 48000, 48, 0, true)
+	b := premiere("Чайка", 10000, 10, 50, true)
+	gone := premiere("Снят", 10000, 10, 0, false)
 	later := start.Add(24 * time.Hour)
-	write(f, carts.Name, func(tx carts.Writes) error {
+	querytest.Write(store, carts.Name, func(tx carts.Writes) error {
 		return tx.PutCart(ctx, carts.Cart{UserID: user, Items: []cart.Item{
 			{PremiereID: a.ID, Hours: 24}, {PremiereID: b.ID, Hours: 10, StartsAt: later}, {PremiereID: gone.ID, Hours: 5},
 		}})
 	})
 
-	view, err := f.svc.Cart(ctx, user)
+	view, err := q.Cart(ctx, user)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +55,7 @@ func TestCartIsPricedAtCurrentTerms(t *testing.T) {
 		t.Fatalf("a withdrawn premiere stays listed, unpriced: %+v", third)
 	}
 
-	empty, err := f.svc.Cart(ctx, uuid.New())
+	empty, err := q.Cart(ctx, uuid.New())
 	if err != nil || len(empty.Items) != 0 || empty.Items == nil || empty.Total != 0 {
 		t.Fatalf("empty cart = %+v, %v", empty, err)
 	}

@@ -1,4 +1,4 @@
-package queries
+package rentals
 
 import (
 	"context"
@@ -10,8 +10,23 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/money"
-	"github.com/chance-video/chance/readmodel/rentals"
 )
+
+// QueriesRead names the read models these queries read: a read-your-writes wait
+// before them covers these and nothing else.
+var QueriesRead = []string{Name}
+
+// Clock tells the time: what a term has left depends on it.
+type Clock interface {
+	Now() time.Time
+}
+
+// Queries answers what customers ask of their rentals, on the Reads port, at the
+// Clock's now.
+type Queries struct {
+	Reads Reads
+	Clock Clock
+}
 
 // Term is one rental as "my premieres" shows it.
 type Term struct {
@@ -27,26 +42,26 @@ type Term struct {
 	Currency         string        `json:"currency"`
 }
 
-func termOf(r rentals.Rental, now time.Time) Term {
+func termOf(r Rental, now time.Time) Term {
 	return Term{
-		RentalID: r.ID, PremiereID: r.PremiereID, Title: r.Title, StartsAt: utc(r.StartsAt), ExpiresAt: utc(r.EndsAt()),
+		RentalID: r.ID, PremiereID: r.PremiereID, Title: r.Title, StartsAt: r.StartsAt.UTC(), ExpiresAt: r.EndsAt().UTC(),
 		Period: r.Hours, RemainingSeconds: r.RemainingSeconds(now), Status: r.Status(now), Paid: r.Paid, Currency: money.Currency,
 	}
 }
 
 // holds reports whether a rental still holds its premiere at now.
-func holds(r rentals.Rental, now time.Time) bool {
+func holds(r Rental, now time.Time) bool {
 	s := r.Status(now)
-	return s == rentals.StatusUpcoming || s == rentals.StatusActive
+	return s == StatusUpcoming || s == StatusActive
 }
 
 // Term is the customer's upcoming or active rental of a premiere.
-func (q *Service) Term(ctx context.Context, user, premiereID uuid.UUID) (Term, error) {
-	held, err := q.store.Rentals(ctx, user)
+func (q Queries) Term(ctx context.Context, user, premiereID uuid.UUID) (Term, error) {
+	held, err := q.Reads.Rentals(ctx, user)
 	if err != nil {
 		return Term{}, fmt.Errorf("rentals of %s: %w", user, err)
 	}
-	now := q.clock.Now()
+	now := q.Clock.Now()
 	for _, r := range held {
 		if r.PremiereID == premiereID && holds(r, now) {
 			return termOf(r, now), nil
@@ -70,17 +85,17 @@ type MyPremieres struct {
 
 // MyPremieres lists the customer's rentals, the latest start first: upcoming and
 // active ones, or every one with show = ShowAll. An empty show means ShowCurrent.
-func (q *Service) MyPremieres(ctx context.Context, user uuid.UUID, show string) (MyPremieres, error) {
+func (q Queries) MyPremieres(ctx context.Context, user uuid.UUID, show string) (MyPremieres, error) {
 	switch show {
 	case "", ShowCurrent, ShowAll:
 	default:
 		return MyPremieres{}, domain.Invalid(fmt.Sprintf("status must be %s or %s, got %q", ShowCurrent, ShowAll, strings.TrimSpace(show)))
 	}
-	held, err := q.store.Rentals(ctx, user)
+	held, err := q.Reads.Rentals(ctx, user)
 	if err != nil {
 		return MyPremieres{}, fmt.Errorf("rentals of %s: %w", user, err)
 	}
-	now := q.clock.Now()
+	now := q.Clock.Now()
 	out := MyPremieres{Items: []Term{}}
 	for _, r := range held {
 		if show == ShowAll || holds(r, now) {

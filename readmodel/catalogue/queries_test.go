@@ -1,29 +1,43 @@
-package queries_test
+package catalogue_test
 
 import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
+	"github.com/chance-video/chance/queries/querytest"
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
+var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
+
+// fixture is the catalogue's queries over a real store whose rows the tests write.
+type fixture struct {
+	store *querytest.Store
+	q     catalogue.Queries
+}
+
+func newFixture(t *testing.T) *fixture {
+	store := querytest.Open(t)
+	return &fixture{store: store, q: catalogue.Queries{Reads: store}}
+}
+
 func (f *fixture) premiere(title string, price money.Kopecks, hours, discount int, onSale bool) catalogue.Premiere {
-	f.t.Helper()
 	p := catalogue.Premiere{ID: uuid.New(), Title: title, Actors: []string{"Евгений Миронов"}, Description: "Премьера сезона",
 		TheaterPrice: 300000, Terms: pricing.Terms{OnlinePrice: price, StandardHours: hours, DiscountPercent: discount},
 		OnSale: onSale, PublishedAt: start, UpdatedAt: start}
-	write(f, catalogue.Name, func(tx catalogue.Writes) error { return tx.PutPremiere(context.Background(), p) })
+	querytest.Write(f.store, catalogue.Name, func(tx catalogue.Writes) error { return tx.PutPremiere(context.Background(), p) })
 	return p
 }
 
 func TestSearchChecksItsFilters(t *testing.T) {
-	f := newFixture(t, queriesDefaults)
+	f := newFixture(t)
 	long := string(make([]rune, 201))
 	for name, q := range map[string]catalogue.SearchQuery{
 		"negative min_price":   {MinPrice: -1},
@@ -40,14 +54,14 @@ func TestSearchChecksItsFilters(t *testing.T) {
 		"page beyond the last": {Page: 10_001},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := f.svc.Search(context.Background(), q)
-			wantKind(t, err, domain.ErrInvalid)
+			_, err := f.q.Search(context.Background(), q)
+			querytest.WantKind(t, err, domain.ErrInvalid)
 		})
 	}
 }
 
 func TestSearchFindsPagesAndShowsCards(t *testing.T) {
-	f := newFixture(t, queriesDefaults)
+	f := newFixture(t)
 	ctx := context.Background()
 	for i := range 3 {
 		f.premiere(fmt.Sprintf("Маузер %d", i), 50000, 48, 10, true)
@@ -55,7 +69,7 @@ func TestSearchFindsPagesAndShowsCards(t *testing.T) {
 	f.premiere("Чайка", 40000, 24, 0, true)
 	f.premiere("Маузер (снят)", 50000, 48, 0, false)
 
-	page, err := f.svc.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: 2})
+	page, err := f.q.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,30 +81,30 @@ func TestSearchFindsPagesAndShowsCards(t *testing.T) {
 		card.TheaterPrice != 300000 || card.Currency != "RUB" || !card.OnSale || len(card.Actors) != 1 {
 		t.Fatalf("card = %+v", card)
 	}
-	page, err = f.svc.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: 2, Page: 2})
+	page, err = f.q.Search(ctx, catalogue.SearchQuery{Text: "маузер", Limit: 2, Page: 2})
 	if err != nil || len(page.Items) != 1 {
 		t.Fatalf("page 2 = %+v, %v; want 1 item", page, err)
 	}
-	page, err = f.svc.Search(ctx, catalogue.SearchQuery{})
+	page, err = f.q.Search(ctx, catalogue.SearchQuery{})
 	if err != nil || page.Limit != 20 || page.Page != 1 || page.Total != 4 {
 		t.Fatalf("defaults = %+v, %v; want page 1, limit 20, the 4 on sale", page, err)
 	}
 }
 
 func TestPremiereAndQuote(t *testing.T) {
-	f := newFixture(t, queriesDefaults)
+	f := newFixture(t)
 	ctx := context.Background()
 	p := f.premiere("Маузер", 50000, 48, 10, true)
 	gone := f.premiere("Снят", 50000, 48, 0, false)
 
-	card, err := f.svc.Premiere(ctx, gone.ID)
+	card, err := f.q.Premiere(ctx, gone.ID)
 	if err != nil || card.OnSale {
 		t.Fatalf("a withdrawn premiere still has its page, marked off sale: %+v, %v", card, err)
 	}
-	_, err = f.svc.Premiere(ctx, uuid.New())
-	wantKind(t, err, domain.ErrNotFound)
+	_, err = f.q.Premiere(ctx, uuid.New())
+	querytest.WantKind(t, err, domain.ErrNotFound)
 
-	q, err := f.svc.Quote(ctx, p.ID, 12)
+	q, err := f.q.Quote(ctx, p.ID, 12)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,11 +113,11 @@ func TestPremiereAndQuote(t *testing.T) {
 		t.Fatalf("quote = %+v", q)
 	}
 	for _, hours := range []int{0, -1, 721} {
-		_, err := f.svc.Quote(ctx, p.ID, hours)
-		wantKind(t, err, domain.ErrInvalid)
+		_, err := f.q.Quote(ctx, p.ID, hours)
+		querytest.WantKind(t, err, domain.ErrInvalid)
 	}
-	_, err = f.svc.Quote(ctx, uuid.New(), 12)
-	wantKind(t, err, domain.ErrNotFound)
-	_, err = f.svc.Quote(ctx, gone.ID, 12)
-	wantKind(t, err, domain.ErrConflict)
+	_, err = f.q.Quote(ctx, uuid.New(), 12)
+	querytest.WantKind(t, err, domain.ErrNotFound)
+	_, err = f.q.Quote(ctx, gone.ID, 12)
+	querytest.WantKind(t, err, domain.ErrConflict)
 }

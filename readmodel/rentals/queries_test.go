@@ -1,4 +1,4 @@
-package queries_test
+package rentals_test
 
 import (
 	"context"
@@ -8,9 +8,26 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain"
-	"github.com/chance-video/chance/queries"
+	"github.com/chance-video/chance/infra/clock"
+	"github.com/chance-video/chance/queries/querytest"
 	"github.com/chance-video/chance/readmodel/rentals"
 )
+
+var start = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
+
+// fixture is the rentals' queries over a real store whose rows the tests write, at a
+// manual clock's now.
+type fixture struct {
+	t     *testing.T
+	store *querytest.Store
+	clock *clock.Manual
+	q     rentals.Queries
+}
+
+func newFixture(t *testing.T) *fixture {
+	store, now := querytest.Open(t), clock.NewManual(start)
+	return &fixture{t: t, store: store, clock: now, q: rentals.Queries{Reads: store, Clock: now}}
+}
 
 func (f *fixture) rental(user, premiere uuid.UUID, startsAt time.Time, hours int, change func(*rentals.Rental)) rentals.Rental {
 	f.t.Helper()
@@ -19,12 +36,12 @@ func (f *fixture) rental(user, premiere uuid.UUID, startsAt time.Time, hours int
 	if change != nil {
 		change(&r)
 	}
-	write(f, rentals.Name, func(tx rentals.Writes) error { return tx.PutRental(context.Background(), r) })
+	querytest.Write(f.store, rentals.Name, func(tx rentals.Writes) error { return tx.PutRental(context.Background(), r) })
 	return r
 }
 
 func TestTermAndMyPremieres(t *testing.T) {
-	f := newFixture(t, queriesDefaults)
+	f := newFixture(t)
 	ctx := context.Background()
 	user, other := uuid.New(), uuid.New()
 	watched, next, cancelledOne := uuid.New(), uuid.New(), uuid.New()
@@ -35,7 +52,7 @@ func TestTermAndMyPremieres(t *testing.T) {
 	f.rental(user, cancelledOne, start.Add(-time.Hour), 10, func(r *rentals.Rental) { r.Cancelled = true })
 	f.rental(other, next, start.Add(-time.Hour), 5, nil)
 
-	term, err := f.svc.Term(ctx, user, watched)
+	term, err := f.q.Term(ctx, user, watched)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,20 +60,20 @@ func TestTermAndMyPremieres(t *testing.T) {
 		!term.ExpiresAt.Equal(start.Add(2*time.Hour)) || term.Title != "Маузер" {
 		t.Fatalf("term = %+v", term)
 	}
-	term, err = f.svc.Term(ctx, user, next)
+	term, err = f.q.Term(ctx, user, next)
 	if err != nil || term.RentalID != upcoming.ID || term.Status != rentals.StatusUpcoming || term.RemainingSeconds != 48*3600 {
 		t.Fatalf("upcoming term = %+v, %v; the whole term remains before it starts", term, err)
 	}
-	_, err = f.svc.Term(ctx, user, cancelledOne)
-	wantKind(t, err, domain.ErrNotFound)
-	_, err = f.svc.Term(ctx, other, watched)
-	wantKind(t, err, domain.ErrNotFound)
+	_, err = f.q.Term(ctx, user, cancelledOne)
+	querytest.WantKind(t, err, domain.ErrNotFound)
+	_, err = f.q.Term(ctx, other, watched)
+	querytest.WantKind(t, err, domain.ErrNotFound)
 
-	mine, err := f.svc.MyPremieres(ctx, user, "")
+	mine, err := f.q.MyPremieres(ctx, user, "")
 	if err != nil || len(mine.Items) != 2 || mine.Items[0].RentalID != upcoming.ID || mine.Items[1].RentalID != active.ID {
 		t.Fatalf("current = %+v, %v; want the upcoming then the active one", mine, err)
 	}
-	all, err := f.svc.MyPremieres(ctx, user, queries.ShowAll)
+	all, err := f.q.MyPremieres(ctx, user, rentals.ShowAll)
 	if err != nil || len(all.Items) != 4 {
 		t.Fatalf("all = %+v, %v; want 4", all, err)
 	}
@@ -72,10 +89,10 @@ func TestTermAndMyPremieres(t *testing.T) {
 	}
 
 	f.clock.Advance(2 * time.Hour) // the active one ends
-	mine, _ = f.svc.MyPremieres(ctx, user, queries.ShowCurrent)
+	mine, _ = f.q.MyPremieres(ctx, user, rentals.ShowCurrent)
 	if len(mine.Items) != 1 || mine.Items[0].Status != rentals.StatusActive || mine.Items[0].RentalID != upcoming.ID {
 		t.Fatalf("two hours later = %+v", mine)
 	}
-	_, err = f.svc.MyPremieres(ctx, user, "past")
-	wantKind(t, err, domain.ErrInvalid)
+	_, err = f.q.MyPremieres(ctx, user, "past")
+	querytest.WantKind(t, err, domain.ErrInvalid)
 }

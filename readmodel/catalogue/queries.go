@@ -1,4 +1,4 @@
-package queries
+package catalogue
 
 import (
 	"context"
@@ -13,8 +13,14 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/term"
-	"github.com/chance-video/chance/readmodel/catalogue"
 )
+
+// QueriesRead names the read models these queries read: a read-your-writes wait
+// before them covers these and nothing else.
+var QueriesRead = []string{Name}
+
+// Queries answers what customers ask of the catalogue, on its Reads port.
+type Queries struct{ Reads Reads }
 
 // Card is a premiere's card.
 type Card struct {
@@ -32,7 +38,7 @@ type Card struct {
 }
 
 // CardOf shows a premiere as a card.
-func CardOf(p catalogue.Premiere) Card {
+func CardOf(p Premiere) Card {
 	actors := p.Actors
 	if actors == nil {
 		actors = []string{}
@@ -52,20 +58,17 @@ type SearchPage struct {
 	Limit int    `json:"limit"`
 }
 
-// Limits of a search.
+// Limits of a search's filters, besides its paging (DefaultSearchLimit, MaxSearchLimit).
 const (
-	DefaultSearchLimit = catalogue.DefaultSearchLimit
-	MaxSearchLimit     = catalogue.MaxSearchLimit
-	MaxSearchText      = 200 // characters of q and actor
+	MaxSearchText = 200 // characters of q and actor
 	// MaxSearchPage keeps OFFSET scans bounded; nobody pages 10,000 deep by hand.
 	MaxSearchPage = 10_000
 )
 
-var sorts = []string{catalogue.SortRelevance, catalogue.SortPriceAsc, catalogue.SortPriceDesc,
-	catalogue.SortDiscount, catalogue.SortTitle, catalogue.SortNewest}
+var sorts = []string{SortRelevance, SortPriceAsc, SortPriceDesc, SortDiscount, SortTitle, SortNewest}
 
 // CheckSearch validates a search and fills in the default page, limit and sort.
-func CheckSearch(s catalogue.SearchQuery) (catalogue.SearchQuery, error) {
+func CheckSearch(s SearchQuery) (SearchQuery, error) {
 	s.Text, s.Actor = strings.TrimSpace(s.Text), strings.TrimSpace(s.Actor)
 	switch {
 	case utf8.RuneCountInString(s.Text) > MaxSearchText:
@@ -86,7 +89,7 @@ func CheckSearch(s catalogue.SearchQuery) (catalogue.SearchQuery, error) {
 		return s, domain.Invalid(fmt.Sprintf("limit must be from 1 to %d, got %d", MaxSearchLimit, s.Limit))
 	}
 	if s.Sort == "" {
-		s.Sort = catalogue.SortRelevance
+		s.Sort = SortRelevance
 	}
 	if !slices.Contains(sorts, s.Sort) {
 		return s, domain.Invalid(fmt.Sprintf("sort must be one of %s, got %q", strings.Join(sorts, ", "), s.Sort))
@@ -101,12 +104,12 @@ func CheckSearch(s catalogue.SearchQuery) (catalogue.SearchQuery, error) {
 }
 
 // Search finds premieres on sale. Zero page, limit and sort take their defaults.
-func (q *Service) Search(ctx context.Context, s catalogue.SearchQuery) (SearchPage, error) {
+func (q Queries) Search(ctx context.Context, s SearchQuery) (SearchPage, error) {
 	s, err := CheckSearch(s)
 	if err != nil {
 		return SearchPage{}, err
 	}
-	res, err := q.store.Search(ctx, s)
+	res, err := q.Reads.Search(ctx, s)
 	if err != nil {
 		return SearchPage{}, fmt.Errorf("search: %w", err)
 	}
@@ -119,13 +122,13 @@ func (q *Service) Search(ctx context.Context, s catalogue.SearchQuery) (SearchPa
 
 // Premiere is a premiere's full card, whether or not it is still on sale (a customer
 // who rented it may still open its page).
-func (q *Service) Premiere(ctx context.Context, id uuid.UUID) (Card, error) {
-	p, err := q.premiere(ctx, id)
+func (q Queries) Premiere(ctx context.Context, id uuid.UUID) (Card, error) {
+	p, err := q.find(ctx, id)
 	return CardOf(p), err
 }
 
-func (q *Service) premiere(ctx context.Context, id uuid.UUID) (catalogue.Premiere, error) {
-	p, found, err := q.store.Premiere(ctx, id)
+func (q Queries) find(ctx context.Context, id uuid.UUID) (Premiere, error) {
+	p, found, err := q.Reads.Premiere(ctx, id)
 	if err != nil {
 		return p, fmt.Errorf("premiere %s: %w", id, err)
 	}
@@ -144,11 +147,11 @@ type Quote struct {
 }
 
 // Quote prices a term of hours of a premiere on sale, as a rent would charge now.
-func (q *Service) Quote(ctx context.Context, id uuid.UUID, hours int) (Quote, error) {
+func (q Queries) Quote(ctx context.Context, id uuid.UUID, hours int) (Quote, error) {
 	if err := term.CheckHours(hours); err != nil {
 		return Quote{}, err
 	}
-	p, err := q.premiere(ctx, id)
+	p, err := q.find(ctx, id)
 	if err != nil {
 		return Quote{}, err
 	}
