@@ -20,13 +20,12 @@ func Stream(user uuid.UUID) string { return "cart-" + user.String() }
 const MaxItems = 50
 
 // Item is a premiere the customer means to rent. A zero StartsAt means "when paid".
-//
-// WARNING: these JSON tags are the format of the carts read model's items column
-// (infra/readstore), not of stored events (domain/codec stores its own cart item).
+// It has no JSON form: stored events (domain/codec) and the carts read model
+// (readmodel/carts) each keep their own.
 type Item struct {
-	PremiereID uuid.UUID `json:"premiere_id"`
-	Hours      int       `json:"hours"`
-	StartsAt   time.Time `json:"starts_at,omitzero"`
+	PremiereID uuid.UUID
+	Hours      int
+	StartsAt   time.Time
 }
 
 // Command is one of the commands below.

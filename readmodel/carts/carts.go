@@ -3,9 +3,9 @@
 package carts
 
 import (
-	"github.com/google/uuid"
+	"time"
 
-	"github.com/chance-video/chance/domain/cart"
+	"github.com/google/uuid"
 )
 
 // Name is the projection's name and version, stored with its checkpoint and naming its
@@ -19,5 +19,13 @@ const Name = "carts_v1"
 // Cart is a customer's cart: its items in the order they were added.
 type Cart struct {
 	UserID uuid.UUID
-	Items  []cart.Item
+	Items  []Item
+}
+
+// Item is one line of a stored cart: the read model's own row type, kept as JSON by the
+// stores. WARNING: its JSON names are stored data; renaming one needs a new Name.
+type Item struct {
+	PremiereID uuid.UUID `json:"premiere_id"`
+	Hours      int       `json:"hours"`
+	StartsAt   time.Time `json:"starts_at,omitzero"`
 }

@@ -22,9 +22,15 @@ func Project(ctx context.Context, w Writes, e projections.Event) error {
 		return err
 	}
 	state := cart.Initial()
-	state.Items = stored.Items
+	for _, it := range stored.Items {
+		state.Items = append(state.Items, cart.Item{PremiereID: it.PremiereID, Hours: it.Hours, StartsAt: it.StartsAt})
+	}
 	state = cart.Evolve(state, e.Event)
-	return w.PutCart(ctx, Cart{UserID: user, Items: state.Items})
+	rows := make([]Item, len(state.Items))
+	for i, it := range state.Items {
+		rows[i] = Item{PremiereID: it.PremiereID, Hours: it.Hours, StartsAt: it.StartsAt}
+	}
+	return w.PutCart(ctx, Cart{UserID: user, Items: rows})
 }
 
 func owner(e domain.Event) uuid.UUID {

@@ -34,7 +34,7 @@ func TestProject(t *testing.T) {
 				cart.ItemAdded{UserID: user("add"), Item: cart.Item{PremiereID: b, Hours: 3, StartsAt: at.Add(time.Hour)}, At: at},
 			},
 			Read: cartOf(user("add")),
-			Then: carts.Cart{UserID: user("add"), Items: []cart.Item{{PremiereID: a, Hours: 48}, {PremiereID: b, Hours: 3, StartsAt: at.Add(time.Hour)}}},
+			Then: carts.Cart{UserID: user("add"), Items: []carts.Item{{PremiereID: a, Hours: 48}, {PremiereID: b, Hours: 3, StartsAt: at.Add(time.Hour)}}},
 		},
 		{
 			Name: "a changed item keeps its place",
@@ -44,7 +44,7 @@ func TestProject(t *testing.T) {
 				cart.ItemChanged{UserID: user("change"), Item: cart.Item{PremiereID: a, Hours: 5, StartsAt: at.Add(2 * time.Hour)}, At: at},
 			},
 			Read: cartOf(user("change")),
-			Then: carts.Cart{UserID: user("change"), Items: []cart.Item{{PremiereID: a, Hours: 5, StartsAt: at.Add(2 * time.Hour)}, {PremiereID: b, Hours: 3}}},
+			Then: carts.Cart{UserID: user("change"), Items: []carts.Item{{PremiereID: a, Hours: 5, StartsAt: at.Add(2 * time.Hour)}, {PremiereID: b, Hours: 3}}},
 		},
 		{
 			Name: "a removed item leaves",
@@ -54,7 +54,7 @@ func TestProject(t *testing.T) {
 				cart.ItemRemoved{UserID: user("remove"), PremiereID: a, At: at},
 			},
 			Read: cartOf(user("remove")),
-			Then: carts.Cart{UserID: user("remove"), Items: []cart.Item{{PremiereID: b, Hours: 3}}},
+			Then: carts.Cart{UserID: user("remove"), Items: []carts.Item{{PremiereID: b, Hours: 3}}},
 		},
 		{
 			Name: "a checkout empties the cart of what it bought",
@@ -72,7 +72,7 @@ func TestProject(t *testing.T) {
 				cart.ItemAdded{UserID: user("two"), Item: cart.Item{PremiereID: b, Hours: 2}, At: at},
 			},
 			Read: cartOf(user("one")),
-			Then: carts.Cart{UserID: user("one"), Items: []cart.Item{{PremiereID: a, Hours: 1}}},
+			Then: carts.Cart{UserID: user("one"), Items: []carts.Item{{PremiereID: a, Hours: 1}}},
 		},
 	}
 	projectortest.Run(t, carts.Projector, specs)

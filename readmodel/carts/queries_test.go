@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/domain/cart"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/pricing"
 	"github.com/chance-video/chance/queries/querytest"
@@ -32,7 +31,7 @@ func TestCartIsPricedAtCurrentTerms(t *testing.T) {
 	gone := premiere("Снят", 10000, 10, 0, false)
 	later := start.Add(24 * time.Hour)
 	querytest.Write(store, carts.Name, func(tx carts.Writes) error {
-		return tx.PutCart(ctx, carts.Cart{UserID: user, Items: []cart.Item{
+		return tx.PutCart(ctx, carts.Cart{UserID: user, Items: []carts.Item{
 			{PremiereID: a.ID, Hours: 24}, {PremiereID: b.ID, Hours: 10, StartsAt: later}, {PremiereID: gone.ID, Hours: 5},
 		}})
 	})

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/chance-video/chance/domain/cart"
 	"github.com/chance-video/chance/readmodel/carts"
 )
 
@@ -45,7 +44,7 @@ var (
 )
 
 func (w *cartWrites) PutCart(ctx context.Context, c carts.Cart) error {
-	items := make([]cart.Item, len(c.Items))
+	items := make([]carts.Item, len(c.Items))
 	for i, it := range c.Items {
 		if !it.StartsAt.IsZero() {
 			it.StartsAt = it.StartsAt.UTC() // times read back in UTC, like every other column

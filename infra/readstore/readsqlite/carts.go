@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/domain/cart"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/readmodel/carts"
 )
@@ -23,7 +22,7 @@ var _ = register(model{
 	schema: []string{
 		`CREATE TABLE carts (
 			user_id TEXT PRIMARY KEY,
-			items   TEXT NOT NULL -- JSON array of cart.Item
+			items   TEXT NOT NULL -- JSON array of carts.Item
 		) WITHOUT ROWID`,
 	},
 	statements: []string{upsertCart, selectCart},
@@ -44,7 +43,7 @@ var (
 )
 
 func (w cartWrites) PutCart(ctx context.Context, c carts.Cart) error {
-	items := make([]cart.Item, len(c.Items))
+	items := make([]carts.Item, len(c.Items))
 	for i, it := range c.Items {
 		if !it.StartsAt.IsZero() {
 			it.StartsAt = it.StartsAt.UTC() // times read back in UTC, like every other column

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/domain/cart"
 	"github.com/chance-video/chance/readmodel/carts"
 )
 
@@ -30,7 +29,7 @@ func testCarts(t *testing.T, open func(t *testing.T) Store) {
 	if err != nil || empty.UserID != user || len(empty.Items) != 0 {
 		t.Errorf("cart of a customer without one: %+v, %v; want an empty cart of %s", empty, err, user)
 	}
-	full := carts.Cart{UserID: user, Items: []cart.Item{
+	full := carts.Cart{UserID: user, Items: []carts.Item{
 		{PremiereID: uuid.New(), Hours: 48},                             // starts when paid
 		{PremiereID: uuid.New(), Hours: 3, StartsAt: at.Add(time.Hour)}, // a chosen start
 	}}
