@@ -8,12 +8,35 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/chance-video/chance/domain"
 )
 
 // goldenFile is one payload file: testdata/<event type>[@<variant>].json.
 type goldenFile struct {
 	path, key, eventType string
 	data                 []byte
+}
+
+// decodesAsExpected decodes the file and checks it against its expected event in
+// expected (named what, for the report); it returns the event and whether it matched.
+func (f goldenFile) decodesAsExpected(t *testing.T, c *Codec, expected map[string]domain.Event, what string) (domain.Event, bool) {
+	t.Helper()
+	want, ok := expected[f.key]
+	if !ok {
+		t.Errorf("%s: no expected value in %s", f.path, what)
+		return nil, false
+	}
+	got, err := c.Decode(f.eventType, f.data)
+	if err != nil {
+		t.Errorf("%s: %v", f.path, err)
+		return nil, false
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s decodes to\n %#v\nwant\n %#v", f.path, got, want)
+		return nil, false
+	}
+	return got, true
 }
 
 func readGoldenFiles(t *testing.T, dir string) []goldenFile {
@@ -43,18 +66,8 @@ func TestGoldenPayloadsDecodeAndEncodeByteForByte(t *testing.T) {
 	seen := map[string]bool{}
 	for _, f := range files {
 		seen[f.key] = true
-		want, ok := golden[f.key]
+		got, ok := f.decodesAsExpected(t, c, golden, "golden")
 		if !ok {
-			t.Errorf("%s: no expected value in golden", f.path)
-			continue
-		}
-		got, err := c.Decode(f.eventType, f.data)
-		if err != nil {
-			t.Errorf("%s: %v", f.path, err)
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s decodes to\n %#v\nwant\n %#v", f.path, got, want)
 			continue
 		}
 		name, data, err := c.Encode(got)
@@ -84,19 +97,7 @@ func TestOlderPayloadsStillDecode(t *testing.T) {
 	seen := map[string]bool{}
 	for _, f := range readGoldenFiles(t, filepath.Join("testdata", "older")) {
 		seen[f.key] = true
-		want, ok := older[f.key]
-		if !ok {
-			t.Errorf("%s: no expected value in older", f.path)
-			continue
-		}
-		got, err := c.Decode(f.eventType, f.data)
-		if err != nil {
-			t.Errorf("%s: %v", f.path, err)
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s decodes to\n %#v\nwant\n %#v", f.path, got, want)
-		}
+		f.decodesAsExpected(t, c, older, "older")
 	}
 	for key := range older {
 		if !seen[key] {
