@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -46,6 +47,9 @@ func TestProblemFor(t *testing.T) {
 		{"key required", commands.ErrKeyRequired, 400, "Idempotency-Key", nil},
 		{"password policy", auth.ErrPasswordTooShort, 400, "at least 8", nil},
 		{"anything else", errors.New("disk I/O error at /var/lib/chance/events.db"), 500, "on our side", nil},
+		{"store unreachable", fmt.Errorf("balance of u: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), 503, "cannot be reached", nil},
+		{"store shutting down", fmt.Errorf("token revocation: %w", sqlStateError("57P01")), 503, "retry in a moment", nil},
+		{"a constraint is our fault", fmt.Errorf("put: %w", sqlStateError("23505")), 500, "on our side", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := problemFor(tc.err)
@@ -69,6 +73,12 @@ func TestProblemFor(t *testing.T) {
 		})
 	}
 }
+
+// sqlStateError stands for a driver error with a SQLSTATE, as pgx's are.
+type sqlStateError string
+
+func (e sqlStateError) Error() string    { return "SQLSTATE " + string(e) }
+func (e sqlStateError) SQLState() string { return string(e) }
 
 func TestPanicsBecomeLoggedProblems(t *testing.T) {
 	var logs bytes.Buffer
