@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain/user"
 )
 
 // Topic is where notification messages are published.
@@ -17,8 +19,10 @@ const Topic = "SendNotify"
 
 // Channels a message can go out on.
 const (
-	ChannelInbox = "inbox"
-	ChannelEmail = "email"
+	ChannelInbox    = user.ChannelInbox
+	ChannelEmail    = user.ChannelEmail
+	ChannelSMS      = user.ChannelSMS
+	ChannelTelegram = user.ChannelTelegram
 )
 
 // Kinds of messages.
@@ -37,11 +41,13 @@ const (
 
 // Message is one thing to tell a customer, on any channel.
 type Message struct {
-	ID            uuid.UUID `json:"id"` // derived from the source event: redelivery keeps it
-	UserID        uuid.UUID `json:"user_id"`
-	Kind          string    `json:"kind"`
-	Subject       string    `json:"subject"`
-	Body          string    `json:"body"`
+	ID      uuid.UUID `json:"id"` // derived from the source event: redelivery keeps it
+	UserID  uuid.UUID `json:"user_id"`
+	Kind    string    `json:"kind"`
+	Subject string    `json:"subject"`
+	Body    string    `json:"body"`
+	// Short is the same message in a line or two, for SMS and Telegram.
+	Short         string    `json:"short,omitempty"`
 	Channels      []string  `json:"channels"`
 	SourceEventID uuid.UUID `json:"source_event_id"`
 	CreatedAt     time.Time `json:"created_at"`

@@ -126,6 +126,30 @@ type State struct {
 	PasswordHash string
 	Roles        []string
 	Revoked      map[string]time.Time // token id → its expiry
+	// Where the user is told things. Channels is nil until the user chooses: then
+	// NotificationChannels gives the default.
+	Channels       []string
+	Phone          string // E.164, for sms
+	TelegramChatID string // for telegram
+}
+
+// Notification channels a user may choose. The inbox is always on.
+const (
+	ChannelInbox    = "inbox"
+	ChannelEmail    = "email"
+	ChannelSMS      = "sms"
+	ChannelTelegram = "telegram"
+)
+
+// DefaultChannels are a user's channels until they choose.
+func DefaultChannels() []string { return []string{ChannelInbox, ChannelEmail} }
+
+// NotificationChannels are the channels the user is told things on now.
+func (s State) NotificationChannels() []string {
+	if s.Channels == nil {
+		return DefaultChannels()
+	}
+	return append([]string(nil), s.Channels...)
 }
 
 // Initial is a user not yet registered.
