@@ -113,5 +113,5 @@ func replayInto(b *testing.B, open func(*testing.B) (rebuildable, error), log pr
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(events*b.N)/b.Elapsed().Seconds(), "events/s")
-	b.Logf("work: replay of %d events (%s) into ledger_v1", events, what)
+	b.Logf("work: replay of %d events (%s) into ledger_v2", events, what)
 }

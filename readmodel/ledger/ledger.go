@@ -13,11 +13,14 @@ import (
 // Name is the projection's name and version, stored with its checkpoint and naming its
 // tables in every store.
 //
-// WARNING: change the version (ledger_v1 → ledger_v2) whenever Project or the rows
+// v2 records how far each account stream has been applied (read-your-writes when the
+// history is fed from the bus).
+//
+// WARNING: change the version (ledger_v2 → ledger_v3) whenever Project or the rows
 // change what they hold: a new version is a fresh, empty projection rebuilt from
 // position zero, never a migration of projected rows. This is the only place the name
 // is written.
-const Name = "ledger_v1"
+const Name = "ledger_v2"
 
 // Entry is one line of the billing history: every money event of every account.
 type Entry struct {

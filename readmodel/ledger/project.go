@@ -8,17 +8,19 @@ import (
 	"github.com/chance-video/chance/readmodel"
 )
 
-// Projector keeps the billing history.
-var Projector = projections.NewModel(Name, Project,
-	account.FundsAdded{}, account.FundsWithdrawn{}, account.FundsRefunded{}, account.PaymentDeclined{})
+// Projector keeps the billing history. It handles every account event, those that
+// make no line too, so that how far each account stream is applied is known.
+var Projector = projections.NewModel(Name, Project, account.Events()...)
 
-// Project records the line of a money event.
+// Project records the line of a money event, and how far its account stream is applied
+// (in the same transaction, so the two never disagree).
 func Project(ctx context.Context, w Writes, e projections.Event) error {
-	line, ok := LineOf(e)
-	if !ok {
-		return nil
+	if line, ok := LineOf(e); ok {
+		if err := w.AddEntry(ctx, line); err != nil {
+			return err
+		}
 	}
-	return w.AddEntry(ctx, line)
+	return w.Applied(ctx, e.StreamID, e.Revision)
 }
 
 // LineOf is the billing-history line of a money event: debits negative, credits

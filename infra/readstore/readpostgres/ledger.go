@@ -2,6 +2,7 @@ package readpostgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,6 +35,12 @@ CREATE TABLE ledger (
 );
 CREATE INDEX ledger_by_user ON ledger (user_id, position);
 CREATE INDEX ledger_by_time ON ledger (occurred_at);
+
+-- How far each account stream is applied (read-your-writes on the bus).
+CREATE TABLE ledger_streams (
+    stream_id text   PRIMARY KEY,
+    revision  bigint NOT NULL
+);
 `,
 	writes: func(t *tx) modelWrites { return &ledgerWrites{t: t} },
 })
@@ -41,8 +48,9 @@ CREATE INDEX ledger_by_time ON ledger (occurred_at);
 // ledgerWrites is ledger.Writes on one Update: the lines added, buffered until commit
 // (by event id: the first entry wins).
 type ledgerWrites struct {
-	t     *tx
-	lines buffer[uuid.UUID, ledger.Entry]
+	t       *tx
+	lines   buffer[uuid.UUID, ledger.Entry]
+	streams buffer[string, int64] // the highest revision applied in this Update
 }
 
 var (
@@ -69,7 +77,51 @@ func (w *ledgerWrites) AddEntry(ctx context.Context, e ledger.Entry) error {
 	return nil
 }
 
+// upsertLedgerStreams keeps the highest revision applied: a redelivered event is older.
+const upsertLedgerStreams = `INSERT INTO {s}.ledger_streams (stream_id, revision)
+	SELECT * FROM unnest($1::text[], $2::bigint[])
+	ON CONFLICT (stream_id) DO UPDATE SET revision = greatest({s}.ledger_streams.revision, excluded.revision)`
+
+func (w *ledgerWrites) Applied(_ context.Context, stream string, revision uint64) error {
+	rev, err := positionArg(revision)
+	if err != nil {
+		return fmt.Errorf("ledger: %s applied to %d: %w", stream, revision, err)
+	}
+	if seen, ok := w.streams.get(stream); !ok || seen < rev {
+		w.streams.put(stream, rev)
+	}
+	return nil
+}
+
+// AppliedRevision is the highest revision of stream applied to the billing history.
+func (s *Store) AppliedRevision(ctx context.Context, stream string) (uint64, bool, error) {
+	var (
+		rev   int64
+		found bool
+	)
+	err := s.read(ctx, ledger.Name, func(g *generation) error {
+		err := s.pool.QueryRow(ctx, g.sql(`SELECT revision FROM {s}.ledger_streams WHERE stream_id = $1`), stream).Scan(&rev)
+		if errors.Is(err, pgx.ErrNoRows) {
+			found = false
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: revision of %s: %w", stream, err)
+	}
+	return uint64(rev), found, nil
+}
+
 func (w *ledgerWrites) flush(b *pgx.Batch) error {
+	if n := w.streams.len(); n > 0 {
+		streams, revisions := make([]string, 0, n), make([]int64, 0, n)
+		for _, stream := range w.streams.order {
+			streams, revisions = append(streams, stream), append(revisions, w.streams.rows[stream])
+		}
+		b.Queue(w.t.gen.sql(upsertLedgerStreams), streams, revisions)
+	}
 	n := w.lines.len()
 	if n == 0 {
 		return nil

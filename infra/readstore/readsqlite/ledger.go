@@ -3,6 +3,7 @@ package readsqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,8 +34,13 @@ var _ = register(model{
 		)`,
 		`CREATE INDEX ledger_by_user ON ledger (user_id, position)`,
 		`CREATE INDEX ledger_by_time ON ledger (occurred_at)`,
+		// How far each account stream is applied (read-your-writes on the bus).
+		`CREATE TABLE ledger_streams (
+			stream_id TEXT    PRIMARY KEY,
+			revision  INTEGER NOT NULL
+		)`,
 	},
-	statements: []string{insertLedgerEntry},
+	statements: []string{insertLedgerEntry, upsertLedgerStream},
 	writes:     func(t *tx) projections.Writes { return ledgerWrites{t} },
 })
 
@@ -69,6 +75,39 @@ func (w ledgerWrites) AddEntry(ctx context.Context, e ledger.Entry) error {
 		return fmt.Errorf("add ledger entry %s: %w", e.EventID, err)
 	}
 	return nil
+}
+
+// upsertLedgerStream keeps the highest revision applied: a redelivered event is older.
+const upsertLedgerStream = `INSERT INTO ledger_streams (stream_id, revision) VALUES (?, ?)
+	ON CONFLICT (stream_id) DO UPDATE SET revision = max(revision, excluded.revision)`
+
+func (w ledgerWrites) Applied(ctx context.Context, stream string, revision uint64) error {
+	rev, err := positionArg(revision)
+	if err != nil {
+		return fmt.Errorf("ledger: %s applied to %d: %w", stream, revision, err)
+	}
+	if err := w.t.exec(ctx, upsertLedgerStream, stream, rev); err != nil {
+		return fmt.Errorf("ledger: %s applied to %d: %w", stream, revision, err)
+	}
+	return nil
+}
+
+// AppliedRevision is the highest revision of stream applied to the billing history.
+func (s *Store) AppliedRevision(ctx context.Context, stream string) (uint64, bool, error) {
+	g, release, err := s.serving(ledger.Name)
+	if err != nil {
+		return 0, false, err
+	}
+	defer release()
+	var rev int64
+	err = g.read.QueryRowContext(ctx, `SELECT revision FROM ledger_streams WHERE stream_id = ?`, stream).Scan(&rev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("ledger: revision of %s: %w", stream, err)
+	}
+	return uint64(rev), true, nil
 }
 
 // Ledger reads billing history in log order. Zero fields of q do not filter; a Limit of

@@ -2,6 +2,7 @@ package readstoretest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -190,5 +191,46 @@ func testDeclinedDebit(t *testing.T, open func(t *testing.T) Store) {
 	if d.Kind != readmodel.KindDebitDeclined || d.Amount != -24_000 || d.BalanceAfter != lines[0].BalanceAfter || d.PaymentID != declined ||
 		d.RentalID != uuid.Nil || d.Purpose != string(account.ForOrder) || d.Position != 2 {
 		t.Errorf("declined line %+v after %+v", d, lines[0])
+	}
+}
+
+// How far each account stream is applied to the billing history: the highest revision
+// recorded wins, within one Update and across Updates (a redelivered event is older).
+func testLedgerStreams(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	alice, bob := account.Stream(uuid.New()), account.Stream(uuid.New())
+	if rev, found, err := s.AppliedRevision(ctx, alice); err != nil || found || rev != 0 {
+		t.Fatalf("a stream never applied: %d, %v, %v; want none", rev, found, err)
+	}
+	write(t, s, ledger.Name, 3, func(ctx context.Context, tx ledger.Writes) error {
+		for _, step := range []struct {
+			stream string
+			rev    uint64
+		}{{alice, 0}, {alice, 2}, {bob, 5}, {alice, 1}} {
+			if err := tx.Applied(ctx, step.stream, step.rev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	write(t, s, ledger.Name, 4, func(ctx context.Context, tx ledger.Writes) error { return tx.Applied(ctx, bob, 4) })
+	for stream, want := range map[string]uint64{alice: 2, bob: 5} {
+		if rev, found, err := s.AppliedRevision(ctx, stream); err != nil || !found || rev != want {
+			t.Errorf("%s applied to %d (found %v, %v); want %d", stream, rev, found, err, want)
+		}
+	}
+	// An Update that fails records nothing.
+	failed := projections.Update(ctx, s, ledger.Name, eventlog.Position{Commit: 5, Prepare: 5}, func(tx ledger.Writes) error {
+		if err := tx.Applied(ctx, alice, 9); err != nil {
+			return err
+		}
+		return errors.New("the projector failed")
+	})
+	if failed == nil {
+		t.Fatal("a failing Update succeeded")
+	}
+	if rev, _, err := s.AppliedRevision(ctx, alice); err != nil || rev != 2 {
+		t.Errorf("after a failed Update %s is applied to %d, %v; want 2", alice, rev, err)
 	}
 }

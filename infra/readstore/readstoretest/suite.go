@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SearchOnSaleOnly", testSearchOnSaleOnly},
 		{"BalanceAndPayments", testBalanceAndPayments},
 		{"Ledger", testLedger},
+		{"LedgerStreams", testLedgerStreams},
 		{"DeclinedDebit", testDeclinedDebit},
 		{"Carts", testCarts},
 		{"Rentals", testRentals},
