@@ -67,3 +67,14 @@ func (l Lookup) LoadRental(ctx context.Context, id uuid.UUID) (rental.State, err
 func (l Lookup) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutPlan, error) {
 	return l.s.planCheckout(ctx, userID)
 }
+
+// StreamRevision is a stream's last revision, false if it has no events: through the
+// stream cache, one short read of what was appended since (a billing query waits for
+// the billing history to reach the caller's account stream).
+func (l Lookup) StreamRevision(ctx context.Context, stream string) (uint64, bool, error) {
+	s, err := l.s.readStream(ctx, stream)
+	if err != nil || len(s.records) == 0 {
+		return 0, false, err
+	}
+	return s.records[len(s.records)-1].Revision, true, nil
+}

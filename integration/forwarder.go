@@ -77,6 +77,12 @@ func (f *Forwarder) Run(ctx context.Context) error {
 				return err
 			}
 		}
+		// A shutdown while publishing may have ended a consumer's handling before it
+		// acked (the in-process bus then returns as if published): keep the checkpoint
+		// where it was, so the next start publishes the batch again.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		last := batch[len(batch)-1].Position
 		if err := f.Checkpoints.Save(ctx, ForwarderName, last); err != nil {
 			return fmt.Errorf("save the forwarder checkpoint: %w", err)

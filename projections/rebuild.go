@@ -89,9 +89,22 @@ func rebuild(ctx context.Context, log Log, store Rebuildable, c *codec.Codec, p 
 
 var errCaughtUp = errors.New("caught up")
 
-// catchUp applies the log to a shadow up to the head as it is now, and records the
-// position reached as the shadow's checkpoint.
-func catchUp(ctx context.Context, log Log, shadow Shadow, c *codec.Codec, p Projector, progress *RebuildReport, step func(eventlog.Position, int)) error {
+// CatchUp applies the log to a projection's serving tables from their checkpoint up
+// to the log's head as it is now, then returns. For a read model fed from elsewhere
+// than the runner (the billing history from the bus), so that what its feed did not
+// bring (events before the feed started, or applied to tables a rebuild replaced) is
+// applied too: the projector must be idempotent, as every projector is.
+func CatchUp(ctx context.Context, log Log, store Store, p Projector) error {
+	var progress RebuildReport
+	if err := catchUp(ctx, log, store, codec.Shop(), p, &progress, func(eventlog.Position, int) {}); err != nil {
+		return fmt.Errorf("catch %s up with the log: %w", p.Name(), err)
+	}
+	return nil
+}
+
+// catchUp applies the log to a shadow (or serving tables) up to the head as it is now,
+// and records the position reached as the checkpoint.
+func catchUp(ctx context.Context, log Log, shadow Store, c *codec.Codec, p Projector, progress *RebuildReport, step func(eventlog.Position, int)) error {
 	head, err := log.Head(ctx)
 	if err != nil {
 		return err

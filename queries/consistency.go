@@ -37,26 +37,50 @@ func (q *Service) LastWrite(user uuid.UUID) eventlog.Position {
 // anonymous client. No read models: nothing to wait for. It returns ErrBehind when the
 // wait ran out, and ctx's error if ctx ended first.
 func (q *Service) Await(ctx context.Context, user uuid.UUID, atLeast eventlog.Position, reads ReadModels) error {
+	followed, fed := q.split(reads)
 	target := q.writes.get(user)
 	if target.Less(atLeast) {
 		target = atLeast
 	}
-	if target.IsStart() || q.progress == nil || len(reads) == 0 {
+	positional := !target.IsStart() && q.progress != nil && len(followed) > 0
+	if !positional && (len(fed) == 0 || user == uuid.Nil) {
 		return nil
 	}
 	wait, cancel := context.WithTimeout(ctx, q.opts.MaxWait)
 	defer cancel()
-	err := q.progress.Wait(wait, target, reads...)
+	var err error
+	if positional {
+		err = q.progress.Wait(wait, target, followed...)
+	}
+	for _, name := range fed {
+		if err != nil {
+			break
+		}
+		err = awaitFed(wait, user, name, q.opts.Fed[name])
+	}
 	switch {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("waited %s for %v to reach position %s: %w", q.opts.MaxWait, reads, target, ErrBehind)
+		return fmt.Errorf("waited %s for %v to reach the last write (position %s): %w: %w", q.opts.MaxWait, reads, target, ErrBehind, err)
 	default:
 		return err
 	}
+}
+
+// split separates the read models the projection runner follows (waited for by log
+// position) from those fed from the bus (waited for per stream, see Fed).
+func (q *Service) split(reads ReadModels) (followed, fed []string) {
+	for _, name := range reads {
+		if _, ok := q.opts.Fed[name]; ok {
+			fed = append(fed, name)
+		} else {
+			followed = append(followed, name)
+		}
+	}
+	return followed, fed
 }
 
 // lastWrites keeps each client's last write position in LRU order, bounded in count

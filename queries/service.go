@@ -33,6 +33,9 @@ type Options struct {
 	// MaxClients bounds the clients whose last write is kept; past it the least
 	// recently written is forgotten. Default 100,000.
 	MaxClients int
+	// Fed names the read models fed from the bus rather than by the projection
+	// runner, and how a reader waits for them (see Fed). None on the embedded setup.
+	Fed map[string]Fed
 }
 
 // Defaults of Options.

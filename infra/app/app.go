@@ -21,10 +21,11 @@ import (
 	"github.com/chance-video/chance/infra/checkpoints"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/datadir"
+	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
-	"github.com/chance-video/chance/readmodel/all"
+	"github.com/chance-video/chance/readmodel/ledger"
 	"github.com/chance-video/chance/scheduler"
 	"github.com/chance-video/chance/usecase"
 )
@@ -59,9 +60,16 @@ type App struct {
 	// Hooks run around every command and query: a debug log line per use case now;
 	// metrics and tracing plug in here.
 	Hooks     usecase.Hooks
-	Runner    *projections.Runner
-	Bus       bus.PubSub
-	Notifier  *notifications.Notifier
+	Runner *projections.Runner
+	Bus    bus.PubSub
+	// Subscribers gives each consumer its own subscription (on Kafka, its group).
+	Subscribers bus.Subscribers
+	// Forwarder publishes the log on the event topics; the notification Policy consumes
+	// them, and so does Billing, the billing history's feed, when it is fed from the bus
+	// (nil when the runner projects it).
+	Forwarder *integration.Forwarder
+	Policy    *notifications.Policy
+	Billing   *ledger.Feed
 	Scheduler *scheduler.Scheduler
 	Recovery  *commands.Recovery // completes interrupted flows while the shop serves
 	closers   []func() error
@@ -71,8 +79,11 @@ type App struct {
 	rebuildOnce sync.Once
 	rebuilds    *rebuilds
 	readiness   *readiness
+	// billingCaughtUp is closed once the billing history, fed from the bus, has caught
+	// up with the log at start (nil when the runner projects it).
+	billingCaughtUp chan struct{}
 
-	// Delivery is how far the notifier has published (see Delivered).
+	// Delivery is how far the forwarder has published (see Delivered).
 	Delivery *projections.Progress
 	// Senders consume the notifications; tests may replace one before Run.
 	Senders     []Sender
@@ -104,8 +115,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
-	a.Runner = projections.NewRunner(a.Events, a.Reads, all.Projectors()...)
+	a.Runner = projections.NewRunner(a.Events, a.Reads, a.projected()...)
 	a.Bus = bus.InProcess(log)
+	a.Subscribers = bus.Shared(a.Bus)
 	a.closers = append(a.closers, a.Bus.Close)
 	a.openMessaging()
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
@@ -113,8 +125,8 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	return a, nil
 }
 
-// Run completes flows a crash interrupted, then runs the projections, the notifier
-// with its senders and the scheduler until ctx ends or one of them fails.
+// Run completes flows a crash interrupted, then runs the projections, the forwarder
+// with the consumers of its topics and the scheduler until ctx ends or one of them fails.
 func (a *App) Run(ctx context.Context) error {
 	if err := a.Recover(ctx); err != nil {
 		if ctx.Err() != nil {
@@ -135,6 +147,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	g.Go(func() error { a.awaitCaughtUp(ctx, head); return nil })
 	g.Go(func() error { return a.Runner.Run(ctx) })
+	a.catchUpFedReads(ctx, g)
 	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
 	g.Go(func() error { return a.Recovery.Run(ctx, a.Config.RecoveryInterval) })
 	err = g.Wait()

@@ -36,7 +36,7 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := queries.New(a.Reads, a.Clock, a.Runner.Progress(), queries.Options{MaxWait: a.Config.ReadWait})
+	q, err := queries.New(a.Reads, a.Clock, a.Runner.Progress(), queries.Options{MaxWait: a.Config.ReadWait, Fed: a.fedReads()})
 	if err != nil {
 		return nil, err
 	}

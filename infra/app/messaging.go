@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/checkpoints"
 	"github.com/chance-video/chance/infra/senders"
+	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // Sender is one consumer of the notifications topic: a channel's sender under its
@@ -29,24 +32,67 @@ func (a *App) defaultSenders() []Sender {
 	}
 }
 
-// openMessaging prepares what follows the log for notifications: the notifier, with
-// a progress of its own (queries never wait for it), and the dead-letter desk.
+// openMessaging prepares the message flow: the forwarder that publishes the log on the
+// event topics (with a progress of its own: queries never wait for it), the
+// notification policy consuming them, the senders, the billing history's consumer when
+// it is fed from the bus, and the dead-letter desk.
 func (a *App) openMessaging() {
-	a.Delivery = projections.NewProgress(notifications.Name)
-	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands.Lookup(), Publisher: a.Bus,
-		Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()}, Progress: a.Delivery}
+	a.Delivery = projections.NewProgress(integration.ForwarderName)
+	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
+		Progress: a.Delivery, Logger: a.Log}
+	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Bus)
 	a.Senders = a.defaultSenders()
+	if a.Config.FeedsBillingFromBus() {
+		a.Billing = ledger.NewFeed(a.Reads)
+		a.billingCaughtUp = make(chan struct{})
+	}
 	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}
 }
 
-// runMessaging starts the bus router (every sender in a subscription of its own, with
-// bounded retries and dead letters; the dead-letter recorder) and, once every consumer
-// listens, the notifier.
+// consumedTopics are the event topics this process consumes.
+func (a *App) consumedTopics() map[string]bool {
+	topics := map[string]bool{}
+	for _, s := range notifications.Subscriptions() {
+		topics[s.Topic] = true
+	}
+	if a.Config.FeedsBillingFromBus() {
+		topics[integration.TopicAccounts] = true
+	}
+	return topics
+}
+
+// forwardingPublisher is where the forwarder publishes: the bus itself on Kafka (other
+// processes may consume any topic); on the in-process bus only the topics consumed
+// here, as a message no one subscribed to is dropped anyway (with a log line each).
+func (a *App) forwardingPublisher() message.Publisher {
+	if a.Config.Bus == "kafka" {
+		return a.Bus
+	}
+	return consumedOnly{Publisher: a.Bus, topics: a.consumedTopics()}
+}
+
+// consumedOnly drops messages of topics no one consumes in this process.
+type consumedOnly struct {
+	message.Publisher
+	topics map[string]bool
+}
+
+func (c consumedOnly) Publish(topic string, msgs ...*message.Message) error {
+	if !c.topics[topic] {
+		return nil
+	}
+	return c.Publisher.Publish(topic, msgs...)
+}
+
+// runMessaging starts the bus router (every consumer in a subscription of its own, with
+// bounded retries and dead letters: the senders, the notification policy's handlers,
+// the billing history's when it is fed from the bus, and the dead-letter recorder) and,
+// once every consumer listens, the forwarder.
 func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
 	router, err := bus.NewRouter(bus.RouterConfig{
 		Retry:       bus.Retry{Attempts: a.Config.DeliveryAttempts, FirstPause: a.Config.DeliveryRetryFirst, MaxPause: a.Config.DeliveryRetryMax},
 		PoisonTopic: notifications.PoisonTopic, Now: a.Clock.Now, Log: a.Log,
-	}, a.Bus, bus.Shared(a.Bus))
+	}, a.Bus, a.Subscribers)
 	if err != nil {
 		return err
 	}
@@ -55,26 +101,61 @@ func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
 			return err
 		}
 	}
+	for _, s := range notifications.Subscriptions() {
+		if err := router.Deliver(s.Name, s.Topic, a.Policy.Handle); err != nil {
+			return err
+		}
+	}
+	if a.Billing != nil {
+		if err := router.Deliver(ledger.FeedHandler, integration.TopicAccounts, a.Billing.Handle); err != nil {
+			return err
+		}
+	}
 	if err := router.Keep(senders.DeadLetterHandler, notifications.PoisonTopic, bus.RecordDeadLetters(a.Reads, a.Clock.Now)); err != nil {
 		return err
 	}
 	g.Go(func() error { return router.Run(ctx) })
-	// Consumers subscribe before the notifier publishes, so no message finds no one.
+	// Consumers subscribe before the forwarder publishes, so no message finds no one.
 	select {
 	case <-router.Running():
 	case <-ctx.Done():
 		return nil
 	}
-	g.Go(func() error { return a.Notifier.Run(ctx) })
+	saved := checkpoints.Files{Dir: a.Config.CheckpointDir()}
+	if err := takeOverFromNotifier(ctx, saved); err != nil {
+		return err
+	}
+	g.Go(func() error { return a.Forwarder.Run(ctx) })
 	return nil
 }
 
-// Delivered waits until the notifier has published the messages of every event up to
-// pos. On the in-process bus a publish returns once every sender has handled the
-// message or dead-lettered it, so the inbox then has them (tests wait on this).
+// notifierCheckpoint named the checkpoint of the notifier that followed the log before
+// the forwarder and the policy replaced it.
+const notifierCheckpoint = "notifier_v1"
+
+// takeOverFromNotifier starts the forwarder where the notifier it replaces stopped, in
+// a data folder the notifier ran in: otherwise the first start would compose every
+// message of the log again (deduplicated by the inbox, but not by every channel).
+func takeOverFromNotifier(ctx context.Context, saved checkpoints.Files) error {
+	if at, err := saved.Load(ctx, integration.ForwarderName); err != nil || !at.IsStart() {
+		return err
+	}
+	at, err := saved.Load(ctx, notifierCheckpoint)
+	if err != nil || at.IsStart() {
+		return err
+	}
+	return saved.Save(ctx, integration.ForwarderName, at)
+}
+
+// Delivered waits until the forwarder has published every event up to pos. On the
+// in-process bus a publish returns once every consumer has handled the message or
+// dead-lettered it, and the policy publishes an event's notifications while handling
+// it, so the senders have then handled them too: the inbox has them (tests wait on
+// this). On Kafka it means only that the broker has the events.
 func (a *App) Delivered(ctx context.Context, pos eventlog.Position) error {
 	if err := a.Delivery.Wait(ctx, pos); err != nil {
-		return fmt.Errorf("notifier behind %s: %w", pos, err)
+		return fmt.Errorf("forwarder behind %s: %w", pos, err)
 	}
 	return nil
 }
+

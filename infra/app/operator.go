@@ -74,7 +74,7 @@ func (a *App) OperatorHandler() http.Handler {
 	mux.HandleFunc("POST /replay/{projection}", func(w http.ResponseWriter, r *http.Request) {
 		names := []string{r.PathValue("projection")}
 		if names[0] == "all" {
-			names = a.Runner.Names()
+			names = a.rebuilder().Names()
 		}
 		var done strings.Builder
 		err := a.rebuilder().Rebuild(r.Context(), names, func(n string, events uint64) {

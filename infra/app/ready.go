@@ -35,6 +35,13 @@ func (a *App) awaitCaughtUp(ctx context.Context, head eventlog.Position) {
 	if err := a.Runner.Progress().Wait(ctx, head, a.Runner.Names()...); err != nil {
 		return // stopping before ready
 	}
+	if a.billingCaughtUp != nil { // fed from the bus: caught up with the log at start
+		select {
+		case <-a.billingCaughtUp:
+		case <-ctx.Done():
+			return
+		}
+	}
 	r.once.Do(func() { close(r.done) })
 	a.Log.Info("ready: read models caught up", "position", head.String())
 }

@@ -15,16 +15,42 @@ import (
 // rebuilt is refused before it starts (it would pause a follower already paused).
 type rebuilds struct {
 	runner *projections.Runner
-	mu     sync.Mutex
-	busy   map[string]bool
+	// fed are the read models fed from the bus (the billing history on Kafka): no
+	// follower to pause, so they are rebuilt beside their consumer (see rebuildFed).
+	fed   map[string]projections.Projector
+	log   projections.Log
+	store projections.Rebuildable
+	mu    sync.Mutex
+	busy  map[string]bool
 }
 
 func (a *App) rebuilder() *rebuilds {
-	a.rebuildOnce.Do(func() { a.rebuilds = &rebuilds{runner: a.Runner, busy: map[string]bool{}} })
+	a.rebuildOnce.Do(func() {
+		a.rebuilds = &rebuilds{runner: a.Runner, fed: a.fed(), log: a.Events, store: a.Reads, busy: map[string]bool{}}
+	})
 	return a.rebuilds
 }
 
-func (r *rebuilds) Names() []string { return r.runner.Names() }
+func (r *rebuilds) Names() []string {
+	names := r.runner.Names()
+	for name := range r.fed {
+		names = append(names, name)
+	}
+	return names
+}
+
+// rebuildFed rebuilds a read model its consumer keeps writing: into fresh tables from
+// the log while the consumer writes the serving ones, then, once they are swapped in,
+// from the fresh tables' checkpoint up to the log's head again. What the consumer wrote
+// to the old tables meanwhile was appended to the log before it, so it is in that
+// stretch; the consumer's own writes to the new tables are the same lines, kept once
+// per event id.
+func (r *rebuilds) rebuildFed(ctx context.Context, p projections.Projector, report func(projections.RebuildReport)) error {
+	if err := projections.Rebuild(ctx, r.log, r.store, p, report); err != nil {
+		return err
+	}
+	return projections.CatchUp(ctx, r.log, r.store, p)
+}
 
 func (r *rebuilds) Rebuild(ctx context.Context, names []string, done func(string, uint64)) error {
 	release, err := r.reserve(names)
@@ -34,7 +60,14 @@ func (r *rebuilds) Rebuild(ctx context.Context, names []string, done func(string
 	defer release()
 	for _, name := range names {
 		var events uint64
-		if err := r.runner.Rebuild(ctx, name, func(p projections.RebuildReport) { events = p.Events }); err != nil {
+		report := func(p projections.RebuildReport) { events = p.Events }
+		var err error
+		if p, fed := r.fed[name]; fed {
+			err = r.rebuildFed(ctx, p, report)
+		} else {
+			err = r.runner.Rebuild(ctx, name, report)
+		}
+		if err != nil {
 			return fmt.Errorf("rebuild %s: %w", name, err)
 		}
 		if done != nil {
@@ -49,7 +82,7 @@ func (r *rebuilds) reserve(names []string) (release func(), err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, n := range names {
-		if !slices.Contains(r.runner.Names(), n) {
+		if !slices.Contains(r.Names(), n) {
 			return nil, fmt.Errorf("%s: %w", n, httpapi.ErrUnknownProjection)
 		}
 		if r.busy[n] {

@@ -55,7 +55,18 @@ type Config struct {
 	// CHANCE_POSTGRES_SCHEMA: the schema (prefix) the read models live in, so several
 	// shops or test runs can share one database.
 	PostgresSchema string
+
+	// CHANCE_BUS: gochannel (in-process, the default; empty means it too) or kafka.
+	Bus string
+	// BillingFromBus feeds the billing history from its consumer of the accounts topic
+	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
+	// FeedsBillingFromBus); tests set it to run that wiring on the in-process bus.
+	BillingFromBus bool
 }
+
+// FeedsBillingFromBus reports whether the billing history is fed from the bus (Kafka
+// mode) rather than projected from the log by the runner.
+func (c Config) FeedsBillingFromBus() bool { return c.Bus == "kafka" || c.BillingFromBus }
 
 // Adapters.
 const (
