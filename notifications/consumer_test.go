@@ -1,0 +1,76 @@
+package notifications_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/codec"
+	"github.com/chance-video/chance/domain/rental"
+	"github.com/chance-video/chance/domain/user"
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/integration"
+	"github.com/chance-video/chance/notifications"
+)
+
+// published records what the policy publishes.
+type published struct {
+	mu   sync.Mutex
+	msgs map[string][]*message.Message
+}
+
+func (p *published) Publish(topic string, msgs ...*message.Message) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.msgs[topic] = append(p.msgs[topic], msgs...)
+	return nil
+}
+
+func (p *published) Close() error { return nil }
+
+type noRentals struct{}
+
+func (noRentals) LoadRental(context.Context, uuid.UUID) (rental.State, error) { return rental.State{}, nil }
+
+// An event message delivered twice composes the same messages, with the same ids (so
+// the senders deduplicate them); events that call for no message publish nothing.
+func TestPolicyComposesTheSameMessagesForARedeliveredEvent(t *testing.T) {
+	out := &published{msgs: map[string][]*message.Message{}}
+	policy := notifications.NewPolicy(noRentals{}, out)
+	userID := uuid.New()
+	event := func(e domain.Event, stream string) *message.Message {
+		_, data, err := codec.Shop().Encode(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return integration.Encode(eventlog.Record{EventData: eventlog.EventData{ID: uuid.New(), Type: e.EventType(), Data: data,
+			Metadata: eventlog.Metadata{CorrelationID: "signup", OccurredAt: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}},
+			StreamID: stream, Position: eventlog.Position{Commit: 1, Prepare: 1}})
+	}
+	registered := event(user.Registered{UserID: userID, Email: "anna@example.ru", FirstName: "Анна"}, user.Stream(userID))
+	for range 2 {
+		if err := policy.Handle(context.Background(), registered.Copy()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sent := out.msgs[notifications.Topic]
+	if len(sent) != 2 || sent[0].UUID != sent[1].UUID {
+		t.Fatalf("published %d messages for one event delivered twice; want the same message twice", len(sent))
+	}
+	msg, err := notifications.Decode(sent[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.ID.String() != sent[0].UUID || msg.Kind != notifications.KindWelcome || msg.UserID != userID || msg.SourceEventID.String() != registered.UUID ||
+		sent[0].Metadata.Get(integration.MetaCausationID) != registered.UUID || sent[0].Metadata.Get(integration.MetaCorrelationID) != "signup" {
+		t.Fatalf("message %+v with metadata %v", msg, sent[0].Metadata)
+	}
+	if err := policy.Handle(context.Background(), message.NewMessage(uuid.NewString(), []byte(`{}`))); err == nil {
+		t.Fatal("a message that is no event message was taken")
+	}
+}
