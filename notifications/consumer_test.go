@@ -35,10 +35,12 @@ func (p *published) Close() error { return nil }
 
 type noRentals struct{}
 
-func (noRentals) LoadRental(context.Context, uuid.UUID) (rental.State, error) { return rental.State{}, nil }
+func (noRentals) LoadRental(context.Context, uuid.UUID) (rental.State, error) {
+	return rental.State{}, nil
+}
 
 // An event message delivered twice composes the same messages, with the same ids (so
-// the senders deduplicate them); events that call for no message publish nothing.
+// the senders deduplicate them), carrying the event as their cause.
 func TestPolicyComposesTheSameMessagesForARedeliveredEvent(t *testing.T) {
 	out := &published{msgs: map[string][]*message.Message{}}
 	policy := notifications.NewPolicy(noRentals{}, out)

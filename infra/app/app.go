@@ -59,7 +59,7 @@ type App struct {
 	Handlers commands.Handlers
 	// Hooks run around every command and query: a debug log line per use case now;
 	// metrics and tracing plug in here.
-	Hooks     usecase.Hooks
+	Hooks  usecase.Hooks
 	Runner *projections.Runner
 	Bus    bus.PubSub
 	// Subscribers gives each consumer its own subscription (on Kafka, its group).

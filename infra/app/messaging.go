@@ -158,4 +158,3 @@ func (a *App) Delivered(ctx context.Context, pos eventlog.Position) error {
 	}
 	return nil
 }
-

@@ -67,4 +67,3 @@ func (f *Feed) apply(ctx context.Context, e projections.Event) error {
 		return nil
 	})
 }
-
