@@ -34,13 +34,15 @@ same data folder, the server does the rebuild online (without a progress bar).`,
 
 func replay(ctx context.Context, a *app.App, name string, out io.Writer) error {
 	var chosen []projections.Projector
+	var names []string
 	for _, p := range all.Projectors() {
+		names = append(names, p.Name())
 		if name == "all" || p.Name() == name {
 			chosen = append(chosen, p)
 		}
 	}
 	if len(chosen) == 0 {
-		return fmt.Errorf("no projection named %q (try all, or one of %v)", name, a.Runner.Names())
+		return fmt.Errorf("no projection named %q (try all, or one of %v)", name, names)
 	}
 	for _, p := range chosen {
 		head, err := a.Events.Head(ctx)

@@ -30,6 +30,10 @@ func TestCustomerJourneyWithBillingFromTheBus(t *testing.T) {
 	customerJourney(t, newShopOn(t, billingFromBus))
 }
 
+func TestCustomerJourneyWithBillingFromTheBusOnPostgres(t *testing.T) {
+	customerJourney(t, newShopOn(t, both(postgresReads, billingFromBus)))
+}
+
 // An event message delivered again (Kafka redelivers what was handled but not acked)
 // composes the same message ids: the inbox shows the welcome once, one email is written.
 func TestARedeliveredEventLeavesOneInboxItem(t *testing.T) {
@@ -146,10 +150,18 @@ func TestBillingHistoryFromTheBusShowsTheCustomersOwnWrites(t *testing.T) {
 	}
 }
 
+func TestReplayOfTheBillingHistoryFromTheBusLosesNothing(t *testing.T) {
+	testReplayOfTheBillingHistoryFromTheBus(t, billingFromBus)
+}
+
+func TestReplayOfTheBillingHistoryFromTheBusLosesNothingOnPostgres(t *testing.T) {
+	testReplayOfTheBillingHistoryFromTheBus(t, both(postgresReads, billingFromBus))
+}
+
 // Rebuilding the billing history while its consumer keeps writing loses no line: the
 // fresh tables are caught up with the log again once swapped in.
-func TestReplayOfTheBillingHistoryFromTheBusLosesNothing(t *testing.T) {
-	sh := newShopOn(t, billingFromBus)
+func testReplayOfTheBillingHistoryFromTheBus(t *testing.T, b backend) {
+	sh := newShopOn(t, b)
 	sh.signUp("root@example.ru")
 	sh.grant("root@example.ru", "admin")
 	admin := sh.signIn("root@example.ru")
