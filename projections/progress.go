@@ -9,7 +9,7 @@ import (
 )
 
 // Progress tracks how far each projection (or another follower of the log, such as
-// the notifier in a Progress of its own) has applied the log, so a query can wait
+// the forwarder in a Progress of its own) has applied the log, so a query can wait
 // until the read models it reads have reached a client's last write.
 type Progress struct {
 	mu      sync.Mutex

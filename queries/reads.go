@@ -11,7 +11,7 @@ import (
 
 // ReadModels names the read models a query answers from (by their projections'
 // names): its read-your-writes wait covers these and nothing else, so a query never
-// waits for a projection it does not read, nor for the notifier, whose senders may be
+// waits for a projection it does not read, nor for the forwarder, whose consumers may be
 // retrying a message for seconds. Each read model declares what its queries read
 // (QueriesRead, beside them); a []string converts to ReadModels, so Await takes those
 // declarations as they are.

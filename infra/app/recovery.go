@@ -6,7 +6,7 @@ import (
 )
 
 // recovery is the loop that completes interrupted flows while the shop serves. It keeps
-// its checkpoint beside the notifier's, in the data folder (the embedded default has
+// its checkpoint beside the forwarder's, in the data folder (the embedded default has
 // one process; production gives the recovery role a lease).
 func (a *App) recovery() *commands.Recovery {
 	return &commands.Recovery{

@@ -21,7 +21,7 @@ type PubSub interface {
 }
 
 // InProcess is the embedded bus. Publish returns once every subscriber has acked,
-// so a publisher that has moved on knows its messages were handled: the notifier's
+// so a publisher that has moved on knows its messages were handled: the forwarder's
 // progress then covers the senders too. A Router acks a message once it is handled
 // or dead-lettered (and the dead letter recorded), so a publisher waits at most for
 // a handler's bounded retries.

@@ -1,5 +1,5 @@
 // Package checkpoints keeps how far each follower of the log that is not a projection
-// (the notifier, flow recovery) has got. Projections keep theirs with their rows.
+// (the forwarder, flow recovery) has got. Projections keep theirs with their rows.
 package checkpoints
 
 import (
