@@ -49,6 +49,8 @@ type pipeline struct {
 	bus   bus.PubSub
 	store *readsqlite.Store
 	once  *senders.Once
+	retry bus.Retry // fastRetry unless a test changes it before run
+	clock *clock.Manual
 }
 
 func newPipeline(t *testing.T) *pipeline {
@@ -58,13 +60,13 @@ func newPipeline(t *testing.T) *pipeline {
 		t.Fatal(err)
 	}
 	clk := clock.NewManual(sentAt)
-	return &pipeline{t: t, bus: bus.InProcess(quiet), store: store, once: &senders.Once{Records: store, Now: clk.Now, Log: quiet}}
+	return &pipeline{t: t, bus: bus.InProcess(quiet), store: store, once: &senders.Once{Records: store, Now: clk.Now, Log: quiet}, retry: fastRetry, clock: clk}
 }
 
 // run routes the notifications topic to handle under name until the test ends.
 func (p *pipeline) run(name string, handle bus.Handler) {
 	p.t.Helper()
-	r, err := bus.NewRouter(bus.RouterConfig{Retry: fastRetry, PoisonTopic: notifications.PoisonTopic, Now: func() time.Time { return sentAt }, Log: quiet},
+	r, err := bus.NewRouter(bus.RouterConfig{Retry: p.retry, PoisonTopic: notifications.PoisonTopic, Now: func() time.Time { return sentAt }, Log: quiet},
 		p.bus, bus.Shared(p.bus))
 	if err != nil {
 		p.t.Fatal(err)
