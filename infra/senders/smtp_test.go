@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/chance-video/chance/infra/senders"
+	"github.com/chance-video/chance/infra/senders/smtptest"
 	"github.com/chance-video/chance/notifications"
 )
 
@@ -30,11 +31,11 @@ func newSMTP(t *testing.T, url string) *senders.SMTP {
 
 // parseEmail reads an email the server received, with its subject decoded (RFC 2047)
 // and its body decoded (quoted-printable).
-func parseEmail(t *testing.T, r received) (*mail.Message, string, string) {
+func parseEmail(t *testing.T, r smtptest.Email) (*mail.Message, string, string) {
 	t.Helper()
-	m, err := mail.ReadMessage(strings.NewReader(string(r.data)))
+	m, err := mail.ReadMessage(strings.NewReader(string(r.Data)))
 	if err != nil {
-		t.Fatalf("not an RFC 5322 message: %v\n%s", err, r.data)
+		t.Fatalf("not an RFC 5322 message: %v\n%s", err, r.Data)
 	}
 	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	if err != nil {
@@ -55,20 +56,20 @@ func parseEmail(t *testing.T, r received) (*mail.Message, string, string) {
 // STARTTLS and authenticated: UTF-8 subject and body intact, a Message-ID made of the
 // message id and the From domain.
 func TestSMTPDeliversTheEmail(t *testing.T) {
-	server := startSMTP(t, serverOptions{tls: true, user: "shop", password: "p@ss word"})
-	s := newSMTP(t, "smtp://shop:p%40ss%20word@"+server.addr+"?tls=required")
-	s.TLS = server.trust()
+	server := smtptest.Start(t, smtptest.Options{TLS: true, User: "shop", Password: "p@ss word"})
+	s := newSMTP(t, "smtp://shop:p%40ss%20word@"+server.Addr+"?tls=required")
+	s.TLS = server.Trust()
 	msg := message1(notifications.ChannelEmail)
 	if err := s.Send(context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
-	got := server.received()
+	got := server.Received()
 	if len(got) != 1 {
 		t.Fatalf("the server received %d emails, want 1", len(got))
 	}
 	r := got[0]
-	if r.from != "shop@example.ru" || len(r.to) != 1 || r.to[0] != "ann@example.ru" || r.user != "shop" || !r.tls {
-		t.Fatalf("envelope from %q to %v, authenticated as %q, TLS %v", r.from, r.to, r.user, r.tls)
+	if r.From != "shop@example.ru" || len(r.To) != 1 || r.To[0] != "ann@example.ru" || r.User != "shop" || !r.TLS {
+		t.Fatalf("envelope from %q to %v, authenticated as %q, TLS %v", r.From, r.To, r.User, r.TLS)
 	}
 	m, subject, body := parseEmail(t, r)
 	if subject != msg.Subject || body != msg.Body {
@@ -90,15 +91,15 @@ func TestSMTPDeliversTheEmail(t *testing.T) {
 // The process dies after the email was sent, before the bus got the ack: the message
 // comes again, and the customer still gets one email.
 func TestSMTPCrashBetweenSendAndAckSendsOnce(t *testing.T) {
-	server := startSMTP(t, serverOptions{})
-	s := newSMTP(t, "smtp://"+server.addr)
+	server := smtptest.Start(t, smtptest.Options{})
+	s := newSMTP(t, "smtp://"+server.Addr)
 	p := newPipeline(t)
 	handle, calls := ackLost(s.Handler(p.once))
 	p.run(senders.EmailHandler, handle)
 	msg := message1(notifications.ChannelEmail)
 	p.publish(msg)
 
-	if got := server.received(); len(got) != 1 || calls(msg.ID) != 2 {
+	if got := server.Received(); len(got) != 1 || calls(msg.ID) != 2 {
 		t.Fatalf("the server received %d emails from %d deliveries, want exactly 1 from 2", len(got), calls(msg.ID))
 	}
 	if !p.sent(notifications.ChannelEmail, msg.ID) || len(p.deadLetters()) != 0 {
@@ -107,7 +108,7 @@ func TestSMTPCrashBetweenSendAndAckSendsOnce(t *testing.T) {
 	// A message not for email is not sent (nor recorded).
 	other := message1(notifications.ChannelSMS)
 	p.publish(other)
-	if got := server.received(); len(got) != 1 || p.sent(notifications.ChannelEmail, other.ID) {
+	if got := server.Received(); len(got) != 1 || p.sent(notifications.ChannelEmail, other.ID) {
 		t.Fatalf("an sms-only message went by email: %d emails", len(got))
 	}
 }
@@ -116,29 +117,29 @@ func TestSMTPCrashBetweenSendAndAckSendsOnce(t *testing.T) {
 // only PLAIN, so nothing is sent (an error: retried, then dead-lettered). With
 // auth=plain-insecure the operator says the network is private, and it is sent.
 func TestSMTPPasswordInTheClearOnlyWhenAsked(t *testing.T) {
-	server := startSMTP(t, serverOptions{user: "shop", password: "secret"})
-	err := newSMTP(t, "smtp://shop:secret@"+server.addr).Send(context.Background(), message1(notifications.ChannelEmail))
-	if err == nil || len(server.received()) != 0 {
-		t.Fatalf("auth=auto over a plain connection: %v, %d emails; want refused, none", err, len(server.received()))
+	server := smtptest.Start(t, smtptest.Options{User: "shop", Password: "secret"})
+	err := newSMTP(t, "smtp://shop:secret@"+server.Addr).Send(context.Background(), message1(notifications.ChannelEmail))
+	if err == nil || len(server.Received()) != 0 {
+		t.Fatalf("auth=auto over a plain connection: %v, %d emails; want refused, none", err, len(server.Received()))
 	}
 	if strings.Contains(err.Error(), "secret") {
 		t.Fatalf("the error shows the password: %v", err)
 	}
-	if err := newSMTP(t, "smtp://shop:secret@"+server.addr+"?auth=plain-insecure").Send(context.Background(), message1(notifications.ChannelEmail)); err != nil {
+	if err := newSMTP(t, "smtp://shop:secret@"+server.Addr+"?auth=plain-insecure").Send(context.Background(), message1(notifications.ChannelEmail)); err != nil {
 		t.Fatalf("auth=plain-insecure: %v", err)
 	}
-	if got := server.received(); len(got) != 1 || got[0].user != "shop" || got[0].tls {
+	if got := server.Received(); len(got) != 1 || got[0].User != "shop" || got[0].TLS {
 		t.Fatalf("received %+v", got)
 	}
 }
 
 // tls=required refuses a server without STARTTLS rather than send in the clear.
 func TestSMTPRequiredTLSRefusesAPlainServer(t *testing.T) {
-	server := startSMTP(t, serverOptions{})
-	if err := newSMTP(t, "smtp://"+server.addr+"?tls=required").Send(context.Background(), message1(notifications.ChannelEmail)); err == nil {
+	server := smtptest.Start(t, smtptest.Options{})
+	if err := newSMTP(t, "smtp://"+server.Addr+"?tls=required").Send(context.Background(), message1(notifications.ChannelEmail)); err == nil {
 		t.Fatal("sent without TLS")
 	}
-	if got := server.received(); len(got) != 0 {
+	if got := server.Received(); len(got) != 0 {
 		t.Fatalf("received %d emails", len(got))
 	}
 }

@@ -1,4 +1,6 @@
-package senders_test
+// Package smtptest runs a real SMTP server (emersion/go-smtp) in a test's process,
+// keeping every email it accepts, for the tests of the SMTP sender and of the app.
+package smtptest
 
 import (
 	"crypto/ecdsa"
@@ -19,33 +21,35 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// smtpServer is a real SMTP server in the test process (emersion/go-smtp): it keeps
-// every email it accepts.
-type smtpServer struct {
-	addr string
+// Server is an SMTP server listening on 127.0.0.1 until the test ends.
+type Server struct {
+	Addr string            // host:port
 	cert *x509.Certificate // nil without TLS
 
 	mu     sync.Mutex
-	emails []received
+	emails []Email
 }
 
-type received struct {
-	from string
-	to   []string
-	user string // authenticated as; empty: not authenticated
-	tls  bool
-	data []byte
+// Email is one email the server accepted.
+type Email struct {
+	From string
+	To   []string
+	User string // authenticated as; empty: not authenticated
+	TLS  bool   // received over TLS (STARTTLS)
+	Data []byte // the message, as sent
 }
 
-type serverOptions struct {
-	tls      bool   // offer STARTTLS
-	user     string // require PLAIN authentication as user/password
-	password string
+// Options configure a Server.
+type Options struct {
+	TLS      bool   // offer STARTTLS, with a certificate for 127.0.0.1 (see Trust)
+	User     string // require PLAIN authentication as User/Password
+	Password string
 }
 
-func startSMTP(t *testing.T, opt serverOptions) *smtpServer {
+// Start starts a server; it stops when the test ends.
+func Start(t testing.TB, opt Options) *Server {
 	t.Helper()
-	s := &smtpServer{}
+	s := &Server{}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		_, isTLS := c.TLSConnectionState()
 		return &session{server: s, opt: opt, tls: isTLS}, nil
@@ -55,42 +59,43 @@ func startSMTP(t *testing.T, opt serverOptions) *smtpServer {
 	srv.AllowInsecureAuth = true // whether a client sends a password in the clear is the client's choice under test
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.ErrorLog = nopLogger{}
-	if opt.tls {
+	if opt.TLS {
 		srv.TLSConfig, s.cert = selfSigned(t)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.addr = l.Addr().String()
+	s.Addr = l.Addr().String()
 	go srv.Serve(l) //nolint:errcheck // ends with Close
 	t.Cleanup(func() { srv.Close() })
 	return s
 }
 
-func (s *smtpServer) received() []received {
+// Received is every email accepted so far.
+func (s *Server) Received() []Email {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.emails...)
+	return append([]Email(nil), s.emails...)
 }
 
-// trust is a client TLS configuration that trusts the server's certificate.
-func (s *smtpServer) trust() *tls.Config {
+// Trust is a client TLS configuration that trusts the server's certificate.
+func (s *Server) Trust() *tls.Config {
 	pool := x509.NewCertPool()
 	pool.AddCert(s.cert)
 	return &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 }
 
 type session struct {
-	server *smtpServer
-	opt    serverOptions
+	server *Server
+	opt    Options
 	tls    bool
 	user   string
-	email  received
+	email  Email
 }
 
 func (s *session) AuthMechanisms() []string {
-	if s.opt.user == "" {
+	if s.opt.User == "" {
 		return nil
 	}
 	return []string{sasl.Plain}
@@ -98,7 +103,7 @@ func (s *session) AuthMechanisms() []string {
 
 func (s *session) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, password string) error {
-		if user != s.opt.user || password != s.opt.password {
+		if user != s.opt.User || password != s.opt.Password {
 			return errors.New("invalid credentials")
 		}
 		s.user = user
@@ -107,15 +112,15 @@ func (s *session) Auth(string) (sasl.Server, error) {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if s.opt.user != "" && s.user == "" {
+	if s.opt.User != "" && s.user == "" {
 		return smtp.ErrAuthRequired
 	}
-	s.email = received{from: from, user: s.user, tls: s.tls}
+	s.email = Email{From: from, User: s.user, TLS: s.tls}
 	return nil
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.email.to = append(s.email.to, to)
+	s.email.To = append(s.email.To, to)
 	return nil
 }
 
@@ -124,14 +129,14 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	s.email.data = data
+	s.email.Data = data
 	s.server.mu.Lock()
 	s.server.emails = append(s.server.emails, s.email)
 	s.server.mu.Unlock()
 	return nil
 }
 
-func (s *session) Reset()        { s.email = received{} }
+func (s *session) Reset()        { s.email = Email{} }
 func (s *session) Logout() error { return nil }
 
 type nopLogger struct{}
@@ -140,7 +145,7 @@ func (nopLogger) Printf(string, ...any) {}
 func (nopLogger) Println(...any)        {}
 
 // selfSigned makes a certificate for 127.0.0.1.
-func selfSigned(t *testing.T) (*tls.Config, *x509.Certificate) {
+func selfSigned(t testing.TB) (*tls.Config, *x509.Certificate) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
