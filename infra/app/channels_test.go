@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/infra/senders/smtptest"
 )
 
@@ -51,5 +52,12 @@ func TestAPurchaseIsEmailedOverSMTP(t *testing.T) {
 	}
 	if files := emails(t, sh, "vera@example.ru"); len(files) != 0 {
 		t.Fatalf(".eml files written beside SMTP: %v", files)
+	}
+}
+
+// The configuration's default From is the senders' (config cannot import them).
+func TestDefaultMailFromIsTheSenders(t *testing.T) {
+	if config.DefaultMailFrom != senders.Sender {
+		t.Fatalf("config.DefaultMailFrom %q, senders.Sender %q", config.DefaultMailFrom, senders.Sender)
 	}
 }
