@@ -55,6 +55,12 @@ type Config struct {
 	// CHANCE_POSTGRES_SCHEMA: the schema (prefix) the read models live in, so several
 	// shops or test runs can share one database.
 	PostgresSchema string
+
+	// Notification channels beyond the inbox and email (see Channels).
+	SMSGatewayURL    string // CHANCE_SMS_GATEWAY_URL: the SMS gateway; empty: no sms channel
+	SMSGatewayToken  string // CHANCE_SMS_GATEWAY_TOKEN: its bearer token, required with the URL
+	TelegramBotToken string // CHANCE_TELEGRAM_BOT_TOKEN: the bot's token; empty: no telegram channel
+	TelegramAPIURL   string // CHANCE_TELEGRAM_API_URL: the Bot API's base URL
 }
 
 // Adapters.
@@ -75,6 +81,7 @@ func Defaults() Config {
 		RegisterBurst: 5, RegisterEvery: 20 * time.Second,
 		DeliveryAttempts: 5, DeliveryRetryFirst: 100 * time.Millisecond, DeliveryRetryMax: 5 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
+		TelegramAPIURL: DefaultTelegramAPIURL,
 	}
 }
 
@@ -117,6 +124,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("CHANCE_DELIVERY_ATTEMPTS", &c.DeliveryAttempts)
 	duration("CHANCE_DELIVERY_RETRY_FIRST", &c.DeliveryRetryFirst)
 	duration("CHANCE_DELIVERY_RETRY_MAX", &c.DeliveryRetryMax)
+	c.readChannels(lookup)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -227,6 +235,7 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("CHANCE_READSTORE=%q must be sqlite or postgres", c.ReadStore))
 	}
+	errs = append(errs, c.validateChannels()...)
 	return errors.Join(errs...)
 }
 
