@@ -54,6 +54,8 @@ func TestSwappedChannelsApplyToTheNextMessage(t *testing.T) {
 		a.Senders = append(a.Senders, app.Sender{Name: "chance.send-notify.test-recorder", Handle: sent.handle})
 	})
 	token := sh.signUp("vera@example.ru")
+	// Channels are read when a message is composed: let the welcome go out first.
+	sh.settle()
 	profile := sh.expect(http.StatusOK, call{method: "GET", path: "/users", token: token})
 	if got := strs(profile["notification_channels"]); !slices.Equal(got, []string{"inbox", "email"}) {
 		t.Fatalf("a new customer's channels: %v", got)
