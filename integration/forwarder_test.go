@@ -1,0 +1,125 @@
+package integration_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/checkpoints"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/integration"
+	"github.com/chance-video/chance/projections"
+)
+
+// refusing fails its first refusals publishes, as a broker that is down does.
+type refusing struct {
+	message.Publisher
+	refusals atomic.Int32
+}
+
+func (r *refusing) Publish(topic string, msgs ...*message.Message) error {
+	if r.refusals.Add(-1) >= 0 {
+		return errors.New("broker unreachable")
+	}
+	return r.Publisher.Publish(topic, msgs...)
+}
+
+// Every event reaches its category's topic once, in its stream's order, with the
+// event id as message id and its place in the log in the headers; the checkpoint
+// moves only once the bus took them, and a bus that refuses for a while loses nothing.
+func TestForwarderPublishesEveryEventInOrderThroughOutages(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	log, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	account, rental := "account-"+uuid.NewString(), "rental-"+uuid.NewString()
+	var appended []eventlog.EventData
+	for i := range 20 {
+		stream := account
+		if i%3 == 0 {
+			stream = rental
+		}
+		e := eventlog.EventData{ID: uuid.New(), Type: "test.happened.v1", Data: []byte(fmt.Sprintf(`{"n":%d}`, i)),
+			Metadata: eventlog.Metadata{CorrelationID: "corr", CausationID: "cause", OccurredAt: time.Date(2026, 12, 2, 9, 0, i, 0, time.UTC)}}
+		if _, err := log.Append(ctx, stream, eventlog.Any, []eventlog.EventData{e}); err != nil {
+			t.Fatal(err)
+		}
+		appended = append(appended, e)
+	}
+	bus := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, watermill.NopLogger{})
+	accounts, _ := bus.Subscribe(ctx, integration.TopicAccounts)
+	rentals, _ := bus.Subscribe(ctx, integration.TopicRentals)
+	progress := projections.NewProgress(integration.ForwarderName)
+	saved := checkpoints.Files{Dir: dir}
+	fwd := &integration.Forwarder{Log: log, Publisher: &refusing{Publisher: bus, refusals: atomic.Int32{}}, Checkpoints: saved,
+		Progress: progress, Pauses: integration.Pauses{First: time.Millisecond, Max: 4 * time.Millisecond}, Logger: slog.New(slog.DiscardHandler)}
+	fwd.Publisher.(*refusing).refusals.Store(5)
+	go func() { _ = fwd.Run(ctx) }()
+
+	var got []eventlog.Record
+	for len(got) < len(appended) {
+		var m *message.Message
+		select {
+		case m = <-accounts:
+		case m = <-rentals:
+		case <-ctx.Done():
+			t.Fatalf("received %d of %d events", len(got), len(appended))
+		}
+		m.Ack()
+		rec, err := integration.Decode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, rec)
+	}
+	head, _ := log.Head(ctx)
+	if err := progress.Wait(ctx, head, integration.ForwarderName); err != nil {
+		t.Fatal(err)
+	}
+	if at, _ := saved.Load(ctx, integration.ForwarderName); at != head {
+		t.Fatalf("checkpoint at %s, want the head %s", at, head)
+	}
+	if left := fwd.Publisher.(*refusing).refusals.Load(); left >= 0 {
+		t.Fatalf("the bus refused %d times too few: the outage was not exercised", left+1)
+	}
+	revisions := map[string]uint64{}
+	for _, rec := range got {
+		if want := revisions[rec.StreamID]; rec.Revision != want {
+			t.Fatalf("%s: revision %d arrived when %d was due", rec.StreamID, rec.Revision, want)
+		}
+		revisions[rec.StreamID]++
+		i := int(rec.Position.Commit) - 1
+		if rec.ID != appended[i].ID || string(rec.Data) != string(appended[i].Data) || rec.Type != "test.happened.v1" ||
+			rec.Metadata.CorrelationID != "corr" || rec.Metadata.CausationID != "cause" || !rec.Metadata.OccurredAt.Equal(appended[i].Metadata.OccurredAt) {
+			t.Fatalf("event at %s arrived as %+v, appended as %+v", rec.Position, rec, appended[i])
+		}
+	}
+}
+
+// A message that is not an event message is refused with the reason, not misread.
+func TestDecodeRefusesAMessageWithoutItsHeaders(t *testing.T) {
+	if _, err := integration.Decode(message.NewMessage(uuid.NewString(), []byte(`{}`))); err == nil {
+		t.Fatal("decoded a message with no event headers")
+	}
+	if _, ok := integration.TopicOf("payment-1"); ok {
+		t.Fatal("a stream of no known category has a topic")
+	}
+	if topic, _ := integration.TopicOf("email-abc"); topic != integration.TopicUsers {
+		t.Fatalf("email guards go to %q", topic)
+	}
+}
