@@ -103,6 +103,8 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Reads.Close)
+	// The shop's channels first, so a test's options may still change them.
+	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...)}, opts...)
 	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)

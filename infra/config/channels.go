@@ -63,3 +63,17 @@ func httpURL(raw string) error {
 	}
 	return nil
 }
+
+// Channels are the notification channels this shop sends on: the inbox and email
+// always (email as .eml files on the embedded setup), sms with an SMS gateway,
+// telegram with a bot token.
+func (c Config) Channels() []string {
+	channels := []string{"inbox", "email"}
+	if c.SMSGatewayURL != "" {
+		channels = append(channels, "sms")
+	}
+	if c.TelegramBotToken != "" {
+		channels = append(channels, "telegram")
+	}
+	return channels
+}
