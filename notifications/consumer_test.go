@@ -33,17 +33,22 @@ func (p *published) Publish(topic string, msgs ...*message.Message) error {
 
 func (p *published) Close() error { return nil }
 
-type noRentals struct{}
+// nobody knows no rental and no user (whose messages then go to the inbox alone).
+type nobody struct{}
 
-func (noRentals) LoadRental(context.Context, uuid.UUID) (rental.State, error) {
+func (nobody) LoadRental(context.Context, uuid.UUID) (rental.State, error) {
 	return rental.State{}, nil
+}
+
+func (nobody) User(context.Context, uuid.UUID) (user.State, error) {
+	return user.State{}, user.ErrNotFound
 }
 
 // An event message delivered twice composes the same messages, with the same ids (so
 // the senders deduplicate them), carrying the event as their cause.
 func TestPolicyComposesTheSameMessagesForARedeliveredEvent(t *testing.T) {
 	out := &published{msgs: map[string][]*message.Message{}}
-	policy := notifications.NewPolicy(noRentals{}, out)
+	policy := notifications.NewPolicy(nobody{}, out)
 	userID := uuid.New()
 	event := func(e domain.Event, stream string) *message.Message {
 		_, data, err := codec.Shop().Encode(e)

@@ -24,29 +24,55 @@ type Sender struct {
 	Handle bus.Handler
 }
 
-// defaultSenders are the embedded setup's: the in-app inbox and .eml files.
-func (a *App) defaultSenders() []Sender {
-	return []Sender{
-		{Name: senders.InboxHandler, Handle: senders.Inbox(a.Reads)},
-		{Name: senders.EmailHandler, Handle: senders.EmailFiles(a.Config.MailDir(), a.Commands.Lookup())},
+// senders are the configured channels' senders, each a consumer of its own so that
+// one channel's outage never holds back another: the in-app inbox always; email over
+// SMTP when CHANCE_SMTP_URL is set, else as .eml files; sms and telegram when their
+// settings are given.
+func (a *App) senders() ([]Sender, error) {
+	composer, err := senders.NewComposer(a.Config.MailFrom, a.Commands.Lookup())
+	if err != nil {
+		return nil, err
 	}
+	once := &senders.Once{Records: a.Reads, Now: a.Clock.Now, Log: a.Log}
+	out := []Sender{{Name: senders.InboxHandler, Handle: senders.Inbox(a.Reads)}}
+	if a.Config.SMTPURL != "" {
+		smtp, err := senders.NewSMTP(a.Config.SMTPURL, composer)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Sender{Name: senders.EmailHandler, Handle: smtp.Handler(once)})
+	} else {
+		out = append(out, Sender{Name: senders.EmailHandler, Handle: senders.EmailFiles(a.Config.MailDir(), composer)})
+	}
+	if a.Config.SMSGatewayURL != "" {
+		sms := &senders.SMS{GatewayURL: a.Config.SMSGatewayURL, Token: a.Config.SMSGatewayToken, Recipients: a.Commands.Lookup()}
+		out = append(out, Sender{Name: senders.SMSHandler, Handle: sms.Handler(once)})
+	}
+	if a.Config.TelegramBotToken != "" {
+		tg := &senders.Telegram{APIURL: a.Config.TelegramAPIURL, Token: a.Config.TelegramBotToken, Recipients: a.Commands.Lookup()}
+		out = append(out, Sender{Name: senders.TelegramHandler, Handle: tg.Handler(once)})
+	}
+	return out, nil
 }
 
 // openMessaging prepares the message flow: the forwarder that publishes the log on the
 // event topics (with a progress of its own: queries never wait for it), the
 // notification policy consuming them, the senders, the billing history's consumer when
 // it is fed from the bus, and the dead-letter desk.
-func (a *App) openMessaging() {
+func (a *App) openMessaging() (err error) {
 	a.Delivery = projections.NewProgress(integration.ForwarderName)
 	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
 		Progress: a.Delivery, Logger: a.Log}
 	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Bus)
-	a.Senders = a.defaultSenders()
+	if a.Senders, err = a.senders(); err != nil {
+		return err
+	}
 	if a.Config.FeedsBillingFromBus() {
 		a.Billing = ledger.NewFeed(a.Reads)
 		a.billingCaughtUp = make(chan struct{})
 	}
 	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}
+	return nil
 }
 
 // consumedTopics are the event topics this process consumes.

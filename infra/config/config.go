@@ -56,6 +56,14 @@ type Config struct {
 	// shops or test runs can share one database.
 	PostgresSchema string
 
+	// Notification channels beyond the inbox (see channels.go).
+	SMTPURL          string // CHANCE_SMTP_URL: email over SMTP; empty: .eml files in the data folder
+	MailFrom         string // CHANCE_MAIL_FROM: the From of emails; its domain names the Message-IDs
+	SMSGatewayURL    string // CHANCE_SMS_GATEWAY_URL: the SMS gateway's endpoint; empty: no sms channel
+	SMSGatewayToken  string // CHANCE_SMS_GATEWAY_TOKEN: its bearer token
+	TelegramBotToken string // CHANCE_TELEGRAM_BOT_TOKEN: the Bot API token; empty: no telegram channel
+	TelegramAPIURL   string // CHANCE_TELEGRAM_API_URL: the Bot API's base URL
+
 	// CHANCE_BUS: gochannel (in-process, the default; empty means it too) or kafka.
 	Bus string
 	// BillingFromBus feeds the billing history from its consumer of the accounts topic
@@ -86,6 +94,7 @@ func Defaults() Config {
 		RegisterBurst: 5, RegisterEvery: 20 * time.Second,
 		DeliveryAttempts: 5, DeliveryRetryFirst: 100 * time.Millisecond, DeliveryRetryMax: 5 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
+		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
 	}
 }
 
@@ -128,6 +137,12 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("CHANCE_DELIVERY_ATTEMPTS", &c.DeliveryAttempts)
 	duration("CHANCE_DELIVERY_RETRY_FIRST", &c.DeliveryRetryFirst)
 	duration("CHANCE_DELIVERY_RETRY_MAX", &c.DeliveryRetryMax)
+	str("CHANCE_SMTP_URL", &c.SMTPURL)
+	str("CHANCE_MAIL_FROM", &c.MailFrom)
+	str("CHANCE_SMS_GATEWAY_URL", &c.SMSGatewayURL)
+	str("CHANCE_SMS_GATEWAY_TOKEN", &c.SMSGatewayToken)
+	str("CHANCE_TELEGRAM_BOT_TOKEN", &c.TelegramBotToken)
+	str("CHANCE_TELEGRAM_API_URL", &c.TelegramAPIURL)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -238,6 +253,7 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("CHANCE_READSTORE=%q must be sqlite or postgres", c.ReadStore))
 	}
+	errs = append(errs, c.validateChannels()...)
 	return errors.Join(errs...)
 }
 
