@@ -15,6 +15,7 @@ import (
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/users"
 )
 
 var errProjector = errors.New("projector failed")
@@ -22,7 +23,7 @@ var errProjector = errors.New("projector failed")
 // failing fails on its first event, once busy has started working.
 type failing struct{ busy <-chan struct{} }
 
-func (failing) Name() string                  { return "users_v1" }
+func (failing) Name() string                  { return users.Name } // tables the store has
 func (failing) Handles(eventType string) bool { return eventType == account.FundsAdded{}.EventType() }
 func (f failing) Apply(ctx context.Context, _ projections.Writes, _ projections.Event) error {
 	select {

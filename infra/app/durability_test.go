@@ -33,6 +33,7 @@ func journeyState(t *testing.T, sh *shop) (token string) {
 		t.Fatal(err)
 	}
 	token = sh.signUp("boris@example.ru")
+	sh.settle() // an anonymous search waits for no write: let the catalogue have the seed
 	found := sh.expect(http.StatusOK, call{method: "GET", path: "/search/?q=" + urlq("маузер")})["items"].([]any)
 	first, second := found[0].(map[string]any)["id"].(string), found[1].(map[string]any)["id"].(string)
 	sh.expect(http.StatusCreated, call{method: "POST", path: "/billing/fill", token: token, key: "f1", body: map[string]any{"summ": 500_000}})
