@@ -40,7 +40,9 @@ func Start(t testing.TB, opts ...kfake.Opt) *Broker {
 }
 
 // Brokers is the broker's address, for a bus Config.
-func (b *Broker) Brokers() []string { return []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(b.port))} }
+func (b *Broker) Brokers() []string {
+	return []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(b.port))}
+}
 
 // Stop shuts the broker down: connections are cut and the address refuses new ones.
 // Its state is saved to disk for Restart. Stopping a stopped broker does nothing.
