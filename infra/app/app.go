@@ -77,6 +77,10 @@ type App struct {
 	// Senders consume the notifications; tests may replace one before Run.
 	Senders     []Sender
 	DeadLetters bus.DeadLetters
+
+	// Subscribers gives each named handler its own subscription of Bus (on Kafka, a
+	// consumer group of that name).
+	Subscribers bus.Subscribers
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
@@ -105,7 +109,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, all.Projectors()...)
-	a.Bus = bus.InProcess(log)
+	if a.Bus, a.Subscribers, err = openBus(cfg, log); err != nil {
+		return nil, err
+	}
 	a.closers = append(a.closers, a.Bus.Close)
 	a.openMessaging()
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
