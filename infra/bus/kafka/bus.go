@@ -20,7 +20,9 @@ type Bus struct {
 	pub    *kafka.Publisher
 	topics *topics
 
-	mu     sync.Mutex
+	// mu guards closing: Publish and new subscriptions hold it shared, Close alone
+	// (the watermill-kafka publisher must not be closed during a publish).
+	mu     sync.RWMutex
 	subs   []*kafka.Subscriber
 	closed bool
 }
@@ -52,6 +54,11 @@ func Open(cfg Config) (*Bus, error) {
 // not take. A message is keyed by its stream_id header, else its user_id header,
 // else its id.
 func (b *Bus) Publish(topic string, msgs ...*message.Message) error {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed {
+		return errors.New("kafka: bus closed")
+	}
 	if err := b.topics.ensure(topic); err != nil {
 		return err
 	}
