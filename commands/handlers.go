@@ -25,6 +25,8 @@ type Handlers struct {
 	Register    usecase.Handler[RegisterUser, Written[user.State]]
 	RevokeToken usecase.Handler[RevokeToken, eventlog.Position]
 	GrantRole   usecase.Handler[GrantRole, eventlog.Position]
+	// ChangeNotificationSettings: where the customer is told things.
+	ChangeNotificationSettings usecase.Handler[ChangeNotificationSettings, Written[user.State]]
 	// Catalogue.
 	PublishPremiere  usecase.Handler[PublishPremiere, Written[premiere.State]]
 	ChangePremiere   usecase.Handler[ChangePremiere, Written[premiere.State]]
@@ -74,6 +76,11 @@ type (
 		UserID  uuid.UUID
 		Role    string
 		Request Request
+	}
+	ChangeNotificationSettings struct {
+		UserID   uuid.UUID
+		Settings NotificationSettings
+		Request  Request
 	}
 	PublishPremiere struct {
 		Publish premiere.Publish
@@ -156,6 +163,9 @@ func NewHandlers(s *Service, hooks usecase.Hooks) Handlers {
 		}),
 		GrantRole: command(hooks, "grant_role", func(ctx context.Context, in GrantRole) (eventlog.Position, error) {
 			return s.GrantRole(ctx, in.UserID, in.Role, in.Request)
+		}),
+		ChangeNotificationSettings: command(hooks, "change_notification_settings", func(ctx context.Context, in ChangeNotificationSettings) (Written[user.State], error) {
+			return written(s.ChangeNotificationSettings(ctx, in.UserID, in.Settings, in.Request))
 		}),
 		PublishPremiere: command(hooks, "publish_premiere", func(ctx context.Context, in PublishPremiere) (Written[premiere.State], error) {
 			return written(s.Premiere(ctx, in.Publish.ID, in.Publish, in.Request))

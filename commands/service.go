@@ -6,6 +6,7 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/codec"
+	"github.com/chance-video/chance/domain/user"
 )
 
 // Service runs the shop's commands against an event store. Callers reach them through
@@ -17,6 +18,8 @@ type Service struct {
 	clock Clock
 	locks *streamLocks
 	cache *streamCache
+	// channels are the notification channels this shop sends on (WithChannels).
+	channels []string
 	// stepDone is called after each step of a flow; tests make it fail to stop a
 	// flow where a crash would, then check that Recover finishes the job.
 	stepDone func(step string) error
@@ -36,7 +39,8 @@ func WithStepHook(hook func(step string) error) Option {
 
 // New builds a Service.
 func New(store EventStore, clock Clock, opts ...Option) *Service {
-	s := &Service{store: store, codec: codec.Shop(), clock: clock, locks: &streamLocks{}, cache: newStreamCache(cachedStreams), stepDone: func(string) error { return nil }}
+	s := &Service{store: store, codec: codec.Shop(), clock: clock, locks: &streamLocks{}, cache: newStreamCache(cachedStreams),
+		channels: offered(user.DefaultChannels()), stepDone: func(string) error { return nil }}
 	for _, o := range opts {
 		o(s)
 	}

@@ -30,3 +30,25 @@ func rub(k money.Kopecks) string {
 
 // when formats a moment in Moscow time: "30.11.2026 15:00 МСК".
 func when(t time.Time) string { return t.In(moscow).Format("02.01.2006 15:04") + " МСК" }
+
+// whenShort formats a moment in Moscow time for a short message: "30.11 15:00" (the
+// text adds "МСК" once).
+func whenShort(t time.Time) string { return t.In(moscow).Format("02.01 15:04") }
+
+// MaxShort bounds a message's short form (SMS, Telegram), in characters.
+const MaxShort = 300
+
+// Bounds of what a short form quotes, so the whole stays under MaxShort.
+const (
+	maxShortTitle = 80
+	maxShortName  = 40
+)
+
+// clip cuts s to at most n characters, marking a cut with "…".
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -2,6 +2,7 @@ package notifications
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -13,19 +14,24 @@ import (
 	"github.com/chance-video/chance/eventlog"
 )
 
-// Lookup finds what an event does not carry (a rental's title).
+// Lookup finds what an event does not carry: a rental's title, and the customer's
+// notification channels as they are when the message is composed.
 type Lookup interface {
 	LoadRental(ctx context.Context, id uuid.UUID) (rental.State, error)
+	User(ctx context.Context, id uuid.UUID) (user.State, error) // user.ErrNotFound if none
 }
 
-// defaultChannels: every customer gets the inbox and email until preferences exist.
-var defaultChannels = []string{ChannelInbox, ChannelEmail}
-
 // Compose is the notification policy: the messages an event calls for (none for most).
+// Each goes out on the channels the customer has chosen now, so a swap of channels
+// applies to every message composed after it.
 func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.Event) ([]Message, error) {
-	msg := func(userID uuid.UUID, kind, subject, body string) []Message {
+	msg := func(userID uuid.UUID, kind, subject, body, short string) ([]Message, error) {
+		channels, err := channelsOf(ctx, lookup, userID)
+		if err != nil {
+			return nil, err
+		}
 		return []Message{{ID: messageID(rec.ID, kind), UserID: userID, Kind: kind, Subject: subject, Body: body,
-			Channels: defaultChannels, SourceEventID: rec.ID, CreatedAt: rec.Metadata.OccurredAt}}
+			Short: clip(short, MaxShort), Channels: channels, SourceEventID: rec.ID, CreatedAt: rec.Metadata.OccurredAt}}, nil
 	}
 	title := func(id uuid.UUID) (string, error) {
 		r, err := lookup.LoadRental(ctx, id)
@@ -34,23 +40,27 @@ func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.E
 	switch ev := e.(type) {
 	case user.Registered:
 		return msg(ev.UserID, KindWelcome, "Добро пожаловать в Шанс-видео",
-			fmt.Sprintf("Здравствуйте, %s!\n\nВы зарегистрировались в Шанс-видео. Найдите премьеру, добавьте её в корзину и смотрите из дома в удобное время.\n", ev.FirstName)), nil
+			fmt.Sprintf("Здравствуйте, %s!\n\nВы зарегистрировались в Шанс-видео. Найдите премьеру, добавьте её в корзину и смотрите из дома в удобное время.\n", ev.FirstName),
+			fmt.Sprintf("Шанс-видео: добро пожаловать, %s! Театральные премьеры онлайн — в каталоге", clip(ev.FirstName, maxShortName)))
 	case account.FundsAdded:
 		return msg(ev.UserID, KindFundsAdded, "Баланс пополнен на "+rub(ev.Amount),
-			fmt.Sprintf("Баланс пополнен на %s.\nТекущий баланс: %s.\nНомер платежа: %s\n", rub(ev.Amount), rub(ev.BalanceAfter), ev.Payment)), nil
+			fmt.Sprintf("Баланс пополнен на %s.\nТекущий баланс: %s.\nНомер платежа: %s\n", rub(ev.Amount), rub(ev.BalanceAfter), ev.Payment),
+			fmt.Sprintf("Шанс-видео: баланс пополнен на %s, теперь %s", rub(ev.Amount), rub(ev.BalanceAfter)))
 	case account.FundsWithdrawn:
 		if ev.Purpose.Kind != account.ForPremiere {
 			return nil, nil // orders and term changes are told by the rental's own events
 		}
 		return msg(ev.UserID, KindWithdrawal, fmt.Sprintf("Списание %s за «%s»", rub(ev.Amount), ev.Purpose.Title),
 			fmt.Sprintf("Со счёта списано %s за премьеру «%s» на %d ч.\nИспользуйте номер платежа %s, чтобы получить премьеру.\nОстаток на балансе: %s.\n",
-				rub(ev.Amount), ev.Purpose.Title, ev.Purpose.Hours, ev.Payment, rub(ev.BalanceAfter))), nil
+				rub(ev.Amount), ev.Purpose.Title, ev.Purpose.Hours, ev.Payment, rub(ev.BalanceAfter)),
+			fmt.Sprintf("Шанс-видео: списано %s за «%s» на %d ч, остаток %s", rub(ev.Amount), clip(ev.Purpose.Title, maxShortTitle), ev.Purpose.Hours, rub(ev.BalanceAfter)))
 	case account.FundsRefunded:
 		if ev.Purpose.Kind != account.ForCompensation {
 			return nil, nil // cancellations and shortenings are told by the rental's events
 		}
 		return msg(ev.UserID, KindRefund, "Возврат "+rub(ev.Amount),
-			fmt.Sprintf("Оплата не понадобилась: премьера уже была у вас или срок уже изменился.\nНа баланс возвращено %s. Баланс: %s.\n", rub(ev.Amount), rub(ev.BalanceAfter))), nil
+			fmt.Sprintf("Оплата не понадобилась: премьера уже была у вас или срок уже изменился.\nНа баланс возвращено %s. Баланс: %s.\n", rub(ev.Amount), rub(ev.BalanceAfter)),
+			fmt.Sprintf("Шанс-видео: оплата не понадобилась, возвращено %s, баланс %s", rub(ev.Amount), rub(ev.BalanceAfter)))
 	case account.PaymentDeclined:
 		what, err := declinedFor(ev.Purpose, title)
 		if err != nil {
@@ -58,11 +68,13 @@ func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.E
 		}
 		return msg(ev.UserID, KindDeclined, "Оплата не прошла: не хватает "+rub(ev.Amount-ev.Balance),
 			fmt.Sprintf("Не удалось списать %s за %s: на балансе %s, не хватает %s.\nДеньги не списаны. Пополните баланс и повторите оплату.\nНомер платежа: %s\n",
-				rub(ev.Amount), what, rub(ev.Balance), rub(ev.Amount-ev.Balance), ev.Payment)), nil
+				rub(ev.Amount), what, rub(ev.Balance), rub(ev.Amount-ev.Balance), ev.Payment),
+			fmt.Sprintf("Шанс-видео: оплата %s не прошла, не хватает %s. Пополните баланс и повторите", rub(ev.Amount), rub(ev.Amount-ev.Balance)))
 	case rental.Rented:
 		return msg(ev.UserID, KindPurchase, fmt.Sprintf("Премьера «%s» оплачена", ev.Title),
 			fmt.Sprintf("Спасибо за покупку!\n\nПремьера «%s» ждёт вас в разделе «Мои премьеры».\nСмотреть можно с %s до %s (%d ч).\nОплачено: %s.\n",
-				ev.Title, when(ev.StartsAt), when(ev.EndsAt), ev.Hours, rub(ev.Price))), nil
+				ev.Title, when(ev.StartsAt), when(ev.EndsAt), ev.Hours, rub(ev.Price)),
+			fmt.Sprintf("Шанс-видео: «%s» оплачена, смотреть с %s до %s МСК", clip(ev.Title, maxShortTitle), whenShort(ev.StartsAt), whenShort(ev.EndsAt)))
 	case rental.TermChanged:
 		t, err := title(ev.RentalID)
 		if err != nil {
@@ -73,26 +85,44 @@ func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.E
 			money = "Возвращено на баланс: " + rub(-ev.Delta)
 		}
 		return msg(ev.UserID, KindTermChanged, fmt.Sprintf("Срок просмотра «%s» изменён", t),
-			fmt.Sprintf("Новый срок просмотра премьеры «%s»: до %s (%d ч).\n%s.\n", t, when(ev.EndsAt), ev.Hours, money)), nil
+			fmt.Sprintf("Новый срок просмотра премьеры «%s»: до %s (%d ч).\n%s.\n", t, when(ev.EndsAt), ev.Hours, money),
+			fmt.Sprintf("Шанс-видео: «%s» — смотреть до %s МСК. %s", clip(t, maxShortTitle), whenShort(ev.EndsAt), money))
 	case rental.Cancelled:
 		t, err := title(ev.RentalID)
 		if err != nil {
 			return nil, err
 		}
 		return msg(ev.UserID, KindCancelled, fmt.Sprintf("Аренда «%s» отменена", t),
-			fmt.Sprintf("Аренда премьеры «%s» отменена.\nНа баланс возвращено %s.\n", t, rub(ev.Refund))), nil
+			fmt.Sprintf("Аренда премьеры «%s» отменена.\nНа баланс возвращено %s.\n", t, rub(ev.Refund)),
+			fmt.Sprintf("Шанс-видео: аренда «%s» отменена, возвращено %s", clip(t, maxShortTitle), rub(ev.Refund)))
 	case rental.ReminderDue:
 		return msg(ev.UserID, KindReminder, fmt.Sprintf("Срок просмотра «%s» скоро закончится", ev.Title),
-			fmt.Sprintf("Премьера «%s» доступна до %s.\nПродлить срок можно в разделе «Мои премьеры».\n", ev.Title, when(ev.EndsAt))), nil
+			fmt.Sprintf("Премьера «%s» доступна до %s.\nПродлить срок можно в разделе «Мои премьеры».\n", ev.Title, when(ev.EndsAt)),
+			fmt.Sprintf("Шанс-видео: «%s» доступна до %s МСК. Продлить — в «Мои премьеры»", clip(ev.Title, maxShortTitle), whenShort(ev.EndsAt)))
 	case rental.Expired:
 		t, err := title(ev.RentalID)
 		if err != nil {
 			return nil, err
 		}
 		return msg(ev.UserID, KindExpired, fmt.Sprintf("Срок просмотра «%s» закончился", t),
-			fmt.Sprintf("Срок просмотра премьеры «%s» закончился %s.\nСпасибо, что смотрите с Шанс-видео!\n", t, when(ev.EndsAt))), nil
+			fmt.Sprintf("Срок просмотра премьеры «%s» закончился %s.\nСпасибо, что смотрите с Шанс-видео!\n", t, when(ev.EndsAt)),
+			fmt.Sprintf("Шанс-видео: срок просмотра «%s» закончился. Спасибо, что смотрите!", clip(t, maxShortTitle)))
 	}
 	return nil, nil
+}
+
+// channelsOf are the channels a customer is told things on now. A message for someone
+// with no user (which no command writes) goes to the inbox alone rather than stalling
+// the notifier: there is no address to send anything else to.
+func channelsOf(ctx context.Context, lookup Lookup, id uuid.UUID) ([]string, error) {
+	u, err := lookup.User(ctx, id)
+	if errors.Is(err, user.ErrNotFound) {
+		return []string{ChannelInbox}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("channels of user %s: %w", id, err)
+	}
+	return u.NotificationChannels(), nil
 }
 
 // composes is every event type the policy may turn into a message.

@@ -42,7 +42,10 @@ var golden = map[string]domain.Event{
 		PasswordHash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", Roles: []string{user.RoleCustomer}, At: goldenAt},
 	"user.role_granted.v1":  user.RoleGranted{UserID: goldenUser, Role: user.RoleAuditor, At: goldenAt},
 	"user.token_revoked.v1": user.TokenRevoked{UserID: goldenUser, TokenID: "0f6c2b7e-token", ExpiresAt: goldenStart, At: goldenAt},
-	"email.claimed.v1":      user.EmailClaimed{Email: "ann@example.ru", UserID: goldenUser},
+	"user.notification_settings_changed.v1": user.NotificationSettingsChanged{UserID: goldenUser,
+		Channels: []string{user.ChannelInbox, user.ChannelSMS, user.ChannelTelegram}, Phone: "+79991234567", TelegramChatID: "-1001234567890", At: goldenAt},
+	"user.notification_settings_changed.v1@inbox_only": user.NotificationSettingsChanged{UserID: goldenUser, Channels: []string{user.ChannelInbox}, At: goldenAt},
+	"email.claimed.v1": user.EmailClaimed{Email: "ann@example.ru", UserID: goldenUser},
 
 	"premiere.published.v1": premiere.Published{ID: goldenPremiere,
 		Card:         premiere.Card{Title: "Маузер", Actors: []string{"Сергей Безруков", "Ирина Купченко"}, Description: "Премьера сезона."},

@@ -33,6 +33,14 @@ type userTokenRevokedV1 struct {
 	At        time.Time `json:"at"`
 }
 
+type userNotificationSettingsChangedV1 struct {
+	UserID         uuid.UUID `json:"user_id"`
+	Channels       []string  `json:"channels"`
+	Phone          string    `json:"phone"`
+	TelegramChatID string    `json:"telegram_chat_id"`
+	At             time.Time `json:"at"`
+}
+
 type emailClaimedV1 struct {
 	Email  string    `json:"email"`
 	UserID uuid.UUID `json:"user_id"`
@@ -56,6 +64,11 @@ func userSchemas() []Schema {
 			return userTokenRevokedV1{UserID: e.UserID, TokenID: e.TokenID, ExpiresAt: e.ExpiresAt, At: e.At}
 		}, func(p userTokenRevokedV1) user.TokenRevoked {
 			return user.TokenRevoked{UserID: p.UserID, TokenID: p.TokenID, ExpiresAt: p.ExpiresAt, At: p.At}
+		}),
+		Stored(func(e user.NotificationSettingsChanged) userNotificationSettingsChangedV1 {
+			return userNotificationSettingsChangedV1{UserID: e.UserID, Channels: e.Channels, Phone: e.Phone, TelegramChatID: e.TelegramChatID, At: e.At}
+		}, func(p userNotificationSettingsChangedV1) user.NotificationSettingsChanged {
+			return user.NotificationSettingsChanged{UserID: p.UserID, Channels: p.Channels, Phone: p.Phone, TelegramChatID: p.TelegramChatID, At: p.At}
 		}),
 		Stored(func(e user.EmailClaimed) emailClaimedV1 {
 			return emailClaimedV1{Email: e.Email, UserID: e.UserID}

@@ -41,7 +41,16 @@ func TestPayloadsWrittenByDomainStructsEncodeByteForByte(t *testing.T) {
 		}
 		types[stored.Type] = true
 	}
-	if len(types) != len(ShopEvents()) {
-		t.Errorf("%s holds %d event types, the shop has %d", path, len(types), len(ShopEvents()))
+	for _, e := range ShopEvents() {
+		if name := e.EventType(); !types[name] && !bornWithPayloadTypes[name] {
+			t.Errorf("%s holds no %s, and it is not listed as born after the payload types", path, name)
+		}
 	}
+}
+
+// bornWithPayloadTypes are the event types added after commit ff2fcc2: the
+// domain-struct encoder never wrote them, so the file above cannot hold them (their
+// golden files and the field test cover them).
+var bornWithPayloadTypes = map[string]bool{
+	"user.notification_settings_changed.v1": true,
 }

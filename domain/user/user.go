@@ -1,5 +1,5 @@
 // Package user decides accounts of people: registration with a normalised email,
-// roles, and revoked tokens. The email's uniqueness is guarded by its own stream,
+// roles, revoked tokens, and where each is told things (notification settings). The email's uniqueness is guarded by its own stream,
 // "email-<sha256 of the lower-cased email>", claimed with a "no stream" expectation.
 // Stream: "user-<id>".
 package user
@@ -114,7 +114,7 @@ func (TokenRevoked) EventType() string { return "user.token_revoked.v1" }
 
 // Events lists one value of each event type of users and their email guards, for the codec.
 func Events() []domain.Event {
-	return []domain.Event{Registered{}, RoleGranted{}, TokenRevoked{}, EmailClaimed{}}
+	return []domain.Event{Registered{}, RoleGranted{}, TokenRevoked{}, NotificationSettingsChanged{}, EmailClaimed{}}
 }
 
 // State is a user folded from its events.
@@ -220,6 +220,8 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 			return nil, nil // already revoked, or expired anyway
 		}
 		return []domain.Event{TokenRevoked{UserID: s.ID, TokenID: c.TokenID, ExpiresAt: c.ExpiresAt, At: c.Now}}, nil
+	case ChangeNotificationSettings:
+		return decideNotificationSettings(c, s)
 	default:
 		return nil, fmt.Errorf("user: unknown command %T", c)
 	}
@@ -249,6 +251,9 @@ func Evolve(s State, e domain.Event) State {
 		s.Roles = append(s.Roles, e.Role)
 	case TokenRevoked:
 		s.Revoked[e.TokenID] = e.ExpiresAt
+	case NotificationSettingsChanged:
+		s.Channels = append(make([]string, 0, len(e.Channels)), e.Channels...)
+		s.Phone, s.TelegramChatID = e.Phone, e.TelegramChatID
 	}
 	return s
 }

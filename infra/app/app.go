@@ -21,6 +21,7 @@ import (
 	"github.com/chance-video/chance/infra/checkpoints"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/datadir"
+	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/notifications"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
@@ -35,13 +36,14 @@ type Clock interface {
 }
 
 // ReadStore is what the read side needs of a read-model store: projections write it,
-// queries and the inbox read and fill it, dead letters are kept in it, and projections
+// queries and the inbox read and fill it, dead letters and sent records are kept in it, and projections
 // can be rebuilt in it.
 type ReadStore interface {
 	projections.Rebuildable
 	queries.ReadStore
 	queries.Inbox
 	bus.DeadLetterStore
+	senders.SentRecords
 	Close() error
 }
 
@@ -105,6 +107,8 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Reads.Close)
+	// The shop's channels first, so a test's options may still change them.
+	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...)}, opts...)
 	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
@@ -113,7 +117,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Bus.Close)
-	a.openMessaging()
+	if err = a.openMessaging(); err != nil {
+		return nil, err
+	}
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
 	a.Recovery = a.recovery()
 	return a, nil

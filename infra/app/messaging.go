@@ -21,22 +21,48 @@ type Sender struct {
 	Handle bus.Handler
 }
 
-// defaultSenders are the embedded setup's: the in-app inbox and .eml files.
-func (a *App) defaultSenders() []Sender {
-	return []Sender{
-		{Name: senders.InboxHandler, Handle: senders.Inbox(a.Reads)},
-		{Name: senders.EmailHandler, Handle: senders.EmailFiles(a.Config.MailDir(), a.Commands.Lookup())},
+// senders are the configured channels' senders, each a consumer of its own so that
+// one channel's outage never holds back another: the in-app inbox always; email over
+// SMTP when CHANCE_SMTP_URL is set, else as .eml files; sms and telegram when their
+// settings are given.
+func (a *App) senders() ([]Sender, error) {
+	composer, err := senders.NewComposer(a.Config.MailFrom, a.Commands.Lookup())
+	if err != nil {
+		return nil, err
 	}
+	once := &senders.Once{Records: a.Reads, Now: a.Clock.Now, Log: a.Log}
+	out := []Sender{{Name: senders.InboxHandler, Handle: senders.Inbox(a.Reads)}}
+	if a.Config.SMTPURL != "" {
+		smtp, err := senders.NewSMTP(a.Config.SMTPURL, composer)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Sender{Name: senders.EmailHandler, Handle: smtp.Handler(once)})
+	} else {
+		out = append(out, Sender{Name: senders.EmailHandler, Handle: senders.EmailFiles(a.Config.MailDir(), composer)})
+	}
+	if a.Config.SMSGatewayURL != "" {
+		sms := &senders.SMS{GatewayURL: a.Config.SMSGatewayURL, Token: a.Config.SMSGatewayToken, Recipients: a.Commands.Lookup()}
+		out = append(out, Sender{Name: senders.SMSHandler, Handle: sms.Handler(once)})
+	}
+	if a.Config.TelegramBotToken != "" {
+		tg := &senders.Telegram{APIURL: a.Config.TelegramAPIURL, Token: a.Config.TelegramBotToken, Recipients: a.Commands.Lookup()}
+		out = append(out, Sender{Name: senders.TelegramHandler, Handle: tg.Handler(once)})
+	}
+	return out, nil
 }
 
 // openMessaging prepares what follows the log for notifications: the notifier, with
 // a progress of its own (queries never wait for it), and the dead-letter desk.
-func (a *App) openMessaging() {
+func (a *App) openMessaging() (err error) {
 	a.Delivery = projections.NewProgress(notifications.Name)
 	a.Notifier = &notifications.Notifier{Log: a.Events, Lookup: a.Commands.Lookup(), Publisher: a.Bus,
 		Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()}, Progress: a.Delivery}
-	a.Senders = a.defaultSenders()
+	if a.Senders, err = a.senders(); err != nil {
+		return err
+	}
 	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}
+	return nil
 }
 
 // runMessaging starts the bus router (every sender in a subscription of its own, with

@@ -61,6 +61,13 @@ type Config struct {
 	KafkaBrokers []string
 	// CHANCE_KAFKA_PARTITIONS: partitions of a topic the shop creates on Kafka.
 	KafkaPartitions int
+	// Notification channels beyond the inbox (see channels.go).
+	SMTPURL          string // CHANCE_SMTP_URL: email over SMTP; empty: .eml files in the data folder
+	MailFrom         string // CHANCE_MAIL_FROM: the From of emails; its domain names the Message-IDs
+	SMSGatewayURL    string // CHANCE_SMS_GATEWAY_URL: the SMS gateway's endpoint; empty: no sms channel
+	SMSGatewayToken  string // CHANCE_SMS_GATEWAY_TOKEN: its bearer token
+	TelegramBotToken string // CHANCE_TELEGRAM_BOT_TOKEN: the Bot API token; empty: no telegram channel
+	TelegramAPIURL   string // CHANCE_TELEGRAM_API_URL: the Bot API's base URL
 }
 
 // Adapters.
@@ -85,6 +92,7 @@ func Defaults() Config {
 		DeliveryAttempts: 5, DeliveryRetryFirst: 100 * time.Millisecond, DeliveryRetryMax: 5 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 		Bus: GoChannel, KafkaPartitions: 6,
+		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
 	}
 }
 
@@ -130,6 +138,12 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("CHANCE_DELIVERY_ATTEMPTS", &c.DeliveryAttempts)
 	duration("CHANCE_DELIVERY_RETRY_FIRST", &c.DeliveryRetryFirst)
 	duration("CHANCE_DELIVERY_RETRY_MAX", &c.DeliveryRetryMax)
+	str("CHANCE_SMTP_URL", &c.SMTPURL)
+	str("CHANCE_MAIL_FROM", &c.MailFrom)
+	str("CHANCE_SMS_GATEWAY_URL", &c.SMSGatewayURL)
+	str("CHANCE_SMS_GATEWAY_TOKEN", &c.SMSGatewayToken)
+	str("CHANCE_TELEGRAM_BOT_TOKEN", &c.TelegramBotToken)
+	str("CHANCE_TELEGRAM_API_URL", &c.TelegramAPIURL)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -272,6 +286,7 @@ func (c Config) Validate() error {
 	if c.KafkaPartitions < 1 || c.KafkaPartitions > 10_000 {
 		errs = append(errs, fmt.Errorf("CHANCE_KAFKA_PARTITIONS=%d must be between 1 and 10000", c.KafkaPartitions))
 	}
+	errs = append(errs, c.validateChannels()...)
 	return errors.Join(errs...)
 }
 

@@ -107,3 +107,40 @@ func TestBusSelection(t *testing.T) {
 		t.Errorf("CHANCE_KAFKA_PARTITIONS=many: %v", err)
 	}
 }
+
+func TestChannelSettings(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{
+		"CHANCE_SMTP_URL": "smtp://shop:secret@mail.example.ru:587?tls=required", "CHANCE_MAIL_FROM": "Shop <shop@example.ru>",
+		"CHANCE_SMS_GATEWAY_URL": "https://sms.example.ru/send", "CHANCE_SMS_GATEWAY_TOKEN": "t0k",
+		"CHANCE_TELEGRAM_BOT_TOKEN": "123456:AAE-x_y", "CHANCE_TELEGRAM_API_URL": "http://127.0.0.1:8081",
+	}))
+	if err != nil || c.SMTPURL == "" || c.MailFrom != "Shop <shop@example.ru>" || c.SMSGatewayURL != "https://sms.example.ru/send" ||
+		c.SMSGatewayToken != "t0k" || c.TelegramBotToken != "123456:AAE-x_y" || c.TelegramAPIURL != "http://127.0.0.1:8081" {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+	if d := Defaults(); d.MailFrom != DefaultMailFrom || d.TelegramAPIURL != "https://api.telegram.org" || d.SMTPURL != "" {
+		t.Fatalf("defaults %+v", d)
+	}
+	for _, bad := range []map[string]string{
+		{"CHANCE_SMTP_URL": "smtp://shop:hunter2@mail.example.ru?tls=maybe"},
+		{"CHANCE_SMTP_URL": "http://shop:hunter2@mail.example.ru"},
+		{"CHANCE_MAIL_FROM": "nobody"},
+		{"CHANCE_SMS_GATEWAY_URL": "sms.example.ru"},
+		{"CHANCE_SMS_GATEWAY_URL": "https://sms.example.ru"}, // no token
+		{"CHANCE_TELEGRAM_BOT_TOKEN": "hunter2/../../x"},
+		{"CHANCE_TELEGRAM_API_URL": "ftp://api.telegram.org"},
+	} {
+		_, err := FromEnv(env(bad))
+		var name string
+		for k := range bad {
+			name = k
+		}
+		if err == nil || !strings.Contains(err.Error(), strings.TrimSuffix(name, "_URL")) {
+			t.Errorf("%v: %v", bad, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%v: the error %q shows a secret", bad, err)
+		}
+	}
+}

@@ -63,6 +63,9 @@ type setup struct {
 	wrap func(commands.EventStore) commands.EventStore
 	// hooks run around every command and query.
 	hooks usecase.Hooks
+	// channels are the notification channels the shop sends on beyond the inbox and
+	// email (commands.WithChannels); none if empty.
+	channels []string
 }
 
 func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *harness {
@@ -82,7 +85,7 @@ func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *h
 	if wrap != nil {
 		written = wrap(events)
 	}
-	h.cmd = commands.New(written, h.clock, commands.WithStepHook(h.gate.step))
+	h.cmd = commands.New(written, h.clock, commands.WithStepHook(h.gate.step), commands.WithChannels(append([]string{"email"}, with.channels...)...))
 	runner := projections.NewRunner(events, reads, all.Projectors()...)
 	h.progress = runner.Progress()
 	ctx, cancel := context.WithCancel(context.Background())

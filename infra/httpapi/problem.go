@@ -172,6 +172,8 @@ func problemFor(err error) *Problem {
 		return notFound(domainDetail(err))
 	case errors.Is(err, domain.ErrConflict):
 		return newProblem(http.StatusConflict, domainDetail(err))
+	case errors.Is(err, domain.ErrUnprocessable):
+		return newProblem(http.StatusUnprocessableEntity, domainDetail(err))
 	case errors.Is(err, domain.ErrFunds):
 		return newProblem(http.StatusPaymentRequired, domainDetail(err))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

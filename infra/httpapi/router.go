@@ -169,6 +169,7 @@ func (a *api) routes(v1 *gin.RouterGroup) {
 	signed := v1.Group("", a.authenticate(true))
 	route(signed, http.MethodPost, "/logout", a.logout)
 	route(signed, http.MethodGet, "/users", a.consistent(queries.ForProfile), a.profile)
+	route(signed, http.MethodPatch, "/users", a.changeSettings)
 	route(signed, http.MethodGet, "/notifications", a.consistent(queries.ForNotifications), a.notifications)
 
 	route(signed, http.MethodGet, "/premiere/:id/term", a.consistent(queries.ForRentals), a.term)

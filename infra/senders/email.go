@@ -22,25 +22,47 @@ type Recipients interface {
 	User(ctx context.Context, id uuid.UUID) (user.State, error)
 }
 
-// Sender is the shop's From address.
+// Sender is the shop's From address unless CHANCE_MAIL_FROM says otherwise.
 const Sender = "Шанс-видео <noreply@chance-video.ru>"
 
+// Composer builds the emails of messages, from the shop's address to the customer's.
+type Composer struct {
+	from       *netmail.Address
+	domain     string // of from: the right-hand side of every Message-ID
+	recipients Recipients
+}
+
+// NewComposer composes emails from the address from (Sender if empty).
+func NewComposer(from string, recipients Recipients) (*Composer, error) {
+	if from == "" {
+		from = Sender
+	}
+	addr, err := netmail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("mail from %q: %w", from, err)
+	}
+	_, domain, ok := strings.Cut(addr.Address, "@")
+	if !ok || domain == "" {
+		return nil, fmt.Errorf("mail from %q: no domain", from)
+	}
+	return &Composer{from: addr, domain: domain, recipients: recipients}, nil
+}
+
 // compose builds the email of a message: RFC 5322, UTF-8, with a stable Message-ID
-// derived from the message id, so a redelivery is recognisably the same email.
-func compose(ctx context.Context, recipients Recipients, msg notifications.Message) (*mail.Msg, error) {
-	u, err := recipients.User(ctx, msg.UserID)
+// derived from the message id (and the From domain), so a redelivery is recognisably
+// the same email.
+func (c *Composer) compose(ctx context.Context, msg notifications.Message) (*mail.Msg, error) {
+	u, err := c.recipients.User(ctx, msg.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("recipient of %s: %w", msg.ID, err)
 	}
 	m := mail.NewMsg(mail.WithCharset(mail.CharsetUTF8), mail.WithEncoding(mail.EncodingQP))
-	if err := m.From(Sender); err != nil {
-		return nil, err
-	}
+	m.SetAddrHeaderFromMailAddress(mail.HeaderFrom, c.from)
 	// The address is built as a value, never as text to parse: a quote in a name is
 	// legitimate and comes out as an RFC 2047 (or quoted) display name.
 	m.SetAddrHeaderFromMailAddress(mail.HeaderTo, &netmail.Address{Name: displayName(u), Address: u.Email})
 	m.Subject(domain.StripNonText(msg.Subject))
-	m.SetMessageIDWithValue(msg.ID.String() + "@chance-video.ru")
+	m.SetMessageIDWithValue(msg.ID.String() + "@" + c.domain)
 	m.SetDateWithValue(msg.CreatedAt)
 	m.SetBodyString(mail.TypeTextPlain, msg.Body)
 	return m, nil
@@ -56,13 +78,13 @@ func displayName(u user.State) string {
 
 // EmailFiles writes each email message as an .eml file into dir, named by the
 // message id: a redelivered message overwrites its own file instead of duplicating.
-func EmailFiles(dir string, recipients Recipients) func(ctx context.Context, m *message.Message) error {
+func EmailFiles(dir string, composer *Composer) func(ctx context.Context, m *message.Message) error {
 	return func(ctx context.Context, m *message.Message) error {
 		msg, err := notifications.Decode(m)
 		if err != nil || !msg.For(notifications.ChannelEmail) {
 			return err
 		}
-		email, err := compose(ctx, recipients, msg)
+		email, err := composer.compose(ctx, msg)
 		if err != nil {
 			return err
 		}

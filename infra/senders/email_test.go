@@ -33,7 +33,11 @@ func sendOne(t *testing.T, u user.State, subject string) *mail.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := senders.EmailFiles(dir, recipients(u))(context.Background(), message.NewMessage(msg.ID.String(), payload)); err != nil {
+	composer, err := senders.NewComposer("", recipients(u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := senders.EmailFiles(dir, composer)(context.Background(), message.NewMessage(msg.ID.String(), payload)); err != nil {
 		t.Fatalf("the email was not written: %v", err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))

@@ -1,5 +1,7 @@
 // Package senders holds the channel senders of notification messages: the in-app
-// inbox and email (.eml files on the embedded default; SMTP in production).
+// inbox, email (.eml files on the embedded default; SMTP when configured), SMS through
+// an HTTP gateway and Telegram through the Bot API. Each sender to the outside world
+// sends a message once (see Once).
 package senders
 
 import (

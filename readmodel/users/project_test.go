@@ -22,7 +22,7 @@ type revoked map[string]bool
 
 func TestProject(t *testing.T) {
 	at := time.Date(2026, 3, 14, 15, 0, 0, 0, time.UTC)
-	anna, boris := uuid.New(), uuid.New()
+	anna, boris, nobody := uuid.New(), uuid.New(), uuid.New()
 	profileOf := func(id uuid.UUID) func(ctx context.Context, r users.Reads) (any, error) {
 		return func(ctx context.Context, r users.Reads) (any, error) {
 			u, found, err := r.User(ctx, id)
@@ -44,7 +44,7 @@ func TestProject(t *testing.T) {
 			Given: []domain.Event{registered(anna, "anna@example.ru")},
 			Read:  profileOf(anna),
 			Then: profile{Found: true, User: users.User{ID: anna, Email: "anna@example.ru", FirstName: "Анна", LastName: "Каренина",
-				Roles: []string{"customer"}, CreatedAt: at}},
+				Roles: []string{"customer"}, CreatedAt: at, Channels: []string{"inbox", "email"}}},
 		},
 		{
 			Name: "a granted role is added once",
@@ -55,7 +55,24 @@ func TestProject(t *testing.T) {
 			},
 			Read: profileOf(boris),
 			Then: profile{Found: true, User: users.User{ID: boris, Email: "boris@example.ru", FirstName: "Анна", LastName: "Каренина",
-				Roles: []string{"customer", "admin"}, CreatedAt: at}},
+				Roles: []string{"customer", "admin"}, CreatedAt: at, Channels: []string{"inbox", "email"}}},
+		},
+		{
+			Name: "the latest notification settings are the profile's",
+			Given: []domain.Event{
+				registered(anna, "anna@example.ru"),
+				user.NotificationSettingsChanged{UserID: anna, Channels: []string{"inbox", "telegram"}, TelegramChatID: "42", At: at},
+				user.NotificationSettingsChanged{UserID: anna, Channels: []string{"inbox", "sms"}, Phone: "+79991234567", TelegramChatID: "42", At: at.Add(time.Minute)},
+			},
+			Read: profileOf(anna),
+			Then: profile{Found: true, User: users.User{ID: anna, Email: "anna@example.ru", FirstName: "Анна", LastName: "Каренина",
+				Roles: []string{"customer"}, CreatedAt: at, Channels: []string{"inbox", "sms"}, Phone: "+79991234567", TelegramChatID: "42"}},
+		},
+		{
+			Name:  "settings of an unknown user make no profile",
+			Given: []domain.Event{user.NotificationSettingsChanged{UserID: nobody, Channels: []string{"inbox"}, At: at}},
+			Read:  profileOf(nobody),
+			Then:  profile{},
 		},
 		{
 			Name:  "a role granted to an unknown user makes no profile",

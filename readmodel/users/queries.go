@@ -25,6 +25,10 @@ type Profile struct {
 	LastName  string    `json:"last_name"`
 	Roles     []string  `json:"roles"`
 	CreatedAt time.Time `json:"created_at"`
+	// Where the user is told things; phone and chat id are empty until given.
+	NotificationChannels []string `json:"notification_channels"`
+	Phone                string   `json:"phone"`
+	TelegramChatID       string   `json:"telegram_chat_id"`
 }
 
 // Profile is a user's profile.
@@ -40,7 +44,12 @@ func (q Queries) Profile(ctx context.Context, id uuid.UUID) (Profile, error) {
 	if roles == nil {
 		roles = []string{}
 	}
-	return Profile{ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Roles: roles, CreatedAt: u.CreatedAt.UTC()}, nil
+	channels := u.Channels
+	if len(channels) == 0 {
+		channels = user.DefaultChannels()
+	}
+	return Profile{ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Roles: roles, CreatedAt: u.CreatedAt.UTC(),
+		NotificationChannels: channels, Phone: u.Phone, TelegramChatID: u.TelegramChatID}, nil
 }
 
 // TokenRevoked reports whether a signed token was revoked (logged out).

@@ -2,6 +2,7 @@ package users_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -27,8 +28,16 @@ func TestProfileAndTokens(t *testing.T) {
 	})
 
 	p, err := q.Profile(ctx, id)
-	if err != nil || p.Email != "anna@example.ru" || p.FirstName != "Анна" || len(p.Roles) != 1 {
+	if err != nil || p.Email != "anna@example.ru" || p.FirstName != "Анна" || len(p.Roles) != 1 ||
+		!slices.Equal(p.NotificationChannels, []string{"inbox", "email"}) || p.Phone != "" || p.TelegramChatID != "" {
 		t.Fatalf("profile = %+v, %v", p, err)
+	}
+	querytest.Write(store, users.Name, func(tx users.Writes) error {
+		return tx.PutUser(ctx, users.User{ID: id, Email: "anna@example.ru", FirstName: "Анна", LastName: "Каренина",
+			Roles: []string{"customer"}, CreatedAt: start, Channels: []string{"inbox", "sms"}, Phone: "+79991234567"})
+	})
+	if p, err = q.Profile(ctx, id); err != nil || !slices.Equal(p.NotificationChannels, []string{"inbox", "sms"}) || p.Phone != "+79991234567" {
+		t.Fatalf("profile with settings = %+v, %v", p, err)
 	}
 	_, err = q.Profile(ctx, uuid.New())
 	querytest.WantKind(t, err, domain.ErrNotFound)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/readstore/generations"
+	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
@@ -43,6 +44,7 @@ var (
 	_ queries.ReadStore       = (*Store)(nil)
 	_ queries.Inbox           = (*Store)(nil)
 	_ bus.DeadLetterStore     = (*Store)(nil)
+	_ senders.SentRecords     = (*Store)(nil)
 )
 
 // Open connects to the database at url (a postgres:// URL or a key=value DSN), applies

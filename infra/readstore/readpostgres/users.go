@@ -23,7 +23,10 @@ var _ = register(model{
     first_name text  NOT NULL,
     last_name  text  NOT NULL,
     roles      jsonb NOT NULL,
-    created_at timestamptz
+    created_at timestamptz,
+    channels   jsonb NOT NULL, -- where the user is told things
+    phone      text  NOT NULL,
+    telegram_chat_id text NOT NULL
 );
 
 -- A revoked token is kept as recorded; whether it has expired is the token's own check.
@@ -56,14 +59,15 @@ func (w *userWrites) flush(b *pgx.Batch) error {
 	return w.flushRevoked(b)
 }
 
-const upsertUsers = `INSERT INTO {s}.users (id, email, first_name, last_name, roles, created_at)
-	SELECT u.id, u.email, u.first_name, u.last_name, u.roles::jsonb, u.created_at
-	FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-		AS u(id, email, first_name, last_name, roles, created_at)
+const upsertUsers = `INSERT INTO {s}.users (id, email, first_name, last_name, roles, created_at, channels, phone, telegram_chat_id)
+	SELECT u.id, u.email, u.first_name, u.last_name, u.roles::jsonb, u.created_at, u.channels::jsonb, u.phone, u.telegram_chat_id
+	FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::text[])
+		AS u(id, email, first_name, last_name, roles, created_at, channels, phone, telegram_chat_id)
 	ON CONFLICT (id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name,
-		last_name = excluded.last_name, roles = excluded.roles, created_at = excluded.created_at`
+		last_name = excluded.last_name, roles = excluded.roles, created_at = excluded.created_at,
+		channels = excluded.channels, phone = excluded.phone, telegram_chat_id = excluded.telegram_chat_id`
 
-const selectUser = `SELECT id, email, first_name, last_name, roles, created_at FROM {s}.users WHERE id = $1`
+const selectUser = `SELECT id, email, first_name, last_name, roles, created_at, channels, phone, telegram_chat_id FROM {s}.users WHERE id = $1`
 
 const upsertRevokedTokens = `INSERT INTO {s}.revoked_tokens (token_id, user_id, expires_at)
 	SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])
@@ -94,6 +98,7 @@ func (w *userWrites) flushUsers(b *pgx.Batch) error {
 	var (
 		ids                          = make([][16]byte, 0, n)
 		emails, firsts, lasts, roles = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		channels, phones, chats      = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 		created                      = make([]pgtype.Timestamptz, 0, n)
 		err                          error
 	)
@@ -102,14 +107,19 @@ func (w *userWrites) flushUsers(b *pgx.Batch) error {
 		if jerr != nil && err == nil {
 			err = fmt.Errorf("put user %s: roles: %w", u.ID, jerr)
 		}
+		ch, jerr := json.Marshal(nonNil(u.Channels))
+		if jerr != nil && err == nil {
+			err = fmt.Errorf("put user %s: channels: %w", u.ID, jerr)
+		}
 		ids, emails = append(ids, uuidArg(u.ID)), append(emails, u.Email)
 		firsts, lasts, roles = append(firsts, u.FirstName), append(lasts, u.LastName), append(roles, string(r))
 		created = append(created, timeArg(u.CreatedAt))
+		channels, phones, chats = append(channels, string(ch)), append(phones, u.Phone), append(chats, u.TelegramChatID)
 	})
 	if err != nil {
 		return err
 	}
-	b.Queue(w.t.gen.sql(upsertUsers), ids, emails, firsts, lasts, roles, created)
+	b.Queue(w.t.gen.sql(upsertUsers), ids, emails, firsts, lasts, roles, created, channels, phones, chats)
 	return nil
 }
 
@@ -147,11 +157,12 @@ func (s *Store) TokenRevoked(ctx context.Context, tokenID string) (revoked bool,
 
 func oneUser(row pgx.Row, id uuid.UUID) (users.User, bool, error) {
 	var (
-		u       users.User
-		roles   []byte
-		created pgtype.Timestamptz
+		u        users.User
+		roles    []byte
+		channels []byte
+		created  pgtype.Timestamptz
 	)
-	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &roles, &created)
+	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &roles, &created, &channels, &u.Phone, &u.TelegramChatID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return users.User{}, false, nil
 	}
@@ -163,6 +174,12 @@ func oneUser(row pgx.Row, id uuid.UUID) (users.User, bool, error) {
 	}
 	if len(u.Roles) == 0 {
 		u.Roles = nil
+	}
+	if err := json.Unmarshal(channels, &u.Channels); err != nil {
+		return users.User{}, false, fmt.Errorf("user %s: channels: %w", id, err)
+	}
+	if len(u.Channels) == 0 {
+		u.Channels = nil
 	}
 	u.CreatedAt = timeCol(created)
 	return u, true, nil

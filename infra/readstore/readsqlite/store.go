@@ -31,6 +31,7 @@ import (
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/infra/readstore/inflight"
+	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
@@ -48,6 +49,7 @@ type Store struct {
 	projections map[string]*projection
 	inbox       *slot // one generation forever; its own durability
 	deadLetters *slot // likewise
+	sent        *slot // likewise
 
 	manifestMu sync.Mutex // serializes promotes' manifest rewrites
 	manifest   manifest   // guarded by manifestMu
@@ -61,6 +63,7 @@ var (
 	_ queries.ReadStore       = (*Store)(nil)
 	_ queries.Inbox           = (*Store)(nil)
 	_ bus.DeadLetterStore     = (*Store)(nil)
+	_ senders.SentRecords     = (*Store)(nil)
 )
 
 // Open opens (creating if needed) the read store in dir: the generations the manifest
@@ -118,6 +121,11 @@ func Open(dir string) (s *Store, err error) {
 		return nil, wrap(fmt.Errorf("open %s: %w", deadLettersFile, err))
 	}
 	s.deadLetters = generations.New("dead letters", &generation{file: dead, refs: inflight.New()})
+	sent, err := openFile(ctx, filepath.Join(dir, sentFile), sentSchema, []string{markSent, pruneSent}, false, durable)
+	if err != nil {
+		return nil, wrap(fmt.Errorf("open %s: %w", sentFile, err))
+	}
+	s.sent = generations.New("sent records", &generation{file: sent, refs: inflight.New()})
 	return s, nil
 }
 
@@ -132,7 +140,7 @@ func (s *Store) Close() error {
 				errs = append(errs, closeSlot(p.Projection))
 			}
 		}
-		for _, p := range []*slot{s.inbox, s.deadLetters} {
+		for _, p := range []*slot{s.inbox, s.deadLetters, s.sent} {
 			if p != nil {
 				errs = append(errs, closeSlot(p))
 			}

@@ -24,7 +24,10 @@ var _ = register(model{
 			first_name TEXT NOT NULL,
 			last_name  TEXT NOT NULL,
 			roles      TEXT NOT NULL, -- JSON array
-			created_at INTEGER
+			created_at INTEGER,
+			channels   TEXT NOT NULL, -- JSON array: where the user is told things
+			phone      TEXT NOT NULL,
+			telegram_chat_id TEXT NOT NULL
 		) WITHOUT ROWID`,
 		`CREATE TABLE revoked_tokens (
 			token_id   TEXT PRIMARY KEY,
@@ -44,11 +47,13 @@ var (
 	_ users.Reads  = (*Store)(nil)
 )
 
-const upsertUser = `INSERT INTO users (id, email, first_name, last_name, roles, created_at) VALUES (?, ?, ?, ?, ?, ?)
+const upsertUser = `INSERT INTO users (id, email, first_name, last_name, roles, created_at, channels, phone, telegram_chat_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name,
-		last_name = excluded.last_name, roles = excluded.roles, created_at = excluded.created_at`
+		last_name = excluded.last_name, roles = excluded.roles, created_at = excluded.created_at,
+		channels = excluded.channels, phone = excluded.phone, telegram_chat_id = excluded.telegram_chat_id`
 
-const selectUser = `SELECT id, email, first_name, last_name, roles, created_at FROM users WHERE id = ?`
+const selectUser = `SELECT id, email, first_name, last_name, roles, created_at, channels, phone, telegram_chat_id FROM users WHERE id = ?`
 
 // A revoked token is kept as recorded; whether it has expired is the token's own check.
 const upsertRevokedToken = `INSERT INTO revoked_tokens (token_id, user_id, expires_at) VALUES (?, ?, ?)
@@ -59,11 +64,15 @@ func (w userWrites) PutUser(ctx context.Context, u users.User) error {
 	if err != nil {
 		return fmt.Errorf("put user %s: %w", u.ID, err)
 	}
+	channels, err := jsonArg(nonNil(u.Channels))
+	if err != nil {
+		return fmt.Errorf("put user %s: %w", u.ID, err)
+	}
 	created, err := timeArg(u.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("put user %s: %w", u.ID, err)
 	}
-	if err := w.t.exec(ctx, upsertUser, uuidArg(u.ID), u.Email, u.FirstName, u.LastName, roles, created); err != nil {
+	if err := w.t.exec(ctx, upsertUser, uuidArg(u.ID), u.Email, u.FirstName, u.LastName, roles, created, channels, u.Phone, u.TelegramChatID); err != nil {
 		return fmt.Errorf("put user %s: %w", u.ID, err)
 	}
 	return nil
@@ -117,11 +126,12 @@ func (s *Store) TokenRevoked(ctx context.Context, tokenID string) (bool, error) 
 
 func oneUser(row *sql.Row, id uuid.UUID) (users.User, bool, error) {
 	var (
-		u       users.User
-		roles   string
-		created sql.NullInt64
+		u        users.User
+		roles    string
+		channels string
+		created  sql.NullInt64
 	)
-	err := row.Scan(scanUUID(&u.ID, "id"), &u.Email, &u.FirstName, &u.LastName, &roles, &created)
+	err := row.Scan(scanUUID(&u.ID, "id"), &u.Email, &u.FirstName, &u.LastName, &roles, &created, &channels, &u.Phone, &u.TelegramChatID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return users.User{}, false, nil
 	}
@@ -133,6 +143,12 @@ func oneUser(row *sql.Row, id uuid.UUID) (users.User, bool, error) {
 	}
 	if len(u.Roles) == 0 {
 		u.Roles = nil
+	}
+	if err := json.Unmarshal([]byte(channels), &u.Channels); err != nil {
+		return users.User{}, false, fmt.Errorf("user %s: channels: %w", id, err)
+	}
+	if len(u.Channels) == 0 {
+		u.Channels = nil
 	}
 	u.CreatedAt = timeCol(created)
 	return u, true, nil

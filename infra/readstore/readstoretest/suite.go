@@ -1,6 +1,6 @@
 // Package readstoretest is the contract every read store adapter must pass. It talks to
 // the store only through the ports (projections.Rebuildable, queries.ReadStore,
-// queries.Inbox, bus.DeadLetterStore), so the SQLite store and a PostgreSQL one run the same tests:
+// queries.Inbox, bus.DeadLetterStore, senders.SentRecords), so the SQLite store and a PostgreSQL one run the same tests:
 //
 //	func TestContract(t *testing.T) {
 //		readstoretest.Run(t, func(t *testing.T) readstoretest.Store { … })
@@ -18,7 +18,8 @@
 //     case and ё/е, requires every word, and finds only premieres on sale;
 //   - a Limit of zero or less (Ledger, DueRentals, Notifications) means no limit;
 //   - a dead letter is recorded once per failure (FailureID): a redelivery is ignored,
-//     a new failure adds its attempts and makes it dead again.
+//     a new failure adds its attempts and makes it dead again;
+//   - a message is marked sent per channel, once (marking again keeps the first time).
 //
 // The tests never sleep.
 package readstoretest
@@ -33,6 +34,7 @@ import (
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
 )
@@ -45,6 +47,7 @@ type Store interface {
 	queries.ReadStore
 	queries.Inbox
 	bus.DeadLetterStore
+	senders.SentRecords
 	Close() error
 }
 
@@ -81,6 +84,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Inbox", testInbox},
 		{"DeadLetters", testDeadLetters},
 		{"DeadLetterLifecycle", testDeadLetterLifecycle},
+		{"SentRecords", testSentRecords},
 		{"Checkpoint", testCheckpoint},
 		{"UpdateAtomic", testUpdateAtomic},
 		{"TxRefusesOtherProjections", testTxRefusesOtherProjections},

@@ -13,7 +13,7 @@ import (
 // The users read model's contract.
 
 func canonUser(u users.User) users.User {
-	u.Roles, u.CreatedAt = nilIfEmpty(u.Roles), utc(u.CreatedAt)
+	u.Roles, u.Channels, u.CreatedAt = nilIfEmpty(u.Roles), nilIfEmpty(u.Channels), utc(u.CreatedAt)
 	return u
 }
 
@@ -21,7 +21,7 @@ func testUsersAndTokens(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
 	ctx := t.Context()
 	admin := users.User{ID: uuid.New(), Email: "Admin@Example.com", FirstName: "Анна", LastName: "Каренина",
-		Roles: []string{"customer", "admin"}, CreatedAt: at}
+		Roles: []string{"customer", "admin"}, CreatedAt: at, Channels: []string{"inbox", "email"}}
 	plain := users.User{ID: uuid.New(), Email: "x@example.com", CreatedAt: at}
 	write(t, s, users.Name, 1, func(ctx context.Context, tx users.Writes) error {
 		for _, u := range []users.User{admin, plain} {
@@ -48,8 +48,9 @@ func testUsersAndTokens(t *testing.T, open func(t *testing.T) Store) {
 		t.Errorf("unknown user: found %v, %v", found, err)
 	}
 
-	// A changed profile replaces the old one; revoking twice is harmless.
+	// A changed profile replaces the old one, notification settings too; revoking twice is harmless.
 	admin.LastName, admin.Roles = "Вронская", []string{"customer"}
+	admin.Channels, admin.Phone, admin.TelegramChatID = []string{"inbox", "sms", "telegram"}, "+79991234567", "-1001234567890"
 	write(t, s, users.Name, 2, func(ctx context.Context, tx users.Writes) error {
 		if err := tx.PutUser(ctx, admin); err != nil {
 			return err

@@ -1,0 +1,52 @@
+package readpostgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Sent records live in the base schema (migrations/0005_sent_messages.sql): the senders
+// write them directly, not a projector, so they have no generations.
+
+func (s *Store) Sent(ctx context.Context, channel string, messageID uuid.UUID) (bool, error) {
+	if s.closed.Load() {
+		return false, ErrClosed
+	}
+	var sent bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+s.base+`.sent_messages WHERE channel = $1 AND message_id = $2)`,
+		channel, uuidArg(messageID)).Scan(&sent)
+	if err != nil {
+		return false, fmt.Errorf("sent %s on %s: %w", messageID, channel, err)
+	}
+	return sent, nil
+}
+
+func (s *Store) MarkSent(ctx context.Context, channel string, messageID uuid.UUID, at time.Time) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	if at.IsZero() {
+		return fmt.Errorf("mark %s sent on %s: %w", messageID, channel, errors.New("no time given"))
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO `+s.base+`.sent_messages (channel, message_id, sent_at) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, channel, uuidArg(messageID), timeArg(at))
+	if err != nil {
+		return fmt.Errorf("mark %s sent on %s: %w", messageID, channel, err)
+	}
+	return nil
+}
+
+func (s *Store) PruneSent(ctx context.Context, before time.Time) (int64, error) {
+	if s.closed.Load() {
+		return 0, ErrClosed
+	}
+	tag, err := s.pool.Exec(ctx, `DELETE FROM `+s.base+`.sent_messages WHERE sent_at < $1`, timeArg(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune sent records: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

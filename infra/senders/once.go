@@ -1,0 +1,100 @@
+package senders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/chance-video/chance/notifications"
+)
+
+// SentRetention is how long a sent record is kept: longer than a message can be
+// redelivered (a Kafka topic keeps messages 7 days by default; a dead letter is
+// requeued within days). A message redelivered after it would be sent again.
+const SentRetention = 30 * 24 * time.Hour
+
+// pruneEvery is how often a sender forgets records older than SentRetention: one
+// DELETE an hour, on the path of a send, so no loop of its own is needed.
+const pruneEvery = time.Hour
+
+// Once makes a channel's sender idempotent: it skips a message the channel has
+// already sent, and records each message it sends before acking it. A crash between
+// the send and the ack therefore gives one message; only a crash between the send and
+// the record can give two (the outside world offers nothing to tie a send to a
+// record atomically).
+type Once struct {
+	Records SentRecords
+	Now     func() time.Time // the injected clock
+	Log     *slog.Logger
+
+	mu         sync.Mutex
+	lastPruned time.Time
+}
+
+// sendFunc delivers one message on a channel; it must honour ctx's deadline. It
+// returns errNoAddress when the customer has no address on the channel.
+type sendFunc func(ctx context.Context, msg notifications.Message) error
+
+// errNoAddress: the customer has no address on the channel (no phone for sms, no chat
+// for telegram). The preferences refuse such a choice, so this is a message from
+// before an address was removed: nothing to send, and retrying cannot help.
+var errNoAddress = errors.New("no address on this channel")
+
+// Handler consumes notifications.Topic for channel: each message meant for it is sent
+// once with send. An error (from the store or from send) asks for the message again.
+func (o *Once) Handler(channel string, send sendFunc) func(ctx context.Context, m *message.Message) error {
+	return func(ctx context.Context, m *message.Message) error {
+		msg, err := notifications.Decode(m)
+		if err != nil || !msg.For(channel) {
+			return err
+		}
+		sent, err := o.Records.Sent(ctx, channel, msg.ID)
+		if err != nil {
+			return err
+		}
+		if sent {
+			o.Log.Debug("message already sent", "channel", channel, "message_id", msg.ID)
+			return nil
+		}
+		err = send(ctx, msg)
+		if errors.Is(err, errNoAddress) {
+			o.Log.Warn("message not sent: the customer has no address on the channel", "channel", channel,
+				"message_id", msg.ID, "user_id", msg.UserID)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", channel, msg.ID, err)
+		}
+		now := o.Now()
+		if err := o.Records.MarkSent(ctx, channel, msg.ID, now); err != nil {
+			return err
+		}
+		o.prune(ctx, now)
+		return nil
+	}
+}
+
+// prune forgets old records at most once per pruneEvery; a failure only waits for
+// the next time.
+func (o *Once) prune(ctx context.Context, now time.Time) {
+	o.mu.Lock()
+	if now.Sub(o.lastPruned) < pruneEvery {
+		o.mu.Unlock()
+		return
+	}
+	o.lastPruned = now
+	o.mu.Unlock()
+	n, err := o.Records.PruneSent(ctx, now.Add(-SentRetention))
+	if err != nil {
+		o.Log.Warn("sent records not pruned", "error", err)
+		return
+	}
+	if n > 0 {
+		o.Log.Info("sent records pruned", "forgotten", n)
+	}
+}
