@@ -10,12 +10,12 @@ import (
 	"github.com/chance-video/chance/integration"
 )
 
-// Version is the Kafka protocol version the client speaks: any Kafka from 3.0 (and
+// protocolVersion is the Kafka protocol version the client speaks: any Kafka from 3.0 (and
 // the kfake test broker) understands it.
 //
 // WARNING: sarama before v1.61 receives nothing in a consumer group at versions
 // from 2.4; keep sarama at v1.61.1 or later with this.
-var Version = sarama.V3_0_0_0
+var protocolVersion = sarama.V3_0_0_0
 
 // Bounds that turn a broker that is down into an error within seconds: the caller
 // (the forwarder, a router's retries) decides when to try again.
@@ -31,7 +31,7 @@ const (
 func saramaConfig(clientID string) *sarama.Config {
 	c := sarama.NewConfig()
 	c.ClientID = clientID
-	c.Version = Version
+	c.Version = protocolVersion
 	c.Net.DialTimeout = dialTimeout
 	c.Net.ReadTimeout = requestTimeout
 	c.Net.WriteTimeout = requestTimeout
