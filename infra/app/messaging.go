@@ -61,7 +61,8 @@ func (a *App) openMessaging() (err error) {
 	if a.Senders, err = a.senders(); err != nil {
 		return err
 	}
-	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}
+	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now,
+		Renamed: map[string]string{notifications.LegacyTopic: notifications.Topic}}
 	return nil
 }
 
