@@ -15,7 +15,11 @@ import (
 //
 // WARNING: never change it: messages waiting on the bus (a Kafka topic) under the old
 // name would never be sent.
-const Topic = "SendNotify"
+const Topic = "chance.send-notify"
+
+// LegacyTopic is Topic's name before Kafka (only ever in-process): dead letters
+// recorded then name it, and are requeued to Topic.
+const LegacyTopic = "SendNotify"
 
 // Channels a message can go out on.
 const (

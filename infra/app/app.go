@@ -64,8 +64,6 @@ type App struct {
 	Hooks  usecase.Hooks
 	Runner *projections.Runner
 	Bus    bus.PubSub
-	// Subscribers gives each consumer its own subscription (on Kafka, its group).
-	Subscribers bus.Subscribers
 	// Forwarder publishes the log on the event topics; the notification Policy consumes
 	// them, and so does Billing, the billing history's feed, when it is fed from the bus
 	// (nil when the runner projects it).
@@ -90,6 +88,10 @@ type App struct {
 	// Senders consume the notifications; tests may replace one before Run.
 	Senders     []Sender
 	DeadLetters bus.DeadLetters
+
+	// Subscribers gives each named handler its own subscription of Bus (on Kafka, a
+	// consumer group of that name).
+	Subscribers bus.Subscribers
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
@@ -120,8 +122,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, a.projected()...)
-	a.Bus = bus.InProcess(log)
-	a.Subscribers = bus.Shared(a.Bus)
+	if a.Bus, a.Subscribers, err = openBus(cfg, log); err != nil {
+		return nil, err
+	}
 	a.closers = append(a.closers, a.Bus.Close)
 	if err = a.openMessaging(); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/checkpoints"
+	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/notifications"
@@ -71,7 +72,8 @@ func (a *App) openMessaging() (err error) {
 		a.Billing = ledger.NewFeed(a.Reads)
 		a.billingCaughtUp = make(chan struct{})
 	}
-	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now}
+	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now,
+		Renamed: map[string]string{notifications.LegacyTopic: notifications.Topic}}
 	return nil
 }
 
@@ -91,7 +93,7 @@ func (a *App) consumedTopics() map[string]bool {
 // processes may consume any topic); on the in-process bus only the topics consumed
 // here, as a message no one subscribed to is dropped anyway (with a log line each).
 func (a *App) forwardingPublisher() message.Publisher {
-	if a.Config.Bus == "kafka" {
+	if a.Config.Bus == config.Kafka {
 		return a.Bus
 	}
 	return consumedOnly{Publisher: a.Bus, topics: a.consumedTopics()}

@@ -125,6 +125,9 @@ type DeadLetters struct {
 	Store     DeadLetterStore
 	Publisher message.Publisher
 	Now       func() time.Time
+	// Renamed maps a topic renamed since dead letters were recorded on it to its
+	// current name, where they are requeued.
+	Renamed map[string]string
 }
 
 // DeadLetterPage is a page of dead letters with the bounds it was read with.
@@ -166,8 +169,9 @@ func (d DeadLetters) Requeue(ctx context.Context, id uuid.UUID) (readmodel.DeadL
 	m := message.NewMessage(dl.MessageID, dl.Payload)
 	maps.Copy(m.Metadata, dl.Metadata)
 	m.Metadata.Set(MetaRequeuedFor, dl.Handler)
-	if err := d.Publisher.Publish(dl.Topic, m); err != nil {
-		return readmodel.DeadLetter{}, fmt.Errorf("requeue dead letter %s to %s: %w", id, dl.Topic, err)
+	topic := cmp.Or(d.Renamed[dl.Topic], dl.Topic)
+	if err := d.Publisher.Publish(topic, m); err != nil {
+		return readmodel.DeadLetter{}, fmt.Errorf("requeue dead letter %s to %s: %w", id, topic, err)
 	}
 	// Marked after the publish: if the handler failed again meanwhile, the dead letter
 	// already records the new failure and stays dead.

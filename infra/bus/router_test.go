@@ -293,3 +293,26 @@ func TestRunFailsWhenEverySubscriptionEnds(t *testing.T) {
 		t.Fatal("Run returned nil after its Pub/Sub closed")
 	}
 }
+
+// A dead letter recorded on a topic since renamed is requeued to the topic's current
+// name, where its handler now listens.
+func TestRequeueFollowsARenamedTopic(t *testing.T) {
+	l := newLine(t)
+	l.desk.Renamed = map[string]string{"OldName": topic}
+	failed := start.Add(-time.Minute)
+	dl := readmodel.DeadLetter{ID: uuid.New(), MessageID: uuid.NewString(), Topic: "OldName", Handler: "email",
+		Payload: []byte(`{"subject":"Покупка"}`), Reason: "smtp down", Attempts: 5, FailureID: uuid.NewString(),
+		FirstFailedAt: failed, LastFailedAt: failed, Status: readmodel.DeadLetterDead}
+	if err := l.store.RecordDeadLetter(context.Background(), dl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.desk.Requeue(context.Background(), dl.ID); err != nil {
+		t.Fatal(err)
+	}
+	if handled, _ := l.email.seen(); len(handled) != 1 || handled[0] != dl.MessageID {
+		t.Fatalf("email handled %v, want the requeued message", handled)
+	}
+	if handled, _ := l.inbox.seen(); len(handled) != 0 {
+		t.Fatalf("the inbox handled %v; the requeue was for email only", handled)
+	}
+}

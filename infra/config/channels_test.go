@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestChannels(t *testing.T) {
+func TestOfferedChannels(t *testing.T) {
 	c, err := FromEnv(env(nil))
 	if err != nil || !reflect.DeepEqual(c.Channels(), []string{"inbox", "email"}) || c.TelegramAPIURL != "https://api.telegram.org" {
 		t.Fatalf("default: %v, %q, %v", c.Channels(), c.TelegramAPIURL, err)

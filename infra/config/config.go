@@ -56,6 +56,11 @@ type Config struct {
 	// shops or test runs can share one database.
 	PostgresSchema string
 
+	Bus string // CHANCE_BUS: gochannel (in-process, embedded) or kafka
+	// CHANCE_KAFKA_BROKERS: comma-separated host:port of Kafka brokers, with CHANCE_BUS=kafka.
+	KafkaBrokers []string
+	// CHANCE_KAFKA_PARTITIONS: partitions of a topic the shop creates on Kafka.
+	KafkaPartitions int
 	// Notification channels beyond the inbox (see channels.go).
 	SMTPURL          string // CHANCE_SMTP_URL: email over SMTP; empty: .eml files in the data folder
 	MailFrom         string // CHANCE_MAIL_FROM: the From of emails; its domain names the Message-IDs
@@ -64,8 +69,6 @@ type Config struct {
 	TelegramBotToken string // CHANCE_TELEGRAM_BOT_TOKEN: the Bot API token; empty: no telegram channel
 	TelegramAPIURL   string // CHANCE_TELEGRAM_API_URL: the Bot API's base URL
 
-	// CHANCE_BUS: gochannel (in-process, the default; empty means it too) or kafka.
-	Bus string
 	// BillingFromBus feeds the billing history from its consumer of the accounts topic
 	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
 	// FeedsBillingFromBus); tests set it to run that wiring on the in-process bus.
@@ -74,13 +77,16 @@ type Config struct {
 
 // FeedsBillingFromBus reports whether the billing history is fed from the bus (Kafka
 // mode) rather than projected from the log by the runner.
-func (c Config) FeedsBillingFromBus() bool { return c.Bus == "kafka" || c.BillingFromBus }
+func (c Config) FeedsBillingFromBus() bool { return c.Bus == Kafka || c.BillingFromBus }
 
 // Adapters.
 const (
 	SQLite   = "sqlite"
 	ESDB     = "esdb"
 	Postgres = "postgres"
+	// Buses.
+	GoChannel = "gochannel"
+	Kafka     = "kafka"
 )
 
 // Defaults is the embedded setup: everything in ./data, API on localhost.
@@ -94,6 +100,7 @@ func Defaults() Config {
 		RegisterBurst: 5, RegisterEvery: 20 * time.Second,
 		DeliveryAttempts: 5, DeliveryRetryFirst: 100 * time.Millisecond, DeliveryRetryMax: 5 * time.Second,
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
+		Bus: GoChannel, KafkaPartitions: 6,
 		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
 	}
 }
@@ -119,6 +126,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_READSTORE", &c.ReadStore)
 	str("CHANCE_POSTGRES_URL", &c.PostgresURL)
 	str("CHANCE_POSTGRES_SCHEMA", &c.PostgresSchema)
+	str("CHANCE_BUS", &c.Bus)
+	parse(lookup, &errs, "CHANCE_KAFKA_BROKERS", &c.KafkaBrokers, brokerList, "a comma-separated list of host:port")
+	integer("CHANCE_KAFKA_PARTITIONS", &c.KafkaPartitions)
 	parse(lookup, &errs, "CHANCE_DEMO", &c.Demo, strconv.ParseBool, "true or false")
 	duration("CHANCE_HTTP_READ_TIMEOUT", &c.HTTPReadTimeout)
 	duration("CHANCE_HTTP_WRITE_TIMEOUT", &c.HTTPWriteTimeout)
@@ -176,6 +186,26 @@ func proxyList(v string) ([]string, error) {
 			return nil, fmt.Errorf("%q is neither an address nor a CIDR", p)
 		}
 		out = append(out, p)
+	}
+	return out, nil
+}
+
+// brokerList splits CHANCE_KAFKA_BROKERS, checking each entry is host:port.
+func brokerList(v string) ([]string, error) {
+	var out []string
+	for _, b := range strings.Split(v, ",") {
+		b = strings.TrimSpace(b)
+		if b == "" {
+			continue
+		}
+		host, port, err := net.SplitHostPort(b)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not host:port", b)
+		}
+		if n, err := strconv.Atoi(port); host == "" || err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%q is not host:port", b)
+		}
+		out = append(out, b)
 	}
 	return out, nil
 }
@@ -252,6 +282,18 @@ func (c Config) Validate() error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("CHANCE_READSTORE=%q must be sqlite or postgres", c.ReadStore))
+	}
+	switch c.Bus {
+	case GoChannel:
+	case Kafka:
+		if len(c.KafkaBrokers) == 0 {
+			errs = append(errs, errors.New("CHANCE_KAFKA_BROKERS must list the Kafka brokers (host:port,…) when CHANCE_BUS=kafka"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("CHANCE_BUS=%q must be gochannel or kafka", c.Bus))
+	}
+	if c.KafkaPartitions < 1 || c.KafkaPartitions > 10_000 {
+		errs = append(errs, fmt.Errorf("CHANCE_KAFKA_PARTITIONS=%d must be between 1 and 10000", c.KafkaPartitions))
 	}
 	errs = append(errs, c.validateChannels()...)
 	return errors.Join(errs...)

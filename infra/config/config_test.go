@@ -79,7 +79,36 @@ func TestTrustedProxies(t *testing.T) {
 	}
 }
 
-func TestChannels(t *testing.T) {
+func TestBusSelection(t *testing.T) {
+	if c, _ := FromEnv(env(nil)); c.Bus != GoChannel || c.KafkaPartitions != 6 {
+		t.Fatalf("default bus %q with %d partitions", c.Bus, c.KafkaPartitions)
+	}
+	c, err := FromEnv(env(map[string]string{"CHANCE_BUS": "kafka", "CHANCE_KAFKA_BROKERS": " kafka-1:9092, 10.0.0.2:9093 ,",
+		"CHANCE_KAFKA_PARTITIONS": "12"}))
+	if err != nil || c.Bus != Kafka || !reflect.DeepEqual(c.KafkaBrokers, []string{"kafka-1:9092", "10.0.0.2:9093"}) || c.KafkaPartitions != 12 {
+		t.Fatalf("got %q %q %d, %v", c.Bus, c.KafkaBrokers, c.KafkaPartitions, err)
+	}
+	for _, bad := range []map[string]string{
+		{"CHANCE_BUS": "kafka"}, // no brokers
+		{"CHANCE_BUS": "kafka", "CHANCE_KAFKA_BROKERS": "kafka-1"},
+		{"CHANCE_BUS": "kafka", "CHANCE_KAFKA_BROKERS": "kafka-1:http"},
+		{"CHANCE_BUS": "kafka", "CHANCE_KAFKA_BROKERS": ":9092"},
+	} {
+		if _, err := FromEnv(env(bad)); err == nil || !strings.Contains(err.Error(), "CHANCE_KAFKA_BROKERS") {
+			t.Errorf("%v: error %v does not name CHANCE_KAFKA_BROKERS", bad, err)
+		}
+	}
+	for name, bad := range map[string]string{"CHANCE_BUS": "nats", "CHANCE_KAFKA_PARTITIONS": "0"} {
+		if _, err := FromEnv(env(map[string]string{name: bad})); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%s: %v", name, bad, err)
+		}
+	}
+	if _, err := FromEnv(env(map[string]string{"CHANCE_KAFKA_PARTITIONS": "many"})); err == nil || !strings.Contains(err.Error(), "CHANCE_KAFKA_PARTITIONS") {
+		t.Errorf("CHANCE_KAFKA_PARTITIONS=many: %v", err)
+	}
+}
+
+func TestChannelSettings(t *testing.T) {
 	c, err := FromEnv(env(map[string]string{
 		"CHANCE_SMTP_URL": "smtp://shop:secret@mail.example.ru:587?tls=required", "CHANCE_MAIL_FROM": "Shop <shop@example.ru>",
 		"CHANCE_SMS_GATEWAY_URL": "https://sms.example.ru/send", "CHANCE_SMS_GATEWAY_TOKEN": "t0k",

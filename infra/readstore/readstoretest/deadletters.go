@@ -11,7 +11,7 @@ import (
 )
 
 func deadLetter(n int, failed time.Time) readmodel.DeadLetter {
-	return readmodel.DeadLetter{ID: uuid.New(), MessageID: uuid.NewString(), Topic: "SendNotify", Handler: "chance.send-notify.email",
+	return readmodel.DeadLetter{ID: uuid.New(), MessageID: uuid.NewString(), Topic: "chance.send-notify", Handler: "chance.send-notify.email",
 		Payload:  []byte(`{"subject":"Покупка №` + string(rune('0'+n)) + `"}`),
 		Metadata: map[string]string{"kind": "purchase", "user_id": uuid.NewString()},
 		Reason:   "recipient of the message: no such user", Attempts: 5, FailureID: uuid.NewString(),

@@ -1,0 +1,43 @@
+package kafkabus
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/IBM/sarama"
+)
+
+// topics creates each topic the bus uses the first time it is used, so the bus does
+// not depend on the broker's auto.create.topics.enable (off in most production
+// clusters) and gets the configured partition count rather than the broker's default.
+type topics struct {
+	admin  sarama.ClusterAdmin
+	detail sarama.TopicDetail
+
+	mu    sync.Mutex
+	known map[string]bool
+}
+
+func newTopics(admin sarama.ClusterAdmin, cfg Config) *topics {
+	return &topics{admin: admin, known: map[string]bool{},
+		detail: sarama.TopicDetail{NumPartitions: int32(cfg.Partitions), ReplicationFactor: int16(cfg.ReplicationFactor)}}
+}
+
+// ensure creates topic unless it exists. A topic that exists keeps its partitions.
+func (t *topics) ensure(topic string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.known[topic] {
+		return nil
+	}
+	detail := t.detail
+	err := t.admin.CreateTopic(topic, &detail, false)
+	if err != nil && !errors.Is(err, sarama.ErrTopicAlreadyExists) {
+		return fmt.Errorf("create kafka topic %s: %w", topic, err)
+	}
+	t.known[topic] = true
+	return nil
+}
+
+func (t *topics) close() error { return t.admin.Close() }
