@@ -11,10 +11,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/rental"
 	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/infra/app"
+	"github.com/chance-video/chance/infra/bus/kafka/kafkatest"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/notifications"
@@ -133,7 +133,11 @@ func count(items []any, kind string) int {
 // Fed from the bus, the billing history still shows a customer's own writes at once:
 // each read waits until the history has applied the customer's account stream.
 func TestBillingHistoryFromTheBusShowsTheCustomersOwnWrites(t *testing.T) {
-	sh := newShopOn(t, billingFromBus)
+	testBillingHistoryShowsTheCustomersOwnWrites(t, billingFromBus)
+}
+
+func testBillingHistoryShowsTheCustomersOwnWrites(t *testing.T, b backend) {
+	sh := newShopOn(t, b)
 	if sh.app.Billing == nil {
 		t.Fatal("the billing history is not fed from the bus")
 	}
@@ -203,19 +207,34 @@ func testReplayOfTheBillingHistoryFromTheBus(t *testing.T, b backend) {
 	wg.Wait()
 	sh.settle()
 
+	// Each customer's history read waits until the history has applied their account
+	// stream (on Kafka the consumer may still be behind the forwarder).
+	total := 0
+	for _, token := range tokens {
+		total += len(sh.expect(http.StatusOK, call{method: "GET", path: "/billing/history?limit=1000", token: token})["items"].([]any))
+	}
 	lines, err := sh.app.Reads.Ledger(context.Background(), ledger.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int64(len(lines)) != fills.Load() {
-		t.Fatalf("%d billing-history lines for %d top-ups (%d of them during the rebuilds)", len(lines), fills.Load(), during)
-	}
-	for _, token := range tokens {
-		uid := sh.expect(http.StatusOK, call{method: "GET", path: "/users", token: token})["id"].(string)
-		rev, found, err := sh.app.Reads.AppliedRevision(context.Background(), account.Stream(uuid.MustParse(uid)))
-		if err != nil || !found || int64(rev) < 20 {
-			t.Fatalf("%s applied to %d (%v, %v) after the rebuilds", uid, rev, found, err)
-		}
+	if int64(total) != fills.Load() || len(lines) != total {
+		t.Fatalf("%d billing-history lines (%d in the customers' histories) for %d top-ups (%d of them during the rebuilds)",
+			len(lines), total, fills.Load(), during)
 	}
 	t.Logf("%d top-ups, %d of them during three rebuilds", fills.Load(), during)
+}
+
+// kafkaBus runs the shop on Kafka (an in-process Kafka-protocol broker, through the
+// real client): CHANCE_BUS=kafka, so the billing history is fed from the bus too.
+func kafkaBus(t *testing.T, cfg *config.Config) {
+	broker := kafkatest.Start(t)
+	cfg.Bus, cfg.KafkaBrokers, cfg.KafkaPartitions = config.Kafka, broker.Brokers(), 3
+}
+
+func TestBillingHistoryOnKafkaShowsTheCustomersOwnWrites(t *testing.T) {
+	testBillingHistoryShowsTheCustomersOwnWrites(t, kafkaBus)
+}
+
+func TestReplayOfTheBillingHistoryOnKafkaLosesNothing(t *testing.T) {
+	testReplayOfTheBillingHistoryFromTheBus(t, kafkaBus)
 }
