@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/notifications"
 )
@@ -22,15 +23,25 @@ const SentRetention = 30 * 24 * time.Hour
 // DELETE an hour, on the path of a send, so no loop of its own is needed.
 const pruneEvery = time.Hour
 
+// markSentFor bounds the retries of recording a send: a message already sent is never
+// asked for again (that would send it again), so a record that fails is retried in
+// place, even while the router stops, and then given up with an error in the log.
+const markSentFor = 10 * time.Second
+
+// markSentFirstPause is the pause after the first failed record; each next one doubles.
+const markSentFirstPause = 100 * time.Millisecond
+
 // Once makes a channel's sender idempotent: it skips a message the channel has
 // already sent, and records each message it sends before acking it. A crash between
 // the send and the ack therefore gives one message; only a crash between the send and
-// the record can give two (the outside world offers nothing to tie a send to a
-// record atomically).
+// the record, or a store that refuses the record for markSentFor, can give two (the
+// outside world offers nothing to tie a send to a record atomically).
 type Once struct {
 	Records SentRecords
 	Now     func() time.Time // the injected clock
 	Log     *slog.Logger
+	// Wait pauses between tries of recording a send; nil: a timer. Tests record.
+	Wait func(ctx context.Context, d time.Duration) error
 
 	mu         sync.Mutex
 	lastPruned time.Time
@@ -46,7 +57,8 @@ type sendFunc func(ctx context.Context, msg notifications.Message) error
 var errNoAddress = errors.New("no address on this channel")
 
 // Handler consumes notifications.Topic for channel: each message meant for it is sent
-// once with send. An error (from the store or from send) asks for the message again.
+// once with send. An error (from the store before the send, or from send) asks for
+// the message again; once the message is sent, no error does.
 func (o *Once) Handler(channel string, send sendFunc) func(ctx context.Context, m *message.Message) error {
 	return func(ctx context.Context, m *message.Message) error {
 		msg, err := notifications.Decode(m)
@@ -71,11 +83,51 @@ func (o *Once) Handler(channel string, send sendFunc) func(ctx context.Context, 
 			return fmt.Errorf("%s %s: %w", channel, msg.ID, err)
 		}
 		now := o.Now()
-		if err := o.Records.MarkSent(ctx, channel, msg.ID, now); err != nil {
-			return err
+		if err := o.markSent(ctx, channel, msg.ID, now); err != nil {
+			// Asking for the message again would send it again: ack it, and say so.
+			o.Log.Error("message sent but not recorded as sent: a redelivery of it would be sent again",
+				"channel", channel, "message_id", msg.ID, "error", err)
+			return nil
 		}
 		o.prune(ctx, now)
 		return nil
+	}
+}
+
+// markSent records a send, retrying with doubling pauses that add up to at most
+// markSentFor, all of it within markSentFor. It goes on when ctx is cancelled (the
+// router stopping): the message has gone out.
+func (o *Once) markSent(ctx context.Context, channel string, id uuid.UUID, at time.Time) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markSentFor)
+	defer cancel()
+	var waited time.Duration
+	for pause := markSentFirstPause; ; pause *= 2 {
+		err := o.Records.MarkSent(ctx, channel, id, at)
+		if err == nil {
+			return nil
+		}
+		if waited+pause > markSentFor {
+			return fmt.Errorf("record %s sent on %s: %w", id, channel, err)
+		}
+		o.Log.Warn("recording a sent message failed; retrying", "channel", channel, "message_id", id, "error", err)
+		if werr := o.wait(ctx, pause); werr != nil {
+			return fmt.Errorf("record %s sent on %s: %w (gave up: %v)", id, channel, err, werr)
+		}
+		waited += pause
+	}
+}
+
+func (o *Once) wait(ctx context.Context, d time.Duration) error {
+	if o.Wait != nil {
+		return o.Wait(ctx, d)
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
