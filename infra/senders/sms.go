@@ -83,10 +83,17 @@ func permanence(status int) string {
 // post POSTs JSON to endpoint (with a bearer token if given) within HTTPTimeout and
 // returns the status and the start of the answer. Its errors never name the endpoint:
 // a Bot API URL holds the bot's token.
+//
+// A redirect is not followed but refused: Go's client would follow a 301 or 302 with a
+// GET (no message, and a page's 200 taken for sent) and could carry the token
+// elsewhere. The gateway's final URL belongs in the configuration.
 func post(ctx context.Context, client *http.Client, endpoint, token string, body []byte) (int, string, error) {
-	if client == nil {
-		client = &http.Client{Timeout: HTTPTimeout}
+	noRedirects := http.Client{Timeout: HTTPTimeout}
+	if client != nil {
+		noRedirects = *client
 	}
+	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client = &noRedirects
 	ctx, cancel := context.WithTimeout(ctx, HTTPTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
@@ -107,6 +114,10 @@ func post(ctx context.Context, client *http.Client, endpoint, token string, body
 		return 0, "", err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// Neither the URL nor the Location: either may hold the token.
+		return resp.StatusCode, "", fmt.Errorf("answered %d, a redirect, which is not followed: configure the final URL", resp.StatusCode)
+	}
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 	if err != nil {
 		return resp.StatusCode, "", fmt.Errorf("reading the answer: %w", err)

@@ -155,3 +155,30 @@ func TestSMSWithoutAPhone(t *testing.T) {
 		t.Fatalf("requests %v, dead letters %v", g.seen(), p.deadLetters())
 	}
 }
+
+// A gateway that redirects (a 302 to another path): the redirect is not followed
+// (Go's client would follow it with a GET and take the page's 200 for sent), the
+// message is not recorded as sent, and the dead letter names the status, not the token.
+func TestSMSRedirectIsRefused(t *testing.T) {
+	g := newGateway(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/send" {
+			http.Redirect(w, r, "/v2/send?token=gw-token", http.StatusFound)
+		}
+	})
+	p := newPipeline(t)
+	p.run(senders.SMSHandler, p.sms(g.URL+"/v1/send", nil).Handler(p.once))
+	msg := message1(notifications.ChannelSMS)
+	p.publish(msg)
+	for _, r := range g.seen() {
+		if r.method != http.MethodPost || r.path != "/v1/send" {
+			t.Fatalf("the redirect was followed: %s %s", r.method, r.path)
+		}
+	}
+	dead := p.deadLetters()
+	if p.sent(notifications.ChannelSMS, msg.ID) || len(dead) != 1 || !strings.Contains(dead[0].Reason, "302") {
+		t.Fatalf("sent %v, dead letters %+v; want not sent, one dead letter naming 302", p.sent(notifications.ChannelSMS, msg.ID), dead)
+	}
+	if strings.Contains(dead[0].Reason, "gw-token") {
+		t.Fatalf("the dead letter shows the token: %s", dead[0].Reason)
+	}
+}

@@ -120,3 +120,31 @@ func TestTelegramUnreachableHidesTheToken(t *testing.T) {
 		t.Fatalf("error %v: want one without the token", err)
 	}
 }
+
+// A Bot API URL that redirects (a 301, as a proxy moved elsewhere would answer): not
+// followed, not sent, and the reason names the status, never the URL with the token.
+func TestTelegramRedirectIsRefused(t *testing.T) {
+	g := newGateway(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/sendMessage") && !strings.HasPrefix(r.URL.Path, "/moved") {
+			http.Redirect(w, r, "/moved"+r.URL.Path, http.StatusMovedPermanently)
+			return
+		}
+		io.WriteString(w, botOK)
+	})
+	p := newPipeline(t)
+	p.run(senders.TelegramHandler, telegram(g.URL, &waits{}).Handler(p.once))
+	msg := message1(notifications.ChannelTelegram)
+	p.publish(msg)
+	for _, r := range g.seen() {
+		if r.method != http.MethodPost || strings.HasPrefix(r.path, "/moved") {
+			t.Fatalf("the redirect was followed: %s %s", r.method, r.path)
+		}
+	}
+	dead := p.deadLetters()
+	if p.sent(notifications.ChannelTelegram, msg.ID) || len(dead) != 1 || !strings.Contains(dead[0].Reason, "301") {
+		t.Fatalf("sent %v, dead letters %+v; want not sent, one dead letter naming 301", p.sent(notifications.ChannelTelegram, msg.ID), dead)
+	}
+	if strings.Contains(dead[0].Reason, "secret_token") {
+		t.Fatalf("the dead letter shows the token: %s", dead[0].Reason)
+	}
+}
