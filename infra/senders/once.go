@@ -11,13 +11,25 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/notifications"
 )
 
 // SentRetention is how long a sent record is kept: longer than a message can be
 // redelivered (a Kafka topic keeps messages 7 days by default; a dead letter is
-// requeued within days). A message redelivered after it would be sent again.
+// requeued within days), and than MaxSendAge, past which a message is not sent.
 const SentRetention = 30 * 24 * time.Hour
+
+// MaxSendAge is the age past which a message is not sent to the outside world: a
+// forwarder replaying the log, or a channel's consumer group turned on again after
+// months, must not text customers about last year's purchases. A dead letter requeued
+// by an admin is sent whatever its age: someone chose to.
+//
+// WARNING: keep it well below SentRetention. A message is sent at or after its
+// creation and its record is kept SentRetention after the send, so while MaxSendAge <
+// SentRetention a message young enough to be sent still has its record if it was
+// sent: a replay of the log can never send a message twice.
+const MaxSendAge = 7 * 24 * time.Hour
 
 // pruneEvery is how often a sender forgets records older than SentRetention: one
 // DELETE an hour, on the path of a send, so no loop of its own is needed.
@@ -32,7 +44,7 @@ const markSentFor = 10 * time.Second
 const markSentFirstPause = 100 * time.Millisecond
 
 // Once makes a channel's sender idempotent: it skips a message the channel has
-// already sent, and records each message it sends before acking it. A crash between
+// already sent (and one older than MaxSendAge), and records each message it sends before acking it. A crash between
 // the send and the ack therefore gives one message; only a crash between the send and
 // the record, or a store that refuses the record for markSentFor, can give two (the
 // outside world offers nothing to tie a send to a record atomically).
@@ -64,6 +76,11 @@ func (o *Once) Handler(channel string, send sendFunc) func(ctx context.Context, 
 		msg, err := notifications.Decode(m)
 		if err != nil || !msg.For(channel) {
 			return err
+		}
+		if age := o.Now().Sub(msg.CreatedAt); age > MaxSendAge && m.Metadata.Get(bus.MetaRequeuedFor) == "" {
+			o.Log.Warn("message not sent: older than the longest a message waits to be sent", "channel", channel,
+				"message_id", msg.ID, "created_at", msg.CreatedAt, "age", age.Round(time.Second), "max_age", MaxSendAge)
+			return nil
 		}
 		sent, err := o.Records.Sent(ctx, channel, msg.ID)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/notifications"
@@ -23,16 +24,23 @@ func TestSentRecordsArePruned(t *testing.T) {
 	old := message1(notifications.ChannelSMS)
 	p.publish(old)
 	p.clock.Advance(senders.SentRetention - time.Minute)
-	p.publish(message1(notifications.ChannelSMS))
+	p.publish(messageNow(p, notifications.ChannelSMS))
 	if !p.sent(notifications.ChannelSMS, old.ID) {
 		t.Fatal("a record younger than SentRetention was forgotten")
 	}
 	p.clock.Advance(2 * time.Hour)
-	recent := message1(notifications.ChannelSMS)
+	recent := messageNow(p, notifications.ChannelSMS)
 	p.publish(recent)
 	if p.sent(notifications.ChannelSMS, old.ID) || !p.sent(notifications.ChannelSMS, recent.ID) {
 		t.Fatal("the record older than SentRetention was kept, or the new one lost")
 	}
+}
+
+// messageNow is message1 composed at the pipeline's time now.
+func messageNow(p *pipeline, channel string) notifications.Message {
+	msg := message1(channel)
+	msg.CreatedAt = p.clock.Now()
+	return msg
 }
 
 // failingRecords is the real read store whose MarkSent fails the first failures
@@ -143,5 +151,54 @@ func TestSendIsRecordedWhileStopping(t *testing.T) {
 	}
 	if !p.sent(notifications.ChannelSMS, msg.ID) {
 		t.Fatal("the send is not recorded")
+	}
+}
+
+// A message older than MaxSendAge (a replay of the log, a channel turned on again
+// after months) is acked without being sent; a dead letter an admin requeues is sent
+// whatever its age.
+func TestStaleMessagesAreNotSent(t *testing.T) {
+	p := newPipeline(t)
+	send, sends := countingSend()
+	p.run(senders.SMSHandler, p.once.Handler(notifications.ChannelSMS, send))
+	now := p.clock.Now()
+
+	fresh := message1(notifications.ChannelSMS)
+	fresh.CreatedAt = now.Add(-senders.MaxSendAge + time.Minute)
+	stale := message1(notifications.ChannelSMS)
+	stale.CreatedAt = now.Add(-senders.MaxSendAge - time.Minute)
+	p.publish(fresh)
+	p.publish(stale)
+	if sends(fresh.ID) != 1 || sends(stale.ID) != 0 || p.sent(notifications.ChannelSMS, stale.ID) || len(p.deadLetters()) != 0 {
+		t.Fatalf("sent fresh %d, stale %d times (recorded %v), %d dead letters; want 1, 0, not recorded, none",
+			sends(fresh.ID), sends(stale.ID), p.sent(notifications.ChannelSMS, stale.ID), len(p.deadLetters()))
+	}
+
+	p.publishWith(stale, map[string]string{bus.MetaRequeuedFor: senders.SMSHandler})
+	if sends(stale.ID) != 1 || !p.sent(notifications.ChannelSMS, stale.ID) {
+		t.Fatalf("a requeued old dead letter was sent %d times, want once", sends(stale.ID))
+	}
+}
+
+// The invariant MaxSendAge < SentRetention: a message sent once is never sent again
+// by a replay of the log, however late, while sent records are pruned meanwhile.
+func TestReplayNeverSendsASentMessageAgain(t *testing.T) {
+	if senders.MaxSendAge >= senders.SentRetention {
+		t.Fatalf("MaxSendAge %s must stay below SentRetention %s", senders.MaxSendAge, senders.SentRetention)
+	}
+	p := newPipeline(t)
+	send, sends := countingSend()
+	p.run(senders.SMSHandler, p.once.Handler(notifications.ChannelSMS, send))
+	msg := message1(notifications.ChannelSMS)
+	msg.CreatedAt = p.clock.Now()
+	p.clock.Advance(senders.MaxSendAge - time.Hour) // sent as late as it may be
+	p.publish(msg)
+	for day := 0; day < 60; day++ {
+		p.clock.Advance(24 * time.Hour)
+		p.publish(messageNow(p, notifications.ChannelSMS)) // today's messages, which prune old records
+		p.publish(msg)                                     // the replay
+		if n := sends(msg.ID); n != 1 {
+			t.Fatalf("day %d after the send: sent %d times", day+1, n)
+		}
 	}
 }

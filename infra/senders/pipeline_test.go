@@ -95,12 +95,22 @@ func (p *pipeline) run(name string, handle bus.Handler) {
 // dead-lettered), as the notifier does.
 func (p *pipeline) publish(msg notifications.Message) {
 	p.t.Helper()
+	p.publishWith(msg, nil)
+}
+
+// publishWith publishes msg with metadata, as publish does.
+func (p *pipeline) publishWith(msg notifications.Message, metadata map[string]string) {
+	p.t.Helper()
 	payload, err := json.Marshal(msg)
 	if err != nil {
 		p.t.Fatal(err)
 	}
+	wm := message.NewMessage(msg.ID.String(), payload)
+	for k, v := range metadata {
+		wm.Metadata.Set(k, v)
+	}
 	done := make(chan error, 1)
-	go func() { done <- p.bus.Publish(notifications.Topic, message.NewMessage(msg.ID.String(), payload)) }()
+	go func() { done <- p.bus.Publish(notifications.Topic, wm) }()
 	select {
 	case err := <-done:
 		if err != nil {
