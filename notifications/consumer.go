@@ -45,12 +45,15 @@ func Subscriptions() []Subscription {
 type Policy struct {
 	Lookup    Lookup
 	Publisher message.Publisher
-	codec     *codec.Codec
+	// Configured are the channels this shop sends on (a sender runs for each).
+	Configured []string
+	codec      *codec.Codec
 }
 
-// NewPolicy is the policy over the write model's lookup, publishing on publisher.
-func NewPolicy(lookup Lookup, publisher message.Publisher) *Policy {
-	return &Policy{Lookup: lookup, Publisher: publisher, codec: codec.Shop()}
+// NewPolicy is the policy over the write model's lookup, publishing on publisher, for
+// a shop with the configured channels.
+func NewPolicy(lookup Lookup, publisher message.Publisher, configured []string) *Policy {
+	return &Policy{Lookup: lookup, Publisher: publisher, Configured: configured, codec: codec.Shop()}
 }
 
 // Handle composes and publishes the messages of one event message. An error (a lookup
@@ -68,7 +71,7 @@ func (p *Policy) Handle(ctx context.Context, m *message.Message) error {
 	if err != nil {
 		return fmt.Errorf("notify %s@%d: %w", rec.StreamID, rec.Revision, err)
 	}
-	msgs, err := Compose(ctx, p.Lookup, rec, e)
+	msgs, err := Compose(ctx, p.Lookup, p.Configured, rec, e)
 	if err != nil {
 		return fmt.Errorf("notify %s@%d: %w", rec.StreamID, rec.Revision, err)
 	}

@@ -48,7 +48,7 @@ func (nobody) User(context.Context, uuid.UUID) (user.State, error) {
 // the senders deduplicate them), carrying the event as their cause.
 func TestPolicyComposesTheSameMessagesForARedeliveredEvent(t *testing.T) {
 	out := &published{msgs: map[string][]*message.Message{}}
-	policy := notifications.NewPolicy(nobody{}, out)
+	policy := notifications.NewPolicy(nobody{}, out, user.Channels())
 	userID := uuid.New()
 	event := func(e domain.Event, stream string) *message.Message {
 		_, data, err := codec.Shop().Encode(e)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -23,10 +24,11 @@ type Lookup interface {
 
 // Compose is the notification policy: the messages an event calls for (none for most).
 // Each goes out on the channels the customer has chosen now, so a swap of channels
-// applies to every message composed after it.
-func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.Event) ([]Message, error) {
+// applies to every message composed after it, as far as this shop has them configured
+// (see channelsOf).
+func Compose(ctx context.Context, lookup Lookup, configured []string, rec eventlog.Record, e domain.Event) ([]Message, error) {
 	msg := func(userID uuid.UUID, kind, subject, body, short string) ([]Message, error) {
-		channels, err := channelsOf(ctx, lookup, userID)
+		channels, err := channelsOf(ctx, lookup, configured, userID)
 		if err != nil {
 			return nil, err
 		}
@@ -111,10 +113,13 @@ func Compose(ctx context.Context, lookup Lookup, rec eventlog.Record, e domain.E
 	return nil, nil
 }
 
-// channelsOf are the channels a customer is told things on now. A message for someone
-// with no user (which no command writes) goes to the inbox alone rather than stalling
-// the notifier: there is no address to send anything else to.
-func channelsOf(ctx context.Context, lookup Lookup, id uuid.UUID) ([]string, error) {
+// channelsOf are the channels a customer is told things on now: those they chose that
+// the shop has configured (no sender runs for another). A customer whose every chosen
+// outside channel was removed from the configuration is told by email (always
+// configured) rather than in the inbox alone, where they would not look. A message for
+// someone with no user (which no command writes) goes to the inbox alone rather than
+// stalling the notifier: there is no address to send anything else to.
+func channelsOf(ctx context.Context, lookup Lookup, configured []string, id uuid.UUID) ([]string, error) {
 	u, err := lookup.User(ctx, id)
 	if errors.Is(err, user.ErrNotFound) {
 		return []string{ChannelInbox}, nil
@@ -122,7 +127,20 @@ func channelsOf(ctx context.Context, lookup Lookup, id uuid.UUID) ([]string, err
 	if err != nil {
 		return nil, fmt.Errorf("channels of user %s: %w", id, err)
 	}
-	return u.NotificationChannels(), nil
+	channels, choseOutside := []string{ChannelInbox}, false
+	for _, c := range u.NotificationChannels() {
+		if c == ChannelInbox {
+			continue
+		}
+		choseOutside = true
+		if slices.Contains(configured, c) {
+			channels = append(channels, c)
+		}
+	}
+	if len(channels) == 1 && choseOutside && slices.Contains(configured, ChannelEmail) {
+		channels = append(channels, ChannelEmail)
+	}
+	return channels, nil
 }
 
 // composes is every event type the policy may turn into a message.

@@ -77,7 +77,7 @@ func TestPolicy(t *testing.T) {
 		if !composes[rec.Type] {
 			t.Errorf("%s is not listed as composing", rec.Type)
 		}
-		msgs, err := Compose(context.Background(), lookup, rec, c.event)
+		msgs, err := Compose(context.Background(), lookup, everyChannel, rec, c.event)
 		if err != nil || len(msgs) != 1 {
 			t.Fatalf("%T: %d messages, %v", c.event, len(msgs), err)
 		}
@@ -124,7 +124,39 @@ func TestPolicyFollowsTheCustomersChannels(t *testing.T) {
 		ghost:     {ChannelInbox}, // no user to send anything else to
 	} {
 		rec := eventlog.Record{EventData: eventlog.EventData{ID: uuid.New(), Metadata: eventlog.Metadata{OccurredAt: at}}}
-		msgs, err := Compose(context.Background(), lookup, rec, account.FundsAdded{UserID: id, Amount: 100, BalanceAfter: 100})
+		msgs, err := Compose(context.Background(), lookup, everyChannel, rec, account.FundsAdded{UserID: id, Amount: 100, BalanceAfter: 100})
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("%s: %d messages, %v", id, len(msgs), err)
+		}
+		if got := msgs[0].Channels; !slices.Equal(got, want) {
+			t.Errorf("channels %v, want %v", got, want)
+		}
+	}
+}
+
+// everyChannel: a shop with every channel configured.
+var everyChannel = user.Channels()
+
+// A channel removed from the configuration while customers still have it chosen: their
+// messages go out on their other configured channels, and by email when none is left
+// beyond the inbox, never to a channel no sender serves.
+func TestPolicyKeepsToTheConfiguredChannels(t *testing.T) {
+	configured := []string{ChannelInbox, ChannelEmail, ChannelTelegram} // sms removed
+	smsOnly, smsAndTelegram, inboxOnly, def := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	lookup := shop{rentals: rentals{}, users: map[uuid.UUID]user.State{
+		smsOnly:        {ID: smsOnly, Channels: []string{ChannelInbox, ChannelSMS}, Phone: "+79991234567"},
+		smsAndTelegram: {ID: smsAndTelegram, Channels: []string{ChannelInbox, ChannelSMS, ChannelTelegram}, Phone: "+79991234567", TelegramChatID: "42"},
+		inboxOnly:      {ID: inboxOnly, Channels: []string{ChannelInbox}},
+		def:            {ID: def},
+	}}
+	for id, want := range map[uuid.UUID][]string{
+		smsOnly:        {ChannelInbox, ChannelEmail}, // told by email rather than not at all
+		smsAndTelegram: {ChannelInbox, ChannelTelegram},
+		inboxOnly:      {ChannelInbox}, // their choice
+		def:            {ChannelInbox, ChannelEmail},
+	} {
+		rec := eventlog.Record{EventData: eventlog.EventData{ID: uuid.New()}}
+		msgs, err := Compose(context.Background(), lookup, configured, rec, account.FundsAdded{UserID: id, Amount: 100, BalanceAfter: 100})
 		if err != nil || len(msgs) != 1 {
 			t.Fatalf("%s: %d messages, %v", id, len(msgs), err)
 		}
@@ -137,7 +169,7 @@ func TestPolicyFollowsTheCustomersChannels(t *testing.T) {
 // A lookup that fails fails the composition: the notifier tries again rather than
 // sending on channels it could not read.
 func TestPolicyNeedsTheCustomersChannels(t *testing.T) {
-	_, err := Compose(context.Background(), failingUsers{}, eventlog.Record{}, account.FundsAdded{UserID: uuid.New()})
+	_, err := Compose(context.Background(), failingUsers{}, everyChannel, eventlog.Record{}, account.FundsAdded{UserID: uuid.New()})
 	if !errors.Is(err, errStoreDown) {
 		t.Fatalf("error %v, want the lookup's", err)
 	}
@@ -167,7 +199,7 @@ func TestShortFormsStayShort(t *testing.T) {
 		rental.Expired{RentalID: rentalID, EndsAt: at},
 		account.PaymentDeclined{Amount: 1 << 50, Purpose: account.Purpose{Kind: account.ForPremiere, Title: long}},
 	} {
-		msgs, err := Compose(context.Background(), lookup, eventlog.Record{}, e)
+		msgs, err := Compose(context.Background(), lookup, everyChannel, eventlog.Record{}, e)
 		if err != nil || len(msgs) != 1 {
 			t.Fatalf("%T: %d messages, %v", e, len(msgs), err)
 		}
@@ -182,7 +214,7 @@ func TestPolicyIsQuietAboutTheRest(t *testing.T) {
 		user.TokenRevoked{},
 	}
 	for _, e := range quiet {
-		msgs, err := Compose(context.Background(), rentals{}, eventlog.Record{}, e)
+		msgs, err := Compose(context.Background(), rentals{}, everyChannel, eventlog.Record{}, e)
 		if err != nil || len(msgs) != 0 {
 			t.Errorf("%T: %d messages, %v", e, len(msgs), err)
 		}

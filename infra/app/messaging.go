@@ -64,7 +64,7 @@ func (a *App) openMessaging() (err error) {
 	a.Delivery = projections.NewProgress(integration.ForwarderName)
 	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
 		Progress: a.Delivery, Logger: a.Log}
-	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Bus)
+	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Bus, a.Config.Channels())
 	if a.Senders, err = a.senders(); err != nil {
 		return err
 	}
