@@ -59,7 +59,7 @@ func (s *SMS) Send(ctx context.Context, msg notifications.Message) error {
 		return fmt.Errorf("sms gateway: %w", err)
 	}
 	if status < 200 || status > 299 {
-		return fmt.Errorf("sms gateway answered %d%s: %s", status, permanence(status), answer)
+		return fmt.Errorf("sms gateway answered %d%s: %s", status, permanence(status), clipAnswer(answer))
 	}
 	return nil
 }
@@ -71,6 +71,18 @@ func shortText(msg notifications.Message) string {
 		return msg.Short
 	}
 	return msg.Subject
+}
+
+// maxAnswer is how much of a gateway's or the Bot API's answer an error quotes: enough
+// for a reason, not a whole error page in every log line and dead letter.
+const maxAnswer = 200
+
+// clipAnswer keeps the first maxAnswer characters of an answer.
+func clipAnswer(answer string) string {
+	if r := []rune(answer); len(r) > maxAnswer {
+		return string(r[:maxAnswer]) + "…"
+	}
+	return answer
 }
 
 func permanence(status int) string {

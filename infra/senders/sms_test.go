@@ -1,7 +1,9 @@
 package senders_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/notifications"
@@ -180,5 +183,20 @@ func TestSMSRedirectIsRefused(t *testing.T) {
 	}
 	if strings.Contains(dead[0].Reason, "gw-token") {
 		t.Fatalf("the dead letter shows the token: %s", dead[0].Reason)
+	}
+}
+
+// A gateway's long answer (an error page) is quoted in the error, and so in dead
+// letters and logs, by its first 200 characters only.
+func TestSMSLongAnswerIsClipped(t *testing.T) {
+	page := "Ошибка: " + strings.Repeat("ы", 2000)
+	g := newGateway(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, page)
+	})
+	p := newPipeline(t)
+	err := p.sms(g.URL, nil).Send(context.Background(), message1(notifications.ChannelSMS))
+	if err == nil || !strings.Contains(err.Error(), "Ошибка: ыыы") || utf8.RuneCountInString(err.Error()) > 400 {
+		t.Fatalf("error of %d characters: %v", utf8.RuneCountInString(fmt.Sprint(err)), err)
 	}
 }

@@ -84,9 +84,9 @@ func (t *Telegram) Send(ctx context.Context, msg notifications.Message) error {
 		if err := t.wait(ctx, pause); err != nil {
 			return err
 		}
-		return fmt.Errorf("telegram sendMessage: too many requests, retry after %d s: %s", answer.Parameters.RetryAfter, answer.Description)
+		return fmt.Errorf("telegram sendMessage: too many requests, retry after %d s: %s", answer.Parameters.RetryAfter, clipAnswer(answer.Description))
 	default:
-		return fmt.Errorf("telegram sendMessage answered %d%s: %s", status, permanence(status), answer.Description)
+		return fmt.Errorf("telegram sendMessage answered %d%s: %s", status, permanence(status), clipAnswer(answer.Description))
 	}
 }
 

@@ -2,12 +2,14 @@ package senders_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/notifications"
@@ -146,5 +148,17 @@ func TestTelegramRedirectIsRefused(t *testing.T) {
 	}
 	if strings.Contains(dead[0].Reason, "secret_token") {
 		t.Fatalf("the dead letter shows the token: %s", dead[0].Reason)
+	}
+}
+
+// A long description from the Bot API is quoted by its first 200 characters only.
+func TestTelegramLongDescriptionIsClipped(t *testing.T) {
+	g := newGateway(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"ok":false,"error_code":400,"description":"Bad Request: %s"}`, strings.Repeat("x", 2000))
+	})
+	err := telegram(g.URL, &waits{}).Send(context.Background(), message1(notifications.ChannelTelegram))
+	if err == nil || !strings.Contains(err.Error(), "Bad Request: xxx") || utf8.RuneCountInString(err.Error()) > 400 {
+		t.Fatalf("error of %d characters: %v", utf8.RuneCountInString(fmt.Sprint(err)), err)
 	}
 }
