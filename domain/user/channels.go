@@ -3,6 +3,7 @@ package user
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,9 +47,8 @@ func (NotificationSettingsChanged) EventType() string { return "user.notificatio
 
 // Limits of the addresses of channels.
 const (
-	minPhoneDigits  = 8
-	maxPhoneDigits  = 15 // E.164
-	maxChatIDDigits = 20 // after an optional minus: every 64-bit chat id
+	minPhoneDigits = 8
+	maxPhoneDigits = 15 // E.164
 )
 
 // CheckPhone checks an E.164 number: "+", then 8 to 15 digits, the first not 0.
@@ -61,11 +61,12 @@ func CheckPhone(p string) error {
 	return nil
 }
 
-// CheckTelegramChatID checks a Telegram Bot API chat id: an integer, negative for
-// groups and channels, without leading zeros.
+// CheckTelegramChatID checks a Telegram Bot API chat id: an integer that fits 64 bits
+// (the Bot API's own limit), negative for groups and channels, without leading zeros.
+// A public channel's "@name" is refused: the shop writes to customers' chats.
 func CheckTelegramChatID(id string) error {
 	digits := strings.TrimPrefix(id, "-")
-	if len(digits) > maxChatIDDigits || digits == "" || digits[0] == '0' || !allDigits(digits) {
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil || digits == "" || digits[0] == '0' || !allDigits(digits) {
 		return domain.Invalid(fmt.Sprintf("telegram_chat_id %q is not a Telegram chat id: a whole number such as 123456789 (negative for a group)", shorten(id)))
 	}
 	return nil

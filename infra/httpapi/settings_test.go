@@ -79,6 +79,8 @@ func TestNotificationSettingsRefusals(t *testing.T) {
 		{"malformed phone", map[string]any{"phone": "8 999 123-45-67"}, 400, []string{"E.164"}},
 		{"malformed chat id", map[string]any{"telegram_chat_id": "@me"}, 400, []string{"telegram_chat_id"}},
 		{"a fraction is not a chat id", `{"telegram_chat_id":12.5}`, 400, []string{"telegram_chat_id"}},
+		{"a chat id beyond 64 bits", `{"telegram_chat_id":12345678901234567890}`, 400, []string{"telegram_chat_id"}},
+		{"a chat id beyond 64 bits, as a string", map[string]any{"telegram_chat_id": "-9223372036854775809"}, 400, []string{"telegram_chat_id"}},
 		{"a chat id is not true", `{"telegram_chat_id":true}`, 400, []string{"telegram_chat_id", "true or false"}},
 		{"channels must be strings", `{"notification_channels":[1]}`, 400, []string{"notification_channels"}},
 		{"unknown field", `{"notification_channels":["email"],"fax":"+7"}`, 400, []string{`"fax"`}},

@@ -58,8 +58,9 @@ func (t *Telegram) Send(ctx context.Context, msg notifications.Message) error {
 	if u.TelegramChatID == "" {
 		return errNoAddress
 	}
-	// A chat id is a number (a user's or a group's, negative); a public channel is
-	// "@name". JSON takes either as a string.
+	// A chat id is a 64-bit number (a user's, or a group's or channel's, negative;
+	// user.CheckTelegramChatID refuses a channel's "@name"). The Bot API takes it as a
+	// JSON string, so no digit is lost to a float.
 	body, err := json.Marshal(struct {
 		ChatID string `json:"chat_id"`
 		Text   string `json:"text"`
