@@ -97,7 +97,7 @@ func Encode(msg Message) (*message.Message, error) {
 	}
 	wm := message.NewMessage(msg.ID.String(), payload)
 	wm.Metadata.Set("kind", msg.Kind)
-	wm.Metadata.Set("user_id", msg.UserID.String())
+	wm.Metadata.Set(integration.MetaUserID, msg.UserID.String()) // the partition key on Kafka: a customer's messages in order
 	return wm, nil
 }
 

@@ -74,7 +74,8 @@ func TestPolicyComposesTheSameMessagesForARedeliveredEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if msg.ID.String() != sent[0].UUID || msg.Kind != notifications.KindWelcome || msg.UserID != userID || msg.SourceEventID.String() != registered.UUID ||
-		sent[0].Metadata.Get(integration.MetaCausationID) != registered.UUID || sent[0].Metadata.Get(integration.MetaCorrelationID) != "signup" {
+		sent[0].Metadata.Get(integration.MetaCausationID) != registered.UUID || sent[0].Metadata.Get(integration.MetaCorrelationID) != "signup" ||
+		sent[0].Metadata.Get(integration.MetaUserID) != userID.String() { // the partition key on Kafka
 		t.Fatalf("message %+v with metadata %v", msg, sent[0].Metadata)
 	}
 	if err := policy.Handle(context.Background(), message.NewMessage(uuid.NewString(), []byte(`{}`))); err == nil {

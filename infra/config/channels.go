@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/infra/senders/smtpurl"
 )
 
@@ -68,12 +69,12 @@ func httpURL(raw string) error {
 // always (email as .eml files on the embedded setup), sms with an SMS gateway,
 // telegram with a bot token.
 func (c Config) Channels() []string {
-	channels := []string{"inbox", "email"}
+	channels := []string{user.ChannelInbox, user.ChannelEmail}
 	if c.SMSGatewayURL != "" {
-		channels = append(channels, "sms")
+		channels = append(channels, user.ChannelSMS)
 	}
 	if c.TelegramBotToken != "" {
-		channels = append(channels, "telegram")
+		channels = append(channels, user.ChannelTelegram)
 	}
 	return channels
 }
