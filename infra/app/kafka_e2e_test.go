@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/infra/bus/kafka/kafkatest"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/senders"
@@ -244,5 +246,108 @@ func TestJourneyOnKafkaEmailsThenSwapsToTelegram(t *testing.T) {
 	want = []string{"top_up 100000", "withdrawal -4000", "withdrawal -4000", "top_up 500", "refund 5000"}
 	if got := sh.history(token); !slices.Equal(got, want) {
 		t.Fatalf("billing history %q; want %q", got, want)
+	}
+}
+
+// failuresNoted tells when a publish of the forwarder fails (the broker is away).
+type failuresNoted struct {
+	message.Publisher
+	failed chan<- error
+}
+
+func (f failuresNoted) Publish(topic string, msgs ...*message.Message) error {
+	err := f.Publisher.Publish(topic, msgs...)
+	if err != nil {
+		select {
+		case f.failed <- err:
+		default:
+		}
+	}
+	return err
+}
+
+// onceEach checks that the emails' subjects are the wanted ones, each once.
+func onceEach(t *testing.T, emails []receivedEmail, want ...string) {
+	t.Helper()
+	if got := subjects(emails); !sameSet(got, want) {
+		t.Fatalf("emails %q; want each of %q once", got, want)
+	}
+}
+
+// Issue 9: the broker goes away while customers top up, buy and sign up over HTTP.
+// The requests succeed (the log is the record); once the broker is back every email
+// and inbox item arrives exactly once and the billing history is complete. Then the
+// shop's process is replaced (the App closed, a new one opened on the same data folder
+// and broker): its consumer groups resume where the old ones acked, so nothing is
+// sent again and the next message flows.
+func TestABrokerOutageAndARestartLoseAndRepeatNoMessage(t *testing.T) {
+	broker, mx, tg, seen := kafkatest.Start(t), smtptest.Start(t, smtptest.Options{}), startTelegram(t), newDeliveries()
+	failed := make(chan error, 1)
+	sh := newShopWith(t, onKafkaWithChannels(broker, mx, tg), func(a *app.App) {
+		seen.watch(a)
+		a.Forwarder.Publisher = failuresNoted{Publisher: a.Forwarder.Publisher, failed: failed}
+	})
+	premieres := sh.publish(2)
+	anna := sh.signUp("anna@example.ru")
+	annaID := sh.userID("anna@example.ru")
+	fill := func(token, key string, amount int) {
+		t.Helper()
+		sh.expect(http.StatusCreated, call{method: "POST", path: "/billing/fill", token: token, key: key, body: map[string]any{"summ": amount}})
+	}
+	fill(anna, "fill-0", 100_000)
+	seen.await(t, annaID, map[string]int{notifications.KindWelcome: 1, notifications.KindFundsAdded: 1})
+
+	broker.Stop()
+	fill(anna, "fill-1", 500)
+	sh.expect(http.StatusCreated, call{method: "POST", path: "/rent", token: anna, key: "rent-0", body: map[string]any{"id": premieres[0], "period": 2}})
+	select {
+	case <-failed: // the forwarder has met the outage
+	case <-time.After(30 * time.Second):
+		t.Fatal("the forwarder published nothing, or did not fail, with the broker down")
+	}
+	fill(anna, "fill-2", 700)
+	sh.expect(http.StatusCreated, call{method: "POST", path: "/rent", token: anna, key: "rent-1", body: map[string]any{"id": premieres[1], "period": 3}})
+	boris := sh.signUp("boris@example.ru")
+	fill(boris, "fill-b", 2_000)
+	broker.Restart()
+
+	borisID := sh.userID("boris@example.ru")
+	seen.await(t, annaID, map[string]int{notifications.KindFundsAdded: 3, notifications.KindPurchase: 2})
+	seen.await(t, borisID, map[string]int{notifications.KindWelcome: 1, notifications.KindFundsAdded: 1})
+	fill(anna, "fill-3", 300) // the marker
+	seen.await(t, annaID, map[string]int{notifications.KindFundsAdded: 4})
+
+	annaSubjects := []string{"Добро пожаловать в Шанс-видео", "Баланс пополнен на 1\u00a0000,00\u00a0₽", "Баланс пополнен на 5,00\u00a0₽",
+		"Премьера «Премьера 0» оплачена", "Баланс пополнен на 7,00\u00a0₽", "Премьера «Премьера 1» оплачена", "Баланс пополнен на 3,00\u00a0₽"}
+	onceEach(t, mailbox(t, mx, "anna@example.ru"), annaSubjects...)
+	onceEach(t, mailbox(t, mx, "boris@example.ru"), "Добро пожаловать в Шанс-видео", "Баланс пополнен на 20,00\u00a0₽")
+	wantInbox := map[string]int{notifications.KindWelcome: 1, notifications.KindFundsAdded: 4, notifications.KindPurchase: 2}
+	if got := kindCounts(sh.inboxItems(anna)); !maps.Equal(got, wantInbox) {
+		t.Fatalf("anna's inbox after the outage: %v; want %v", got, wantInbox)
+	}
+	wantHistory := []string{"top_up 100000", "top_up 500", "withdrawal -2000", "top_up 700", "withdrawal -3000", "top_up 300"}
+	if got := sh.history(anna); !slices.Equal(got, wantHistory) {
+		t.Fatalf("anna's billing history after the outage: %q; want %q", got, wantHistory)
+	}
+	if got := sh.history(boris); !slices.Equal(got, []string{"top_up 2000"}) {
+		t.Fatalf("boris's billing history after the outage: %q", got)
+	}
+
+	// The process is replaced; the next message flows, nothing before it is repeated.
+	sh.restart()
+	anna = sh.signIn("anna@example.ru")
+	fill(anna, "fill-4", 900)
+	seen.await(t, annaID, map[string]int{notifications.KindFundsAdded: 5})
+	onceEach(t, mailbox(t, mx, "anna@example.ru"), append(annaSubjects, "Баланс пополнен на 9,00\u00a0₽")...)
+	onceEach(t, mailbox(t, mx, "boris@example.ru"), "Добро пожаловать в Шанс-видео", "Баланс пополнен на 20,00\u00a0₽")
+	wantInbox[notifications.KindFundsAdded]++
+	if got := kindCounts(sh.inboxItems(anna)); !maps.Equal(got, wantInbox) {
+		t.Fatalf("anna's inbox after the restart: %v; want %v", got, wantInbox)
+	}
+	if got := sh.history(anna); !slices.Equal(got, append(wantHistory, "top_up 900")) {
+		t.Fatalf("anna's billing history after the restart: %q", got)
+	}
+	if len(tg.received()) != 0 {
+		t.Fatalf("telegram messages to customers who never chose it: %v", tg.received())
 	}
 }
