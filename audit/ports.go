@@ -23,6 +23,9 @@ type Reads interface {
 	Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bool, error)
 	// Ledger returns billing history in log order, at most q.Limit lines.
 	Ledger(ctx context.Context, q ledger.Query) ([]ledger.Entry, error)
+	// AppliedRevision is the highest revision of an account stream the billing history
+	// has applied; false if none.
+	AppliedRevision(ctx context.Context, stream string) (uint64, bool, error)
 	// Checkpoint is how far a projection has applied the log.
 	Checkpoint(ctx context.Context, projection string) (eventlog.Position, error)
 }

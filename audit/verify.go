@@ -35,6 +35,9 @@ type derived struct {
 	// The last event each checked projection handles: the read models must have
 	// applied at least this far to be compared.
 	needs map[string]eventlog.Position
+	// revisions is each account stream's last revision up to head: a billing history
+	// fed from the bus (in no global order) must have applied each stream this far.
+	revisions map[string]uint64
 }
 
 // ledgerOf is one account as its stream tells it.
@@ -60,9 +63,21 @@ func Verify(ctx context.Context, log Log, reads Reads) (Report, error) {
 		if err != nil {
 			return r, fmt.Errorf("checkpoint of %s: %w", p.Name(), err)
 		}
-		if at.Less(d.needs[p.Name()]) {
-			r.Lag = append(r.Lag, Lag{Projection: p.Name(), At: at, Needs: d.needs[p.Name()]})
+		if !at.Less(d.needs[p.Name()]) {
+			continue
 		}
+		lag := Lag{Projection: p.Name(), At: at, Needs: d.needs[p.Name()]}
+		if p.Name() == ledger.Name {
+			// Fed from the bus, the history moves per stream, not by its checkpoint.
+			if lag.StreamsBehind, err = streamsBehind(ctx, d.revisions, reads); err != nil {
+				return r, err
+			}
+			if lag.StreamsBehind == 0 {
+				continue
+			}
+			lag.Streams = len(d.revisions)
+		}
+		r.Lag = append(r.Lag, lag)
 	}
 	if len(r.Lag) == 0 {
 		if err := compare(ctx, log, d, reads, &r); err != nil {
@@ -73,9 +88,26 @@ func Verify(ctx context.Context, log Log, reads Reads) (Report, error) {
 	return r, nil
 }
 
+// streamsBehind counts the account streams the billing history has not applied up to
+// their revision in the audited log.
+func streamsBehind(ctx context.Context, revisions map[string]uint64, reads Reads) (int, error) {
+	behind := 0
+	for stream, revision := range revisions {
+		applied, found, err := reads.AppliedRevision(ctx, stream)
+		if err != nil {
+			return 0, fmt.Errorf("billing history of %s: %w", stream, err)
+		}
+		if !found || applied < revision {
+			behind++
+		}
+	}
+	return behind, nil
+}
+
 // derive folds every account stream of the log with the domain's Evolve.
 func derive(ctx context.Context, log Log) (derived, error) {
-	d := derived{accounts: map[uuid.UUID]*ledgerOf{}, payments: map[uuid.UUID]accounts.Payment{}, needs: map[string]eventlog.Position{}}
+	d := derived{accounts: map[uuid.UUID]*ledgerOf{}, payments: map[uuid.UUID]accounts.Payment{}, needs: map[string]eventlog.Position{},
+		revisions: map[string]uint64{}}
 	head, err := log.Head(ctx)
 	if err != nil {
 		return d, fmt.Errorf("log head: %w", err)
@@ -99,6 +131,7 @@ func derive(ctx context.Context, log Log) (derived, error) {
 			if !strings.HasPrefix(rec.StreamID, "account-") {
 				continue
 			}
+			d.revisions[rec.StreamID] = rec.Revision
 			e, err := c.Decode(rec.Type, rec.Data)
 			if err != nil {
 				return d, fmt.Errorf("%s@%d: %w", rec.StreamID, rec.Revision, err)

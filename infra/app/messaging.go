@@ -69,7 +69,7 @@ func (a *App) openMessaging() (err error) {
 		return err
 	}
 	if a.Config.FeedsBillingFromBus() {
-		a.Billing = ledger.NewFeed(a.Reads)
+		a.Billing = ledger.NewFeed(a.Reads, a.Log)
 		a.billingCaughtUp = make(chan struct{})
 	}
 	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now,
