@@ -63,7 +63,10 @@ func (a *App) senders() ([]Sender, error) {
 func (a *App) openMessaging() (err error) {
 	a.Delivery = projections.NewProgress(integration.ForwarderName)
 	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
-		Progress: a.Delivery, Logger: a.Log}
+		Progress: a.Delivery, Logger: a.Log,
+		// While the bus refuses, the forwarder pauses as a consumer does between retries,
+		// so it resumes within CHANCE_DELIVERY_RETRY_MAX of the broker's return.
+		Pauses: integration.Pauses{First: a.Config.DeliveryRetryFirst, Max: a.Config.DeliveryRetryMax}}
 	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Bus)
 	if a.Senders, err = a.senders(); err != nil {
 		return err
