@@ -63,13 +63,16 @@ func (a *App) senders() ([]Sender, error) {
 func (a *App) openMessaging() (err error) {
 	a.Delivery = projections.NewProgress(integration.ForwarderName)
 	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
-		Progress: a.Delivery, Logger: a.Log}
+		Progress: a.Delivery, Logger: a.Log,
+		// While the bus refuses, the forwarder pauses as a consumer does between retries,
+		// so it resumes within CHANCE_DELIVERY_RETRY_MAX of the broker's return.
+		Pauses: integration.Pauses{First: a.Config.DeliveryRetryFirst, Max: a.Config.DeliveryRetryMax}}
 	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Bus, a.Config.Channels())
 	if a.Senders, err = a.senders(); err != nil {
 		return err
 	}
 	if a.Config.FeedsBillingFromBus() {
-		a.Billing = ledger.NewFeed(a.Reads)
+		a.Billing = ledger.NewFeed(a.Reads, a.Log)
 		a.billingCaughtUp = make(chan struct{})
 	}
 	a.DeadLetters = bus.DeadLetters{Store: a.Reads, Publisher: a.Bus, Now: a.Clock.Now,

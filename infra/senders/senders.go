@@ -11,6 +11,9 @@ const (
 	EmailHandler    = "chance.send-notify.email" // .eml files or SMTP: the same channel, the same name
 	SMSHandler      = "chance.send-notify.sms"
 	TelegramHandler = "chance.send-notify.telegram"
-	// DeadLetterHandler records the senders' dead letters in the read store.
+	// DeadLetterHandler records the dead letters of every consumer in the read store:
+	// the senders', and the notification policy's and the billing feed's, whose
+	// failures go to the same poison topic (its name says send-notify for history:
+	// renaming it would strand the dead letters waiting in a Kafka topic).
 	DeadLetterHandler = "chance.send-notify.poison.recorder"
 )

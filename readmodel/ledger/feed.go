@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
@@ -29,12 +31,16 @@ const FeedHandler = "chance.billing-history"
 // is, for the catch-up from the log at start and after a rebuild (CatchUp).
 type Feed struct {
 	Store projections.Store
-	codec *codec.Codec
+	Log   *slog.Logger
+	// Pauses between tries while the store refuses a write: the first, doubling up to
+	// the last.
+	FirstPause, MaxPause time.Duration
+	codec                *codec.Codec
 }
 
 // NewFeed is the billing history's consumer over store.
-func NewFeed(store projections.Store) *Feed {
-	return &Feed{Store: store, codec: codec.Shop()}
+func NewFeed(store projections.Store, log *slog.Logger) *Feed {
+	return &Feed{Store: store, Log: log, FirstPause: 100 * time.Millisecond, MaxPause: 5 * time.Second, codec: codec.Shop()}
 }
 
 // Handle applies one account event message.
@@ -50,7 +56,29 @@ func (f *Feed) Handle(ctx context.Context, m *message.Message) error {
 	if err != nil {
 		return fmt.Errorf("billing history: %s@%d: %w", rec.StreamID, rec.Revision, err)
 	}
-	return f.apply(ctx, projections.Event{Record: rec, Event: e})
+	return f.applyUntilStored(ctx, projections.Event{Record: rec, Event: e})
+}
+
+// applyUntilStored applies e, trying again while the store refuses, until ctx ends.
+// A store error is never the message's fault: dead-lettering the line after a short
+// outage would leave a hole the stream's next event then hides (its revision passes
+// over it), so the feed waits for the store, as the projection runner would.
+func (f *Feed) applyUntilStored(ctx context.Context, e projections.Event) error {
+	pause := f.FirstPause
+	for attempt := 1; ; attempt++ {
+		err := f.apply(ctx, e)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		f.Log.Warn("billing history not stored; trying again", "stream", e.StreamID, "revision", e.Revision,
+			"attempt", attempt, "pause", pause, "error", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, f.MaxPause)
+	}
 }
 
 func (f *Feed) apply(ctx context.Context, e projections.Event) error {

@@ -2,6 +2,8 @@ package ledger_test
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/chance-video/chance/domain/codec"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/integration"
+	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries/querytest"
 	"github.com/chance-video/chance/readmodel/ledger"
 )
@@ -35,7 +38,7 @@ func accountEvent(t *testing.T, user uuid.UUID, revision, position uint64, e dom
 // an event that makes no line moves it too.
 func TestFeedRecordsEachEventOnce(t *testing.T) {
 	store := querytest.Open(t)
-	feed := ledger.NewFeed(store)
+	feed := ledger.NewFeed(store, slog.New(slog.DiscardHandler))
 	ctx := context.Background()
 	user := uuid.New()
 	at := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
@@ -62,5 +65,45 @@ func TestFeedRecordsEachEventOnce(t *testing.T) {
 	if err := feed.Handle(ctx, integration.Encode(eventlog.Record{EventData: eventlog.EventData{ID: uuid.New(), Type: "account.unknown.v9", Data: []byte(`{}`)},
 		StreamID: account.Stream(user), Revision: 2})); err == nil {
 		t.Fatal("an event this version cannot read was skipped, not refused (it would never reach a dead letter)")
+	}
+}
+
+// unavailable is a read store whose writes fail a number of times, as during a
+// database failover.
+type unavailable struct {
+	projections.Store
+	failures int
+}
+
+func (u *unavailable) Update(ctx context.Context, name string, at eventlog.Position, fn func(projections.Writes) error) error {
+	if u.failures > 0 {
+		u.failures--
+		return errors.New("connection refused")
+	}
+	return u.Store.Update(ctx, name, at, fn)
+}
+
+// A store that refuses writes for a while holds the line back, never dead-letters it:
+// the next event of the stream would otherwise move its revision past the hole.
+func TestFeedWaitsForTheStoreInsteadOfGivingTheLineUp(t *testing.T) {
+	store := querytest.Open(t)
+	down := &unavailable{Store: store, failures: 6}
+	feed := ledger.NewFeed(down, slog.New(slog.DiscardHandler))
+	feed.FirstPause, feed.MaxPause = time.Millisecond, 2*time.Millisecond
+	user := uuid.New()
+	topUp := accountEvent(t, user, 0, 3, account.FundsAdded{UserID: user, Payment: uuid.New(), Amount: 700, BalanceAfter: 700,
+		At: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)})
+	if err := feed.Handle(context.Background(), integration.Encode(topUp)); err != nil {
+		t.Fatalf("the feed gave the line up: %v", err)
+	}
+	if lines, err := store.Ledger(context.Background(), ledger.Query{UserID: user}); err != nil || len(lines) != 1 || down.failures != 0 {
+		t.Fatalf("after the store came back: %+v, %v (failures left %d)", lines, err, down.failures)
+	}
+	// Stopping ends the wait with the error: the message stays unacked, not dead.
+	down.failures = 1_000
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := feed.Handle(ctx, integration.Encode(accountEvent(t, user, 1, 4, account.FundsAdded{UserID: user, Payment: uuid.New(), Amount: 1, BalanceAfter: 701}))); err == nil {
+		t.Fatal("a stopped feed reported a line it never stored")
 	}
 }

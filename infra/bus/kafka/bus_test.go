@@ -1,11 +1,14 @@
 package kafkabus_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/IBM/sarama"
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	kafkabus "github.com/chance-video/chance/infra/bus/kafka"
 	"github.com/chance-video/chance/infra/bus/kafka/kafkatest"
@@ -77,5 +80,40 @@ func TestConfigValidation(t *testing.T) {
 	}
 	if err := (kafkabus.Config{Brokers: []string{"kafka:9092"}, Log: quiet}).Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A cluster whose ACLs do not let the shop create topics: a topic an operator created
+// is used as it is; a missing one is an error that says what to do.
+func TestTopicsTheShopMayNotCreate(t *testing.T) {
+	broker := kafkatest.Start(t)
+	first, err := kafkabus.Open(kafkabus.Config{Brokers: broker.Brokers(), Partitions: 2, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	if err := first.Publish("chance.events.users", message.NewMessage("m", []byte("{}"))); err != nil {
+		t.Fatal(err) // the operator's topic
+	}
+	broker.Control(kmsg.CreateTopics, func(req kmsg.Request) (kmsg.Response, error, bool) {
+		resp := req.(*kmsg.CreateTopicsRequest).ResponseKind().(*kmsg.CreateTopicsResponse)
+		for _, topic := range req.(*kmsg.CreateTopicsRequest).Topics {
+			refused := kmsg.NewCreateTopicsResponseTopic()
+			refused.Topic, refused.ErrorCode = topic.Topic, kerr.TopicAuthorizationFailed.Code
+			resp.Topics = append(resp.Topics, refused)
+		}
+		return resp, nil, true
+	})
+	b, err := kafkabus.Open(kafkabus.Config{Brokers: broker.Brokers(), Partitions: 2, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Publish("chance.events.users", message.NewMessage("n", []byte("{}"))); err != nil {
+		t.Fatalf("publish to a topic that exists, on a cluster refusing CREATE: %v", err)
+	}
+	err = b.Publish("chance.events.carts", message.NewMessage("o", []byte("{}")))
+	if err == nil || !strings.Contains(err.Error(), "may not create") {
+		t.Fatalf("publish to a missing topic the shop may not create: %v", err)
 	}
 }

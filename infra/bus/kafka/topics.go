@@ -33,11 +33,26 @@ func (t *topics) ensure(topic string) error {
 	}
 	detail := t.detail
 	err := t.admin.CreateTopic(topic, &detail, false)
-	if err != nil && !errors.Is(err, sarama.ErrTopicAlreadyExists) {
+	switch {
+	case err == nil, errors.Is(err, sarama.ErrTopicAlreadyExists):
+	case errors.Is(err, sarama.ErrTopicAuthorizationFailed), errors.Is(err, sarama.ErrClusterAuthorizationFailed):
+		// A cluster whose ACLs let the shop use topics but not create them: fine if
+		// an operator created this one.
+		if !t.exists(topic) {
+			return fmt.Errorf("kafka topic %s does not exist and this shop may not create it (create it, with %d partitions, or grant CREATE): %w",
+				topic, t.detail.NumPartitions, err)
+		}
+	default:
 		return fmt.Errorf("create kafka topic %s: %w", topic, err)
 	}
 	t.known[topic] = true
 	return nil
+}
+
+// exists reports whether the cluster has topic.
+func (t *topics) exists(topic string) bool {
+	found, err := t.admin.DescribeTopics([]string{topic})
+	return err == nil && len(found) == 1 && found[0].Err == sarama.ErrNoError && len(found[0].Partitions) > 0
 }
 
 func (t *topics) close() error { return t.admin.Close() }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Broker is one kfake broker on a local port, its state in a test's temporary folder.
@@ -53,6 +54,19 @@ func (b *Broker) Stop() {
 		b.cluster.Close()
 		b.cluster = nil
 	}
+}
+
+// Control makes the running broker answer its requests of one kind (a kmsg key) with
+// control's answer while control returns true (kfake's ControlKey, kept), until the
+// broker stops: for brokers that refuse something, such as creating topics.
+func (b *Broker) Control(key kmsg.Key, control func(kmsg.Request) (kmsg.Response, error, bool)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	cluster := b.cluster
+	cluster.ControlKey(int16(key), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		cluster.KeepControl()
+		return control(req)
+	})
 }
 
 // Restart starts the stopped broker again on its address with the state it had.
