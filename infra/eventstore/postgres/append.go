@@ -37,6 +37,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventlog.Exp
 	if err := s.usable(ctx); err != nil {
 		return none, fmt.Errorf("append to %s: %w", stream, err)
 	}
+	s.w.inflight.Add(1)
+	defer s.w.inflight.Add(-1)
 	select {
 	case s.w.requests <- req:
 	case <-s.closing:

@@ -43,14 +43,15 @@ func (w *writer) state(ctx context.Context, q querier, stream string) (streamSta
 	if st, ok := w.pending[stream]; ok {
 		return st, nil
 	}
-	if st, ok := w.cache.get(stream); ok {
-		return st, nil
+	st, ok := w.cache.get(stream)
+	if !ok {
+		// loadMissing read it, but a tiny cache may have evicted it since.
+		if err := w.loadStates(ctx, q, []string{stream}); err != nil {
+			return streamState{}, err
+		}
+		st, _ = w.cache.get(stream)
 	}
-	// loadMissing read it, but a tiny cache may have evicted it since.
-	if err := w.loadStates(ctx, q, []string{stream}); err != nil {
-		return streamState{}, err
-	}
-	st, _ := w.cache.get(stream)
+	w.bases[stream] = st // what the batch's decisions on this stream rest on
 	return st, nil
 }
 

@@ -29,12 +29,13 @@ type listener struct {
 	done   chan struct{}
 
 	listening atomic.Uint64 // LISTENs issued, for tests
+	listened  *wakeup       // signalled after each LISTEN, for tests
 	pid       atomic.Uint32 // backend of the current connection, for tests
 }
 
 func newListener(cfg *pgx.ConnConfig, channel string, wake func(), backoff time.Duration) *listener {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &listener{cfg: cfg, channel: channel, wake: wake, backoff: backoff, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	return &listener{cfg: cfg, channel: channel, wake: wake, backoff: backoff, ctx: ctx, cancel: cancel, done: make(chan struct{}), listened: newWakeup()}
 }
 
 func (l *listener) start() { l.once.Do(func() { go l.run() }) }
@@ -91,6 +92,7 @@ func (l *listener) listenUntilError() bool {
 	}
 	l.pid.Store(conn.PgConn().PID())
 	l.listening.Add(1)
+	l.listened.signal()
 	l.wake() // catch up on what committed while nobody listened
 	for {
 		if _, err := conn.WaitForNotification(l.ctx); err != nil {

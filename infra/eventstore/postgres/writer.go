@@ -27,12 +27,16 @@ type writer struct {
 	cache          *revisionCache
 
 	// Owned by the writer goroutine.
-	head    uint64                 // last position known committed (by anyone)
-	next    uint64                 // next position to assign in the open batch
+	head    uint64                 // the log's head when this process last looked; the cache knows everything up to it
+	next    uint64                 // next pending number (see pendingBase) to give an event of the open batch
 	pending map[string]streamState // stream states changed by the open batch
+	bases   map[string]streamState // the states the open batch was decided on
 	rows    []pendingRow           // accepted events of the open batch, in position order
 	batch   []*appendRequest
 	replies []appendReply
+
+	inflight atomic.Int64 // Append calls between their start and their return (see collect)
+	delay    *time.Timer  // reused by collect
 
 	commits       atomic.Uint64 // transactions committed, for tests and benchmarks
 	foreignWrites atomic.Uint64 // events found appended by other processes (see transact)
@@ -60,6 +64,7 @@ func newWriter(pool *pgxpool.Pool, schema string, head uint64, c config, quit <-
 		cache:          newRevisionCache(c.cachedStreams),
 		head:           head,
 		pending:        make(map[string]streamState),
+		bases:          make(map[string]streamState),
 	}
 }
 
@@ -78,21 +83,63 @@ func (w *writer) run() {
 }
 
 // collect returns first and every request already queued behind it, up to
-// maxBatchEvents events. It does not wait: under load the queue fills while the previous
-// batch commits, and a lone writer should not pay a delay.
+// maxBatchEvents events.
+//
+// Then, if more Append calls are in flight than the batch holds, it waits for them a
+// little (commitDelay at most): they are mostly the callers the last commit answered,
+// which have not yet run to return and append again. Without the wait the callers split
+// into two halves that alternate, each batch half as large as it could be (measured at
+// 32 writers: 16 appends a commit instead of 32). A lone caller never waits.
 func (w *writer) collect(first *appendRequest) []*appendRequest {
 	batch := append(w.batch[:0], first)
 	events := len(first.rows)
+	var deadline time.Time
 	for events < w.maxBatchEvents {
 		select {
 		case req := <-w.requests:
 			batch = append(batch, req)
 			events += len(req.rows)
+			continue
 		default:
+		}
+		if w.inflight.Load() <= int64(len(batch)) {
 			return batch
 		}
+		if deadline.IsZero() {
+			deadline = time.Now().Add(commitDelay)
+		}
+		req := w.await(time.Until(deadline))
+		if req == nil {
+			return batch
+		}
+		batch = append(batch, req)
+		events += len(req.rows)
 	}
 	return batch
+}
+
+// commitDelay bounds how long a batch waits for callers in flight (see collect): a
+// fraction of a commit's round trip and WAL flush, so it costs little latency even when
+// nobody comes.
+const commitDelay = 100 * time.Microsecond
+
+// await returns the next request to arrive within d, or nil.
+func (w *writer) await(d time.Duration) *appendRequest {
+	if d <= 0 {
+		return nil
+	}
+	if w.delay == nil {
+		w.delay = time.NewTimer(d)
+	} else {
+		w.delay.Reset(d) // since Go 1.23 no stale tick can be left in the channel
+	}
+	select {
+	case req := <-w.requests:
+		w.delay.Stop()
+		return req
+	case <-w.delay.C:
+		return nil
+	}
 }
 
 // failQueued answers the appends that arrived after Close began.
