@@ -22,17 +22,27 @@ import (
 )
 
 // benchLog writes a log of money events: accounts × perAccount top-ups.
-func benchLog(b *testing.B, accounts, perAccount int) *eventsqlite.Store {
+func benchLog(b testing.TB, accounts, perAccount int) *eventsqlite.Store {
 	b.Helper()
 	store, err := eventsqlite.Open(filepath.Join(b.TempDir(), "events.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
+	appendTopUps(b, store, accounts, perAccount)
+	return store
+}
+
+// appendTopUps appends perAccount top-ups of 100 kopecks to each of accounts new
+// accounts (streams account-<uuid>), one stream per append.
+func appendTopUps(b testing.TB, store eventlog.Store, accounts, perAccount int) []uuid.UUID {
+	b.Helper()
 	c := codec.Shop()
 	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	users := make([]uuid.UUID, accounts)
 	for a := range accounts {
 		user := uuid.New()
+		users[a] = user
 		events := make([]eventlog.EventData, perAccount)
 		for i := range events {
 			name, data, err := c.Encode(account.FundsAdded{UserID: user, Payment: uuid.New(), Amount: 100, BalanceAfter: money.Kopecks(100 * (i + 1)), At: at})
@@ -41,11 +51,11 @@ func benchLog(b *testing.B, accounts, perAccount int) *eventsqlite.Store {
 			}
 			events[i] = eventlog.EventData{ID: uuid.New(), Type: name, Data: data, Metadata: eventlog.Metadata{OccurredAt: at}}
 		}
-		if _, err := store.Append(context.Background(), fmt.Sprintf("account-%d", a), eventlog.NoStream, events); err != nil {
+		if _, err := store.Append(context.Background(), account.Stream(user), eventlog.NoStream, events); err != nil {
 			b.Fatal(err)
 		}
 	}
-	return store
+	return users
 }
 
 // oneByOne delivers the log one event per batch: the runner then commits one
