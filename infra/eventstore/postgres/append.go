@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/eventlog"
+)
+
+// appendRequest is one Append waiting for the writer goroutine.
+type appendRequest struct {
+	ctx      context.Context
+	stream   string
+	expected eventlog.Expected
+	ids      []uuid.UUID
+	rows     []row
+	reply    chan appendReply // buffered: the writer never waits for a caller that gave up
+}
+
+type appendReply struct {
+	result eventlog.AppendResult
+	err    error
+}
+
+// Append hands the events to the writer and waits for the group commit that includes them.
+//
+// If ctx ends while the request is queued or being committed, Append returns ctx's error but
+// the events may still be committed: retrying with the same event ids is safe (idempotent).
+func (s *Store) Append(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (eventlog.AppendResult, error) {
+	var none eventlog.AppendResult
+	req, err := newAppendRequest(ctx, stream, expected, events)
+	if err != nil {
+		return none, err
+	}
+	if err := s.usable(ctx); err != nil {
+		return none, fmt.Errorf("append to %s: %w", stream, err)
+	}
+	select {
+	case s.w.requests <- req:
+	case <-s.closing:
+		return none, fmt.Errorf("append to %s: %w", stream, ErrClosed)
+	case <-ctx.Done():
+		return none, fmt.Errorf("append to %s: %w", stream, ctx.Err())
+	}
+	select {
+	case r := <-req.reply:
+		return r.result, r.err
+	case <-s.w.done:
+		// The writer answers before it exits, so a reply may be waiting.
+		select {
+		case r := <-req.reply:
+			return r.result, r.err
+		default:
+			return none, fmt.Errorf("append to %s: %w", stream, ErrClosed)
+		}
+	case <-ctx.Done():
+		return none, fmt.Errorf("append to %s (outcome unknown, retry is idempotent): %w", stream, ctx.Err())
+	}
+}
+
+// newAppendRequest checks and encodes the append in the caller's goroutine.
+func newAppendRequest(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (*appendRequest, error) {
+	invalid := func(format string, args ...any) error {
+		return fmt.Errorf("append to %q: %s: %w", stream, fmt.Sprintf(format, args...), eventlog.ErrInvalidAppend)
+	}
+	if stream == "" {
+		return nil, invalid("empty stream name")
+	}
+	if len(events) == 0 {
+		return nil, invalid("no events")
+	}
+	req := &appendRequest{
+		ctx:      ctx,
+		stream:   stream,
+		expected: expected,
+		ids:      make([]uuid.UUID, len(events)),
+		rows:     make([]row, len(events)),
+		reply:    make(chan appendReply, 1),
+	}
+	seen := make(map[uuid.UUID]struct{}, len(events))
+	for i, e := range events {
+		switch {
+		case e.ID == uuid.Nil:
+			return nil, invalid("event %d has no id", i)
+		case e.Type == "":
+			return nil, invalid("event %s has no type", e.ID)
+		}
+		if _, dup := seen[e.ID]; dup {
+			return nil, invalid("event id %s appears twice", e.ID)
+		}
+		seen[e.ID] = struct{}{}
+		r, err := encodeEvent(e)
+		if err != nil {
+			return nil, fmt.Errorf("append to %s: %w", stream, err)
+		}
+		req.ids[i], req.rows[i] = e.ID, r
+	}
+	return req, nil
+}
+
+func appended(last, pos uint64) appendReply {
+	return appendReply{result: eventlog.AppendResult{
+		NextExpected: eventlog.Exact(last),
+		LastRevision: last,
+		Position:     position(pos),
+	}}
+}

@@ -1,0 +1,90 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/chance-video/chance/eventlog"
+)
+
+// ReadStream returns the stream's events from revision from on, in revision order; a
+// missing stream is empty. It is one statement, so it reads one consistent snapshot.
+func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]eventlog.Record, error) {
+	if err := s.usable(ctx); err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", stream, err)
+	}
+	if from > math.MaxInt64 {
+		return nil, nil // beyond any revision a bigint holds
+	}
+	rows, err := s.readPool.Query(ctx, s.sql.readStream, stream, int64(from))
+	if err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", stream, s.stopped(err))
+	}
+	records, err := scanRecords(rows, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", stream, s.stopped(err))
+	}
+	return records, nil
+}
+
+// ReadAll returns up to limit (> 0) events after position, in commit order.
+//
+// Positions are taken under the head row's lock and become visible in order (see the
+// package doc), so a page never holds position p+1 without p: reading on after the
+// last record returned can never skip an event that commits later.
+func (s *Store) ReadAll(ctx context.Context, after eventlog.Position, limit int) ([]eventlog.Record, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("read log after %s: limit %d is not positive", after, limit)
+	}
+	if err := s.usable(ctx); err != nil {
+		return nil, fmt.Errorf("read log after %s: %w", after, err)
+	}
+	records, err := s.readAll(ctx, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read log after %s: %w", after, s.stopped(err))
+	}
+	return records, nil
+}
+
+func (s *Store) readAll(ctx context.Context, after eventlog.Position, limit int) ([]eventlog.Record, error) {
+	if after.Commit > math.MaxInt64 {
+		return nil, nil // beyond any position a bigint holds
+	}
+	rows, err := s.readPool.Query(ctx, s.sql.readAll, int64(after.Commit), limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(rows, limit)
+}
+
+// scanRecords reads and closes rows of recordColumns.
+func scanRecords(rows pgx.Rows, sizeHint int) ([]eventlog.Record, error) {
+	defer rows.Close()
+	var records []eventlog.Record
+	if sizeHint > 0 {
+		records = make([]eventlog.Record, 0, min(sizeHint, 1024))
+	}
+	for rows.Next() {
+		var (
+			r        eventlog.Record
+			pos, rev int64
+			data     []byte
+			meta     []byte
+		)
+		if err := rows.Scan(&pos, &r.StreamID, &rev, &r.ID, &r.Type, &data, &meta); err != nil {
+			return nil, err
+		}
+		var err error
+		if r.Metadata, err = decodeMetadata(meta); err != nil {
+			return nil, fmt.Errorf("event at %d: %w", pos, err)
+		}
+		r.Data = data
+		r.Revision = uint64(rev)
+		r.Position = position(uint64(pos))
+		records = append(records, r)
+	}
+	return records, rows.Err()
+}
