@@ -54,11 +54,11 @@ func TestTwoServersShareThePostgresStores(t *testing.T) {
 		Items []struct{ ID string }
 		Total int
 	}
-	if status, _, raw := call(b.base, "GET", "/search/?q="+url.QueryEscape(premiere.Title), "", "", "", nil); status != http.StatusOK || json.Unmarshal(raw, &found) != nil || found.Total == 0 {
-		t.Fatalf("search %q on B: %d %s", premiere.Title, status, raw)
+	if status, _, raw := call(b.base, "GET", "/search/?q="+url.QueryEscape(premiere.Card.Title), "", "", "", nil); status != http.StatusOK || json.Unmarshal(raw, &found) != nil || found.Total == 0 {
+		t.Fatalf("search %q on B: %d %s", premiere.Card.Title, status, raw)
 	}
 	if found.Items[0].ID != premiere.ID.String() {
-		t.Fatalf("search %q on B found %s first, want %s", premiere.Title, found.Items[0].ID, premiere.ID)
+		t.Fatalf("search %q on B found %s first, want %s", premiere.Card.Title, found.Items[0].ID, premiere.ID)
 	}
 	const period = 24
 	var quote struct{ Price int64 }
