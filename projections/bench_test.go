@@ -14,10 +14,12 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/eventstore/postgres"
 	"github.com/chance-video/chance/infra/readstore/readpostgres"
 	"github.com/chance-video/chance/infra/readstore/readpostgres/pgtest"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/ledger"
 )
 
@@ -96,7 +98,7 @@ func BenchmarkReplay(b *testing.B) {
 			log  projections.Log
 		}{{"batched", log}, {"per-event", oneByOne{log}}} {
 			b.Run(store.name+"/"+mode.name, func(b *testing.B) {
-				replayInto(b, store.open, mode.log, events, fmt.Sprintf("%d accounts × %d top-ups, %s", accounts, perAccount, mode.name))
+				replayInto(b, store.open, mode.log, ledger.Projector, events, fmt.Sprintf("%d accounts × %d top-ups, %s", accounts, perAccount, mode.name))
 			})
 		}
 	}
@@ -107,7 +109,29 @@ type rebuildable interface {
 	Close() error
 }
 
-func replayInto(b *testing.B, open func(*testing.B) (rebuildable, error), log projections.Log, events int, what string) {
+// BenchmarkReplayPostgres rebuilds the money read models (the billing history and the
+// balances, which every event of this log feeds) from a PostgreSQL event store of
+// 100,000 events into a fresh PostgreSQL read store: the production pair.
+func BenchmarkReplayPostgres(b *testing.B) {
+	const customers, perAccount = 1_000, 100
+	url := pgtest.URL(b)
+	log, err := postgres.Open(context.Background(), url, postgres.WithSchema(pgtest.Schema(b, url)+"_events"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { log.Close() })
+	appendTopUps(b, log, customers, perAccount)
+	open := func(b *testing.B) (rebuildable, error) {
+		return readpostgres.Open(context.Background(), url, readpostgres.WithSchema(pgtest.Schema(b, url)))
+	}
+	for _, p := range []projections.Projector{ledger.Projector, accounts.Projector} {
+		b.Run(p.Name(), func(b *testing.B) {
+			replayInto(b, open, log, p, customers*perAccount, fmt.Sprintf("%d accounts × %d top-ups, from PostgreSQL", customers, perAccount))
+		})
+	}
+}
+
+func replayInto(b *testing.B, open func(*testing.B) (rebuildable, error), log projections.Log, p projections.Projector, events int, what string) {
 	for b.Loop() {
 		b.StopTimer()
 		reads, err := open(b)
@@ -115,7 +139,7 @@ func replayInto(b *testing.B, open func(*testing.B) (rebuildable, error), log pr
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if err := projections.Rebuild(context.Background(), log, reads, ledger.Projector, nil); err != nil {
+		if err := projections.Rebuild(context.Background(), log, reads, p, nil); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
@@ -123,5 +147,5 @@ func replayInto(b *testing.B, open func(*testing.B) (rebuildable, error), log pr
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(events*b.N)/b.Elapsed().Seconds(), "events/s")
-	b.Logf("work: replay of %d events (%s) into ledger_v2", events, what)
+	b.Logf("work: replay of %d events (%s) into %s", events, what, p.Name())
 }
