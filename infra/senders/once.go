@@ -134,7 +134,6 @@ func (o *Once) markSent(ctx context.Context, channel string, id uuid.UUID, at ti
 	}
 }
 
-
 // prune forgets old records at most once per pruneEvery; a failure only waits for
 // the next time.
 func (o *Once) prune(ctx context.Context, now time.Time) {
