@@ -53,7 +53,7 @@ type Once struct {
 	Now     func() time.Time // the injected clock
 	Log     *slog.Logger
 	// Wait pauses between tries of recording a send; nil: a timer. Tests record.
-	Wait func(ctx context.Context, d time.Duration) error
+	Wait Wait
 
 	mu         sync.Mutex
 	lastPruned time.Time
@@ -137,24 +137,10 @@ func (o *Once) markSent(ctx context.Context, channel string, id uuid.UUID, at ti
 			return fmt.Errorf("record %s sent on %s: %w", id, channel, err)
 		}
 		o.Log.Warn("recording a sent message failed; retrying", "channel", channel, "message_id", id, "error", err)
-		if werr := o.wait(ctx, pause); werr != nil {
+		if werr := sleep(ctx, pause, o.Wait); werr != nil {
 			return fmt.Errorf("record %s sent on %s: %w (gave up: %v)", id, channel, err, werr)
 		}
 		waited += pause
-	}
-}
-
-func (o *Once) wait(ctx context.Context, d time.Duration) error {
-	if o.Wait != nil {
-		return o.Wait(ctx, d)
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
