@@ -18,6 +18,10 @@ var (
 	ErrRebuildInProgress = errors.New("projection already being rebuilt")
 	// ErrShadowDone: a Shadow used after its Promote or Discard.
 	ErrShadowDone = errors.New("shadow already promoted or discarded")
+	// ErrOvertaken: an update that wrote nothing because another process updated the
+	// projection first (it applied the batch's events, or promoted a rebuild). The
+	// runner goes on from the projection's Checkpoint.
+	ErrOvertaken = errors.New("another process updated the projection first")
 )
 
 // Store keeps projections' rows and checkpoints.
@@ -28,6 +32,17 @@ type Store interface {
 	// reached as its checkpoint in that same transaction.
 	// fn gets the projection's own write port (see Writes).
 	Update(ctx context.Context, projection string, reached eventlog.Position, fn func(Writes) error) error
+}
+
+// Shared stores are followed by the runners of several processes at once (PostgreSQL):
+// every runner gets every batch of the log, and exactly one may apply it.
+type Shared interface {
+	Store
+	// UpdateBatch is Update for a batch of the log whose first event for the projection
+	// is at first. Under a lock on the checkpoint, it writes nothing and returns an error
+	// matching ErrOvertaken when the checkpoint is already at or past first: another
+	// process applied those events. A shared store's checkpoint never moves back.
+	UpdateBatch(ctx context.Context, projection string, first, reached eventlog.Position, fn func(Writes) error) error
 }
 
 // Rebuildable stores can build a projection afresh beside the one serving queries.

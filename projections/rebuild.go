@@ -110,27 +110,33 @@ func catchUp(ctx context.Context, log Log, shadow Store, c *codec.Codec, p Proje
 		return err
 	}
 	progress.Head = head
-	from, err := shadow.Checkpoint(ctx, p.Name())
-	if err != nil {
-		return err
-	}
-	if !from.Less(head) {
-		return nil
-	}
-	reached := from
-	err = readAhead(ctx, log, from, c, p, func(ctx context.Context, b decoded) error {
-		if err := write(ctx, shadow, p, b); err != nil {
+	var reached eventlog.Position
+	for {
+		from, err := shadow.Checkpoint(ctx, p.Name())
+		if err != nil {
 			return err
 		}
-		reached = b.last
-		step(reached, b.size)
-		if !reached.Less(head) {
-			return errCaughtUp
+		if !from.Less(head) {
+			return nil
 		}
-		return nil
-	})
-	if !errors.Is(err, errCaughtUp) {
-		return err
+		reached = from
+		err = readAhead(ctx, log, from, c, p, func(ctx context.Context, b decoded) error {
+			if err := write(ctx, shadow, p, b); err != nil {
+				return err
+			}
+			reached = b.last
+			step(reached, b.size)
+			if !reached.Less(head) {
+				return errCaughtUp
+			}
+			return nil
+		})
+		if errors.Is(err, errCaughtUp) {
+			break
+		}
+		if !errors.Is(err, errResume) { // another process applied part of a batch: go on from its checkpoint
+			return err
+		}
 	}
 	// Batches with nothing for this projector wrote no checkpoint: record the end.
 	return shadow.Update(ctx, p.Name(), reached, func(Writes) error { return nil })

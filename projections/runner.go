@@ -150,39 +150,69 @@ func (r *Runner) pause(name string) (resume func(), err error) {
 
 // Follow applies the log to one projector from its checkpoint on, one transaction
 // per batch the subscription delivers (hundreds of events during catch-up), until
-// ctx ends.
+// ctx ends. On a store shared with other processes' runners (Shared), a batch another
+// runner applied first is passed over, and one it applied part of makes Follow go on
+// from the checkpoint that runner reached.
 func Follow(ctx context.Context, log Log, store Store, c *codec.Codec, p Projector, progress *Progress) error {
-	from, err := store.Checkpoint(ctx, p.Name())
-	if err != nil {
-		return err
-	}
-	if progress != nil {
-		progress.Set(p.Name(), from)
-	}
-	return readAhead(ctx, log, from, c, p, func(ctx context.Context, b decoded) error {
-		if err := write(ctx, store, p, b); err != nil {
+	for {
+		from, err := store.Checkpoint(ctx, p.Name())
+		if err != nil {
 			return err
 		}
 		if progress != nil {
-			progress.Set(p.Name(), b.last)
+			progress.Set(p.Name(), from)
 		}
-		return nil
-	})
+		err = readAhead(ctx, log, from, c, p, func(ctx context.Context, b decoded) error {
+			if err := write(ctx, store, p, b); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress.Set(p.Name(), b.last)
+			}
+			return nil
+		})
+		if !errors.Is(err, errResume) {
+			return err
+		}
+	}
 }
+
+// errResume: another process applied part of a batch; the follower resubscribes from
+// the checkpoint.
+var errResume = errors.New("resume from the checkpoint")
 
 // write applies one decoded batch and records its last position as the checkpoint, in
 // one transaction. A batch with nothing for this projector writes nothing: its
 // checkpoint catches up with the next write.
+//
+// On a Shared store it returns nil, having written nothing, when another process has
+// applied the whole batch, and an error matching errResume when it applied a part.
 func write(ctx context.Context, store Store, p Projector, b decoded) error {
 	if len(b.events) == 0 {
 		return nil
 	}
-	return store.Update(ctx, p.Name(), b.last, func(tx Writes) error {
+	apply := func(tx Writes) error {
 		for _, e := range b.events {
 			if err := p.Apply(ctx, tx, e); err != nil {
 				return fmt.Errorf("apply %s@%d (%s): %w", e.StreamID, e.Revision, e.Type, err)
 			}
 		}
 		return nil
-	})
+	}
+	shared, ok := store.(Shared)
+	if !ok {
+		return store.Update(ctx, p.Name(), b.last, apply)
+	}
+	err := shared.UpdateBatch(ctx, p.Name(), b.events[0].Position, b.last, apply)
+	if !errors.Is(err, ErrOvertaken) {
+		return err
+	}
+	at, cerr := store.Checkpoint(ctx, p.Name())
+	if cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	if !at.Less(b.last) {
+		return nil // all of it is in
+	}
+	return fmt.Errorf("%w: %w", errResume, err)
 }

@@ -68,10 +68,16 @@ func chanceEnv(dir string) []string {
 // runChance runs a chance subcommand to its end and returns its output and exit status.
 func runChance(t *testing.T, dir string, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
+	return runChanceWith(t, chanceEnv(dir), args...)
+}
+
+// runChanceWith runs a chance subcommand in the environment env.
+func runChanceWith(t *testing.T, env []string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, chanceBinary(t), args...)
-	cmd.Env = chanceEnv(dir)
+	cmd.Env = env
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -97,11 +103,12 @@ type server struct {
 
 var servingAddr = regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+/api/v1)`)
 
-// startServer starts `chance serve` on dir and waits until it answers.
-func startServer(t *testing.T, dir string) *server {
+// startServer starts `chance serve` on dir and waits until it answers; extra are more
+// NAME=value settings.
+func startServer(t *testing.T, dir string, extra ...string) *server {
 	t.Helper()
 	cmd := exec.Command(chanceBinary(t), "serve")
-	cmd.Env = chanceEnv(dir)
+	cmd.Env = append(chanceEnv(dir), extra...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

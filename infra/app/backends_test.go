@@ -15,6 +15,13 @@ func postgresReads(t *testing.T, cfg *config.Config) {
 	cfg.ReadStore, cfg.PostgresURL, cfg.PostgresSchema = config.Postgres, url, pgtest.Schema(t, url)
 }
 
+// postgresEverything puts the log and the read models in PostgreSQL: the log in the
+// schema <prefix>_events beside the read models' (both dropped afterwards).
+func postgresEverything(t *testing.T, cfg *config.Config) {
+	postgresReads(t, cfg)
+	cfg.EventStore, cfg.EventsPostgresURL = config.Postgres, cfg.PostgresURL
+}
+
 // esdbFake runs the event store on the in-process EventStoreDB protocol fake (a
 // protocol fake, not evidence of server compatibility), through the real client.
 func esdbFake(t *testing.T, cfg *config.Config) {
@@ -44,4 +51,8 @@ func TestCustomerJourneyOnESDBFakeAndPostgres(t *testing.T) {
 
 func TestCustomerJourneyOnESDBFake(t *testing.T) {
 	customerJourney(t, newShopOn(t, esdbFake))
+}
+
+func TestCustomerJourneyOnPostgres(t *testing.T) {
+	customerJourney(t, newShopOn(t, postgresEverything))
 }

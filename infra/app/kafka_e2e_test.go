@@ -3,12 +3,8 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"maps"
-	"mime"
-	"mime/quotedprintable"
 	"net/http"
-	"net/mail"
 	"slices"
 	"strings"
 	"testing"
@@ -85,32 +81,10 @@ func mailbox(t *testing.T, mx *smtptest.Server, to string) []receivedEmail {
 		if !slices.Equal(e.To, []string{to}) {
 			continue
 		}
-		out = append(out, decodeEmail(t, e))
+		d := e.Decode(t)
+		out = append(out, receivedEmail{from: e.From, subject: d.Subject, body: d.Body, messageID: d.Header.Get("Message-Id")})
 	}
 	return out
-}
-
-// decodeEmail reads an email as sent: its subject decoded (RFC 2047), its body
-// decoded (quoted-printable) with the wire's CRLFs as newlines.
-func decodeEmail(t *testing.T, e smtptest.Email) receivedEmail {
-	t.Helper()
-	m, err := mail.ReadMessage(strings.NewReader(string(e.Data)))
-	if err != nil {
-		t.Fatalf("not an RFC 5322 message: %v\n%s", err, e.Data)
-	}
-	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		t.Fatalf("subject %q: %v", m.Header.Get("Subject"), err)
-	}
-	var body io.Reader = m.Body
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(m.Body)
-	}
-	raw, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return receivedEmail{from: e.From, subject: subject, body: strings.ReplaceAll(string(raw), "\r\n", "\n"), messageID: m.Header.Get("Message-Id")}
 }
 
 func subjects(emails []receivedEmail) []string {

@@ -82,6 +82,9 @@ func TestUnreachableStoresFailFast(t *testing.T) {
 		"CHANCE_ESDB_URL": func(c *config.Config) {
 			c.EventStore, c.ESDBURL = config.ESDB, "esdb://127.0.0.1:1?tls=false"
 		},
+		"CHANCE_EVENTSTORE_POSTGRES_URL": func(c *config.Config) {
+			c.EventStore, c.EventsPostgresURL = config.Postgres, "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"
+		},
 	}
 	for variable, set := range cases {
 		cfg := config.Defaults()

@@ -9,6 +9,7 @@ import (
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/eventstore/esdb"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/eventstore/postgres"
 	"github.com/chance-video/chance/infra/readstore/readpostgres"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
 )
@@ -30,6 +31,18 @@ func openEvents(cfg config.Config) (eventlog.Store, error) {
 		if _, err := s.Head(ctx); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("CHANCE_ESDB_URL: EventStoreDB not reachable: %w", err)
+		}
+		return s, nil
+	case config.Postgres:
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		defer cancel()
+		s, err := postgres.Open(ctx, cfg.EventsPostgresURL, postgres.WithSchema(cfg.EventsSchema()))
+		if err != nil {
+			return nil, fmt.Errorf("CHANCE_EVENTSTORE_POSTGRES_URL: PostgreSQL event store not reachable: %w", err)
+		}
+		if _, err := s.Head(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("CHANCE_EVENTSTORE_POSTGRES_URL: PostgreSQL event store not reachable: %w", err)
 		}
 		return s, nil
 	default:

@@ -48,11 +48,16 @@ type Config struct {
 	DeliveryRetryFirst time.Duration
 	DeliveryRetryMax   time.Duration
 
-	EventStore  string // CHANCE_EVENTSTORE: sqlite (embedded) or esdb (EventStoreDB/KurrentDB)
-	ESDBURL     string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
-	ReadStore   string // CHANCE_READSTORE: sqlite (embedded) or postgres
-	PostgresURL string // CHANCE_POSTGRES_URL: postgres:// URL, with CHANCE_READSTORE=postgres
-	// CHANCE_POSTGRES_SCHEMA: the schema (prefix) the read models live in, so several
+	EventStore string // CHANCE_EVENTSTORE: sqlite (embedded), postgres or esdb (EventStoreDB/KurrentDB)
+	ESDBURL    string // CHANCE_ESDB_URL: esdb:// connection string, with CHANCE_EVENTSTORE=esdb
+	// CHANCE_EVENTSTORE_POSTGRES_URL: postgres:// URL of the event store, with
+	// CHANCE_EVENTSTORE=postgres; CHANCE_POSTGRES_URL when not set. The log lives in the
+	// schema EventsSchema (CHANCE_POSTGRES_SCHEMA + "_events").
+	EventsPostgresURL string
+	ReadStore         string // CHANCE_READSTORE: sqlite (embedded) or postgres
+	PostgresURL       string // CHANCE_POSTGRES_URL: postgres:// URL, with CHANCE_READSTORE=postgres
+	// CHANCE_POSTGRES_SCHEMA: the schema (prefix) the read models live in, and with
+	// CHANCE_EVENTSTORE=postgres the prefix of the log's schema (EventsSchema), so several
 	// shops or test runs can share one database.
 	PostgresSchema string
 
@@ -126,6 +131,10 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_READSTORE", &c.ReadStore)
 	str("CHANCE_POSTGRES_URL", &c.PostgresURL)
 	str("CHANCE_POSTGRES_SCHEMA", &c.PostgresSchema)
+	str("CHANCE_EVENTSTORE_POSTGRES_URL", &c.EventsPostgresURL)
+	if c.EventsPostgresURL == "" {
+		c.EventsPostgresURL = c.PostgresURL
+	}
 	str("CHANCE_BUS", &c.Bus)
 	parse(lookup, &errs, "CHANCE_KAFKA_BROKERS", &c.KafkaBrokers, brokerList, "a comma-separated list of host:port")
 	integer("CHANCE_KAFKA_PARTITIONS", &c.KafkaPartitions)
@@ -267,17 +276,22 @@ func (c Config) Validate() error {
 	}
 	switch c.EventStore {
 	case SQLite:
+	case Postgres:
+		if !isPostgresURL(c.EventsPostgresURL) {
+			errs = append(errs, fmt.Errorf("CHANCE_EVENTSTORE_POSTGRES_URL=%q (or CHANCE_POSTGRES_URL) must be a postgres:// URL when CHANCE_EVENTSTORE=postgres",
+				c.EventsPostgresURL))
+		}
 	case ESDB:
 		if !strings.HasPrefix(c.ESDBURL, "esdb://") && !strings.HasPrefix(c.ESDBURL, "esdb+discover://") && !strings.HasPrefix(c.ESDBURL, "kurrentdb://") {
 			errs = append(errs, fmt.Errorf("CHANCE_ESDB_URL=%q must be an esdb:// connection string when CHANCE_EVENTSTORE=esdb", c.ESDBURL))
 		}
 	default:
-		errs = append(errs, fmt.Errorf("CHANCE_EVENTSTORE=%q must be sqlite or esdb", c.EventStore))
+		errs = append(errs, fmt.Errorf("CHANCE_EVENTSTORE=%q must be sqlite, postgres or esdb", c.EventStore))
 	}
 	switch c.ReadStore {
 	case SQLite:
 	case Postgres:
-		if !strings.HasPrefix(c.PostgresURL, "postgres://") && !strings.HasPrefix(c.PostgresURL, "postgresql://") {
+		if !isPostgresURL(c.PostgresURL) {
 			errs = append(errs, fmt.Errorf("CHANCE_POSTGRES_URL=%q must be a postgres:// URL when CHANCE_READSTORE=postgres", c.PostgresURL))
 		}
 	default:
@@ -298,6 +312,15 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateChannels()...)
 	return errors.Join(errs...)
 }
+
+func isPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// EventsSchema is the schema of the PostgreSQL event store: the read store's schema
+// with "_events" after it (chance_events by default), beside the read models'
+// <schema>_<projection>_g<n> schemas and named like none of them.
+func (c Config) EventsSchema() string { return c.PostgresSchema + "_events" }
 
 // EventsPath is the embedded event store's file.
 func (c Config) EventsPath() string { return filepath.Join(c.DataDir, "events.db") }

@@ -57,10 +57,12 @@ func TestAdapterSelection(t *testing.T) {
 		t.Fatalf("got %+v, %v", c, err)
 	}
 	for vars, name := range map[[4]string]string{
-		{"CHANCE_EVENTSTORE", "mongo", "", ""}:                       "CHANCE_EVENTSTORE",
-		{"CHANCE_EVENTSTORE", "esdb", "CHANCE_ESDB_URL", "http://x"}: "CHANCE_ESDB_URL",
-		{"CHANCE_READSTORE", "mysql", "", ""}:                        "CHANCE_READSTORE",
-		{"CHANCE_READSTORE", "postgres", "CHANCE_POSTGRES_URL", ""}:  "CHANCE_POSTGRES_URL",
+		{"CHANCE_EVENTSTORE", "mongo", "", ""}:                                           "CHANCE_EVENTSTORE",
+		{"CHANCE_EVENTSTORE", "esdb", "CHANCE_ESDB_URL", "http://x"}:                     "CHANCE_ESDB_URL",
+		{"CHANCE_READSTORE", "mysql", "", ""}:                                            "CHANCE_READSTORE",
+		{"CHANCE_READSTORE", "postgres", "CHANCE_POSTGRES_URL", ""}:                      "CHANCE_POSTGRES_URL",
+		{"CHANCE_EVENTSTORE", "postgres", "", ""}:                                        "CHANCE_EVENTSTORE_POSTGRES_URL",
+		{"CHANCE_EVENTSTORE", "postgres", "CHANCE_EVENTSTORE_POSTGRES_URL", "mysql://x"}: "CHANCE_EVENTSTORE_POSTGRES_URL",
 	} {
 		m := map[string]string{vars[0]: vars[1]}
 		if vars[2] != "" {
@@ -69,6 +71,20 @@ func TestAdapterSelection(t *testing.T) {
 		if _, err := FromEnv(env(m)); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%v: error %v does not name %s", vars, err, name)
 		}
+	}
+}
+
+func TestPostgresEventStore(t *testing.T) {
+	shared := "postgres://postgres@127.0.0.1:5432/shop"
+	c, err := FromEnv(env(map[string]string{"CHANCE_EVENTSTORE": "postgres", "CHANCE_POSTGRES_URL": shared}))
+	if err != nil || c.EventStore != Postgres || c.EventsPostgresURL != shared || c.EventsSchema() != "chance_events" {
+		t.Fatalf("the event store's URL defaults to CHANCE_POSTGRES_URL: got %q in %q, %v", c.EventsPostgresURL, c.EventsSchema(), err)
+	}
+	own := "postgresql://events@10.0.0.5/log"
+	c, err = FromEnv(env(map[string]string{"CHANCE_EVENTSTORE": "postgres", "CHANCE_POSTGRES_URL": shared,
+		"CHANCE_EVENTSTORE_POSTGRES_URL": own, "CHANCE_POSTGRES_SCHEMA": "shop2"}))
+	if err != nil || c.EventsPostgresURL != own || c.PostgresURL != shared || c.EventsSchema() != "shop2_events" {
+		t.Fatalf("got %q in %q (reads at %q), %v", c.EventsPostgresURL, c.EventsSchema(), c.PostgresURL, err)
 	}
 }
 

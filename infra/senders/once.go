@@ -53,7 +53,7 @@ type Once struct {
 	Now     func() time.Time // the injected clock
 	Log     *slog.Logger
 	// Wait pauses between tries of recording a send; nil: a timer. Tests record.
-	Wait func(ctx context.Context, d time.Duration) error
+	Wait Wait
 
 	mu         sync.Mutex
 	lastPruned time.Time
@@ -82,33 +82,43 @@ func (o *Once) Handler(channel string, send sendFunc) func(ctx context.Context, 
 				"message_id", msg.ID, "created_at", msg.CreatedAt, "age", age.Round(time.Second), "max_age", MaxSendAge)
 			return nil
 		}
-		sent, err := o.Records.Sent(ctx, channel, msg.ID)
-		if err != nil {
-			return err
+		if x, ok := o.Records.(ExclusiveSends); ok {
+			// Another process may be sending this very message: check, send and record
+			// while holding it, so that process's record is seen here.
+			return x.Exclusively(ctx, channel, msg.ID, func(ctx context.Context) error { return o.sendOnce(ctx, channel, msg, send) })
 		}
-		if sent {
-			o.Log.Debug("message already sent", "channel", channel, "message_id", msg.ID)
-			return nil
-		}
-		err = send(ctx, msg)
-		if errors.Is(err, errNoAddress) {
-			o.Log.Warn("message not sent: the customer has no address on the channel", "channel", channel,
-				"message_id", msg.ID, "user_id", msg.UserID)
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", channel, msg.ID, err)
-		}
-		now := o.Now()
-		if err := o.markSent(ctx, channel, msg.ID, now); err != nil {
-			// Asking for the message again would send it again: ack it, and say so.
-			o.Log.Error("message sent but not recorded as sent: a redelivery of it would be sent again",
-				"channel", channel, "message_id", msg.ID, "error", err)
-			return nil
-		}
-		o.prune(ctx, now)
+		return o.sendOnce(ctx, channel, msg, send)
+	}
+}
+
+// sendOnce sends msg on channel unless its record says it was sent, and records the send.
+func (o *Once) sendOnce(ctx context.Context, channel string, msg notifications.Message, send sendFunc) error {
+	sent, err := o.Records.Sent(ctx, channel, msg.ID)
+	if err != nil {
+		return err
+	}
+	if sent {
+		o.Log.Debug("message already sent", "channel", channel, "message_id", msg.ID)
 		return nil
 	}
+	err = send(ctx, msg)
+	if errors.Is(err, errNoAddress) {
+		o.Log.Warn("message not sent: the customer has no address on the channel", "channel", channel,
+			"message_id", msg.ID, "user_id", msg.UserID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", channel, msg.ID, err)
+	}
+	now := o.Now()
+	if err := o.markSent(ctx, channel, msg.ID, now); err != nil {
+		// Asking for the message again would send it again: ack it, and say so.
+		o.Log.Error("message sent but not recorded as sent: a redelivery of it would be sent again",
+			"channel", channel, "message_id", msg.ID, "error", err)
+		return nil
+	}
+	o.prune(ctx, now)
+	return nil
 }
 
 // markSent records a send, retrying with doubling pauses that add up to at most
@@ -127,24 +137,10 @@ func (o *Once) markSent(ctx context.Context, channel string, id uuid.UUID, at ti
 			return fmt.Errorf("record %s sent on %s: %w", id, channel, err)
 		}
 		o.Log.Warn("recording a sent message failed; retrying", "channel", channel, "message_id", id, "error", err)
-		if werr := o.wait(ctx, pause); werr != nil {
+		if werr := sleep(ctx, pause, o.Wait); werr != nil {
 			return fmt.Errorf("record %s sent on %s: %w (gave up: %v)", id, channel, err, werr)
 		}
 		waited += pause
-	}
-}
-
-func (o *Once) wait(ctx context.Context, d time.Duration) error {
-	if o.Wait != nil {
-		return o.Wait(ctx, d)
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

@@ -2,11 +2,7 @@ package senders_test
 
 import (
 	"context"
-	"io"
-	"mime"
-	"mime/quotedprintable"
 	"net"
-	"net/mail"
 	"strings"
 	"testing"
 
@@ -29,29 +25,6 @@ func newSMTP(t *testing.T, url string) *senders.SMTP {
 	return s
 }
 
-// parseEmail reads an email the server received, with its subject decoded (RFC 2047)
-// and its body decoded (quoted-printable).
-func parseEmail(t *testing.T, r smtptest.Email) (*mail.Message, string, string) {
-	t.Helper()
-	m, err := mail.ReadMessage(strings.NewReader(string(r.Data)))
-	if err != nil {
-		t.Fatalf("not an RFC 5322 message: %v\n%s", err, r.Data)
-	}
-	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		t.Fatalf("subject %q: %v", m.Header.Get("Subject"), err)
-	}
-	var body io.Reader = m.Body
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(m.Body)
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, subject, strings.ReplaceAll(string(b), "\r\n", "\n") // lines end in CRLF on the wire
-}
-
 // An email goes to the customer's address through a real SMTP server, upgraded with
 // STARTTLS and authenticated: UTF-8 subject and body intact, a Message-ID made of the
 // message id and the From domain.
@@ -71,7 +44,8 @@ func TestSMTPDeliversTheEmail(t *testing.T) {
 	if r.From != "shop@example.ru" || len(r.To) != 1 || r.To[0] != "ann@example.ru" || r.User != "shop" || !r.TLS {
 		t.Fatalf("envelope from %q to %v, authenticated as %q, TLS %v", r.From, r.To, r.User, r.TLS)
 	}
-	m, subject, body := parseEmail(t, r)
+	d := r.Decode(t)
+	m, subject, body := d, d.Subject, d.Body
 	if subject != msg.Subject || body != msg.Body {
 		t.Fatalf("subject %q, body %q; want %q, %q", subject, body, msg.Subject, msg.Body)
 	}

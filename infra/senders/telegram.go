@@ -25,7 +25,7 @@ type Telegram struct {
 	Client     *http.Client // nil: one with HTTPTimeout
 	// Wait pauses for a 429's retry_after (at most MaxRetryAfter) before the failure
 	// is reported, so the router's retry comes after it; nil: a timer. Tests record.
-	Wait func(ctx context.Context, d time.Duration) error
+	Wait Wait
 }
 
 // MaxRetryAfter caps the pause a 429 asks for: a sender holds its messages meanwhile,
@@ -95,15 +95,5 @@ func (t *Telegram) wait(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
-	if t.Wait != nil {
-		return t.Wait(ctx, d)
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleep(ctx, d, t.Wait)
 }

@@ -60,6 +60,7 @@ const (
 	undefinedTable    = "42P01"
 	invalidSchemaName = "3F000"
 	generationChanged = "CH001" // raised by lock_serving (migrations/0001_manifest.sql)
+	alreadyApplied    = "CH002" // raised by claim_batch (migrations/0006_claim_batch.sql)
 )
 
 func sqlState(err error) string {

@@ -50,3 +50,27 @@ func (s *Store) PruneSent(ctx context.Context, before time.Time) (int64, error) 
 	}
 	return tag.RowsAffected(), nil
 }
+
+// Exclusively runs fn holding a transaction-level advisory lock on (schema, channel,
+// message): a second process's sender waits for the first to check, send and record,
+// then finds its record. The lock ends with the transaction, which nothing is written
+// in, or with the connection when this process dies.
+func (s *Store) Exclusively(ctx context.Context, channel string, messageID uuid.UUID, fn func(ctx context.Context) error) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("lock %s on %s: %w", messageID, channel, err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = tx.Rollback(ctx)
+	}()
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
+		"chance sent "+s.schema+" "+channel+" "+messageID.String()); err != nil {
+		return fmt.Errorf("lock %s on %s: %w", messageID, channel, err)
+	}
+	return fn(ctx)
+}

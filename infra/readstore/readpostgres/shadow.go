@@ -90,7 +90,7 @@ func (b *build) Checkpoint(ctx context.Context, name string) (eventlog.Position,
 }
 
 func (b *build) Update(ctx context.Context, name string, reached eventlog.Position, fn func(projections.Writes) error) error {
-	return b.store.update(ctx, b.gen, name, reached, false, fn)
+	return b.store.update(ctx, b.gen, name, nil, reached, false, fn)
 }
 
 // Commit switches the manifest row to the shadow in one transaction: from its commit on,

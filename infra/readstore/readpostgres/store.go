@@ -45,6 +45,7 @@ var (
 	_ queries.Inbox           = (*Store)(nil)
 	_ bus.DeadLetterStore     = (*Store)(nil)
 	_ senders.SentRecords     = (*Store)(nil)
+	_ senders.ExclusiveSends  = (*Store)(nil)
 )
 
 // Open connects to the database at url (a postgres:// URL or a key=value DSN), applies

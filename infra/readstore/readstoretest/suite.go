@@ -19,7 +19,9 @@
 //   - a Limit of zero or less (Ledger, DueRentals, Notifications) means no limit;
 //   - a dead letter is recorded once per failure (FailureID): a redelivery is ignored,
 //     a new failure adds its attempts and makes it dead again;
-//   - a message is marked sent per channel, once (marking again keeps the first time).
+//   - a message is marked sent per channel, once (marking again keeps the first time);
+//   - a store several processes share (projections.Shared) lets one runner apply each
+//     batch, and its checkpoints never move back.
 //
 // The tests never sleep.
 package readstoretest
@@ -89,6 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Checkpoint", testCheckpoint},
 		{"UpdateAtomic", testUpdateAtomic},
 		{"TxRefusesOtherProjections", testTxRefusesOtherProjections},
+		{"SharedUpdateBatch", testSharedUpdateBatch},
 		{"ShadowPromote", testShadowPromote},
 		{"ShadowDiscard", testShadowDiscard},
 		{"Reopen", testReopen},

@@ -12,7 +12,11 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"mime"
+	"mime/quotedprintable"
 	"net"
+	"net/mail"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -163,4 +167,35 @@ func selfSigned(t testing.TB) (*tls.Config, *x509.Certificate) {
 		t.Fatal(err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}, cert
+}
+
+// Decoded is an email as its reader sees it: headers, the subject decoded (RFC 2047)
+// and the body decoded (quoted-printable), its lines ending in "\n" (CRLF on the wire).
+type Decoded struct {
+	Header  mail.Header
+	Subject string
+	Body    string
+}
+
+// Decode reads the email the server received, failing the test if it is not a valid
+// RFC 5322 message.
+func (e Email) Decode(t testing.TB) Decoded {
+	t.Helper()
+	m, err := mail.ReadMessage(strings.NewReader(string(e.Data)))
+	if err != nil {
+		t.Fatalf("not an RFC 5322 message: %v\n%s", err, e.Data)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		t.Fatalf("subject %q: %v", m.Header.Get("Subject"), err)
+	}
+	var body io.Reader = m.Body
+	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		body = quotedprintable.NewReader(m.Body)
+	}
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Decoded{Header: m.Header, Subject: subject, Body: strings.ReplaceAll(string(raw), "\r\n", "\n")}
 }
