@@ -138,9 +138,15 @@ func TestStaleCacheAcrossProcesses(t *testing.T) {
 	if res.Position.Commit != 7 || res.LastRevision != 3 {
 		t.Fatalf("append after the other process's: %+v, want revision 3 at 7", res)
 	}
+	// The usual case in a fleet: a command handler read the stream from the database and
+	// appends at its real revision, which this process's cache is behind.
+	mustAppend(t, other, "s-1", eventlog.Exact(3), testEvents(1))
+	if res := mustAppend(t, server, "s-1", eventlog.Exact(4), testEvents(1)); res.LastRevision != 5 || res.Position.Commit != 9 {
+		t.Fatalf("append at the real revision past a stale cache: %+v, want revision 5 at 9", res)
+	}
 	// A stream the other process did not touch stays cached: no conflict, no reload needed.
-	if res := mustAppend(t, other, "s-2", eventlog.Exact(2), testEvents(1)); res.Position.Commit != 8 {
-		t.Fatalf("append to s-2: %+v, want position 8", res)
+	if res := mustAppend(t, other, "s-2", eventlog.Exact(2), testEvents(1)); res.Position.Commit != 10 {
+		t.Fatalf("append to s-2: %+v, want position 10", res)
 	}
 }
 
@@ -271,4 +277,19 @@ func TestOpenRefusesBadConfig(t *testing.T) {
 func newLogURL(t *testing.T) string {
 	url, _ := newLog(t)
 	return url
+}
+
+// TestRewoundLogRefusesAppends: a log whose head went back under a running store (a
+// restore) is not appended to: new events would take positions subscribers have seen.
+func TestRewoundLogRefusesAppends(t *testing.T) {
+	url, schema := newLog(t)
+	s := openIn(t, url, schema)
+	ctx := context.Background()
+	mustAppend(t, s, "r-1", eventlog.NoStream, testEvents(3))
+	if _, err := s.writePool.Exec(ctx, fmt.Sprintf(`DELETE FROM %[1]s.events WHERE position > 1; UPDATE %[1]s.log_head SET position = 1`, quote(schema))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, "r-2", eventlog.NoStream, testEvents(1)); !errors.Is(err, ErrLogRewound) {
+		t.Fatalf("append to a rewound log: %v, want ErrLogRewound", err)
+	}
 }
