@@ -37,7 +37,8 @@ func (st streamState) pushed(ids []uuid.UUID, last, pos uint64) streamState {
 // rarely needs a query. Only the writer goroutine uses it (no lock).
 //
 // It holds committed states only: a batch's own changes live in the writer's pending
-// map and are merged after COMMIT succeeds, so a failed transaction leaves it right.
+// map and are put here after COMMIT succeeds (writer.committed), so a failed batch
+// leaves it right.
 type revisionCache struct {
 	limit  int
 	states map[string]streamState
@@ -69,12 +70,6 @@ func (c *revisionCache) evict() {
 		}
 		delete(c.states, stream)
 		n--
-	}
-}
-
-func (c *revisionCache) merge(pending map[string]streamState) {
-	for stream, st := range pending {
-		c.put(stream, st)
 	}
 }
 
