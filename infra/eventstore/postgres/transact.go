@@ -98,10 +98,12 @@ func (w *writer) transactOnce(ctx context.Context, conn *pgxpool.Conn, batch []*
 			w.committed(res.head)
 			return nil
 		}
+		w.staleBatches.Add(1)
 		if err := w.redecide(ctx, conn, batch, res.stale); err != nil {
 			return err
 		}
 	}
+	w.settles.Add(1)
 	return w.settle(ctx, conn, batch)
 }
 

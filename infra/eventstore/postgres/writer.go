@@ -41,6 +41,8 @@ type writer struct {
 	commits       atomic.Uint64 // transactions committed, for tests and benchmarks
 	foreignWrites atomic.Uint64 // events found appended by other processes (see transact)
 	conflicts     atomic.Uint64 // unique violations: batches failed by a stale decision
+	staleBatches  atomic.Uint64 // batches append_events refused because a stream had moved
+	settles       atomic.Uint64 // batches settled under the head lock (see settle)
 }
 
 // pendingRow is an accepted event waiting for the batch's INSERT.
