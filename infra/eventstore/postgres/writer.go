@@ -14,7 +14,7 @@ import (
 // Appends that arrive meanwhile wait for the next batch, which is how the batch grows with
 // the number of concurrent callers.
 type writer struct {
-	pool     *pgxpool.Pool // one connection, the writer's own
+	pool     *pgxpool.Pool // one connection, the writer's own (MaxConns 1)
 	sql      statements
 	channel  string // pg_notify channel of this log
 	requests chan *appendRequest
@@ -45,7 +45,8 @@ type writer struct {
 	settles       atomic.Uint64 // batches settled under the head lock (see settle)
 }
 
-// pendingRow is an accepted event waiting for the batch's INSERT.
+// pendingRow is an accepted event waiting for the batch's INSERT. Its position is a
+// pending number until the head it follows is known (see pendingBase).
 type pendingRow struct {
 	position, revision uint64
 	stream             string
