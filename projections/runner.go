@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/chance-video/chance/domain/codec"
+	"github.com/chance-video/chance/eventlog"
 )
 
 // Runner keeps every projector following the log, each from its own checkpoint, and
@@ -153,7 +156,34 @@ func (r *Runner) pause(name string) (resume func(), err error) {
 // ctx ends. On a store shared with other processes' runners (Shared), a batch another
 // runner applied first is passed over, and one it applied part of makes Follow go on
 // from the checkpoint that runner reached.
+//
+// A store that cannot be reached (eventlog.Unavailable: the database restarting, the
+// network cut) does not end Follow: it tries again, pausing longer each time up to
+// maxOutagePause, from the checkpoint, so a short outage does not stop the shop.
 func Follow(ctx context.Context, log Log, store Store, c *codec.Codec, p Projector, progress *Progress) error {
+	pause := firstOutagePause
+	for {
+		err := follow(ctx, log, store, c, p, progress)
+		if ctx.Err() != nil || !eventlog.Unavailable(err) {
+			return err
+		}
+		slog.Warn("projection paused: a store cannot be reached; trying again", "projection", p.Name(), "pause", pause, "error", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, maxOutagePause)
+	}
+}
+
+// Pauses of a follower between tries while a store cannot be reached.
+const (
+	firstOutagePause = 100 * time.Millisecond
+	maxOutagePause   = 5 * time.Second
+)
+
+func follow(ctx context.Context, log Log, store Store, c *codec.Codec, p Projector, progress *Progress) error {
 	for {
 		from, err := store.Checkpoint(ctx, p.Name())
 		if err != nil {

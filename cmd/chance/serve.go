@@ -36,7 +36,9 @@ func serveCommand() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return serve(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			slog.SetDefault(log) // the few parts that log without a logger of their own (followers pausing in an outage)
+			return serve(ctx, cfg, log)
 		},
 	}
 }

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -19,6 +17,7 @@ import (
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/auth"
 )
 
@@ -178,7 +177,7 @@ func problemFor(err error) *Problem {
 		return newProblem(http.StatusPaymentRequired, domainDetail(err))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return newProblem(http.StatusServiceUnavailable, "the request was cancelled or took too long; retry it (with the same Idempotency-Key, if it had one)")
-	case unreachable(err):
+	case eventlog.Unavailable(err):
 		p = newProblem(http.StatusServiceUnavailable, "a service the shop depends on cannot be reached right now; retry in a moment (with the same Idempotency-Key, if the request had one)")
 		p.Header = http.Header{"Retry-After": {"5"}}
 		return p
@@ -228,23 +227,4 @@ func (a *api) fail(c *gin.Context, err error) {
 	}
 	c.Abort()
 	c.Data(p.Status, "application/problem+json", body)
-}
-
-// unreachable tells an outage of a store or broker (the connection refused or cut, the
-// server shutting down) from a fault of ours: the client may retry the first, and
-// should be told so with a 503 rather than a 500.
-func unreachable(err error) bool {
-	var netErr *net.OpError
-	if errors.As(err, &netErr) {
-		return true
-	}
-	// PostgreSQL's SQLSTATE classes 08 (connection exception) and 57P (operator
-	// intervention: shutdown, crash, cannot connect now), read through the method pgx's
-	// errors have, so this package needs no driver.
-	var coded interface{ SQLState() string }
-	if errors.As(err, &coded) {
-		state := coded.SQLState()
-		return strings.HasPrefix(state, "08") || strings.HasPrefix(state, "57P")
-	}
-	return false
 }

@@ -293,3 +293,63 @@ func TestRewoundLogRefusesAppends(t *testing.T) {
 		t.Fatalf("append to a rewound log: %v, want ErrLogRewound", err)
 	}
 }
+
+// TestSubscriptionRidesOutLostConnections: the database cuts every connection a
+// subscription reads on (as a restart does); the subscription reads again on new ones
+// instead of ending, and the follower behind it never notices.
+func TestSubscriptionRidesOutLostConnections(t *testing.T) {
+	url, schema := newLog(t)
+	reader := openIn(t, url, schema)
+	writer := openIn(t, url, schema)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	got := make(chan eventlog.Record, 16)
+	done := make(chan error, 1)
+	go func() {
+		done <- reader.Subscribe(ctx, eventlog.Start, func(_ context.Context, batch []eventlog.Record) error {
+			for _, r := range batch {
+				got <- r
+			}
+			return nil
+		})
+	}()
+	next := func(want eventlog.AppendResult) {
+		t.Helper()
+		select {
+		case r := <-got:
+			if r.Position != want.Position {
+				t.Fatalf("delivered %s, want %s", r.Position, want.Position)
+			}
+		case err := <-done:
+			t.Fatalf("subscription ended: %v", err)
+		case <-ctx.Done():
+			t.Fatalf("event at %s not delivered", want.Position)
+		}
+	}
+	next(mustAppend(t, writer, "r-1", eventlog.NoStream, testEvents(1)))
+
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	idle := reader.readPool.AcquireAllIdle(ctx)
+	pids := make([]uint32, 0, len(idle))
+	for _, c := range idle {
+		pids = append(pids, c.Conn().PgConn().PID())
+		c.Release()
+	}
+	if len(pids) == 0 {
+		t.Fatal("no read connection to cut")
+	}
+	for _, pid := range pids {
+		if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next(mustAppend(t, writer, "r-1", eventlog.Exact(0), testEvents(1)))
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("subscription ended with %v", err)
+	}
+}

@@ -21,6 +21,7 @@ func (s *Store) Subscribe(ctx context.Context, after eventlog.Position, handle f
 	s.listen.start()
 	poll := time.NewTimer(s.poll)
 	defer poll.Stop()
+	var outage time.Duration // the last pause in an outage; 0 when reads work
 	for {
 		if err := s.usable(ctx); err != nil {
 			return err
@@ -33,8 +34,17 @@ func (s *Store) Subscribe(ctx context.Context, after eventlog.Position, handle f
 			if stop := s.usable(ctx); stop != nil {
 				return stop // the read failed because ctx ended or the store closed
 			}
-			return fmt.Errorf("subscribe after %s: %w", after, err)
+			if !eventlog.Unavailable(err) {
+				return fmt.Errorf("subscribe after %s: %w", after, err)
+			}
+			// The database restarting or out of reach: wait and read again, as
+			// EventStoreDB's client resubscribes, rather than stop every follower.
+			if err := s.pauseOutage(ctx, &outage); err != nil {
+				return err
+			}
+			continue
 		}
+		outage = 0
 		if len(batch) > 0 {
 			if err := handle(ctx, batch); err != nil {
 				return err
@@ -77,4 +87,21 @@ func (w *wakeup) signal() {
 	defer w.mu.Unlock()
 	close(w.ch)
 	w.ch = make(chan struct{})
+}
+
+// pauseOutage waits before the next read while the database cannot be reached: 100 ms
+// at first, twice as long each time, at most 5 s. It returns ctx's error or ErrClosed
+// if the wait ends that way.
+func (s *Store) pauseOutage(ctx context.Context, last *time.Duration) error {
+	*last = min(max(2**last, 100*time.Millisecond), 5*time.Second)
+	t := time.NewTimer(*last)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return ErrClosed
+	}
 }

@@ -1,0 +1,25 @@
+package eventlog
+
+import (
+	"errors"
+	"net"
+	"strings"
+)
+
+// Unavailable tells an outage of a store or broker (the connection refused or cut, the
+// server shutting down) from a fault of ours: the caller may wait and try again.
+func Unavailable(err error) bool {
+	var netErr *net.OpError
+	if errors.As(err, &netErr) {
+		return true
+	}
+	// PostgreSQL's SQLSTATE classes 08 (connection exception) and 57P (operator
+	// intervention: shutdown, crash, cannot connect now), read through the method pgx's
+	// errors have, so this package needs no driver.
+	var coded interface{ SQLState() string }
+	if errors.As(err, &coded) {
+		state := coded.SQLState()
+		return strings.HasPrefix(state, "08") || strings.HasPrefix(state, "57P")
+	}
+	return false
+}
