@@ -2,6 +2,7 @@ package eventlog
 
 import (
 	"errors"
+	"io"
 	"net"
 	"strings"
 )
@@ -13,13 +14,23 @@ func Unavailable(err error) bool {
 	if errors.As(err, &netErr) {
 		return true
 	}
+	// A connection closed without a word (a proxy or a failover dropping it).
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	// Drivers mark errors nothing was done by (pgx: "safe to retry").
+	var retry interface{ SafeToRetry() bool }
+	if errors.As(err, &retry) && retry.SafeToRetry() {
+		return true
+	}
 	// PostgreSQL's SQLSTATE classes 08 (connection exception) and 57P (operator
-	// intervention: shutdown, crash, cannot connect now), read through the method pgx's
-	// errors have, so this package needs no driver.
+	// intervention: shutdown, crash, cannot connect now), and 25006 (a read-only
+	// transaction: connected to a standby during a failover), read through the method
+	// pgx's errors have, so this package needs no driver.
 	var coded interface{ SQLState() string }
 	if errors.As(err, &coded) {
 		state := coded.SQLState()
-		return strings.HasPrefix(state, "08") || strings.HasPrefix(state, "57P")
+		return strings.HasPrefix(state, "08") || strings.HasPrefix(state, "57P") || state == "25006"
 	}
 	return false
 }

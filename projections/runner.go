@@ -161,12 +161,16 @@ func (r *Runner) pause(name string) (resume func(), err error) {
 // network cut) does not end Follow: it tries again, pausing longer each time up to
 // maxOutagePause, from the checkpoint, so a short outage does not stop the shop.
 func Follow(ctx context.Context, log Log, store Store, c *codec.Codec, p Projector, progress *Progress) error {
-	pause := firstOutagePause
+	pause, lastOutage := firstOutagePause, time.Time{}
 	for {
 		err := follow(ctx, log, store, c, p, progress)
 		if ctx.Err() != nil || !eventlog.Unavailable(err) {
 			return err
 		}
+		if time.Since(lastOutage) > 2*maxOutagePause {
+			pause = firstOutagePause // a new outage, not the same one going on
+		}
+		lastOutage = time.Now()
 		slog.Warn("projection paused: a store cannot be reached; trying again", "projection", p.Name(), "pause", pause, "error", err)
 		select {
 		case <-ctx.Done():

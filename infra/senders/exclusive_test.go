@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/chance-video/chance/infra/clock"
@@ -88,4 +89,58 @@ func waitForAdvisoryWaiter(t *testing.T, url, key string) {
 		}
 	}
 	t.Fatal("no process waits for the message's lock")
+}
+
+// More sends hold their locks at once than the store's main pool has connections: each
+// still checks and records (through the main pool) and finishes, instead of every
+// connection waiting for another.
+func TestManyLockedSendsDoNotTakeEveryConnection(t *testing.T) {
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	store, err := readpostgres.Open(ctx, url, readpostgres.WithSchema(schema), readpostgres.WithMaxConns(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	once := &senders.Once{Records: store, Now: clock.NewManual(sentAt).Now, Log: quiet}
+	const sends = 6 // three times the main pool
+	holding, release := make(chan struct{}, sends), make(chan struct{})
+	send, count := countingSend()
+	handle := once.Handler(notifications.ChannelSMS, func(ctx context.Context, msg notifications.Message) error {
+		holding <- struct{}{}
+		<-release // every send holds its lock until all hold one
+		return send(ctx, msg)
+	})
+	done := make(chan error, sends)
+	ids := make([]uuid.UUID, sends)
+	for i := range sends {
+		msg := message1(notifications.ChannelSMS)
+		msg.ID = uuid.New()
+		ids[i] = msg.ID
+		m, err := notifications.Encode(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { done <- handle(ctx, m) }()
+	}
+	for range sends {
+		select {
+		case <-holding:
+		case <-ctx.Done():
+			t.Fatal("the sends did not all get their locks")
+		}
+	}
+	close(release)
+	for range sends {
+		if err := <-done; err != nil {
+			t.Fatalf("a send under a lock failed: %v", err)
+		}
+	}
+	for _, id := range ids {
+		if n := count(id); n != 1 {
+			t.Fatalf("message %s sent %d times, want once", id, n)
+		}
+	}
 }

@@ -168,6 +168,9 @@ func TestNoSkipAcrossProcesses(t *testing.T) {
 		stale += s.w.staleBatches.Load()
 		settles += s.w.settles.Load()
 	}
+	if stale == 0 || conflicts.Load() == 0 {
+		t.Errorf("%d batches refused for a moved stream, %d conflicts: the processes never raced, so the cross-process path went untested", stale, conflicts.Load())
+	}
 	t.Logf("%d events by %d processes × %d writers in %s (%.0f events/s): %d commits, %d batches refused for a moved stream, %d settled under the lock, %d conflicts retried",
 		total, processes, writers, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), commits, stale, settles, conflicts.Load())
 }

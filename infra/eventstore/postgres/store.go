@@ -57,6 +57,13 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *Store, err error)
 	// An append is acknowledged only once its COMMIT is flushed to the WAL, whatever the
 	// server's default.
 	writeCfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	// The writer may hold the head lock across a few round trips (settle): should this
+	// process freeze or its network go, the server ends the transaction, releasing the
+	// lock for the other processes, within seconds rather than TCP's hours.
+	writeCfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "10s"
+	writeCfg.ConnConfig.RuntimeParams["tcp_keepalives_idle"] = "10"
+	writeCfg.ConnConfig.RuntimeParams["tcp_keepalives_interval"] = "5"
+	writeCfg.ConnConfig.RuntimeParams["tcp_keepalives_count"] = "3"
 	listenCfg := readCfg.ConnConfig.Copy()
 
 	where := fmt.Sprintf("%s:%d/%s", readCfg.ConnConfig.Host, readCfg.ConnConfig.Port, readCfg.ConnConfig.Database)

@@ -87,7 +87,7 @@ func TestBatchRequestsSeeEachOther(t *testing.T) {
 }
 
 // TestDurabilitySetting: the writer's commits wait for the WAL flush whatever the
-// server's default.
+// server's default, and its transactions cannot hold the head lock for long.
 func TestDurabilitySetting(t *testing.T) {
 	url, schema := newLog(t)
 	s := openIn(t, url, schema)
@@ -97,6 +97,14 @@ func TestDurabilitySetting(t *testing.T) {
 	}
 	if sync != "on" {
 		t.Errorf("the writer has synchronous_commit %s, want on", sync)
+	}
+	// A writer that freezes holding the head lock loses it within seconds.
+	var idle string
+	if err := s.writePool.QueryRow(context.Background(), `SHOW idle_in_transaction_session_timeout`).Scan(&idle); err != nil {
+		t.Fatal(err)
+	}
+	if idle != "10s" {
+		t.Errorf("the writer has idle_in_transaction_session_timeout %s, want 10s", idle)
 	}
 }
 

@@ -51,15 +51,21 @@ func (s *Store) PruneSent(ctx context.Context, before time.Time) (int64, error) 
 	return tag.RowsAffected(), nil
 }
 
+// maxExclusiveSends bounds the sends this process makes under a lock at once (the
+// connections of Store.locks); more wait for one to end.
+const maxExclusiveSends = 8
+
 // Exclusively runs fn holding a transaction-level advisory lock on (schema, channel,
 // message): a second process's sender waits for the first to check, send and record,
 // then finds its record. The lock ends with the transaction, which nothing is written
-// in, or with the connection when this process dies.
+// in, or with the connection when this process dies. The lock's connection comes from
+// a pool of its own, so fn's checks and records (through the main pool) always find a
+// connection, however many sends hold locks.
 func (s *Store) Exclusively(ctx context.Context, channel string, messageID uuid.UUID, fn func(ctx context.Context) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.locks.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("lock %s on %s: %w", messageID, channel, err)
 	}

@@ -28,7 +28,11 @@ var (
 
 // Store implements the read side's ports over one PostgreSQL database.
 type Store struct {
-	pool        *pgxpool.Pool
+	pool *pgxpool.Pool
+	// locks holds the connections of Exclusively's advisory locks, each held across a
+	// send: apart from pool, so that lock holders (which check and record through pool)
+	// can never take every connection pool has, and queries never wait for a send.
+	locks       *pgxpool.Pool
 	schema      string // the base schema, as configured
 	base        string // the same, quoted
 	trgm        string // the schema of the pg_trgm extension, quoted
@@ -81,7 +85,14 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *Store, err error)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	s := &Store{pool: pool, schema: cfg.schema, base: quote(cfg.schema), projections: map[string]*projection{}}
+	lockCfg := poolCfg.Copy()
+	lockCfg.MaxConns = maxExclusiveSends
+	locks, err := pgxpool.NewWithConfig(ctx, lockCfg)
+	if err != nil {
+		pool.Close()
+		return nil, wrap(err)
+	}
+	s := &Store{pool: pool, locks: locks, schema: cfg.schema, base: quote(cfg.schema), projections: map[string]*projection{}}
 	defer func() {
 		if err != nil {
 			s.Close() //nolint:errcheck // the open error is the one to report
@@ -179,6 +190,7 @@ func (s *Store) close() {
 			errs = append(errs, err)
 		}
 	}
+	s.locks.Close()
 	s.pool.Close()
 	if err := errors.Join(errs...); err != nil {
 		s.closeErr = fmt.Errorf("close postgres read store: %w", err)

@@ -19,8 +19,11 @@ type tx struct {
 }
 
 // queryRow reads a row the Tx has not written, from its generation. The read is not in
-// the write transaction (there is none until commit), which is safe because only this
-// Update writes the generation: one projector per projection.
+// the write transaction (there is none until commit). That is safe because a batch is
+// applied by one Update at a time: in this process the runner has one follower per
+// projection, and across processes a batch's claim (claim_batch, in the transaction)
+// succeeds only if no other process has committed anything at or after its first
+// event, so what was read is what the batch builds on. Keep the claim in the transaction.
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) pgx.Row {
 	return t.store.pool.QueryRow(ctx, t.gen.sql(query), args...)
 }
