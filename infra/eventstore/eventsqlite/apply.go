@@ -25,7 +25,7 @@ func (w *writer) apply(ctx context.Context, req *appendRequest) (appendReply, er
 	if err != nil {
 		return appendReply{}, err
 	}
-	if !req.expected.Allows(st.exists, st.last) {
+	if !req.expected.Allows(st.Exists, st.Last) {
 		// Perhaps a retry of an append that landed: its events must be in the file.
 		if err := w.flush(ctx); err != nil {
 			return appendReply{}, err
@@ -33,9 +33,9 @@ func (w *writer) apply(ctx context.Context, req *appendRequest) (appendReply, er
 		return w.checkRetry(ctx, req, st)
 	}
 	first := uint64(0)
-	if st.exists {
-		first = st.last + 1
-		if !st.tailKnown(len(req.ids)) {
+	if st.Exists {
+		first = st.Last + 1
+		if !st.TailKnown(len(req.ids)) {
 			if err := w.flush(ctx); err != nil { // checkTail will read the file
 				return appendReply{}, err
 			}
@@ -51,7 +51,7 @@ func (w *writer) apply(ctx context.Context, req *appendRequest) (appendReply, er
 	n := uint64(len(req.rows))
 	w.next += n
 	last := first + n - 1
-	w.pending[req.stream] = st.pushed(req.ids, last, w.next-1)
+	w.pending[req.stream] = st.Pushed(req.ids, last, w.next-1)
 	return appended(last, w.next-1), nil
 }
 
@@ -80,7 +80,7 @@ func (w *writer) flush(ctx context.Context) error {
 			if isUniqueViolation(err) {
 				// Only events_by_stream is unique: a revision the writer computed is
 				// taken, which only another process writing the file can cause.
-				w.cache.reset()
+				w.cache.Reset()
 				err = fmt.Errorf("%w (revision cache out of date: is another process writing the file?)", err)
 			}
 			return fmt.Errorf("insert: %w", err)

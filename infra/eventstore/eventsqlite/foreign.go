@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // ErrLogRewound: the file holds fewer events than this process has committed, so it was
@@ -35,7 +37,7 @@ func (w *writer) checkHead(ctx context.Context) error {
 		if w.onForeign != nil {
 			w.onForeign(w.head, last)
 		}
-		w.cache = newRevisionCache(w.cache.limit)
+		w.cache = appendlog.NewRevisionCache(w.cache.Limit())
 		w.head, w.next = last, last+1
 		w.publish(last)
 		return nil

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // maxRowsPerInsert bounds one multi-row INSERT (7 parameters a row, far below SQLite's
@@ -37,7 +39,7 @@ func (s *writeStatements) prepare(ctx context.Context, conn *sql.Conn) error {
 		{&s.rollback, `ROLLBACK`},
 		// Both walk the (stream_id, revision) index: a stream's last events, newest first,
 		// and a run of its events from a revision.
-		{&s.tail, fmt.Sprintf(`SELECT revision, event_id, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT %d`, tailIDs)},
+		{&s.tail, fmt.Sprintf(`SELECT revision, event_id, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT %d`, appendlog.TailIDs)},
 		{&s.window, `SELECT revision, event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`},
 		// position is the rowid: its maximum is one step down the table's b-tree.
 		{&s.lastPosition, `SELECT COALESCE(MAX(position), 0) FROM events`},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/eventstore/eventstoretest"
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 func TestContract(t *testing.T) {
@@ -157,7 +158,7 @@ func TestLargeAppend(t *testing.T) {
 			t.Errorf("retry at %s: %+v, want %+v", exp, again, res)
 		}
 	}
-	mixed := append(testEvents(2*maxRowsPerInsert), events[len(events)-tailIDs-1])
+	mixed := append(testEvents(2*maxRowsPerInsert), events[len(events)-appendlog.TailIDs-1])
 	_, err := s.Append(ctx, "big-1", eventlog.Any, mixed)
 	if !errors.Is(err, eventlog.ErrWrongExpectedRevision) {
 		t.Fatalf("append ending with a stored id: %v, want a conflict", err)
@@ -192,7 +193,7 @@ func TestRevisionCacheEviction(t *testing.T) {
 			}
 		}
 	}
-	if n := len(s.w.cache.states); n > 2 {
+	if n := s.w.cache.Len(); n > 2 {
 		t.Errorf("cache holds %d streams, limit 2", n)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // transact applies the batch in one transaction, appending to w.replies one reply per
@@ -66,7 +68,7 @@ func (w *writer) transact(batch []*appendRequest, drain bool) ([]*appendRequest,
 	if _, err := w.stmts.commit.ExecContext(ctx); err != nil {
 		return batch, w.abort(ctx, fmt.Errorf("commit: %w", err))
 	}
-	w.cache.merge(w.pending)
+	w.cache.Merge(w.pending)
 	w.head = w.next - 1
 	w.commits.Add(1)
 	w.publish(w.head)
@@ -142,11 +144,11 @@ func (w *writer) abort(ctx context.Context, cause error) error {
 }
 
 // state is the stream's state as the open transaction sees it.
-func (w *writer) state(ctx context.Context, stream string) (streamState, error) {
+func (w *writer) state(ctx context.Context, stream string) (appendlog.StreamState, error) {
 	if st, ok := w.pending[stream]; ok {
 		return st, nil
 	}
-	if st, ok := w.cache.get(stream); ok {
+	if st, ok := w.cache.Get(stream); ok {
 		return st, nil
 	}
 	// Not in pending, so the open transaction has not written this stream (none of its
@@ -154,40 +156,39 @@ func (w *writer) state(ctx context.Context, stream string) (streamState, error) 
 	// into the cache.
 	st, err := w.readState(ctx, stream)
 	if err != nil {
-		return streamState{}, fmt.Errorf("read state of %s: %w", stream, err)
+		return appendlog.StreamState{}, fmt.Errorf("read state of %s: %w", stream, err)
 	}
-	w.cache.put(stream, st)
+	w.cache.Put(stream, st)
 	return st, nil
 }
 
 // readState reads the stream's last events from the file.
-func (w *writer) readState(ctx context.Context, stream string) (streamState, error) {
+func (w *writer) readState(ctx context.Context, stream string) (appendlog.StreamState, error) {
 	rows, err := w.stmts.tail.QueryContext(ctx, stream)
 	if err != nil {
-		return streamState{}, err
+		return appendlog.StreamState{}, err
 	}
 	defer rows.Close()
 	var (
-		st     streamState
-		newest [tailIDs]uuid.UUID
-		n      int
+		last, lastPos uint64
+		newest        [appendlog.TailIDs]uuid.UUID
+		n             int
 	)
 	for ; rows.Next(); n++ {
 		e, err := scanStored(rows)
 		if err != nil {
-			return streamState{}, err
+			return appendlog.StreamState{}, err
 		}
 		if n == 0 {
-			st = streamState{exists: true, last: e.revision, lastPos: e.position}
+			last, lastPos = e.revision, e.position
 		}
 		newest[n] = e.id
 	}
 	if err := rows.Err(); err != nil {
-		return streamState{}, err
+		return appendlog.StreamState{}, err
 	}
-	for i := range n { // the query reads newest first; the tail is oldest first
-		st.tail[i] = newest[n-1-i]
+	if n == 0 {
+		return appendlog.StreamState{}, nil
 	}
-	st.tailLen = n
-	return st, nil
+	return appendlog.Existing(last, lastPos, newest[:n]), nil
 }

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync/atomic"
 	"time"
+
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // writer is the only goroutine that writes the file. It takes every append queued, and
@@ -28,13 +30,13 @@ type writer struct {
 	ckpt     *checkpointer // asked to checkpoint every checkpointEvery written events
 
 	maxBatchEvents int
-	cache          *revisionCache
+	cache          *appendlog.RevisionCache
 
 	// Owned by the writer goroutine, for the open transaction.
-	head    uint64                 // last committed position
-	next    uint64                 // next position to assign
-	pending map[string]streamState // stream states changed by the open transaction
-	rows    []pendingRow           // accepted, not inserted yet (see flush)
+	head    uint64                           // last committed position
+	next    uint64                           // next position to assign
+	pending map[string]appendlog.StreamState // stream states changed by the open transaction
+	rows    []pendingRow                     // accepted, not inserted yet (see flush)
 	batch   []*appendRequest
 	replies []appendReply
 	args    []any
@@ -64,10 +66,10 @@ func newWriter(ctx context.Context, conn *sql.Conn, head uint64, o Options, quit
 		publish:        publish,
 		ckpt:           ckpt,
 		maxBatchEvents: o.MaxBatchEvents,
-		cache:          newRevisionCache(o.CachedStreams),
+		cache:          appendlog.NewRevisionCache(o.CachedStreams),
 		onForeign:      o.OnForeignWrites,
 		head:           head,
-		pending:        make(map[string]streamState),
+		pending:        make(map[string]appendlog.StreamState),
 	}
 	if err := w.stmts.prepare(ctx, conn); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // openManual opens a store whose writer goroutine is not running, so a test can hand it
@@ -185,7 +186,7 @@ func TestDrainJoinsQueuedRequests(t *testing.T) {
 func TestBatchChecksSeeUnwrittenRows(t *testing.T) {
 	s := openManual(t, Options{})
 	ctx := context.Background()
-	long, short, fresh := testEvents(tailIDs+2), testEvents(2), testEvents(1)
+	long, short, fresh := testEvents(appendlog.TailIDs+2), testEvents(2), testEvents(1)
 	batch := []*appendRequest{
 		request(t, ctx, "u-1", eventlog.NoStream, long),
 		request(t, ctx, "u-1", eventlog.Any, long),                                 // a retry longer than the tail kept in memory
@@ -199,7 +200,7 @@ func TestBatchChecksSeeUnwrittenRows(t *testing.T) {
 	want := []struct {
 		err      bool
 		revision uint64
-	}{{false, tailIDs + 1}, {false, tailIDs + 1}, {false, 1}, {true, 0}, {false, 1}, {false, tailIDs + 2}}
+	}{{false, appendlog.TailIDs + 1}, {false, appendlog.TailIDs + 1}, {false, 1}, {true, 0}, {false, 1}, {false, appendlog.TailIDs + 2}}
 	for i, w := range want {
 		r := replies[i]
 		switch {

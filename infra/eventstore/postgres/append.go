@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // appendRequest is one Append waiting for the writer goroutine.
@@ -17,6 +18,11 @@ type appendRequest struct {
 	ids      []uuid.UUID
 	rows     []row
 	reply    chan appendReply // buffered: the writer never waits for a caller that gave up
+}
+
+// attempt is what the idempotency rules look at.
+func (req *appendRequest) attempt() appendlog.Append {
+	return appendlog.Append{Stream: req.stream, Expected: req.expected, IDs: req.ids}
 }
 
 type appendReply struct {

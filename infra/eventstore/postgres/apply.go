@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // apply decides one request of the batch and, if accepted, queues its rows for the
@@ -16,13 +18,13 @@ func (w *writer) apply(ctx context.Context, q querier, req *appendRequest) (appe
 	if err != nil {
 		return appendReply{}, err
 	}
-	if !req.expected.Allows(st.exists, st.last) {
+	if !req.expected.Allows(st.Exists, st.Last) {
 		// Perhaps a retry of an append that landed: its events must be stored.
 		return w.checkRetry(ctx, q, req, st)
 	}
 	first := uint64(0)
-	if st.exists {
-		first = st.last + 1
+	if st.Exists {
+		first = st.Last + 1
 		if reply, decided, err := w.checkTail(ctx, q, req, &st); err != nil || decided {
 			return reply, err
 		}
@@ -34,22 +36,22 @@ func (w *writer) apply(ctx context.Context, q querier, req *appendRequest) (appe
 	n := uint64(len(req.rows))
 	w.next += n
 	last := first + n - 1
-	w.pending[req.stream] = st.pushed(req.ids, last, w.next-1)
+	w.pending[req.stream] = st.Pushed(req.ids, last, w.next-1)
 	return appended(last, w.next-1), nil
 }
 
 // state is the stream's state as the open batch sees it.
-func (w *writer) state(ctx context.Context, q querier, stream string) (streamState, error) {
+func (w *writer) state(ctx context.Context, q querier, stream string) (appendlog.StreamState, error) {
 	if st, ok := w.pending[stream]; ok {
 		return st, nil
 	}
-	st, ok := w.cache.get(stream)
+	st, ok := w.cache.Get(stream)
 	if !ok {
 		// loadMissing read it, but a tiny cache may have evicted it since.
 		if err := w.loadStates(ctx, q, []string{stream}); err != nil {
-			return streamState{}, err
+			return appendlog.StreamState{}, err
 		}
-		st, _ = w.cache.get(stream)
+		st, _ = w.cache.Get(stream)
 	}
 	w.bases[stream] = st // what the batch's decisions on this stream rest on
 	return st, nil
@@ -64,7 +66,7 @@ func (w *writer) loadMissing(ctx context.Context, q querier, batch []*appendRequ
 			continue
 		}
 		seen[req.stream] = struct{}{}
-		if _, ok := w.cache.get(req.stream); !ok {
+		if _, ok := w.cache.Get(req.stream); !ok {
 			missing = append(missing, req.stream)
 		}
 	}
@@ -102,14 +104,15 @@ func (w *writer) loadStates(ctx context.Context, q querier, streams []string) er
 		return fmt.Errorf("read the state of %d streams: %w", len(streams), err)
 	}
 	for _, stream := range streams {
-		var st streamState
+		var st appendlog.StreamState
 		if events := newest[stream]; len(events) > 0 {
-			st = streamState{exists: true, last: events[0].revision, lastPos: events[0].position, tailLen: len(events)}
-			for i, e := range events { // the tail is oldest first
-				st.tail[len(events)-1-i] = e.id
+			ids := make([]uuid.UUID, len(events))
+			for i, e := range events {
+				ids[i] = e.id
 			}
+			st = appendlog.Existing(events[0].revision, events[0].position, ids)
 		}
-		w.cache.put(stream, st)
+		w.cache.Put(stream, st)
 	}
 	return nil
 }

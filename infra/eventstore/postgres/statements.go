@@ -1,6 +1,10 @@
 package postgres
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
+)
 
 // statements are the store's SQL with the schema spliced in. pgx prepares each once per
 // connection (its statement cache), so they are sent as text only the first time.
@@ -50,7 +54,7 @@ func newStatements(schema string) statements {
 			CROSS JOIN LATERAL (
 				SELECT revision, event_id, position FROM %s e
 				WHERE e.stream_id = s.stream_id ORDER BY revision DESC LIMIT %d
-			) e`, events, tailIDs),
+			) e`, events, appendlog.TailIDs),
 		window:     `SELECT revision, event_id, position FROM ` + events + ` WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
 		readStream: `SELECT ` + recordColumns + ` FROM ` + events + ` WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
 		readAll:    `SELECT ` + recordColumns + ` FROM ` + events + ` WHERE position > $1 ORDER BY position LIMIT $2`,

@@ -54,7 +54,7 @@ func (w *writer) transact(batch []*appendRequest) error {
 	err = w.transactOnce(ctx, conn, batch)
 	if isUniqueViolation(err) {
 		w.conflicts.Add(1)
-		w.cache.reset()
+		w.cache.Reset()
 		err = w.transactOnce(ctx, conn, batch)
 	}
 	var pgErr *pgconn.PgError
@@ -110,7 +110,7 @@ func (w *writer) transactOnce(ctx context.Context, conn *pgxpool.Conn, batch []*
 // redecide forgets the stale streams' states and decides the batch again.
 func (w *writer) redecide(ctx context.Context, q querier, batch []*appendRequest, stale []string) error {
 	for _, s := range stale {
-		w.cache.forget(s)
+		w.cache.Forget(s)
 	}
 	return w.decide(ctx, q, batch)
 }
@@ -200,10 +200,10 @@ func (w *writer) takeIn(head uint64, foreign []string) {
 	}
 	w.foreignWrites.Add(head - w.head)
 	if foreign == nil {
-		w.cache.reset() // too many to list
+		w.cache.Reset() // too many to list
 	}
 	for _, s := range foreign {
-		w.cache.forget(s)
+		w.cache.Forget(s)
 	}
 	w.head = head
 	w.publish(head)
@@ -218,8 +218,8 @@ func (w *writer) committed(head uint64) {
 		}
 	}
 	for stream, st := range w.pending {
-		st.lastPos = placed(st.lastPos, head)
-		w.cache.put(stream, st)
+		st.LastPos = placed(st.LastPos, head)
+		w.cache.Put(stream, st)
 	}
 	w.head = head + w.written()
 	w.commits.Add(1)
@@ -335,8 +335,8 @@ func (w *writer) baseColumns() (streams []string, lasts []int64) {
 	streams, lasts = make([]string, 0, len(w.bases)), make([]int64, 0, len(w.bases))
 	for s, st := range w.bases {
 		last := int64(-1)
-		if st.exists {
-			last = int64(st.last)
+		if st.Exists {
+			last = int64(st.Last)
 		}
 		streams, lasts = append(streams, s), append(lasts, last)
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // writer is this process's only appending goroutine. It takes every append queued (up to
@@ -24,14 +26,14 @@ type writer struct {
 
 	maxBatchEvents int
 	timeout        time.Duration
-	cache          *revisionCache
+	cache          *appendlog.RevisionCache
 
 	// Owned by the writer goroutine.
-	head    uint64                 // the log's head when this process last looked; the cache knows everything up to it
-	next    uint64                 // next pending number (see pendingBase) to give an event of the open batch
-	pending map[string]streamState // stream states changed by the open batch
-	bases   map[string]streamState // the states the open batch was decided on
-	rows    []pendingRow           // accepted events of the open batch, in position order
+	head    uint64                           // the log's head when this process last looked; the cache knows everything up to it
+	next    uint64                           // next pending number (see pendingBase) to give an event of the open batch
+	pending map[string]appendlog.StreamState // stream states changed by the open batch
+	bases   map[string]appendlog.StreamState // the states the open batch was decided on
+	rows    []pendingRow                     // accepted events of the open batch, in position order
 	batch   []*appendRequest
 	replies []appendReply
 
@@ -64,10 +66,10 @@ func newWriter(pool *pgxpool.Pool, schema string, head uint64, c config, quit <-
 		publish:        publish,
 		maxBatchEvents: c.maxBatchEvents,
 		timeout:        c.writeTimeout,
-		cache:          newRevisionCache(c.cachedStreams),
+		cache:          appendlog.NewRevisionCache(c.cachedStreams),
 		head:           head,
-		pending:        make(map[string]streamState),
-		bases:          make(map[string]streamState),
+		pending:        make(map[string]appendlog.StreamState),
+		bases:          make(map[string]appendlog.StreamState),
 	}
 }
 
