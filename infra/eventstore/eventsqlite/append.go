@@ -68,42 +68,18 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventlog.Exp
 
 // newAppendRequest checks and encodes the append in the caller's goroutine.
 func newAppendRequest(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (*appendRequest, error) {
-	invalid := func(format string, args ...any) error {
-		return fmt.Errorf("append to %q: %s: %w", stream, fmt.Sprintf(format, args...), eventlog.ErrInvalidAppend)
+	ids, rows, err := appendlog.Check(stream, events, encodeEvent)
+	if err != nil {
+		return nil, err
 	}
-	if stream == "" {
-		return nil, invalid("empty stream name")
-	}
-	if len(events) == 0 {
-		return nil, invalid("no events")
-	}
-	req := &appendRequest{
+	return &appendRequest{
 		ctx:      ctx,
 		stream:   stream,
 		expected: expected,
-		ids:      make([]uuid.UUID, len(events)),
-		rows:     make([]row, len(events)),
+		ids:      ids,
+		rows:     rows,
 		reply:    make(chan appendReply, 1),
-	}
-	seen := make(map[uuid.UUID]struct{}, len(events))
-	for i, e := range events {
-		switch {
-		case e.ID == uuid.Nil:
-			return nil, invalid("event %d has no id", i)
-		case e.Type == "":
-			return nil, invalid("event %s has no type", e.ID)
-		}
-		if _, dup := seen[e.ID]; dup {
-			return nil, invalid("event id %s appears twice", e.ID)
-		}
-		seen[e.ID] = struct{}{}
-		r, err := encodeEvent(e)
-		if err != nil {
-			return nil, fmt.Errorf("append to %s: %w", stream, err)
-		}
-		req.ids[i], req.rows[i] = e.ID, r
-	}
-	return req, nil
+	}, nil
 }
 
 func appended(last, pos uint64) appendReply {
