@@ -1,10 +1,10 @@
 package eventsqlite
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // row is an event encoded for the events table. Encoding happens in the caller's
@@ -17,7 +17,7 @@ type row struct {
 }
 
 func encodeEvent(e eventlog.EventData) (row, error) {
-	meta, err := encodeMetadata(e.Metadata)
+	meta, err := appendlog.EncodeMetadata(e.Metadata)
 	if err != nil {
 		return row{}, fmt.Errorf("event %s: %w", e.ID, err)
 	}
@@ -26,24 +26,4 @@ func encodeEvent(e eventlog.EventData) (row, error) {
 		data = []byte{} // the column is NOT NULL; no payload reads back as empty
 	}
 	return row{id: e.ID[:], typ: e.Type, data: data, metadata: meta}, nil
-}
-
-// encodeMetadata stores OccurredAt in UTC with its nanoseconds (RFC 3339 with nine
-// fractional digits is what encoding/json writes), so it reads back Equal and in UTC.
-func encodeMetadata(m eventlog.Metadata) ([]byte, error) {
-	m.OccurredAt = m.OccurredAt.UTC()
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode metadata: %w", err)
-	}
-	return b, nil
-}
-
-func decodeMetadata(b []byte) (eventlog.Metadata, error) {
-	var m eventlog.Metadata
-	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("decode metadata: %w", err)
-	}
-	m.OccurredAt = m.OccurredAt.UTC()
-	return m, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/eventstore/internal/appendlog"
 )
 
 // ReadStream returns the stream's events from revision from on, in revision order; a
@@ -78,7 +79,7 @@ func scanRecords(rows *sql.Rows, sizeHint int) ([]eventlog.Record, error) {
 		if r.ID, err = uuid.FromBytes(id); err != nil {
 			return nil, fmt.Errorf("event at %d: id: %w", pos, err)
 		}
-		if r.Metadata, err = decodeMetadata(meta); err != nil {
+		if r.Metadata, err = appendlog.DecodeMetadata(meta); err != nil {
 			return nil, fmt.Errorf("event at %d: %w", pos, err)
 		}
 		r.Data = data
