@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/pgmigrate"
 	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/projections"
@@ -105,11 +106,11 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *Store, err error)
 	if err := pool.Ping(pingCtx); err != nil {
 		return nil, wrap(fmt.Errorf("cannot reach the database: %w", err))
 	}
-	migrations, err := loadMigrations(migrationFiles)
+	migrations, err := pgmigrate.Load(migrationFiles)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if _, err := migrate(ctx, pool, cfg.schema, migrations); err != nil {
+	if _, err := pgmigrate.Apply(ctx, pool, cfg.schema, migrationConfig, migrations); err != nil {
 		return nil, wrap(err)
 	}
 	if err := pool.QueryRow(ctx, `SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'`).Scan(&s.trgm); err != nil {
@@ -133,7 +134,7 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *Store, err error)
 func (s *Store) ensureGenerations(ctx context.Context) (map[string]int, error) {
 	serving := map[string]int{}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, migrationLock); err != nil {
+		if err := pgmigrate.Lock(ctx, tx, migrationConfig.Lock); err != nil {
 			return err
 		}
 		for _, name := range projectionNames() {
