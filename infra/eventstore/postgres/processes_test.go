@@ -160,29 +160,7 @@ func TestSubscriptionFollowsAnotherProcess(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 
-	got := make(chan eventlog.Record, 16)
-	done := make(chan error, 1)
-	go func() {
-		done <- reader.Subscribe(ctx, eventlog.Start, func(_ context.Context, batch []eventlog.Record) error {
-			for _, r := range batch {
-				got <- r
-			}
-			return nil
-		})
-	}()
-	next := func(want eventlog.AppendResult) {
-		t.Helper()
-		select {
-		case r := <-got:
-			if r.Position != want.Position {
-				t.Fatalf("delivered %s, want %s", r.Position, want.Position)
-			}
-		case err := <-done:
-			t.Fatalf("subscription ended: %v", err)
-		case <-ctx.Done():
-			t.Fatalf("event at %s not delivered", want.Position)
-		}
-	}
+	next, done := follow(t, ctx, reader)
 
 	waitListening(t, ctx, reader.listen, 1)
 	next(mustAppend(t, writer, "w-1", eventlog.NoStream, testEvents(1)))
@@ -303,29 +281,7 @@ func TestSubscriptionRidesOutLostConnections(t *testing.T) {
 	writer := openIn(t, url, schema)
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	got := make(chan eventlog.Record, 16)
-	done := make(chan error, 1)
-	go func() {
-		done <- reader.Subscribe(ctx, eventlog.Start, func(_ context.Context, batch []eventlog.Record) error {
-			for _, r := range batch {
-				got <- r
-			}
-			return nil
-		})
-	}()
-	next := func(want eventlog.AppendResult) {
-		t.Helper()
-		select {
-		case r := <-got:
-			if r.Position != want.Position {
-				t.Fatalf("delivered %s, want %s", r.Position, want.Position)
-			}
-		case err := <-done:
-			t.Fatalf("subscription ended: %v", err)
-		case <-ctx.Done():
-			t.Fatalf("event at %s not delivered", want.Position)
-		}
-	}
+	next, done := follow(t, ctx, reader)
 	next(mustAppend(t, writer, "r-1", eventlog.NoStream, testEvents(1)))
 
 	admin, err := pgx.Connect(ctx, url)
@@ -352,4 +308,33 @@ func TestSubscriptionRidesOutLostConnections(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("subscription ended with %v", err)
 	}
+}
+
+// follow subscribes to reader from the start; next waits for the next event delivered
+// and checks it is the one appended as want; done gives the subscription's end.
+func follow(t *testing.T, ctx context.Context, reader *Store) (next func(want eventlog.AppendResult), done <-chan error) {
+	t.Helper()
+	got := make(chan eventlog.Record, 16)
+	ended := make(chan error, 1)
+	go func() {
+		ended <- reader.Subscribe(ctx, eventlog.Start, func(_ context.Context, batch []eventlog.Record) error {
+			for _, r := range batch {
+				got <- r
+			}
+			return nil
+		})
+	}()
+	return func(want eventlog.AppendResult) {
+		t.Helper()
+		select {
+		case r := <-got:
+			if r.Position != want.Position {
+				t.Fatalf("delivered %s, want %s", r.Position, want.Position)
+			}
+		case err := <-ended:
+			t.Fatalf("subscription ended: %v", err)
+		case <-ctx.Done():
+			t.Fatalf("event at %s not delivered", want.Position)
+		}
+	}, ended
 }
