@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -62,7 +63,9 @@ func newShopWith(t *testing.T, b backend, prepare func(a *app.App), opts ...comm
 func (sh *shop) open() {
 	sh.t.Helper()
 	cfg := sh.cfg
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Errors go to stderr, which go test shows only for a failing package: a rare failure
+	// then says what the shop logged.
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	a, err := app.Open(cfg, sh.clock, log, sh.opts...)
 	if err != nil {
 		sh.t.Fatal(err)
