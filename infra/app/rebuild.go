@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -45,11 +46,28 @@ func (r *rebuilds) Names() []string {
 // to the old tables meanwhile was appended to the log before it, so it is in that
 // stretch; the consumer's own writes to the new tables are the same lines, kept once
 // per event id.
+//
+// The swap can meet the consumer's transaction on the same tables, and a database may
+// then end one of the two as a deadlock or a serialization failure: the rebuild, which
+// starts afresh each time, is tried again (the consumer retries its own).
 func (r *rebuilds) rebuildFed(ctx context.Context, p projections.Projector, report func(projections.RebuildReport)) error {
-	if err := projections.Rebuild(ctx, r.log, r.store, p, report); err != nil {
-		return err
+	var err error
+	for range 3 {
+		if err = projections.Rebuild(ctx, r.log, r.store, p, report); err == nil {
+			return projections.CatchUp(ctx, r.log, r.store, p)
+		}
+		if !transactionConflict(err) {
+			return err
+		}
 	}
-	return projections.CatchUp(ctx, r.log, r.store, p)
+	return err
+}
+
+// transactionConflict tells a transaction the database ended to break a deadlock or
+// keep transactions serializable (SQLSTATE 40P01, 40001): trying again is the cure.
+func transactionConflict(err error) bool {
+	var coded interface{ SQLState() string }
+	return errors.As(err, &coded) && (coded.SQLState() == "40P01" || coded.SQLState() == "40001")
 }
 
 func (r *rebuilds) Rebuild(ctx context.Context, names []string, done func(string, uint64)) error {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/chance-video/chance/infra/httpapi"
@@ -32,5 +33,25 @@ func TestARebuildReservesAllItsReadModelsOrNone(t *testing.T) {
 		t.Fatalf("after release: %v", err)
 	} else {
 		again()
+	}
+}
+
+type sqlState string
+
+func (s sqlState) Error() string    { return "SQLSTATE " + string(s) }
+func (s sqlState) SQLState() string { return string(s) }
+
+// A rebuild that met a deadlock or a serialization failure is tried again; any other
+// failure is reported at once.
+func TestTransactionConflictIsRetried(t *testing.T) {
+	for err, want := range map[error]bool{
+		fmt.Errorf("promote: %w", sqlState("40P01")): true,
+		sqlState("40001"):       true,
+		sqlState("23505"):       false,
+		errors.New("disk full"): false,
+	} {
+		if got := transactionConflict(err); got != want {
+			t.Errorf("transactionConflict(%v) = %v, want %v", err, got, want)
+		}
 	}
 }
