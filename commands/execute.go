@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -16,8 +18,10 @@ import (
 
 // maxAttempts bounds the load-decide-append loop on revision conflicts. In-process
 // appends to one stream are serialised by streamLocks, so conflicts come only from
-// other processes.
-const maxAttempts = 8
+// other processes; a process with a queue of requests on one stream can win many
+// rounds in a row, so the bound is generous and later attempts pause a little
+// (see conflictPause) to let the other side's queue drain.
+const maxAttempts = 32
 
 // Outcome is what one command did to one stream.
 type Outcome[S any] struct {
@@ -34,7 +38,10 @@ type Outcome[S any] struct {
 func execute[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string, cmd C, req Request) (Outcome[S], error) {
 	unlock := s.locks.lock(stream)
 	defer unlock()
-	for range maxAttempts {
+	for attempt := range maxAttempts {
+		if err := conflictPause(ctx, attempt); err != nil {
+			return Outcome[S]{}, fmt.Errorf("%s: %w", stream, err)
+		}
 		l, err := loadStream(ctx, s, d, stream, req)
 		if err != nil {
 			return Outcome[S]{}, err
@@ -64,6 +71,24 @@ func execute[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		return Outcome[S]{State: state, Events: decided, Position: res.Position}, nil
 	}
 	return Outcome[S]{}, fmt.Errorf("%s after %d attempts: %w", stream, maxAttempts, ErrContention)
+}
+
+// conflictPause waits before the attempt-th try of a command: not at all for the
+// first two, then a random pause of up to a millisecond per attempt, capped at 20 ms,
+// so that processes contending for one stream stop colliding in lockstep.
+func conflictPause(ctx context.Context, attempt int) error {
+	if attempt < 2 {
+		return nil
+	}
+	limit := min(time.Duration(attempt)*time.Millisecond, 20*time.Millisecond)
+	t := time.NewTimer(rand.N(limit) + time.Millisecond/4)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // loaded is a stream read for a request: its records, their events folded into a
