@@ -45,6 +45,7 @@ type ReadStore interface {
 	queries.Inbox
 	bus.DeadLetterStore
 	senders.SentRecords
+	checkpoints.Store
 	Close() error
 }
 
@@ -168,7 +169,7 @@ func (a *App) Run(ctx context.Context) error {
 
 // Recover completes the flows started since the last recovery.
 func (a *App) Recover(ctx context.Context) error {
-	saved := checkpoints.Files{Dir: a.Config.CheckpointDir()}
+	saved := a.followerCheckpoints()
 	from, err := saved.Load(ctx, commands.RecoveryCheckpoint)
 	if err != nil {
 		return err

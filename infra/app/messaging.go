@@ -62,7 +62,7 @@ func (a *App) senders() ([]Sender, error) {
 // it is fed from the bus, and the dead-letter desk.
 func (a *App) openMessaging() (err error) {
 	a.Delivery = projections.NewProgress(integration.ForwarderName)
-	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
+	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: a.followerCheckpoints(),
 		Progress: a.Delivery, Logger: a.Log,
 		// While the bus refuses, the forwarder pauses as a consumer does between retries,
 		// so it resumes within CHANCE_DELIVERY_RETRY_MAX of the broker's return.
@@ -152,8 +152,7 @@ func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
 	case <-ctx.Done():
 		return nil
 	}
-	saved := checkpoints.Files{Dir: a.Config.CheckpointDir()}
-	if err := takeOverFromNotifier(ctx, saved); err != nil {
+	if err := takeOverFromNotifier(ctx, a.followerCheckpoints()); err != nil {
 		return err
 	}
 	g.Go(func() error { return a.Forwarder.Run(ctx) })
@@ -167,7 +166,7 @@ const notifierCheckpoint = "notifier_v1"
 // takeOverFromNotifier starts the forwarder where the notifier it replaces stopped, in
 // a data folder the notifier ran in: otherwise the first start would compose every
 // message of the log again (deduplicated by the inbox, but not by every channel).
-func takeOverFromNotifier(ctx context.Context, saved checkpoints.Files) error {
+func takeOverFromNotifier(ctx context.Context, saved checkpoints.Stored) error {
 	if at, err := saved.Load(ctx, integration.ForwarderName); err != nil || !at.IsStart() {
 		return err
 	}
