@@ -194,9 +194,11 @@ func (p *Postgres) log() *slog.Logger {
 	return p.Log
 }
 
-func (p *Postgres) retry() time.Duration        { return orDefault(p.Retry, DefaultRetry) }
-func (p *Postgres) check() time.Duration        { return orDefault(p.Check, DefaultCheck) }
-func (p *Postgres) checkTimeout() time.Duration { return orDefault(p.CheckTimeout, DefaultCheckTimeout) }
+func (p *Postgres) retry() time.Duration { return orDefault(p.Retry, DefaultRetry) }
+func (p *Postgres) check() time.Duration { return orDefault(p.Check, DefaultCheck) }
+func (p *Postgres) checkTimeout() time.Duration {
+	return orDefault(p.CheckTimeout, DefaultCheckTimeout)
+}
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
@@ -204,4 +206,3 @@ func orDefault(d, def time.Duration) time.Duration {
 	}
 	return d
 }
-
