@@ -77,8 +77,8 @@ type App struct {
 	// leases make one process at a time active in each single-active role (roles.go).
 	leases     Leases
 	leaseState *heldLeases
-	lock      *datadir.Lock
-	started   time.Time
+	lock       *datadir.Lock
+	started    time.Time
 
 	rebuildOnce sync.Once
 	rebuilds    *rebuilds
