@@ -60,16 +60,23 @@ func (r *rebuilds) Names() []string {
 // stretch; the consumer's own writes to the new tables are the same lines, kept once
 // per event id.
 //
-// The swap can meet the consumer's transaction on the same tables, and a database may
-// then end one of the two as a deadlock or a serialization failure: the rebuild, which
-// starts afresh each time, is tried again (the consumer retries its own).
+// The swap and the catch-up can meet the consumer's transaction on the same tables, and
+// a database may then end one of the two as a deadlock or a serialization failure: the
+// step that lost is tried again (the rebuild starts afresh, the catch-up goes on from its
+// checkpoint; the consumer retries its own).
 func (r *rebuilds) rebuildFed(ctx context.Context, p projections.Projector, report func(projections.RebuildReport)) error {
+	if err := retryConflicts(func() error { return projections.Rebuild(ctx, r.log, r.store, p, report) }); err != nil {
+		return err
+	}
+	return retryConflicts(func() error { return projections.CatchUp(ctx, r.log, r.store, p) })
+}
+
+// retryConflicts runs step up to three times while the database ends it as a
+// transaction conflict.
+func retryConflicts(step func() error) error {
 	var err error
 	for range 3 {
-		if err = projections.Rebuild(ctx, r.log, r.store, p, report); err == nil {
-			return projections.CatchUp(ctx, r.log, r.store, p)
-		}
-		if !transactionConflict(err) {
+		if err = step(); !transactionConflict(err) {
 			return err
 		}
 	}
