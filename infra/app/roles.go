@@ -139,8 +139,20 @@ func (a *App) runRoles(ctx context.Context, g *errgroup.Group) error {
 func (a *App) runForwarder(ctx context.Context, g *errgroup.Group) {
 	g.Go(func() error {
 		return a.leases.Hold(ctx, ForwarderLease, func(ctx context.Context) error {
-			if err := takeOverFromNotifier(ctx, a.followerCheckpoints()); err != nil {
-				return err
+			for pause := 100 * time.Millisecond; ; pause = min(2*pause, 5*time.Second) {
+				err := takeOverFromNotifier(ctx, a.followerCheckpoints())
+				if err == nil {
+					break
+				}
+				if ctx.Err() != nil || !eventlog.Unavailable(err) {
+					return err
+				}
+				a.Log.Warn("forwarder: the read store cannot be reached to take the old checkpoint over; trying again", "pause", pause, "error", err)
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(pause):
+				}
 			}
 			return a.Forwarder.Run(ctx)
 		})
