@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -64,6 +65,18 @@ func TestFleetOfRoles(t *testing.T) {
 	// An ops-only process answers /healthz and /readyz, not the API.
 	if status, _, raw := call(notifier.base, "GET", "/search/?q=x", "", "", "", nil); status != http.StatusNotFound {
 		t.Errorf("the API on a process without the api role: %d %s", status, raw)
+	}
+
+	// The projection lag does not make a process without the projector role unready:
+	// its /readyz reports it as advisory.
+	if resp, err := http.Get(strings.TrimSuffix(api1.base, "/api/v1") + "/readyz"); err != nil {
+		t.Fatal(err)
+	} else {
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !regexp.MustCompile(`"name":"projection lag"[^}]*"advisory":true`).Match(raw) {
+			t.Errorf("/readyz of an api process: %d %s, want the projection lag advisory", resp.StatusCode, raw)
+		}
 	}
 
 	first := launchServer(t, t.TempDir(), role("scheduler", ahead...)...)
