@@ -167,11 +167,14 @@ type projectedWatch interface {
 }
 
 // watchGap is the shortest time between two looks at the store's positions: a burst of
-// commits costs one query per gap.
-const watchGap = 2 * time.Millisecond
+// commits costs one query per gap, and a waiting read learns of its write at most this
+// much later.
+const watchGap = 20 * time.Millisecond
 
-// watchProjected keeps progress up to date with the positions the store records,
-// looking at every notification (coalesced) and at least every second.
+// watchProjected keeps progress up to date with the positions the store records: at
+// least every second (for /readyz's lag and the startup readiness), and on a
+// notification (coalesced) only while a read waits for progress — otherwise it only
+// notes that positions moved, and looks when a read starts waiting.
 func watchProjected(ctx context.Context, w projectedWatch, runner *projections.Runner, log *slog.Logger) error {
 	progress, names := runner.Progress(), runner.Names()
 	wake := make(chan struct{}, 1)
@@ -181,18 +184,32 @@ func watchProjected(ctx context.Context, w projectedWatch, runner *projections.R
 		default:
 		}
 	}
-	go func() { _ = w.WatchProjected(ctx, changed) }()
+	var listening sync.WaitGroup
+	listening.Go(func() { _ = w.WatchProjected(ctx, changed) })
+	defer listening.Wait()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	moved := true // positions may have moved since the last look
 	for {
+		_, began := progress.Waiting()
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-wake:
+			moved = true
+			if waiting, _ := progress.Waiting(); waiting == 0 { // now: one may have begun meanwhile
+				continue
+			}
+		case <-began:
+			if !moved {
+				continue
+			}
 		case <-tick.C:
 		}
+		moved = false
 		positions, err := w.Projected(ctx)
 		if err != nil {
+			moved = true
 			if ctx.Err() == nil {
 				log.Debug("how far the projections are: cannot ask the read store; trying again", "error", err)
 			}
