@@ -11,6 +11,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/lease"
+	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/projections"
 )
 
@@ -154,6 +155,7 @@ func (a *App) runForwarder(ctx context.Context, g *errgroup.Group) {
 				case <-time.After(pause):
 				}
 			}
+			a.warnIfForwardingFromStart(ctx)
 			return a.Forwarder.Run(ctx)
 		})
 	})
@@ -226,4 +228,23 @@ func watchProjected(ctx context.Context, w projectedWatch, runner *projections.R
 		case <-time.After(watchGap):
 		}
 	}
+}
+
+// warnIfForwardingFromStart says so loudly when the forwarder is about to publish a
+// non-empty log from its start: right on a new shop, but on a shop upgraded straight
+// to a fleet it means the old checkpoint file stayed in the single process's data
+// folder (Stored takes it over only where it is). Consumers discard the repeats by
+// event id; it takes as long as the log is big. Not refused: a new shop seeded with
+// demo data, or a deliberate re-publish, starts there too.
+func (a *App) warnIfForwardingFromStart(ctx context.Context) {
+	at, err := a.followerCheckpoints().Load(ctx, integration.ForwarderName)
+	if err != nil || !at.IsStart() {
+		return
+	}
+	head, err := a.Events.Head(ctx)
+	if err != nil || head.IsStart() {
+		return
+	}
+	a.Log.Warn("forwarder: no checkpoint in the read store and no checkpoint file in this data folder: publishing the whole log from its start (consumers discard repeats by event id). If this shop ran as a single process before, stop and start the upgraded version once on that process's data folder first, so its checkpoint is taken over",
+		"head", head.String())
 }
