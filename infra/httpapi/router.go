@@ -152,6 +152,7 @@ func New(d Deps) (http.Handler, error) {
 			"; allowed: "+c.Writer.Header().Get("Allow")))
 	})
 	a.healthRoutes(e)
+	serveOpenAPI(e)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }
