@@ -50,6 +50,12 @@ func loadSpec(t *testing.T) *apiSpec {
 	return loadedSpec
 }
 
+// freeForm are the response members whose own members the document leaves open.
+var freeForm = []string{
+	"$.body.metadata.*", "$.body.items[*].metadata.*", "$.body.payload.**", "$.body.items[*].payload.**",
+	"$.body.info.**", "$.body.servers[*].**", "$.body.security[*].**", "$.body.tags[*].**", "$.body.paths.**", "$.body.paths['/openapi.json']", "$.body.paths['/openapi.json'].**", "$.body.components.**",
+}
+
 func parseSpec() (*apiSpec, error) {
 	raw, err := os.ReadFile(openAPIFile)
 	if err != nil {
@@ -65,7 +71,10 @@ func parseSpec() (*apiSpec, error) {
 	}
 	// Formats (uuid, date-time, email …) are asserted, and strict mode reports any
 	// member of a response body the document does not declare, however open its schema.
-	v, errs := validator.NewValidator(doc, config.WithFormatAssertions(), config.WithStrictMode())
+	// Free-form members (a dead letter's metadata and payload, the document's own
+	// sections) are left out of strict mode: their members are data, not API.
+	v, errs := validator.NewValidator(doc, config.WithFormatAssertions(), config.WithStrictMode(),
+		config.WithStrictIgnorePaths(freeForm...))
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("a validator of %s: %v", openAPIFile, errs)
 	}
