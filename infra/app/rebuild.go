@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
+	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/projections"
 )
@@ -27,7 +29,16 @@ type rebuilds struct {
 
 func (a *App) rebuilder() *rebuilds {
 	a.rebuildOnce.Do(func() {
-		a.rebuilds = &rebuilds{runner: a.Runner, fed: a.fed(), log: a.Events, store: a.Reads, busy: map[string]bool{}}
+		fed := map[string]projections.Projector{}
+		maps.Copy(fed, a.fed())
+		if !a.Config.Has(config.RoleProjector) {
+			// No follower here to pause: rebuild beside the follower of the process
+			// holding the projection's lease, as for a read model fed from the bus.
+			for _, p := range a.projected() {
+				fed[p.Name()] = p
+			}
+		}
+		a.rebuilds = &rebuilds{runner: a.Runner, fed: fed, log: a.Events, store: a.Reads, busy: map[string]bool{}}
 	})
 	return a.rebuilds
 }
@@ -35,7 +46,9 @@ func (a *App) rebuilder() *rebuilds {
 func (r *rebuilds) Names() []string {
 	names := r.runner.Names()
 	for name := range r.fed {
-		names = append(names, name)
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
 	}
 	return names
 }
