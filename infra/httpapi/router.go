@@ -158,6 +158,7 @@ func New(d Deps) (http.Handler, error) {
 		ops.Starting = d.Ready
 	}
 	ops.routes(e)
+	serveOpenAPI(e)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }
