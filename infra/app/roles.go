@@ -37,16 +37,76 @@ type heldLeases struct {
 	mu      sync.Mutex
 	held    map[string]bool
 	changed func(name string, held bool)
+	// settled: leases this process has held, or found held by another process; a
+	// lease not settled yet is being waited out (the fencing delay) or not tried yet.
+	settled map[string]bool
+	moved   chan struct{} // closed and replaced when settled grows
+}
+
+func newHeldLeases() *heldLeases {
+	return &heldLeases{held: map[string]bool{}, settled: map[string]bool{}, moved: make(chan struct{})}
 }
 
 func (h *heldLeases) set(name string, held bool) {
 	h.mu.Lock()
 	h.held[name] = held
+	h.settleLocked(name)
 	changed := h.changed
 	h.mu.Unlock()
 	if changed != nil {
 		changed(name, held)
 	}
+}
+
+// standby notes that another process holds name.
+func (h *heldLeases) standby(name string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.settleLocked(name)
+}
+
+func (h *heldLeases) settleLocked(name string) {
+	if !h.settled[name] {
+		h.settled[name] = true
+		close(h.moved)
+		h.moved = make(chan struct{})
+	}
+}
+
+// unsettled lists which of names are neither held here nor known held elsewhere.
+func (h *heldLeases) unsettled(names []string) (left []string, moved <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, n := range names {
+		if !h.settled[n] {
+			left = append(left, n)
+		}
+	}
+	return left, h.moved
+}
+
+// awaitSettled waits until every lease of names is held here or known held elsewhere.
+func (h *heldLeases) awaitSettled(ctx context.Context, names []string) error {
+	for {
+		left, moved := h.unsettled(names)
+		if len(left) == 0 {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// projectionLeases are the lease names of the runner's projections.
+func (a *App) projectionLeases() []string {
+	var names []string
+	for _, n := range a.Runner.Names() {
+		names = append(names, projections.LeaseName(n))
+	}
+	return names
 }
 
 // OnLeaseChange registers fn to be told whenever this process starts or stops holding
@@ -74,9 +134,10 @@ func (a *App) HeldLeases() []string {
 // that database, since several processes may play each role; otherwise the data
 // folder's lock already makes this process the only one, and every lease is held.
 func (a *App) openLeases() {
-	a.leaseState = &heldLeases{held: map[string]bool{}}
+	a.leaseState = newHeldLeases()
 	if a.Config.ReadStore == config.Postgres {
-		a.leases = &lease.Postgres{URL: a.Config.PostgresURL, Namespace: a.Config.PostgresSchema, OnChange: a.leaseState.set, Log: a.Log}
+		a.leases = &lease.Postgres{URL: a.Config.PostgresURL, Namespace: a.Config.PostgresSchema, OnChange: a.leaseState.set,
+			OnStandby: a.leaseState.standby, Log: a.Log}
 		return
 	}
 	a.leases = lease.Local{OnChange: a.leaseState.set}

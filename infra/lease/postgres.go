@@ -59,8 +59,11 @@ type Postgres struct {
 	// Fence is how long a new holder waits, holding the lock, before it starts the
 	// work; default Check + CheckTimeout + DefaultDrain.
 	Fence    time.Duration
-	OnChange OnChange     // optional
-	Log      *slog.Logger // optional
+	OnChange OnChange // optional
+	// OnStandby, optional, is told when a try finds the lease held by another process
+	// (the role is served elsewhere: this process stands by).
+	OnStandby func(name string)
+	Log       *slog.Logger // optional
 }
 
 // Defaults of Postgres.
@@ -183,6 +186,8 @@ func (p *Postgres) acquire(ctx context.Context, name string) (*pgx.Conn, error) 
 			switch {
 			case err == nil && got:
 				return conn, nil
+			case err == nil && p.OnStandby != nil:
+				p.OnStandby(name)
 			case err != nil:
 				closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 				_ = conn.Close(closeCtx)
