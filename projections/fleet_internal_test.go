@@ -13,7 +13,7 @@ import (
 // flakyScanned is a store whose first fails RecordScanned calls fail, as while its
 // database restarts; it remembers what it recorded.
 type flakyScanned struct {
-	Store // unused: the reporter only records
+	Store    // unused: the reporter only records
 	mu       sync.Mutex
 	fails    int
 	recorded eventlog.Position
