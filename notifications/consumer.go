@@ -1,6 +1,8 @@
 package notifications
 
 import (
+	"time"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -97,7 +99,8 @@ func Encode(msg Message) (*message.Message, error) {
 	}
 	wm := message.NewMessage(msg.ID.String(), payload)
 	wm.Metadata.Set("kind", msg.Kind)
-	wm.Metadata.Set(integration.MetaUserID, msg.UserID.String()) // the partition key on Kafka: a customer's messages in order
+	wm.Metadata.Set(integration.MetaUserID, msg.UserID.String())                              // the partition key on Kafka: a customer's messages in order
+	wm.Metadata.Set(integration.MetaOccurredAt, msg.CreatedAt.UTC().Format(time.RFC3339Nano)) // how late a sender runs (its lag)
 	return wm, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/chance-video/chance/infra/checkpoints"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/datadir"
+	"github.com/chance-video/chance/infra/observe"
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/notifications"
@@ -92,6 +93,11 @@ type App struct {
 	// Subscribers gives each named handler its own subscription of Bus (on Kafka, a
 	// consumer group of that name).
 	Subscribers bus.Subscribers
+
+	// Metrics are this App's Prometheus metrics (GET /metrics); Tracing its
+	// OpenTelemetry tracing (off unless configured). See observe.go.
+	Metrics *observe.Metrics
+	Tracing *observe.Tracing
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
@@ -108,7 +114,8 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 		return nil, err
 	}
 	a.closers = append(a.closers, a.lock.Release)
-	if a.Events, err = openEvents(cfg); err != nil {
+	a.Metrics = observe.NewMetrics()
+	if a.Events, err = openEvents(cfg, a.Metrics.Committed); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Events.Close)
@@ -118,8 +125,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.closers = append(a.closers, a.Reads.Close)
 	// The shop's channels first, so a test's options may still change them.
 	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...)}, opts...)
-	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Hooks = usecase.Hooks{Logger: log}
+	a.observeUseCases()
+	a.Commands = commands.New(a.commandStore(), clock, opts...)
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
 	a.Runner = projections.NewRunner(a.Events, a.Reads, a.projected()...)
 	if a.Bus, a.Subscribers, err = openBus(cfg, log); err != nil {
@@ -129,6 +137,7 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	if err = a.openMessaging(); err != nil {
 		return nil, err
 	}
+	a.watchFollowers()
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
 	a.Recovery = a.recovery()
 	return a, nil

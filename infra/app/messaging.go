@@ -122,7 +122,7 @@ func (c consumedOnly) Publish(topic string, msgs ...*message.Message) error {
 func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
 	router, err := bus.NewRouter(bus.RouterConfig{
 		Retry:       bus.Retry{Attempts: a.Config.DeliveryAttempts, FirstPause: a.Config.DeliveryRetryFirst, MaxPause: a.Config.DeliveryRetryMax},
-		PoisonTopic: notifications.PoisonTopic, Now: a.Clock.Now, Log: a.Log,
+		PoisonTopic: notifications.PoisonTopic, Now: a.Clock.Now, Log: a.Log, Observer: a.busObserver(),
 	}, a.Bus, a.Subscribers)
 	if err != nil {
 		return err

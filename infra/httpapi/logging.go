@@ -42,10 +42,7 @@ func (a *api) logRequests(c *gin.Context) {
 	if status >= http.StatusInternalServerError {
 		level = slog.LevelError
 	}
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
+	route := routeOf(c)
 	attrs := []slog.Attr{
 		slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.String("route", route),
 		slog.Int("status", status), slog.Duration("duration", time.Since(started)), slog.Int("bytes", c.Writer.Size()),

@@ -73,6 +73,10 @@ type Deps struct {
 	MaxHeaderBytes int
 	// DeadLetters, if set, lets admins list and requeue dead letters (/admin/dead-letters).
 	DeadLetters DeadLetters
+	// Metrics, if set, is served at GET /metrics (observe.Metrics.Handler), and
+	// RequestMetrics, if set, times every request.
+	Metrics        http.Handler
+	RequestMetrics RequestMetrics
 }
 
 func (d Deps) validate() error {
@@ -143,6 +147,9 @@ func New(d Deps) (http.Handler, error) {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.HandleMethodNotAllowed = true
+	if d.RequestMetrics != nil {
+		e.Use(measureRequests(d.RequestMetrics))
+	}
 	e.Use(a.logRequests, a.recoverPanics, a.limitHeaders)
 	e.NoRoute(func(c *gin.Context) {
 		a.fail(c, notFound("there is no "+c.Request.URL.Path+"; the API lives under "+Prefix))
@@ -152,6 +159,7 @@ func New(d Deps) (http.Handler, error) {
 			"; allowed: "+c.Writer.Header().Get("Allow")))
 	})
 	a.healthRoutes(e)
+	mountMetrics(e, d.Metrics)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }
