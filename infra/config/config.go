@@ -74,6 +74,9 @@ type Config struct {
 	TelegramBotToken string // CHANCE_TELEGRAM_BOT_TOKEN: the Bot API token; empty: no telegram channel
 	TelegramAPIURL   string // CHANCE_TELEGRAM_API_URL: the Bot API's base URL
 
+	// Logs and traces (observability.go).
+	Observability
+
 	// BillingFromBus feeds the billing history from its consumer of the accounts topic
 	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
 	// FeedsBillingFromBus); tests set it to run that wiring on the in-process bus.
@@ -107,6 +110,7 @@ func Defaults() Config {
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 		Bus: GoChannel, KafkaPartitions: 6,
 		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
+		Observability: defaultObservability(),
 	}
 }
 
@@ -162,6 +166,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_SMS_GATEWAY_TOKEN", &c.SMSGatewayToken)
 	str("CHANCE_TELEGRAM_BOT_TOKEN", &c.TelegramBotToken)
 	str("CHANCE_TELEGRAM_API_URL", &c.TelegramAPIURL)
+	c.Observability.read(lookup)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -310,6 +315,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("CHANCE_KAFKA_PARTITIONS=%d must be between 1 and 10000", c.KafkaPartitions))
 	}
 	errs = append(errs, c.validateChannels()...)
+	errs = append(errs, c.Observability.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/infra/observe"
 )
 
 const (
@@ -36,6 +38,8 @@ func (a *api) logRequests(c *gin.Context) {
 	}
 	c.Set(requestIDKey, id)
 	c.Header(headerRequestID, id)
+	// Every line logged while answering, by whoever logs it, names the request.
+	c.Request = c.Request.WithContext(observe.WithRequestID(c.Request.Context(), id))
 	c.Next()
 	status := c.Writer.Status()
 	level := slog.LevelInfo
