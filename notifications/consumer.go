@@ -84,6 +84,7 @@ func (p *Policy) Handle(ctx context.Context, m *message.Message) error {
 		}
 		wm.Metadata.Set(integration.MetaCorrelationID, rec.Metadata.CorrelationID)
 		wm.Metadata.Set(integration.MetaCausationID, rec.ID.String())
+		wm.SetContext(ctx) // a tracing publisher continues the handler's trace from it
 		if err := p.Publisher.Publish(Topic, wm); err != nil {
 			return fmt.Errorf("publish %s: %w", msg.ID, err)
 		}

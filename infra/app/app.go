@@ -102,7 +102,11 @@ type App struct {
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
 // runs until Run. Options configure the command service (tests inject failures).
-func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Option) (_ *App, err error) {
+func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Option) (*App, error) {
+	return open(cfg, clock, log, nil, opts...)
+}
+
+func open(cfg config.Config, clock Clock, log *slog.Logger, tracing *observe.Tracing, opts ...commands.Option) (_ *App, err error) {
 	a := &App{Config: cfg, Clock: clock, Log: log, started: time.Now(), readiness: newReadiness()}
 	defer func() {
 		if err != nil {
@@ -114,7 +118,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 		return nil, err
 	}
 	a.closers = append(a.closers, a.lock.Release)
-	a.Metrics = observe.NewMetrics()
+	if err = a.openObservability(tracing); err != nil {
+		return nil, err
+	}
 	if a.Events, err = openEvents(cfg, a.Metrics.Committed); err != nil {
 		return nil, err
 	}
@@ -129,7 +135,7 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.observeUseCases()
 	a.Commands = commands.New(a.commandStore(), clock, opts...)
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
-	a.Runner = projections.NewRunner(a.Events, a.Reads, a.projected()...)
+	a.Runner = projections.NewRunner(a.Events, a.Reads, a.traced(a.projected())...)
 	if a.Bus, a.Subscribers, err = openBus(cfg, log); err != nil {
 		return nil, err
 	}

@@ -1,11 +1,19 @@
 package app
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/infra/observe"
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/notifications"
+	"github.com/chance-video/chance/projections"
 )
 
 // channelOfSender names the channel each sender's bus handler sends on, for the
@@ -17,9 +25,50 @@ var channelOfSender = map[string]string{
 	senders.TelegramHandler: notifications.ChannelTelegram,
 }
 
-// observeUseCases adds the metrics (and the tracer) to the use-case hooks.
+// OpenTraced is Open with spans going to t rather than to the configured exporter
+// (tests record them with the SDK's tracetest).
+func OpenTraced(cfg config.Config, clock Clock, log *slog.Logger, t *observe.Tracing, opts ...commands.Option) (*App, error) {
+	return open(cfg, clock, log, t, opts...)
+}
+
+// openObservability builds the metrics and the tracing: t, or the configured OTLP
+// exporter, or none. Close flushes the spans not yet exported, last of all.
+func (a *App) openObservability(t *observe.Tracing) error {
+	a.Metrics = observe.NewMetrics()
+	if t == nil {
+		var err error
+		t, err = observe.NewTracing(context.Background(), observe.TracingConfig{
+			Endpoint: a.Config.OTLPEndpoint, ServiceName: a.Config.ServiceName})
+		if err != nil {
+			return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+		}
+		a.closers = append(a.closers, func() error { return t.Shutdown(context.Background()) })
+	}
+	a.Tracing = t
+	return nil
+}
+
+// observeUseCases adds the metrics and the tracer to the use-case hooks.
 func (a *App) observeUseCases() {
 	a.Hooks.Metrics = a.Metrics.UseCases()
+	a.Hooks.Tracer = a.Tracing.UseCases()
+}
+
+// traced gives each projector a span per event it applies, when tracing is on.
+func (a *App) traced(ps []projections.Projector) []projections.Projector {
+	out := make([]projections.Projector, len(ps))
+	for i, p := range ps {
+		out[i] = a.Tracing.Projector(p)
+	}
+	return out
+}
+
+// requestTracer opens a span per HTTP request; nil when tracing is off.
+func (a *App) requestTracer() httpapi.RequestTracer {
+	if !a.Tracing.Enabled() {
+		return nil
+	}
+	return a.Tracing
 }
 
 // commandStore is the event store as the commands see it: measured (and traced).

@@ -77,6 +77,8 @@ type Deps struct {
 	// RequestMetrics, if set, times every request.
 	Metrics        http.Handler
 	RequestMetrics RequestMetrics
+	// Tracer, if set, opens a span per request (tracing on).
+	Tracer RequestTracer
 }
 
 func (d Deps) validate() error {
@@ -150,7 +152,11 @@ func New(d Deps) (http.Handler, error) {
 	if d.RequestMetrics != nil {
 		e.Use(measureRequests(d.RequestMetrics))
 	}
-	e.Use(a.logRequests, a.recoverPanics, a.limitHeaders)
+	e.Use(a.logRequests)
+	if d.Tracer != nil {
+		e.Use(a.traceRequests(d.Tracer))
+	}
+	e.Use(a.recoverPanics, a.limitHeaders)
 	e.NoRoute(func(c *gin.Context) {
 		a.fail(c, notFound("there is no "+c.Request.URL.Path+"; the API lives under "+Prefix))
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/integration"
@@ -94,5 +95,23 @@ func TestConsumersLinesCarryTheMessagesCorrelationID(t *testing.T) {
 	end(bus.Handled)
 	if got := lines(t, &buf); got[0]["correlation_id"] != "req-7" || got[0]["request_id"] != nil {
 		t.Fatalf("line: %v", got[0])
+	}
+}
+
+// A line written inside a span names its trace, so logs lead to traces.
+func TestLinesInsideASpanNameIt(t *testing.T) {
+	var buf bytes.Buffer
+	log, err := observe.NewLogger(&buf, observe.LogJSON, slog.LevelInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := sdktrace.NewTracerProvider()
+	defer tp.Shutdown(context.Background())
+	ctx, span := tp.Tracer("test").Start(context.Background(), "work")
+	log.InfoContext(ctx, "inside")
+	span.End()
+	got := lines(t, &buf)[0]
+	if got["trace_id"] != span.SpanContext().TraceID().String() || got["span_id"] != span.SpanContext().SpanID().String() {
+		t.Fatalf("line %v", got)
 	}
 }
