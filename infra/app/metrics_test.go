@@ -3,13 +3,16 @@ package app_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/chance-video/chance/infra/app"
 	"github.com/chance-video/chance/infra/config"
 )
 
@@ -75,7 +78,9 @@ func TestMetricsAfterAJourneyOnPostgres(t *testing.T) {
 }
 
 // And on the EventStoreDB fake, whose positions are not event numbers.
-func TestMetricsAfterAJourneyOnESDBFake(t *testing.T) { metricsAfterAJourney(t, newShopOn(t, esdbFake)) }
+func TestMetricsAfterAJourneyOnESDBFake(t *testing.T) {
+	metricsAfterAJourney(t, newShopOn(t, esdbFake))
+}
 
 func metricsAfterAJourney(t *testing.T, sh *shop) {
 	premieres := sh.publish(1)
@@ -180,8 +185,32 @@ func TestMetricsArePerApp(t *testing.T) {
 			}
 		}
 	}
-	one.app.Metrics.LeaseHeld("scheduler", true)
-	if got := series(t, one.scrape(), "chance_lease_held", map[string]string{"lease": "scheduler"}).GetGauge().GetValue(); got != 1 {
-		t.Fatalf("lease held = %v", got)
+}
+
+// The process's leases show as held (all of them on the embedded store, where the data
+// folder's lock makes this the only process), and a process without the api role
+// serves /metrics beside /healthz and /readyz.
+func TestLeasesAndOpsOnlyMetrics(t *testing.T) {
+	sh := newShop(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m := sh.scrape()
+		if f := m["chance_lease_held"]; f != nil && len(f.GetMetric()) >= 3 {
+			for _, lease := range []string{app.SchedulerLease, app.ForwarderLease, app.RecoveryLease} {
+				if got := series(t, m, "chance_lease_held", map[string]string{"lease": lease}).GetGauge().GetValue(); got != 1 {
+					t.Errorf("lease %s held = %v", lease, got)
+				}
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("leases: %v", m["chance_lease_held"])
+		}
+		time.Sleep(5 * time.Millisecond) // the roles take their leases as they start
+	}
+	w := httptest.NewRecorder()
+	sh.app.OpsHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "chance_eventstore_head_position") {
+		t.Fatalf("ops-only /metrics: %d %.300s", w.Code, w.Body.String())
 	}
 }

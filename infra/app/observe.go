@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/httpapi"
@@ -38,7 +39,7 @@ func (a *App) openObservability(t *observe.Tracing) error {
 	if t == nil {
 		var err error
 		t, err = observe.NewTracing(context.Background(), observe.TracingConfig{
-			Endpoint: a.Config.OTLPEndpoint, ServiceName: a.Config.ServiceName})
+			Endpoint: a.Config.OTLPEndpoint, ServiceName: a.Config.ServiceName, Roles: a.roles()})
 		if err != nil {
 			return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
 		}
@@ -76,15 +77,44 @@ func (a *App) commandStore() observe.EventStore {
 	return observe.Events(a.Events, a.Metrics, a.Tracing)
 }
 
-// watchFollowers reports the projections' and the forwarder's positions and lag.
+// watchFollowers reports the projections' and the forwarder's positions and lag, and
+// which leases this process holds. Every process reports them, whatever its roles:
+// the projections' progress comes from the read store on a process that does not
+// apply them (watchProjected), and the forwarder's from its stored checkpoint.
 func (a *App) watchFollowers() {
+	progress := a.Runner.Progress()
 	a.Metrics.WatchFollowers(a.Events, a.Clock.Now,
-		observe.Followers{Kind: "projection", Names: a.Runner.Names, Reached: a.Runner.Progress().Reached},
-		observe.Followers{Kind: "forwarder", Names: func() []string { return []string{integration.ForwarderName} }, Reached: a.Delivery.Reached})
+		observe.Followers{Kind: "projection", Names: a.Runner.Names, Reached: func(_ context.Context, name string) (eventlog.Position, error) {
+			return progress.Reached(name), nil
+		}},
+		observe.Followers{Kind: "forwarder", Names: func() []string { return []string{integration.ForwarderName} }, Reached: a.forwarded})
 	for handler, channel := range channelOfSender {
 		a.Metrics.Channel(handler, channel)
 	}
+	a.OnLeaseChange(a.Metrics.LeaseHeld)
+}
+
+// forwarded is how far the forwarder has published: here, if this process runs it,
+// else as its checkpoint in the read store says.
+func (a *App) forwarded(ctx context.Context, name string) (eventlog.Position, error) {
+	here := a.Delivery.Reached(name)
+	stored, found, err := a.Reads.FollowerCheckpoint(ctx, name)
+	if err != nil || !found || !here.Less(stored) {
+		return here, err
+	}
+	return stored, nil
 }
 
 // busObserver sees every message the router's handlers take.
 func (a *App) busObserver() bus.Observer { return observe.Bus(a.Metrics, a.Tracing, a.Clock.Now) }
+
+// roles lists the roles this process plays, for the traces' resource.
+func (a *App) roles() []string {
+	var out []string
+	for _, r := range config.AllRoles {
+		if a.Config.Has(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

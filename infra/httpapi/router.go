@@ -73,9 +73,9 @@ type Deps struct {
 	MaxHeaderBytes int
 	// DeadLetters, if set, lets admins list and requeue dead letters (/admin/dead-letters).
 	DeadLetters DeadLetters
-	// Metrics, if set, is served at GET /metrics (observe.Metrics.Handler), and
+	// Ops are the operations endpoints' checks (and /metrics); its Starting defaults to Ready.
+	Ops Ops
 	// RequestMetrics, if set, times every request.
-	Metrics        http.Handler
 	RequestMetrics RequestMetrics
 	// Tracer, if set, opens a span per request (tracing on).
 	Tracer RequestTracer
@@ -164,8 +164,12 @@ func New(d Deps) (http.Handler, error) {
 		a.fail(c, newProblem(http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path+
 			"; allowed: "+c.Writer.Header().Get("Allow")))
 	})
-	a.healthRoutes(e)
-	mountMetrics(e, d.Metrics)
+	ops := d.Ops
+	if ops.Starting == nil {
+		ops.Starting = d.Ready
+	}
+	ops.routes(e)
+	serveOpenAPI(e)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }

@@ -20,9 +20,11 @@ type Log interface {
 type Followers struct {
 	// Kind names the metrics (chance_<kind>_position, _lag_positions, _lag_seconds)
 	// and their label (kind="<follower name>"): "projection" or "forwarder".
-	Kind    string
-	Names   func() []string
-	Reached func(name string) eventlog.Position
+	Kind  string
+	Names func() []string
+	// Reached is how far a follower has got; an error leaves its series out of this
+	// scrape.
+	Reached func(ctx context.Context, name string) (eventlog.Position, error)
 }
 
 // scrapeTimeout bounds the reads of the log one scrape makes.
@@ -76,7 +78,10 @@ func (c *followerCollector) Collect(ch chan<- prometheus.Metric) {
 	for i, g := range c.groups {
 		d := c.descs[i]
 		for _, name := range g.Names() {
-			at := g.Reached(name)
+			at, err := g.Reached(ctx, name)
+			if err != nil {
+				continue
+			}
 			ch <- prometheus.MustNewConstMetric(d.position, prometheus.GaugeValue, float64(at.Commit), name)
 			var lag uint64
 			if at.Less(head) {

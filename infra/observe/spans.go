@@ -131,7 +131,7 @@ func (p tracedProjector) Apply(ctx context.Context, tx projections.Writes, e pro
 // into its traceparent header, unless it carries one already, so the consumers of
 // what a handler publishes continue its trace. With tracing off it is pub itself.
 func (t *Tracing) Publisher(pub message.Publisher) message.Publisher {
-	if t == nil {
+	if t == nil || pub == nil {
 		return pub
 	}
 	return tracedPublisher{pub}
