@@ -43,7 +43,9 @@ func (m *Metrics) registerBus() {
 }
 
 // Channel says that the bus handler named handler sends notifications on channel, so
-// its messages count as that channel's sent, failed and dead-lettered messages.
+// its messages count as that channel's sent, failed and dead-lettered messages. Call
+// it before the handler takes its first message (the handler's series are resolved
+// then, once).
 func (m *Metrics) Channel(handler, channel string) {
 	m.channelsByName.Store(handler, channel)
 	for _, outcome := range []string{notificationSent, notificationFailed, notificationDeadLettered} {
@@ -75,6 +77,35 @@ type busObserver struct {
 	now func() time.Time
 }
 
+// handlerMetrics are one bus handler's series, resolved once.
+type handlerMetrics struct {
+	outcomes map[bus.Outcome]prometheus.Counter
+	failures prometheus.Counter
+	duration prometheus.Observer
+	lag      prometheus.Gauge
+	// channel is the notification channel the handler sends on ("" if none), with
+	// its series.
+	channel                    string
+	sent, failed, deadLettered prometheus.Counter
+}
+
+func (m *Metrics) handler(name string) *handlerMetrics {
+	return m.busHandlers.get(name, func(name string) *handlerMetrics {
+		h := &handlerMetrics{outcomes: map[bus.Outcome]prometheus.Counter{},
+			failures: m.busFailures.WithLabelValues(name), duration: m.busDuration.WithLabelValues(name), lag: m.busLag.WithLabelValues(name)}
+		for _, o := range []bus.Outcome{bus.Handled, bus.DeadLettered, bus.Failed, bus.Stopped} {
+			h.outcomes[o] = m.busMessages.WithLabelValues(name, string(o))
+		}
+		if c, ok := m.channelOf(name); ok {
+			h.channel = c
+			h.sent = m.notifications.WithLabelValues(c, notificationSent)
+			h.failed = m.notifications.WithLabelValues(c, notificationFailed)
+			h.deadLettered = m.notifications.WithLabelValues(c, notificationDeadLettered)
+		}
+		return h
+	})
+}
+
 func (o busObserver) Begin(ctx context.Context, handler string, msg *message.Message) (context.Context, func(bus.Outcome)) {
 	ctx = withCorrelation(ctx, msg.Metadata.Get(integration.MetaCorrelationID))
 	var endSpan func(bus.Outcome)
@@ -84,26 +115,26 @@ func (o busObserver) Begin(ctx context.Context, handler string, msg *message.Mes
 	if o.m == nil {
 		return ctx, endSpan
 	}
+	h := o.m.handler(handler)
 	started := time.Now()
 	if at, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(integration.MetaOccurredAt)); err == nil {
-		o.m.busLag.WithLabelValues(handler).Set(max(o.now().Sub(at).Seconds(), 0))
+		h.lag.Set(max(o.now().Sub(at).Seconds(), 0))
 	}
-	channel, sends := o.m.channelOf(handler)
-	if sends {
-		sends = forChannel(msg, channel)
-	}
+	sends := h.channel != "" && forChannel(msg, h.channel)
 	return ctx, func(outcome bus.Outcome) {
 		if endSpan != nil {
 			endSpan(outcome)
 		}
-		o.m.busMessages.WithLabelValues(handler, string(outcome)).Inc()
-		o.m.busDuration.WithLabelValues(handler).Observe(time.Since(started).Seconds())
+		if c, ok := h.outcomes[outcome]; ok {
+			c.Inc()
+		}
+		h.duration.Observe(time.Since(started).Seconds())
 		switch {
 		case !sends:
 		case outcome == bus.Handled:
-			o.m.notifications.WithLabelValues(channel, notificationSent).Inc()
+			h.sent.Inc()
 		case outcome == bus.DeadLettered:
-			o.m.notifications.WithLabelValues(channel, notificationDeadLettered).Inc()
+			h.deadLettered.Inc()
 		}
 	}
 }
@@ -112,9 +143,10 @@ func (o busObserver) AttemptFailed(handler string) {
 	if o.m == nil {
 		return
 	}
-	o.m.busFailures.WithLabelValues(handler).Inc()
-	if channel, ok := o.m.channelOf(handler); ok {
-		o.m.notifications.WithLabelValues(channel, notificationFailed).Inc()
+	h := o.m.handler(handler)
+	h.failures.Inc()
+	if h.channel != "" {
+		h.failed.Inc()
 	}
 }
 

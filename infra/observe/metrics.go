@@ -24,9 +24,9 @@ type Metrics struct {
 	registry *prometheus.Registry
 
 	httpDuration  *prometheus.HistogramVec
-	httpChildren  children[requestKey]
+	httpChildren  children[requestKey, prometheus.Observer]
 	useCases      *prometheus.HistogramVec
-	useCaseChilds children[useCaseKey]
+	useCaseChilds children[useCaseKey, prometheus.Observer]
 	appendTook    *prometheus.HistogramVec
 	appendOK      prometheus.Observer
 	appendSize    prometheus.Histogram
@@ -39,6 +39,7 @@ type Metrics struct {
 	busDuration    *prometheus.HistogramVec
 	busLag         *prometheus.GaugeVec
 	notifications  *prometheus.CounterVec
+	busHandlers    children[string, *handlerMetrics]
 	channelsByName sync.Map // handler name → channel (string), see Channel
 }
 
@@ -118,41 +119,34 @@ func (m *Metrics) Committed(appends, events int) {
 
 // children resolves a vector's label values to its child once per distinct key, so
 // the hot path is a map read with no allocation. The map is copied on write: keys
-// are few (route × method × status) and all seen within minutes of a start.
-type children[K comparable] struct {
+// are few (route × method × status, handler × outcome) and all seen within minutes
+// of a start.
+type children[K comparable, V any] struct {
 	mu      sync.Mutex
-	current atomic.Pointer[map[K]prometheus.Observer]
+	current atomic.Pointer[map[K]V]
 }
 
-func (c *children[K]) get(k K, resolve func(K) prometheus.Observer) prometheus.Observer {
+func (c *children[K, V]) get(k K, resolve func(K) V) V {
 	if m := c.current.Load(); m != nil {
-		if o, ok := (*m)[k]; ok {
-			return o
+		if v, ok := (*m)[k]; ok {
+			return v
 		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.current.Load()
+	next := map[K]V{}
 	if old != nil {
-		if o, ok := (*old)[k]; ok {
-			return o
+		if v, ok := (*old)[k]; ok {
+			return v
 		}
-	}
-	next := make(map[K]prometheus.Observer, 1+lenOf(old))
-	if old != nil {
+		next = make(map[K]V, len(*old)+1)
 		for k, v := range *old {
 			next[k] = v
 		}
 	}
-	o := resolve(k)
-	next[k] = o
+	v := resolve(k)
+	next[k] = v
 	c.current.Store(&next)
-	return o
-}
-
-func lenOf[K comparable](m *map[K]prometheus.Observer) int {
-	if m == nil {
-		return 0
-	}
-	return len(*m)
+	return v
 }
