@@ -80,7 +80,9 @@ func (a *App) commandStore() observe.EventStore {
 // watchFollowers reports the projections' and the forwarder's positions and lag, and
 // which leases this process holds. Every process reports them, whatever its roles:
 // the projections' progress comes from the read store on a process that does not
-// apply them (watchProjected), and the forwarder's from its stored checkpoint.
+// apply them (watchProjected), and the forwarder's from its stored checkpoint. A read
+// model fed from the bus (the billing history on Kafka) has no place in the log: its
+// lag is its consumer's (chance_bus_consumer_lag_seconds).
 func (a *App) watchFollowers() {
 	progress := a.Runner.Progress()
 	a.Metrics.WatchFollowers(a.Events, a.Clock.Now,
