@@ -131,6 +131,9 @@ func open(cfg config.Config, clock Clock, log *slog.Logger, tracing *observe.Tra
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Events.Close)
+	if err = a.claimEventStore(context.Background()); err != nil {
+		return nil, err
+	}
 	if a.Reads, err = openReads(cfg); err != nil {
 		return nil, err
 	}
