@@ -202,6 +202,7 @@ func TestEveryAnswerOfAJourneyIsWhatTheDocumentSays(t *testing.T) {
 	h.send(req{Method: http.MethodGet, Path: "/openapi.json", Header: map[string]string{"If-None-Match": doc.Header.Get("ETag")}}).
 		want(t, http.StatusNotModified)
 	ready.Store(true)
+	raw(http.MethodGet, "/metrics", http.StatusOK)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		raw(http.MethodGet, path, http.StatusOK)
 		raw(http.MethodHead, path, http.StatusOK)
