@@ -1,11 +1,11 @@
 package notifications
 
 import (
-	"time"
-
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
@@ -102,7 +102,30 @@ func Encode(msg Message) (*message.Message, error) {
 	wm.Metadata.Set("kind", msg.Kind)
 	wm.Metadata.Set(integration.MetaUserID, msg.UserID.String())                              // the partition key on Kafka: a customer's messages in order
 	wm.Metadata.Set(integration.MetaOccurredAt, msg.CreatedAt.UTC().Format(time.RFC3339Nano)) // how late a sender runs (its lag)
+	wm.Metadata.Set(MetaChannels, strings.Join(msg.Channels, ","))                            // who sends it, without decoding (GoesOutOn)
 	return wm, nil
+}
+
+// MetaChannels is the header listing a notification message's channels, comma-separated.
+const MetaChannels = "channels"
+
+// GoesOutOn reports whether the notification message m goes out on channel, from its
+// channels header without decoding the payload or allocating. A message published
+// before the header existed has none: its payload is decoded then.
+func GoesOutOn(m *message.Message, channel string) bool {
+	list, ok := m.Metadata[MetaChannels]
+	if !ok {
+		msg, err := Decode(m)
+		return err == nil && msg.For(channel)
+	}
+	for list != "" {
+		var c string
+		c, list, _ = strings.Cut(list, ",")
+		if c == channel {
+			return true
+		}
+	}
+	return false
 }
 
 // Decode reads a Message from a bus message.

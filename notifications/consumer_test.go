@@ -82,3 +82,25 @@ func TestPolicyComposesTheSameMessagesForARedeliveredEvent(t *testing.T) {
 		t.Fatal("a message that is no event message was taken")
 	}
 }
+
+// A notification message says its channels in a header, so a sender that skips it
+// need not decode it; a message published before the header is decoded instead.
+func TestGoesOutOnReadsTheChannelsHeader(t *testing.T) {
+	msg := notifications.Message{ID: uuid.New(), Kind: notifications.KindWelcome, Channels: []string{"inbox", "email"}}
+	m, err := notifications.Encode(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Metadata.Get(notifications.MetaChannels) != "inbox,email" {
+		t.Fatalf("channels header %q", m.Metadata.Get(notifications.MetaChannels))
+	}
+	for channel, want := range map[string]bool{"inbox": true, "email": true, "sms": false, "mail": false, "": false} {
+		if got := notifications.GoesOutOn(m, channel); got != want {
+			t.Errorf("goes out on %q: %v, want %v", channel, got, want)
+		}
+	}
+	legacy := message.NewMessage(m.UUID, m.Payload) // no header
+	if !notifications.GoesOutOn(legacy, "email") || notifications.GoesOutOn(legacy, "sms") {
+		t.Error("a message without the header is not read from its payload")
+	}
+}

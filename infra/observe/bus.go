@@ -120,7 +120,7 @@ func (o busObserver) Begin(ctx context.Context, handler string, msg *message.Mes
 	if at, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(integration.MetaOccurredAt)); err == nil {
 		h.lag.Set(max(o.now().Sub(at).Seconds(), 0))
 	}
-	sends := h.channel != "" && forChannel(msg, h.channel)
+	sends := h.channel != "" && notifications.GoesOutOn(msg, h.channel)
 	return ctx, func(outcome bus.Outcome) {
 		if endSpan != nil {
 			endSpan(outcome)
@@ -148,11 +148,4 @@ func (o busObserver) AttemptFailed(handler string) {
 	if h.channel != "" {
 		h.failed.Inc()
 	}
-}
-
-// forChannel reports whether a notification message goes out on channel: every
-// sender sees every message and skips those not for it.
-func forChannel(msg *message.Message, channel string) bool {
-	n, err := notifications.Decode(msg)
-	return err == nil && n.For(channel)
 }
