@@ -14,14 +14,15 @@ import (
 type Progress struct {
 	mu      sync.Mutex
 	reached map[string]eventlog.Position
-	changed chan struct{} // closed and replaced on every change
-	waiting int           // Wait calls blocked now
-	began   chan struct{} // closed and replaced whenever a Wait call starts blocking
+	known   map[string]bool // names Set at least once: their position is real, not Start by default
+	changed chan struct{}   // closed and replaced on every change
+	waiting int             // Wait calls blocked now
+	began   chan struct{}   // closed and replaced whenever a Wait call starts blocking
 }
 
 // NewProgress tracks the named followers, all starting before the first event.
 func NewProgress(names ...string) *Progress {
-	p := &Progress{reached: map[string]eventlog.Position{}, changed: make(chan struct{}), began: make(chan struct{})}
+	p := &Progress{reached: map[string]eventlog.Position{}, known: map[string]bool{}, changed: make(chan struct{}), began: make(chan struct{})}
 	for _, n := range names {
 		p.reached[n] = eventlog.Start
 	}
@@ -41,6 +42,7 @@ func (p *Progress) Track(name string) {
 func (p *Progress) Set(name string, pos eventlog.Position) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.known[name] = true
 	if current, ok := p.reached[name]; ok && !current.Less(pos) {
 		return // never move back (a restart re-reads from an older checkpoint); nothing new to wake waiters for
 	}
@@ -54,6 +56,15 @@ func (p *Progress) Reached(name string) eventlog.Position {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.reached[name]
+}
+
+// Known is how far name has applied the log, if that is known: false until its
+// position has been Set (loaded from its checkpoint, or seen in the store), while
+// Reached says Start.
+func (p *Progress) Known(name string) (eventlog.Position, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.reached[name], p.known[name]
 }
 
 // Wait blocks until the named followers (every tracked one if none is named) have

@@ -96,3 +96,20 @@ func TestProgressWakesWaitersOnlyWhenAPositionMoves(t *testing.T) {
 		t.Fatalf("%d waiters after the Wait returned", n)
 	}
 }
+
+// A follower's position is known once Set, even to Start (a projection loaded with no
+// checkpoint); before that Reached says Start by default, Known says it does not know.
+func TestProgressKnowsAPositionOnceSet(t *testing.T) {
+	p := NewProgress("a", "b")
+	if _, ok := p.Known("a"); ok {
+		t.Fatal("a known before it was set")
+	}
+	p.Set("a", eventlog.Start)
+	p.Set("b", at(4))
+	if pos, ok := p.Known("a"); !ok || pos != eventlog.Start {
+		t.Errorf("a: %v %v", pos, ok)
+	}
+	if pos, ok := p.Known("b"); !ok || pos != at(4) {
+		t.Errorf("b: %v %v", pos, ok)
+	}
+}

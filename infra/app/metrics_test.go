@@ -214,3 +214,43 @@ func TestLeasesAndOpsOnlyMetrics(t *testing.T) {
 		t.Fatalf("ops-only /metrics: %d %.300s", w.Code, w.Body.String())
 	}
 }
+
+// Right after a restart, before the runner has loaded the projections' checkpoints,
+// the projections' series are left out rather than showing the whole log as lag;
+// they are back, caught up, once it has.
+func TestProjectionLagRightAfterARestart(t *testing.T) {
+	sh := newShop(t)
+	sh.publish(2)
+	sh.signUp("mila@example.ru")
+	sh.settle()
+	var m map[string]*dto.MetricFamily
+	sh.prepare = func(a *app.App) { // opened, not running yet
+		w := httptest.NewRecorder()
+		a.OpsHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		var err error
+		if m, err = parser.TextToMetricFamilies(w.Body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sh.restart()
+	if head := series(t, m, "chance_eventstore_head_position", nil).GetGauge().GetValue(); head < 3 {
+		t.Fatalf("log head %v", head)
+	}
+	for _, name := range []string{"chance_projection_position", "chance_projection_lag_positions", "chance_projection_lag_seconds"} {
+		if f := m[name]; f != nil {
+			t.Errorf("%s before the checkpoints are loaded: %v", name, f.GetMetric())
+		}
+	}
+	sh.settle()
+	m = sh.scrape()
+	head := series(t, m, "chance_eventstore_head_position", nil).GetGauge().GetValue()
+	for _, name := range sh.app.Runner.Names() {
+		if got := series(t, m, "chance_projection_position", map[string]string{"projection": name}).GetGauge().GetValue(); got != head {
+			t.Errorf("%s at %v after settling, head %v", name, got, head)
+		}
+		if got := series(t, m, "chance_projection_lag_positions", map[string]string{"projection": name}).GetGauge().GetValue(); got != 0 {
+			t.Errorf("%s lag %v after settling", name, got)
+		}
+	}
+}

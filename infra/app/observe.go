@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -84,17 +85,30 @@ func (a *App) commandStore() observe.EventStore {
 // model fed from the bus (the billing history on Kafka) has no place in the log: its
 // lag is its consumer's (chance_bus_consumer_lag_seconds).
 func (a *App) watchFollowers() {
-	progress := a.Runner.Progress()
 	a.Metrics.WatchFollowers(a.Events, a.Clock.Now,
-		observe.Followers{Kind: "projection", Names: a.Runner.Names, Reached: func(_ context.Context, name string) (eventlog.Position, error) {
-			return progress.Reached(name), nil
-		}},
+		observe.Followers{Kind: "projection", Names: a.Runner.Names, Reached: a.projectionReached},
 		observe.Followers{Kind: "forwarder", Names: func() []string { return []string{integration.ForwarderName} }, Reached: a.forwarded})
 	for handler, channel := range channelOfSender {
 		a.Metrics.Channel(handler, channel)
 	}
 	a.OnLeaseChange(a.Metrics.LeaseHeld)
 }
+
+// projectionReached is how far a projection has got, once this process knows: its
+// progress says Start until the runner (or watchProjected) has loaded the checkpoints,
+// which would show the whole log as lag after every start. The stored checkpoint
+// would not do either: on SQLite it stays at the last event the projection applied,
+// however many events after it the projection has skipped. Until then the series is
+// left out.
+func (a *App) projectionReached(_ context.Context, name string) (eventlog.Position, error) {
+	at, ok := a.Runner.Progress().Known(name)
+	if !ok {
+		return eventlog.Position{}, errNotLoaded
+	}
+	return at, nil
+}
+
+var errNotLoaded = errors.New("position not loaded yet")
 
 // forwarded is how far the forwarder has published: here, if this process runs it,
 // else as its checkpoint in the read store says.
