@@ -31,15 +31,11 @@ func (m *Metrics) registerBus() {
 		Name: "chance_bus_handle_duration_seconds", Help: "Time a bus handler took over a message, retries included.",
 		Buckets: latencyBuckets,
 	}, []string{"handler"})
-	m.busLag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "chance_bus_consumer_lag_seconds",
-		Help: "Age of the last message a bus handler took (from its occurred_at header) when it took it: how far behind the handler runs.",
-	}, []string{"handler"})
 	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "chance_notification_messages_total",
 		Help: "Notification messages by channel (inbox|email|sms|telegram) and outcome: sent, failed (an attempt), dead_lettered.",
 	}, []string{"channel", "outcome"})
-	m.registry.MustRegister(m.busMessages, m.busFailures, m.busDuration, m.busLag, m.notifications)
+	m.registry.MustRegister(m.busMessages, m.busFailures, m.busDuration, m.notifications, consumerLag{m})
 }
 
 // Channel says that the bus handler named handler sends notifications on channel, so
@@ -82,7 +78,7 @@ type handlerMetrics struct {
 	outcomes map[bus.Outcome]prometheus.Counter
 	failures prometheus.Counter
 	duration prometheus.Observer
-	lag      prometheus.Gauge
+	taken    takenMessages
 	// channel is the notification channel the handler sends on ("" if none), with
 	// its series.
 	channel                    string
@@ -92,7 +88,7 @@ type handlerMetrics struct {
 func (m *Metrics) handler(name string) *handlerMetrics {
 	return m.busHandlers.get(name, func(name string) *handlerMetrics {
 		h := &handlerMetrics{outcomes: map[bus.Outcome]prometheus.Counter{},
-			failures: m.busFailures.WithLabelValues(name), duration: m.busDuration.WithLabelValues(name), lag: m.busLag.WithLabelValues(name)}
+			failures: m.busFailures.WithLabelValues(name), duration: m.busDuration.WithLabelValues(name)}
 		for _, o := range []bus.Outcome{bus.Handled, bus.DeadLettered, bus.Failed, bus.Stopped} {
 			h.outcomes[o] = m.busMessages.WithLabelValues(name, string(o))
 		}
@@ -117,8 +113,10 @@ func (o busObserver) Begin(ctx context.Context, handler string, msg *message.Mes
 	}
 	h := o.m.handler(handler)
 	started := time.Now()
-	if at, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(integration.MetaOccurredAt)); err == nil {
-		h.lag.Set(max(o.now().Sub(at).Seconds(), 0))
+	at, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(integration.MetaOccurredAt))
+	dated := err == nil
+	if dated {
+		h.taken.begin(at, o.now)
 	}
 	sends := h.channel != "" && notifications.GoesOutOn(msg, h.channel)
 	return ctx, func(outcome bus.Outcome) {
@@ -129,6 +127,9 @@ func (o busObserver) Begin(ctx context.Context, handler string, msg *message.Mes
 			c.Inc()
 		}
 		h.duration.Observe(time.Since(started).Seconds())
+		if dated {
+			h.taken.end(o.now())
+		}
 		switch {
 		case !sends:
 		case outcome == bus.Handled:

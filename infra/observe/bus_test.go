@@ -110,3 +110,35 @@ func TestBusObserverCountsAChannelsMessages(t *testing.T) {
 		t.Errorf("lag %v s, want 30", got)
 	}
 }
+
+// A handler's lag is measured when Prometheus scrapes: it grows while a message stays
+// in hand, and falls to 0 once the handler has had nothing in hand for a second — it
+// does not keep the age of the last message of a backlog for ever.
+func TestBusConsumerLagFallsToZeroWhenCaughtUp(t *testing.T) {
+	m := observe.NewMetrics()
+	now := time.Date(2026, 12, 2, 10, 0, 30, 0, time.UTC)
+	o := observe.Bus(m, nil, func() time.Time { return now })
+	lag := func() float64 {
+		return value(t, m, "chance_bus_consumer_lag_seconds", map[string]string{"handler": "chance.send-notify.email"})
+	}
+	_, end := o.Begin(context.Background(), "chance.send-notify.email", notification(t, "email")) // occurred at 10:00:00
+	if got := lag(); got != 30 {
+		t.Errorf("lag on taking it %v s, want 30", got)
+	}
+	now = now.Add(10 * time.Second)
+	if got := lag(); got != 40 {
+		t.Errorf("lag with it in hand 10 s later %v s, want 40", got)
+	}
+	end(bus.Handled)
+	now = now.Add(500 * time.Millisecond)
+	if got := lag(); got != 40.5 {
+		t.Errorf("lag just after %v s, want 40.5 (not idle for a second yet)", got)
+	}
+	now = now.Add(500 * time.Millisecond)
+	if got := lag(); got != 0 {
+		t.Errorf("lag once idle for a second %v s, want 0", got)
+	}
+	if got := value(t, m, "chance_bus_last_message_timestamp_seconds", map[string]string{"handler": "chance.send-notify.email"}); got != float64(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC).Unix()) {
+		t.Errorf("last message at %v", got)
+	}
+}

@@ -37,7 +37,6 @@ type Metrics struct {
 	busMessages    *prometheus.CounterVec
 	busFailures    *prometheus.CounterVec
 	busDuration    *prometheus.HistogramVec
-	busLag         *prometheus.GaugeVec
 	notifications  *prometheus.CounterVec
 	busHandlers    children[string, *handlerMetrics]
 	channelsByName sync.Map // handler name → channel (string), see Channel
