@@ -72,7 +72,7 @@ func (w *writer) transact(batch []*appendRequest, drain bool) ([]*appendRequest,
 	w.head = w.next - 1
 	w.commits.Add(1)
 	if w.onCommit != nil {
-		w.onCommit(len(batch), written)
+		w.onCommit(w.accepted(), written)
 	}
 	w.publish(w.head)
 	if w.sinceCheckpoint += written; w.sinceCheckpoint >= checkpointEvery {
@@ -194,4 +194,16 @@ func (w *writer) readState(ctx context.Context, stream string) (appendlog.Stream
 		return appendlog.StreamState{}, nil
 	}
 	return appendlog.Existing(last, lastPos, newest[:n]), nil
+}
+
+// accepted counts the batch's appends that were not refused (conflicts, gone callers):
+// those the commit answers with a position.
+func (w *writer) accepted() int {
+	n := 0
+	for i := range w.replies {
+		if w.replies[i].err == nil {
+			n++
+		}
+	}
+	return n
 }

@@ -224,10 +224,22 @@ func (w *writer) committed(head uint64) {
 	written := w.written()
 	w.head = head + written
 	w.commits.Add(1)
-	if w.onCommit != nil {
-		w.onCommit(len(w.replies), int(written))
+	if w.onCommit != nil && written > 0 {
+		w.onCommit(w.accepted(), int(written))
 	}
 	w.publish(w.head)
+}
+
+// accepted counts the batch's appends that were not refused (conflicts, gone callers):
+// those the commit answered with a position.
+func (w *writer) accepted() int {
+	n := 0
+	for i := range w.replies {
+		if w.replies[i].err == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // staleStreams returns the batch's streams that are no longer at the revision they were

@@ -155,3 +155,30 @@ func TestCloseEndsSubscriptions(t *testing.T) {
 		t.Fatalf("subscription ended with %v, want ErrClosed", err)
 	}
 }
+
+// TestCommitReportsOnlyAcceptedAppends: the group-commit metric counts the appends the
+// commit accepted, not those it refused (conflicts, gone callers).
+func TestCommitReportsOnlyAcceptedAppends(t *testing.T) {
+	url, schema := newLog(t)
+	s := openIn(t, url, schema)
+	var appends, events []int
+	s.w.onCommit = func(a, e int) { appends, events = append(appends, a), append(events, e) }
+	ctx := context.Background()
+	a, b, c := testEvents(2), testEvents(1), testEvents(1)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	batch := []*appendRequest{
+		request(t, ctx, "s-1", eventlog.NoStream, a),       // written: 2 events
+		request(t, ctx, "s-1", eventlog.NoStream, b),       // conflict
+		request(t, ctx, "s-2", eventlog.Exact(4), c),       // conflict
+		request(t, ctx, "s-3", eventlog.NoStream, b),       // written: 1 event
+		request(t, cancelled, "s-4", eventlog.NoStream, c), // caller gone
+	}
+	s.w.process(batch) // the writer goroutine has had no request: this one may drive it
+	for _, req := range batch {
+		<-req.reply
+	}
+	if len(appends) != 1 || appends[0] != 2 || events[0] != 3 {
+		t.Errorf("commits reported: appends %v, events %v; want one of 2 appends, 3 events", appends, events)
+	}
+}
