@@ -56,11 +56,11 @@ func (a *App) observeUseCases() {
 	a.Hooks.Tracer = a.Tracing.UseCases()
 }
 
-// traced gives each projector a span per event it applies, when tracing is on.
+// traced gives each projector a span per live event it applies, when tracing is on.
 func (a *App) traced(ps []projections.Projector) []projections.Projector {
 	out := make([]projections.Projector, len(ps))
 	for i, p := range ps {
-		out[i] = a.Tracing.Projector(p)
+		out[i] = a.Tracing.Projector(p, a.Clock.Now)
 	}
 	return out
 }

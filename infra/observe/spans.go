@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"go.opentelemetry.io/otel/attribute"
@@ -101,21 +102,32 @@ func (t *Tracing) startMessage(ctx context.Context, handler string, m *message.M
 	}
 }
 
-// Projector traces p: each event it applies gets a span, a child of the span that
-// appended the event. With tracing off it is p itself.
-func (t *Tracing) Projector(p projections.Projector) projections.Projector {
+// liveWindow is how recent an event must be for its projection to get a span: a
+// rebuild, or a catch-up after downtime, applies old events, whose traces ended long
+// ago (and have likely expired in the backend); a span per event there would only
+// flood the exporter.
+const liveWindow = time.Minute
+
+// Projector traces p: each event it applies as it is appended (with a trace context,
+// at most liveWindow old on the shop's clock now) gets a span, a child of the span
+// that appended it; replayed events get none. With tracing off it is p itself.
+func (t *Tracing) Projector(p projections.Projector, now func() time.Time) projections.Projector {
 	if t == nil {
 		return p
 	}
-	return tracedProjector{Projector: p, t: t}
+	return tracedProjector{Projector: p, t: t, now: now}
 }
 
 type tracedProjector struct {
 	projections.Projector
-	t *Tracing
+	t   *Tracing
+	now func() time.Time
 }
 
 func (p tracedProjector) Apply(ctx context.Context, tx projections.Writes, e projections.Event) error {
+	if e.Metadata.TraceParent == "" || p.now().Sub(e.Metadata.OccurredAt) > liveWindow {
+		return p.Projector.Apply(ctx, tx, e)
+	}
 	ctx, span := p.t.tracer.Start(remote(ctx, e.Metadata.TraceParent), "project "+p.Name(), trace.WithAttributes(
 		attribute.String("chance.projection", p.Name()), attribute.String("chance.event_type", e.Type),
 		attribute.String("chance.event_id", e.ID.String()), attribute.String("chance.position", strconv.FormatUint(e.Position.Commit, 10))))
