@@ -160,8 +160,12 @@ func metricsAfterAJourney(t *testing.T, sh *shop) {
 	if got := series(t, m, "chance_bus_messages_total", map[string]string{"handler": "chance.send-notify.inbox", "outcome": "handled"}).GetCounter().GetValue(); got < 4 {
 		t.Errorf("inbox handler handled %v", got)
 	}
-	if lag := series(t, m, "chance_bus_consumer_lag_seconds", map[string]string{"handler": "chance.send-notify.inbox"}).GetGauge().GetValue(); lag < 0 {
-		t.Errorf("inbox consumer lag %v", lag)
+	// The shop's clock has not moved: every message is 0 s old, the last one occurred now.
+	if lag := series(t, m, "chance_bus_consumer_lag_seconds", map[string]string{"handler": "chance.send-notify.inbox"}).GetGauge().GetValue(); lag != 0 {
+		t.Errorf("inbox consumer lag %v s, want 0", lag)
+	}
+	if at := series(t, m, "chance_bus_last_message_timestamp_seconds", map[string]string{"handler": "chance.send-notify.inbox"}).GetGauge().GetValue(); at != float64(sh.clock.Now().Unix()) {
+		t.Errorf("inbox's last message at %v, want %v", at, sh.clock.Now().Unix())
 	}
 	if _, ok := m["go_goroutines"]; !ok {
 		t.Error("no Go runtime metrics")
