@@ -14,8 +14,8 @@ type Observer interface {
 	// returns becomes the message's (a trace span); end is told how the message ended,
 	// after every retry.
 	Begin(ctx context.Context, handler string, m *message.Message) (_ context.Context, end func(Outcome))
-	// AttemptFailed is told of each failed attempt, retried or not.
-	AttemptFailed(handler string)
+	// AttemptFailed is told of each failed attempt at m, retried or not.
+	AttemptFailed(handler string, m *message.Message)
 }
 
 // Outcome is how a handler's message ended.

@@ -174,7 +174,7 @@ func (r *Router) countFailures(name string) message.HandlerMiddleware {
 			}
 			m.Metadata.Set(MetaLastFailedAt, now)
 			if r.cfg.Observer != nil {
-				r.cfg.Observer.AttemptFailed(name)
+				r.cfg.Observer.AttemptFailed(name, m)
 			}
 			r.cfg.Log.Warn("message not handled", "handler", name, "message_id", m.UUID,
 				"attempt", attempts, "of", r.cfg.Retry.Attempts, "error", err)

@@ -57,7 +57,20 @@ func (o Observability) validate() []error {
 		errs = append(errs, fmt.Errorf("CHANCE_LOG_LEVEL=%q must be debug, info, warn or error", o.LogLevel))
 	}
 	if o.OTLPEndpoint != "" && !strings.HasPrefix(o.OTLPEndpoint, "http://") && !strings.HasPrefix(o.OTLPEndpoint, "https://") {
-		errs = append(errs, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT=%q must be an http:// or https:// URL (traces are exported over OTLP/HTTP)", o.OTLPEndpoint))
+		errs = append(errs, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT=%q must be an http:// or https:// URL (traces are exported over OTLP/HTTP)", redactEndpoint(o.OTLPEndpoint)))
 	}
 	return errs
+}
+
+// redactEndpoint hides the credentials an endpoint may carry (user:password@host)
+// from an error message, which ends up in logs.
+func redactEndpoint(endpoint string) string {
+	at := strings.LastIndex(endpoint, "@")
+	if at < 0 {
+		return endpoint
+	}
+	if scheme := strings.Index(endpoint, "://"); scheme >= 0 && scheme < at {
+		return endpoint[:scheme+3] + "xxxxx" + endpoint[at:]
+	}
+	return "xxxxx" + endpoint[at:]
 }

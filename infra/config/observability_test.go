@@ -28,3 +28,13 @@ func TestBadObservabilitySettingsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// An endpoint refused for its form does not print the credentials it carries.
+func TestARefusedEndpointsCredentialsAreRedacted(t *testing.T) {
+	for _, endpoint := range []string{"otel:s3cret@collector:4317", "grpc://otel:s3cret@collector:4317"} {
+		_, err := FromEnv(env(map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}))
+		if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "@collector:4317") {
+			t.Errorf("%s: %v", endpoint, err)
+		}
+	}
+}

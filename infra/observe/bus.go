@@ -140,13 +140,13 @@ func (o busObserver) Begin(ctx context.Context, handler string, msg *message.Mes
 	}
 }
 
-func (o busObserver) AttemptFailed(handler string) {
+func (o busObserver) AttemptFailed(handler string, msg *message.Message) {
 	if o.m == nil {
 		return
 	}
 	h := o.m.handler(handler)
 	h.failures.Inc()
-	if h.channel != "" {
+	if h.channel != "" && notifications.GoesOutOn(msg, h.channel) { // a sender's failure on another channel's message is no failure of its own
 		h.failed.Inc()
 	}
 }

@@ -86,12 +86,13 @@ func TestBusObserverCountsAChannelsMessages(t *testing.T) {
 	take := func(msg *message.Message, outcome bus.Outcome, failures int) {
 		_, end := o.Begin(context.Background(), "chance.send-notify.email", msg)
 		for range failures {
-			o.AttemptFailed("chance.send-notify.email")
+			o.AttemptFailed("chance.send-notify.email", msg)
 		}
 		end(outcome)
 	}
 	take(notification(t, "inbox", "email"), bus.Handled, 0)
 	take(notification(t, "inbox"), bus.Handled, 0) // not for email: skipped by the sender
+	take(notification(t, "inbox"), bus.Handled, 2) // not for email: the sender's failures count for the handler only
 	take(notification(t, "email"), bus.DeadLettered, 3)
 
 	email := func(outcome string) float64 {
@@ -100,10 +101,10 @@ func TestBusObserverCountsAChannelsMessages(t *testing.T) {
 	if email("sent") != 1 || email("failed") != 3 || email("dead_lettered") != 1 {
 		t.Errorf("email sent %v, failed %v, dead-lettered %v", email("sent"), email("failed"), email("dead_lettered"))
 	}
-	if got := value(t, m, "chance_bus_messages_total", map[string]string{"handler": "chance.send-notify.email", "outcome": "handled"}); got != 2 {
+	if got := value(t, m, "chance_bus_messages_total", map[string]string{"handler": "chance.send-notify.email", "outcome": "handled"}); got != 3 {
 		t.Errorf("handled %v", got)
 	}
-	if got := value(t, m, "chance_bus_attempt_failures_total", map[string]string{"handler": "chance.send-notify.email"}); got != 3 {
+	if got := value(t, m, "chance_bus_attempt_failures_total", map[string]string{"handler": "chance.send-notify.email"}); got != 5 {
 		t.Errorf("attempt failures %v", got)
 	}
 	if got := value(t, m, "chance_bus_consumer_lag_seconds", map[string]string{"handler": "chance.send-notify.email"}); got != 30 {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -87,10 +88,16 @@ func NewMetrics() *Metrics {
 	return m
 }
 
+// scrapeLimit bounds a scrape's gathering (which reads the log for the followers'
+// lag): Prometheus's scrape timeout is 10 s by default.
+const scrapeLimit = 5 * time.Second
+
 // Handler serves the metrics in Prometheus's text (or OpenMetrics) format: mount it
-// at GET /metrics.
+// at GET /metrics. It gathers for one scrape at a time (another gets a 503): a slow
+// store must not pile scrapes up, each reading the log.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry, EnableOpenMetrics: true})
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry, EnableOpenMetrics: true,
+		MaxRequestsInFlight: 1, Timeout: scrapeLimit})
 }
 
 // Registry is where the metrics are registered; a part of the shop may add its own.
