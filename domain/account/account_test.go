@@ -100,8 +100,8 @@ func TestADeclineCarriesTheShortfall(t *testing.T) {
 func TestADeclineIsNotAPayment(t *testing.T) {
 	given := []domain.Event{added(p1, 1000, 1000), declined(p2, 5000, 1000, forPremiere(premA, 24))}
 	s := Decider.Fold(given)
-	if s.Balance != 1000 || !s.Processed(p2) || s.Payments[p2] != nil {
-		t.Fatalf("state after a decline: balance %d, processed %v, payment %+v", s.Balance, s.Processed(p2), s.Payments[p2])
+	if _, redeemable := s.Withdrawal(p2); s.Balance != 1000 || !s.Processed(p2) || !s.Declined(p2) || redeemable {
+		t.Fatalf("state after a decline: balance %d, processed %v, declined %v, redeemable %v", s.Balance, s.Processed(p2), s.Declined(p2), redeemable)
 	}
 	_, err := Decide(Redeem{UserID: user, Payment: p3, Withdrawal: p2, Purpose: order(line(premA, 24, 5000)), Now: now}, s)
 	if !errors.Is(err, ErrDeclinedPayment) {

@@ -1,0 +1,130 @@
+package idmap_test
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/chance-video/chance/domain/idmap"
+)
+
+type id [16]byte
+
+func randomID(r *rand.Rand, space int) id {
+	var k id
+	n := r.IntN(space)
+	k[0], k[1], k[15] = byte(n>>8), byte(n), byte(n*7)
+	return k
+}
+
+// Every version of a map keeps answering as it did when it was made, through merges,
+// overwrites of older and recent keys, and JSON round trips.
+func TestMapIsPersistentAndAgreesWithAGoMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	type version struct {
+		m    idmap.Map[id, int]
+		want map[id]int
+	}
+	var versions []version
+	m, want := idmap.Map[id, int]{}, map[id]int{}
+	for i := range 5000 {
+		k := randomID(r, 3000) // overwrites happen
+		m = m.Set(k, i)
+		want[k] = i
+		if i%250 == 0 {
+			versions = append(versions, version{m: m, want: clone(want)})
+		}
+	}
+	versions = append(versions, version{m: m, want: want})
+	for n, v := range versions {
+		check(t, n, v.m, v.want)
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back idmap.Map[id, int]
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	check(t, -1, back, want)
+	// A map read back grows like any other, and leaves its source alone.
+	grown := back.Set(id{0xff}, -1)
+	if back.Has(id{0xff}) || !grown.Has(id{0xff}) || grown.Len() != back.Len()+1 {
+		t.Fatal("a Set on a map read from JSON changed it or did not add")
+	}
+}
+
+func check(t *testing.T, n int, m idmap.Map[id, int], want map[id]int) {
+	t.Helper()
+	if m.Len() != len(want) {
+		t.Fatalf("version %d: len %d, want %d", n, m.Len(), len(want))
+	}
+	for k, v := range want {
+		if got, ok := m.Get(k); !ok || got != v {
+			t.Fatalf("version %d: %x = %d (%v), want %d", n, k, got, ok, v)
+		}
+	}
+	if _, ok := m.Get(id{0xee, 0xee}); ok {
+		t.Fatalf("version %d: found a key never set", n)
+	}
+	var prev *id
+	count := 0
+	for k, v := range m.All() {
+		if prev != nil && string(prev[:]) >= string(k[:]) {
+			t.Fatalf("version %d: All out of order", n)
+		}
+		if want[k] != v {
+			t.Fatalf("version %d: All yields %x = %d, want %d", n, k, v, want[k])
+		}
+		kk := k
+		prev = &kk
+		count++
+	}
+	if count != len(want) {
+		t.Fatalf("version %d: All yields %d entries, want %d", n, count, len(want))
+	}
+}
+
+func clone(m map[id]int) map[id]int {
+	c := make(map[id]int, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+func TestUnsortedEntriesAreRefused(t *testing.T) {
+	if _, err := idmap.FromSorted([]idmap.Entry[id, int]{{Key: id{2}}, {Key: id{1}}}); err == nil {
+		t.Fatal("built a map from unsorted entries")
+	}
+	var m idmap.Map[id, int]
+	if err := json.Unmarshal([]byte(`{"keys":"AAAA","values":[1]}`), &m); err == nil {
+		t.Fatal("read keys of the wrong length")
+	}
+}
+
+func BenchmarkSet(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(3, 4))
+			var m idmap.Map[id, int]
+			for i := range n {
+				m = m.Set(randomBig(r), i)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				m = m.Set(randomBig(r), i)
+			}
+		})
+	}
+}
+
+func randomBig(r *rand.Rand) id {
+	var k id
+	for i := range k {
+		k[i] = byte(r.Uint32())
+	}
+	return k
+}
