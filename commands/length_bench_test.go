@@ -20,6 +20,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/snapshotstore/snapsqlite"
 )
 
 // streamLengths are the account lengths BenchmarkCommandByStreamLength compares.
@@ -65,7 +66,7 @@ func BenchmarkCommandByStreamLength(b *testing.B) {
 				float64(row[2])/float64(row[0]))
 		}
 	}
-	b.Log("\n" + table.String())
+	fmt.Print(table.String())
 }
 
 // lengthBench is one store with accounts of n events made on demand.
@@ -76,6 +77,7 @@ type lengthBench struct {
 	store     *eventsqlite.Store
 	clock     *clock.Manual
 	svc       *commands.Service
+	snapshots *snapsqlite.Store
 	codec     *codec.Codec
 	premieres []uuid.UUID
 }
@@ -88,14 +90,19 @@ func newLengthBench(b *testing.B, n int) *lengthBench {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	lb.store = store
+	snapshots, err := snapsqlite.Open(filepath.Join(filepath.Dir(lb.path), "snapshots.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { snapshots.Close() })
+	lb.store, lb.snapshots = store, snapshots
 	lb.svc = lb.newService()
 	return lb
 }
 
 // newService is a service with nothing in memory, as after a start.
 func (lb *lengthBench) newService() *commands.Service {
-	return commands.New(lb.store, lb.clock)
+	return commands.New(lb.store, lb.clock, commands.WithSnapshots(commands.SnapshotConfig{Store: lb.snapshots}))
 }
 
 // account makes a customer account of n top-ups, appended straight to the store in
@@ -180,5 +187,5 @@ func (lb *lengthBench) run(b *testing.B, command string, cached bool) {
 	b.Logf("work: %d %s commands on accounts of %d to %d events, %s", b.N, command, lb.n, lb.n+perAccount, map[bool]string{true: "cached", false: "after a restart"}[cached])
 }
 
-// settle waits for what the service writes in the background (nothing yet).
-func settle(*commands.Service) {}
+// settle waits for the snapshots the service writes in the background.
+func settle(s *commands.Service) { s.WaitSnapshots() }
