@@ -118,6 +118,20 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.closers = append(a.closers, a.Reads.Close)
 	// The shop's channels first, so a test's options may still change them.
 	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...)}, opts...)
+	snapshots, err := openSnapshots(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if snapshots != nil {
+		opts = append([]commands.Option{commands.WithSnapshots(commands.SnapshotConfig{Store: snapshots,
+			OnError: func(stream string, err error) { log.Warn("snapshot", "stream", stream, "error", err) }})}, opts...)
+		a.closers = append(a.closers, func() error {
+			if a.Commands != nil {
+				a.Commands.WaitSnapshots()
+			}
+			return snapshots.Close()
+		})
+	}
 	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
