@@ -79,7 +79,6 @@ type lengthBench struct {
 	svc       *commands.Service
 	snapshots *snapsqlite.Store
 	codec     *codec.Codec
-	premieres []uuid.UUID
 }
 
 func newLengthBench(b *testing.B, n int) *lengthBench {
