@@ -159,7 +159,8 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		entry = cachedStream{next: last.Revision + 1, lastID: last.ID, state: state,
 			keys: indexKeys(entry.keys, fresh), snapshotAt: entry.snapshotAt}
 		if s.snapshots.due(entry) {
-			s.snapshots.save(stream, d.Version, entry)
+			folded := state
+			s.snapshots.save(stream, d.Version, entry, func(b []byte) ([]byte, error) { return domain.AppendState(b, folded) })
 			entry.snapshotAt = entry.next
 		}
 		s.cache.put(stream, entry)

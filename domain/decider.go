@@ -13,7 +13,7 @@ type Decider[S, C any] struct {
 	Decide  func(C, S) ([]Event, error)
 	Evolve  func(S, Event) S
 	// Version names the shape of S and what Evolve makes of events. Bump it whenever
-	// either changes: snapshots of states (which S's JSON form writes) are kept under
+	// either changes: snapshots of states (written by AppendState) are kept under
 	// their version and ignored under any other, so the new code folds from the log.
 	Version int
 }

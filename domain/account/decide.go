@@ -10,7 +10,7 @@ import (
 )
 
 // Decider is the account aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 1}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 2}
 
 // Errors an account decides, beyond bad input and InsufficientFunds.
 var (

@@ -2,7 +2,6 @@
 package decidertest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -53,7 +52,7 @@ func Run[S, C any](t *testing.T, d domain.Decider[S, C], specs []Spec[C]) {
 
 // checkShareable checks what the command service relies on to cache states: Evolve
 // leaves the state it is given as it was (the spec's events are applied to it one by
-// one, as a retried command would), and the state's snapshot (its JSON form) decides
+// one, as a retried command would), and the state's snapshot (domain.AppendState) decides
 // the spec's command as the state itself does.
 func checkShareable[S, C any](t *testing.T, d domain.Decider[S, C], s Spec[C], state S, decided []domain.Event, decideErr error) {
 	t.Helper()
@@ -67,13 +66,13 @@ func checkShareable[S, C any](t *testing.T, d domain.Decider[S, C], s Spec[C], s
 	if !reflect.DeepEqual(state, pristine) {
 		t.Fatalf("Evolve changed the state it was given\n got: %#v\nwant: %#v", state, pristine)
 	}
-	data, err := json.Marshal(state)
+	data, err := domain.AppendState(nil, state)
 	if err != nil {
 		t.Fatalf("snapshot: %v", err)
 	}
-	var restored S
-	if err := json.Unmarshal(data, &restored); err != nil {
-		t.Fatalf("snapshot %s: %v", data, err)
+	restored, err := domain.ReadState[S](data)
+	if err != nil {
+		t.Fatalf("snapshot %q: %v", data, err)
 	}
 	again, err := d.Decide(s.When, restored)
 	if fmt.Sprint(err) != fmt.Sprint(decideErr) || !reflect.DeepEqual(again, decided) {

@@ -13,6 +13,7 @@ package idmap
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -144,6 +145,40 @@ func search[K ~[16]byte, V any](run []Entry[K, V], key K) (int, bool) {
 
 func compare[K ~[16]byte](a, b K) int { return bytes.Compare(a[:], b[:]) }
 
+// AppendBinary appends the map to b for a snapshot: the number of entries (uvarint),
+// then each key's 16 bytes and its value as appendValue writes it, in key order. It
+// reads back as a sorted run, which costs no sort and no Set.
+func (m Map[K, V]) AppendBinary(b []byte, appendValue func([]byte, V) []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(m.Len()))
+	for k, v := range m.All() {
+		b = append(b, k[:]...)
+		b = appendValue(b, v)
+	}
+	return b
+}
+
+// ReadBinary reads a map that AppendBinary wrote at the start of b, with readValue
+// reading one value from the start of what follows its key; rest is what follows the map.
+func ReadBinary[K ~[16]byte, V any](b []byte, readValue func([]byte) (V, []byte, error)) (m Map[K, V], rest []byte, err error) {
+	n, size := binary.Uvarint(b)
+	if size <= 0 || n > uint64(len(b)-size)/16 { // every entry holds at least its key
+		return Map[K, V]{}, nil, fmt.Errorf("idmap: bad length")
+	}
+	b = b[size:]
+	entries := make([]Entry[K, V], n)
+	for i := range entries {
+		if len(b) < 16 {
+			return Map[K, V]{}, nil, fmt.Errorf("idmap: entry %d of %d is cut short", i, n)
+		}
+		entries[i].Key = K(b[:16])
+		if entries[i].Value, b, err = readValue(b[16:]); err != nil {
+			return Map[K, V]{}, nil, fmt.Errorf("idmap: entry %d: %w", i, err)
+		}
+	}
+	m, err = FromSorted(entries)
+	return m, b, err
+}
+
 // mapJSON is a Map's JSON form: the keys in one base64 string (16 bytes each, in
 // order) and the values in the same order.
 type mapJSON[V any] struct {
@@ -151,7 +186,7 @@ type mapJSON[V any] struct {
 	Values []V    `json:"values"`
 }
 
-// MarshalJSON writes the map compactly (snapshots of states hold maps of thousands).
+// MarshalJSON writes the map compactly (in the JSON snapshots of states, a cart's).
 func (m Map[K, V]) MarshalJSON() ([]byte, error) {
 	keys := make([]byte, 0, 16*m.Len())
 	values := make([]V, 0, m.Len())

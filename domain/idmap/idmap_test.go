@@ -1,8 +1,11 @@
 package idmap_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -19,7 +22,7 @@ func randomID(r *rand.Rand, space int) id {
 }
 
 // Every version of a map keeps answering as it did when it was made, through merges,
-// overwrites of older and recent keys, and JSON round trips.
+// overwrites of older and recent keys, and binary and JSON round trips.
 func TestMapIsPersistentAndAgreesWithAGoMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	type version struct {
@@ -40,19 +43,25 @@ func TestMapIsPersistentAndAgreesWithAGoMap(t *testing.T) {
 	for n, v := range versions {
 		check(t, n, v.m, v.want)
 	}
-	data, err := json.Marshal(m)
+	data := append(m.AppendBinary([]byte("head"), appendInt), "tail"...)
+	back, rest, err := idmap.ReadBinary[id](data[len("head"):], readInt)
+	if err != nil || string(rest) != "tail" {
+		t.Fatalf("read back: %v, rest %q", err, rest)
+	}
+	check(t, -1, back, want)
+	js, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back idmap.Map[id, int]
-	if err := json.Unmarshal(data, &back); err != nil {
+	var fromJSON idmap.Map[id, int]
+	if err := json.Unmarshal(js, &fromJSON); err != nil {
 		t.Fatal(err)
 	}
-	check(t, -1, back, want)
+	check(t, -2, fromJSON, want)
 	// A map read back grows like any other, and leaves its source alone.
 	grown := back.Set(id{0xff}, -1)
 	if back.Has(id{0xff}) || !grown.Has(id{0xff}) || grown.Len() != back.Len()+1 {
-		t.Fatal("a Set on a map read from JSON changed it or did not add")
+		t.Fatal("a Set on a map read back changed it or did not add")
 	}
 }
 
@@ -103,6 +112,28 @@ func TestUnsortedEntriesAreRefused(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"keys":"AAAA","values":[1]}`), &m); err == nil {
 		t.Fatal("read keys of the wrong length")
 	}
+	m = m.Set(id{1}, 1).Set(id{2}, 2)
+	data := m.AppendBinary(nil, appendInt)
+	for _, bad := range [][]byte{nil, data[:len(data)-1], {0xff, 0xff, 0xff, 0xff, 0x0f}} {
+		if _, _, err := idmap.ReadBinary[id](bad, readInt); err == nil {
+			t.Fatalf("read a map from %d bytes of a cut or bad encoding", len(bad))
+		}
+	}
+	swapped := slices.Clone(data)
+	copy(swapped[1:17], data[1+17:1+33]) // the second key first: out of order
+	if _, _, err := idmap.ReadBinary[id](swapped, readInt); err == nil {
+		t.Fatal("read a map whose keys are out of order")
+	}
+}
+
+func appendInt(b []byte, v int) []byte { return binary.AppendVarint(b, int64(v)) }
+
+func readInt(b []byte) (int, []byte, error) {
+	v, n := binary.Varint(b)
+	if n <= 0 {
+		return 0, nil, errors.New("bad varint")
+	}
+	return int(v), b[n:], nil
 }
 
 func BenchmarkSet(b *testing.B) {
