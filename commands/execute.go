@@ -130,7 +130,8 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		state, typed := entry.state.(S)
 		var fresh []eventlog.Record
 		var err error
-		if found && typed {
+		cold := !found || !typed
+		if !cold {
 			fresh, err = s.store.ReadStream(ctx, stream, entry.next)
 		} else {
 			entry, state, fresh, err = fromStores(ctx, s, d, stream)
@@ -158,7 +159,7 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		last := fresh[len(fresh)-1]
 		entry = cachedStream{next: last.Revision + 1, lastID: last.ID, state: state,
 			keys: indexKeys(entry.keys, fresh), snapshotAt: entry.snapshotAt}
-		if s.snapshots.due(entry) {
+		if s.snapshots.due(entry, cold) {
 			folded := state
 			s.snapshots.save(stream, d.Version, entry, func(b []byte) ([]byte, error) { return domain.AppendState(b, folded) })
 			entry.snapshotAt = entry.next

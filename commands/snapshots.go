@@ -39,7 +39,10 @@ type Snapshot struct {
 // SnapshotConfig turns on snapshots (WithSnapshots).
 type SnapshotConfig struct {
 	Store Snapshots
-	// Every is how many events a stream grows by between snapshots; 0 means 500.
+	// Every is how many events a stream grows by between snapshots; 0 means 100.
+	// A stream loaded from the stores (not cached) that had to fold at least
+	// coldSnapshotAfter events gets one at once too, so that the next such load of it
+	// folds few.
 	Every int
 	// OnError learns of a snapshot that could not be written or read (the command
 	// went on without it); nil ignores them.
@@ -47,7 +50,11 @@ type SnapshotConfig struct {
 }
 
 // DefaultSnapshotEvery is SnapshotConfig.Every's default.
-const DefaultSnapshotEvery = 500
+const DefaultSnapshotEvery = 100
+
+// coldSnapshotAfter is how many events a load from the stores folds (beyond the
+// snapshot it started from) before it leaves a snapshot of its own.
+const coldSnapshotAfter = 16
 
 // WithSnapshots keeps snapshots of long streams in c.Store, written in the background
 // every c.Every events, never on a command's path.
@@ -130,9 +137,14 @@ func readSpan(b []byte) (keySpan, []byte, error) {
 	return keySpan{first, first + length}, b[n+m:], nil
 }
 
-// due reports whether a stream folded to entry should be snapshotted now.
-func (p *snapshotter) due(entry cachedStream) bool {
-	return p != nil && entry.next-entry.snapshotAt >= uint64(p.Every)
+// due reports whether a stream folded to entry should be snapshotted now; cold says
+// the load started from the stores, not from the cache.
+func (p *snapshotter) due(entry cachedStream, cold bool) bool {
+	if p == nil {
+		return false
+	}
+	grown := entry.next - entry.snapshotAt
+	return grown >= uint64(p.Every) || cold && grown >= coldSnapshotAfter
 }
 
 // save writes entry's snapshot in the background; appendState appends entry.state's form.

@@ -220,3 +220,47 @@ func TestAConflictLeavesTheCachedStateAlone(t *testing.T) {
 		t.Fatalf("the key with another request: %v", err)
 	}
 }
+
+// A load from the stores that had to fold more than a few events beyond the snapshot
+// leaves a snapshot of its own, so the next one (another start, or an eviction) folds
+// only what came after it; a load that folded few leaves none.
+func TestAColdLoadThatFoldedManyEventsLeavesASnapshot(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snaps.Close()
+	withSnapshots := commands.WithSnapshots(commands.SnapshotConfig{Store: snaps, Every: 1_000, OnError: func(_ string, err error) { t.Error(err) }})
+	user := uuid.New()
+	stream := account.Stream(user)
+	var evolved atomic.Int64
+	coldLoad := func(want int64) {
+		t.Helper()
+		evolved.Store(0)
+		svc := commands.New(store, clock.NewManual(start), withSnapshots)
+		if _, err := commands.LoadWith(ctx, svc, countingAccount(&evolved), stream); err != nil {
+			t.Fatal(err)
+		}
+		svc.WaitSnapshots()
+		mustEqual(t, "events folded", evolved.Load(), want)
+	}
+	appendFills(t, store, user, 0, 10)
+	coldLoad(10) // fewer than Every, and than what a cold load snapshots after
+	coldLoad(10)
+	appendFills(t, store, user, 10, 40)
+	coldLoad(50) // leaves a snapshot at 50
+	coldLoad(0)
+	appendFills(t, store, user, 50, 5)
+	coldLoad(5)
+	coldLoad(5)
+	if snap, found, err := snaps.Load(ctx, stream); err != nil || !found || snap.Revision != 49 {
+		t.Fatalf("snapshot at %d (found %v, %v), want at 49", snap.Revision, found, err)
+	}
+}
