@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -66,7 +65,7 @@ func WithSnapshots(c SnapshotConfig) Option {
 		if c.OnError == nil {
 			c.OnError = func(string, error) {}
 		}
-		s.snapshots = &snapshotter{SnapshotConfig: c, slot: make(chan struct{}, 1)}
+		s.snapshots = &snapshotter{SnapshotConfig: c, slot: make(chan struct{}, 1), pending: map[string]struct{}{}}
 	}
 }
 
@@ -76,11 +75,14 @@ func WithStreamCache(maxBytes int) Option {
 }
 
 // snapshotter writes snapshots in the background, one at a time, at most
-// maxSnapshotJobs waiting: beyond that a snapshot is skipped (the next one will do).
+// maxSnapshotJobs waiting and one per stream: beyond that a snapshot is skipped (the
+// next one will do; a stream reloaded from the stores again and again while its
+// snapshot is being written would otherwise queue one per load).
 type snapshotter struct {
 	SnapshotConfig
 	slot    chan struct{}
-	waiting atomic.Int64
+	mu      sync.Mutex
+	pending map[string]struct{} // streams whose snapshot is waiting or being written
 	running sync.WaitGroup
 }
 
@@ -149,16 +151,24 @@ func (p *snapshotter) due(entry cachedStream, cold bool) bool {
 
 // save writes entry's snapshot in the background; appendState appends entry.state's form.
 func (p *snapshotter) save(stream string, version int, entry cachedStream, appendState func([]byte) ([]byte, error)) {
-	if p.waiting.Add(1) > maxSnapshotJobs {
-		p.waiting.Add(-1)
+	p.mu.Lock()
+	_, busy := p.pending[stream]
+	if busy || len(p.pending) >= maxSnapshotJobs {
+		p.mu.Unlock()
 		return
 	}
+	p.pending[stream] = struct{}{}
+	p.mu.Unlock()
 	p.running.Add(1)
 	go func() {
 		defer p.running.Done()
+		defer func() {
+			p.mu.Lock()
+			delete(p.pending, stream)
+			p.mu.Unlock()
+		}()
 		p.slot <- struct{}{}
 		defer func() { <-p.slot }()
-		p.waiting.Add(-1)
 		ctx, cancel := context.WithTimeout(context.Background(), snapshotTimeout)
 		defer cancel()
 		if err := p.write(ctx, stream, version, entry, appendState); err != nil {
