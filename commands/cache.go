@@ -38,10 +38,11 @@ type cachedStream struct {
 
 // Estimated bytes of a cached stream: a fixed part, and per folded event what the
 // largest states keep (an account: a payment id, 17 bytes, and the key index's entry,
-// 32 bytes, with room for the persistent maps' spare runs).
+// 32 bytes, with room for the persistent maps' spare runs; one restored from a
+// snapshot also keeps the snapshot, about 36 bytes an event, until its maps merge).
 const (
 	cachedStreamBytes = 512
-	cachedEventBytes  = 64
+	cachedEventBytes  = 96
 )
 
 func (c cachedStream) size() int { return cachedStreamBytes + cachedEventBytes*int(c.next) }

@@ -19,7 +19,8 @@ import (
 // A snapshot is never the source of truth: one that is missing, unreadable, of another
 // decider version, or ahead of the log only means folding from the start.
 type Snapshots interface {
-	// Load returns the stream's snapshot; false if it has none.
+	// Load returns the stream's snapshot; false if it has none. Its Data is the
+	// caller's: a restored state keeps it and reads it in place.
 	Load(ctx context.Context, stream string) (Snapshot, bool, error)
 	// Save replaces the stream's snapshot, unless the stored one is at a later
 	// revision of the same version.
@@ -100,17 +101,45 @@ const (
 //	format     1 byte (snapshotFormat)
 //	next       uvarint: how many events the state folds
 //	last id    16 bytes: the id of the event at next-1
-//	keys       the key index (idmap's form; a span is its first revision and its
-//	           length, two uvarints)
+//	keys       the key index (idmap's binary form; a span is its first and last
+//	           revision, each in the fewest bytes that hold next, big-endian)
 //	state      the rest: the decider's state (domain.AppendState)
+//
+// Both the key index and an account's state are read in place: a restore decodes
+// nothing up front, whatever the stream's length.
 func appendFrame(b []byte, entry cachedStream, appendState func([]byte) ([]byte, error)) ([]byte, error) {
 	b = append(b, snapshotFormat)
 	b = binary.AppendUvarint(b, entry.next)
 	b = append(b, entry.lastID[:]...)
-	b = entry.keys.AppendBinary(b, func(b []byte, span keySpan) []byte {
-		return binary.AppendUvarint(binary.AppendUvarint(b, span[0]), span[1]-span[0])
+	w := revisionBytes(entry.next)
+	b = entry.keys.AppendBinary(b, 2*w, func(dst []byte, span keySpan) {
+		putRevision(dst[:w], span[0])
+		putRevision(dst[w:], span[1])
 	})
 	return appendState(b)
+}
+
+// revisionBytes is how many bytes hold every revision below next.
+func revisionBytes(next uint64) int {
+	w := 1
+	for next > 1<<(8*w) && w < 8 {
+		w++
+	}
+	return w
+}
+
+func putRevision(dst []byte, r uint64) {
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i], r = byte(r), r>>8
+	}
+}
+
+func getRevision(b []byte) uint64 {
+	var r uint64
+	for _, c := range b {
+		r = r<<8 | uint64(c)
+	}
+	return r
 }
 
 // readFrame reads a frame; state is the rest of data, for the decider to read.
@@ -123,20 +152,22 @@ func readFrame(data []byte) (entry cachedStream, state []byte, err error) {
 		return cachedStream{}, nil, errors.New("cut short")
 	}
 	entry = cachedStream{next: next, lastID: uuid.UUID(data[1+n : 1+n+16]), snapshotAt: next}
-	entry.keys, state, err = idmap.ReadBinary[keyHash](data[1+n+16:], readSpan)
+	checkSpan := func(b []byte) error {
+		if len(b)%2 != 0 || len(b) > 16 {
+			return errors.New("bad span width")
+		}
+		if span := readSpan(b); span[0] > span[1] || span[1] >= next {
+			return fmt.Errorf("span %d..%d of %d events", span[0], span[1], next)
+		}
+		return nil
+	}
+	entry.keys, state, err = idmap.ReadBinary[keyHash](data[1+n+16:], readSpan, checkSpan)
 	return entry, state, err
 }
 
-func readSpan(b []byte) (keySpan, []byte, error) {
-	first, n := binary.Uvarint(b)
-	if n <= 0 {
-		return keySpan{}, nil, errors.New("bad span")
-	}
-	length, m := binary.Uvarint(b[n:])
-	if m <= 0 || first+length < first {
-		return keySpan{}, nil, errors.New("bad span")
-	}
-	return keySpan{first, first + length}, b[n+m:], nil
+func readSpan(b []byte) keySpan {
+	w := len(b) / 2
+	return keySpan{getRevision(b[:w]), getRevision(b[w:])}
 }
 
 // due reports whether a stream folded to entry should be snapshotted now; cold says

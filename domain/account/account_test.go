@@ -2,6 +2,7 @@ package account
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -220,12 +221,12 @@ func TestSnapshotFormRoundTrips(t *testing.T) {
 		FundsWithdrawn{UserID: user, Payment: p5, Amount: 100, BalanceAfter: 200, Purpose: cartOrder, At: now},
 		declined(rentalA, 5000, 200, forPremiere(premA, 24)),
 	})
-	data, err := folded.MarshalBinary()
+	data, err := folded.AppendSnapshot(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var back State
-	if err := back.UnmarshalBinary(data); err != nil {
+	if err := back.ReadSnapshot(slices.Clone(data)); err != nil {
 		t.Fatal(err)
 	}
 	if back.Balance != 200 || back.Payments() != folded.Payments() || back.PaidCart != folded.PaidCart {
@@ -245,11 +246,11 @@ func TestSnapshotFormRoundTrips(t *testing.T) {
 		t.Fatalf("a redeemable withdrawal read back: %v", err)
 	}
 	for cut := range len(data) {
-		if err := new(State).UnmarshalBinary(data[:cut]); err == nil {
+		if err := new(State).ReadSnapshot(data[:cut]); err == nil {
 			t.Fatalf("read a state from its first %d bytes of %d", cut, len(data))
 		}
 	}
-	if err := new(State).UnmarshalBinary(append(data, 0)); err == nil {
+	if err := new(State).ReadSnapshot(append(data, 0)); err == nil {
 		t.Fatal("read a state followed by garbage")
 	}
 }

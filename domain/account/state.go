@@ -109,10 +109,10 @@ func (s State) withRedeemable(payment uuid.UUID, w *Payment) State {
 // binary, as a 10,000-payment account is read back in tens of microseconds: the
 // balance (varint), the paid cart (version uvarint, order 16 bytes), the redeemable
 // withdrawals (few: their JSON, after its length as a uvarint), then the decided
-// payment ids (idmap's form, one byte of decision each).
+// payment ids (idmap's binary form, one byte of decision each).
 
-// AppendBinary appends the state's snapshot form to b.
-func (s State) AppendBinary(b []byte) ([]byte, error) {
+// AppendSnapshot appends the state's snapshot form to b.
+func (s State) AppendSnapshot(b []byte) ([]byte, error) {
 	b = binary.AppendVarint(b, int64(s.Balance))
 	b = binary.AppendUvarint(b, uint64(s.PaidCart.Version))
 	b = append(b, s.PaidCart.Order[:]...)
@@ -125,14 +125,12 @@ func (s State) AppendBinary(b []byte) ([]byte, error) {
 	}
 	b = binary.AppendUvarint(b, uint64(len(redeemable)))
 	b = append(b, redeemable...)
-	return s.decided.AppendBinary(b, func(b []byte, d decision) []byte { return append(b, byte(d)) }), nil
+	return s.decided.AppendBinary(b, 1, func(dst []byte, d decision) { dst[0] = byte(d) }), nil
 }
 
-// MarshalBinary is the state's snapshot form.
-func (s State) MarshalBinary() ([]byte, error) { return s.AppendBinary(nil) }
-
-// UnmarshalBinary reads what AppendBinary wrote.
-func (s *State) UnmarshalBinary(b []byte) error {
+// ReadSnapshot reads what AppendSnapshot wrote, in place: the state keeps b (the
+// decided payment ids are searched where they lie), which must never change afterwards.
+func (s *State) ReadSnapshot(b []byte) error {
 	balance, n := binary.Varint(b)
 	if n <= 0 {
 		return errors.New("account state: bad balance")
@@ -153,7 +151,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 			return fmt.Errorf("account state: redeemable: %w", err)
 		}
 	}
-	decided, rest, err := idmap.ReadBinary[uuid.UUID](b[n+int(size):], readDecision)
+	decided, rest, err := idmap.ReadBinary[uuid.UUID](b[n+int(size):], readDecision, checkDecision)
 	if err != nil {
 		return fmt.Errorf("account state: decided: %w", err)
 	}
@@ -165,9 +163,11 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-func readDecision(b []byte) (decision, []byte, error) {
-	if len(b) == 0 || b[0] < byte(wasMade) || b[0] > byte(wasRedeemed) {
-		return 0, nil, errors.New("bad decision")
+func readDecision(b []byte) decision { return decision(b[0]) }
+
+func checkDecision(b []byte) error {
+	if len(b) != 1 || b[0] < byte(wasMade) || b[0] > byte(wasRedeemed) {
+		return errors.New("bad decision")
 	}
-	return decision(b[0]), b[1:], nil
+	return nil
 }

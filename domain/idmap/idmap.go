@@ -8,6 +8,9 @@
 // When the recent run outgrows about the square root of the older one, the two are
 // merged into a new older run. A Set costs O(√n) copies amortised, a Get two binary
 // searches, and a Map of n entries holds n entries plus the recent run's few.
+//
+// A Map read from its binary form (a snapshot) keeps the bytes as its older run and
+// searches them in place, decoding nothing up front; its first merge builds the run.
 package idmap
 
 import (
@@ -15,10 +18,12 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"math"
 	"slices"
+	"sort"
 )
 
 // Map is a persistent map from K to V. The zero Map is empty and ready to use.
@@ -27,6 +32,25 @@ type Map[K ~[16]byte, V any] struct {
 	recent []Entry[K, V] // sorted by key; copied on every Set; wins over older
 	// shadowed counts the recent keys that are also in older.
 	shadowed int
+	// frozen, when set, stands for older: the records ReadBinary found, searched
+	// where they lie and decoded one at a time, until the first merge builds older.
+	frozen *frozen[V]
+}
+
+// frozen is a sorted run in its binary form: n records of a 16-byte key and width
+// bytes of value, in strictly increasing key order (checked by ReadBinary).
+type frozen[V any] struct {
+	data  []byte
+	width int
+	n     int
+	value func([]byte) V
+}
+
+func (f *frozen[V]) key(i int) []byte { return f.data[i*(16+f.width) : i*(16+f.width)+16] }
+
+func (f *frozen[V]) at(i int) (key [16]byte, v V) {
+	r := f.data[i*(16+f.width) : (i+1)*(16+f.width)]
+	return [16]byte(r[:16]), f.value(r[16:])
 }
 
 // Entry is one key and its value.
@@ -40,15 +64,40 @@ type Entry[K ~[16]byte, V any] struct {
 const minRecent = 32
 
 // Len is the number of keys.
-func (m Map[K, V]) Len() int { return len(m.older) + len(m.recent) - m.shadowed }
+func (m Map[K, V]) Len() int { return m.olderLen() + len(m.recent) - m.shadowed }
+
+func (m Map[K, V]) olderLen() int {
+	if m.frozen != nil {
+		return m.frozen.n
+	}
+	return len(m.older)
+}
+
+// olderAt is the i-th entry of the older run.
+func (m Map[K, V]) olderAt(i int) Entry[K, V] {
+	if m.frozen != nil {
+		k, v := m.frozen.at(i)
+		return Entry[K, V]{Key: K(k), Value: v}
+	}
+	return m.older[i]
+}
+
+// searchOlder finds key in the older run.
+func (m Map[K, V]) searchOlder(key K) (int, bool) {
+	if f := m.frozen; f != nil {
+		i := sort.Search(f.n, func(i int) bool { return bytes.Compare(f.key(i), key[:]) >= 0 })
+		return i, i < f.n && bytes.Equal(f.key(i), key[:])
+	}
+	return search(m.older, key)
+}
 
 // Get returns the value of key.
 func (m Map[K, V]) Get(key K) (V, bool) {
 	if i, ok := search(m.recent, key); ok {
 		return m.recent[i].Value, true
 	}
-	if i, ok := search(m.older, key); ok {
-		return m.older[i].Value, true
+	if i, ok := m.searchOlder(key); ok {
+		return m.olderAt(i).Value, true
 	}
 	var zero V
 	return zero, false
@@ -63,7 +112,7 @@ func (m Map[K, V]) Has(key K) bool {
 // Set returns a map in which key has value; m is unchanged.
 func (m Map[K, V]) Set(key K, value V) Map[K, V] {
 	i, found := search(m.recent, key)
-	next := Map[K, V]{older: m.older, shadowed: m.shadowed}
+	next := Map[K, V]{older: m.older, frozen: m.frozen, shadowed: m.shadowed}
 	if found {
 		next.recent = slices.Clone(m.recent)
 		next.recent[i].Value = value
@@ -73,11 +122,11 @@ func (m Map[K, V]) Set(key K, value V) Map[K, V] {
 	next.recent = append(next.recent, m.recent[:i]...)
 	next.recent = append(next.recent, Entry[K, V]{Key: key, Value: value})
 	next.recent = append(next.recent, m.recent[i:]...)
-	if _, inOlder := search(m.older, key); inOlder {
+	if _, inOlder := m.searchOlder(key); inOlder {
 		next.shadowed++
 	}
-	if len(next.recent) > max(minRecent, int(math.Sqrt(float64(len(next.older))))) {
-		return Map[K, V]{older: merge(next.older, next.recent, next.Len())}
+	if len(next.recent) > max(minRecent, int(math.Sqrt(float64(next.olderLen())))) {
+		return Map[K, V]{older: next.merge()}
 	}
 	return next
 }
@@ -85,18 +134,19 @@ func (m Map[K, V]) Set(key K, value V) Map[K, V] {
 // All yields the entries in key order.
 func (m Map[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		o, r := 0, 0
-		for o < len(m.older) || r < len(m.recent) {
+		o, r, n := 0, 0, m.olderLen()
+		for o < n || r < len(m.recent) {
 			var e Entry[K, V]
 			switch {
 			case r == len(m.recent):
-				e, o = m.older[o], o+1
-			case o == len(m.older):
+				e, o = m.olderAt(o), o+1
+			case o == n:
 				e, r = m.recent[r], r+1
 			default:
-				switch c := compare(m.older[o].Key, m.recent[r].Key); {
+				older := m.olderAt(o)
+				switch c := compare(older.Key, m.recent[r].Key); {
 				case c < 0:
-					e, o = m.older[o], o+1
+					e, o = older, o+1
 				case c > 0:
 					e, r = m.recent[r], r+1
 				default: // shadowed: the recent value wins
@@ -121,22 +171,28 @@ func FromSorted[K ~[16]byte, V any](entries []Entry[K, V]) (Map[K, V], error) {
 	return Map[K, V]{older: entries}, nil
 }
 
-// merge is older and recent in one sorted run, recent winning on equal keys.
-func merge[K ~[16]byte, V any](older, recent []Entry[K, V], n int) []Entry[K, V] {
-	out := make([]Entry[K, V], 0, n)
+// merge is the older and recent runs in one sorted run, recent winning on equal keys.
+func (m Map[K, V]) merge() []Entry[K, V] {
+	out := make([]Entry[K, V], 0, m.Len())
+	if m.frozen != nil { // once: from now on older is a run of entries
+		for k, v := range m.All() {
+			out = append(out, Entry[K, V]{Key: k, Value: v})
+		}
+		return out
+	}
 	o := 0
-	for _, e := range recent {
+	for _, e := range m.recent {
 		start := o
-		for o < len(older) && compare(older[o].Key, e.Key) < 0 {
+		for o < len(m.older) && compare(m.older[o].Key, e.Key) < 0 {
 			o++
 		}
-		out = append(out, older[start:o]...)
-		if o < len(older) && compare(older[o].Key, e.Key) == 0 {
+		out = append(out, m.older[start:o]...)
+		if o < len(m.older) && compare(m.older[o].Key, e.Key) == 0 {
 			o++ // shadowed by e
 		}
 		out = append(out, e)
 	}
-	return append(out, older[o:]...)
+	return append(out, m.older[o:]...)
 }
 
 func search[K ~[16]byte, V any](run []Entry[K, V], key K) (int, bool) {
@@ -145,38 +201,57 @@ func search[K ~[16]byte, V any](run []Entry[K, V], key K) (int, bool) {
 
 func compare[K ~[16]byte](a, b K) int { return bytes.Compare(a[:], b[:]) }
 
-// AppendBinary appends the map to b for a snapshot: the number of entries (uvarint),
-// then each key's 16 bytes and its value as appendValue writes it, in key order. It
-// reads back as a sorted run, which costs no sort and no Set.
-func (m Map[K, V]) AppendBinary(b []byte, appendValue func([]byte, V) []byte) []byte {
+// AppendBinary appends the map to b for a snapshot: the number of entries and the
+// width of a value (uvarints), then each key's 16 bytes and its value, which put
+// writes into a slice of width bytes, in key order. ReadBinary reads it in place.
+func (m Map[K, V]) AppendBinary(b []byte, width int, put func(dst []byte, v V)) []byte {
 	b = binary.AppendUvarint(b, uint64(m.Len()))
+	b = binary.AppendUvarint(b, uint64(width))
 	for k, v := range m.All() {
 		b = append(b, k[:]...)
-		b = appendValue(b, v)
+		b = append(b, make([]byte, width)...)
+		put(b[len(b)-width:], v)
 	}
 	return b
 }
 
-// ReadBinary reads a map that AppendBinary wrote at the start of b, with readValue
-// reading one value from the start of what follows its key; rest is what follows the map.
-func ReadBinary[K ~[16]byte, V any](b []byte, readValue func([]byte) (V, []byte, error)) (m Map[K, V], rest []byte, err error) {
+// maxWidth bounds a value's width in the binary form.
+const maxWidth = 64
+
+// ReadBinary reads a map that AppendBinary wrote at the start of b, without copying
+// or decoding it: the map searches b's records where they lie (b must never change
+// afterwards) and decodes a value, with value, when it is asked for. check vets every
+// value first, so that value never meets a bad one (nil: any bytes are a value).
+// Keys are checked to be in strictly increasing order. rest is what follows the map.
+func ReadBinary[K ~[16]byte, V any](b []byte, value func([]byte) V, check func([]byte) error) (m Map[K, V], rest []byte, err error) {
 	n, size := binary.Uvarint(b)
-	if size <= 0 || n > uint64(len(b)-size)/16 { // every entry holds at least its key
-		return Map[K, V]{}, nil, fmt.Errorf("idmap: bad length")
+	if size <= 0 {
+		return Map[K, V]{}, nil, errors.New("idmap: bad length")
 	}
-	b = b[size:]
-	entries := make([]Entry[K, V], n)
-	for i := range entries {
-		if len(b) < 16 {
-			return Map[K, V]{}, nil, fmt.Errorf("idmap: entry %d of %d is cut short", i, n)
+	width, wsize := binary.Uvarint(b[size:])
+	if wsize <= 0 || width > maxWidth || n > uint64(len(b)-size-wsize)/(16+width) {
+		return Map[K, V]{}, nil, errors.New("idmap: bad width, or cut short")
+	}
+	b = b[size+wsize:]
+	f := &frozen[V]{data: b[: int(n)*(16+int(width)) : int(n)*(16+int(width))], width: int(width), n: int(n), value: value}
+	var prevHi, prevLo uint64
+	for i := range f.n {
+		k := f.key(i)
+		hi, lo := binary.BigEndian.Uint64(k[:8]), binary.BigEndian.Uint64(k[8:])
+		if i > 0 && (hi < prevHi || hi == prevHi && lo <= prevLo) { // byte order, as compare
+			return Map[K, V]{}, nil, fmt.Errorf("idmap: entry %d is not after entry %d", i, i-1)
 		}
-		entries[i].Key = K(b[:16])
-		if entries[i].Value, b, err = readValue(b[16:]); err != nil {
-			return Map[K, V]{}, nil, fmt.Errorf("idmap: entry %d: %w", i, err)
+		prevHi, prevLo = hi, lo
+		if check != nil {
+			if err := check(f.data[i*(16+f.width)+16 : (i+1)*(16+f.width)]); err != nil {
+				return Map[K, V]{}, nil, fmt.Errorf("idmap: entry %d: %w", i, err)
+			}
 		}
 	}
-	m, err = FromSorted(entries)
-	return m, b, err
+	if f.n == 0 {
+		return Map[K, V]{}, b, nil
+	}
+	return Map[K, V]{frozen: f}, b[len(f.data):], nil
 }
 
 // mapJSON is a Map's JSON form: the keys in one base64 string (16 bytes each, in

@@ -43,11 +43,21 @@ func TestMapIsPersistentAndAgreesWithAGoMap(t *testing.T) {
 	for n, v := range versions {
 		check(t, n, v.m, v.want)
 	}
-	data := append(m.AppendBinary([]byte("head"), appendInt), "tail"...)
-	back, rest, err := idmap.ReadBinary[id](data[len("head"):], readInt)
+	data := append(m.AppendBinary([]byte("head"), 8, putInt), "tail"...)
+	back, rest, err := idmap.ReadBinary[id](data[len("head"):], readInt, nil)
 	if err != nil || string(rest) != "tail" {
 		t.Fatalf("read back: %v, rest %q", err, rest)
 	}
+	check(t, -1, back, want)
+	// A map read back in place grows like any other (overwrites, merges), and its
+	// earlier versions keep answering as they did.
+	grownWant, grownMap := clone(want), back
+	for i := range 2000 {
+		k := randomID(r, 4000)
+		grownMap = grownMap.Set(k, -i)
+		grownWant[k] = -i
+	}
+	check(t, -3, grownMap, grownWant)
 	check(t, -1, back, want)
 	js, err := json.Marshal(m)
 	if err != nil {
@@ -113,28 +123,34 @@ func TestUnsortedEntriesAreRefused(t *testing.T) {
 		t.Fatal("read keys of the wrong length")
 	}
 	m = m.Set(id{1}, 1).Set(id{2}, 2)
-	data := m.AppendBinary(nil, appendInt)
-	for _, bad := range [][]byte{nil, data[:len(data)-1], {0xff, 0xff, 0xff, 0xff, 0x0f}} {
-		if _, _, err := idmap.ReadBinary[id](bad, readInt); err == nil {
-			t.Fatalf("read a map from %d bytes of a cut or bad encoding", len(bad))
+	data := m.AppendBinary(nil, 8, putInt) // 2 entries of 8-byte values, after 2 bytes of header
+	for _, bad := range [][]byte{nil, data[:len(data)-1], {0xff, 0xff, 0xff, 0xff, 0x0f}, {1, 200}} {
+		if _, _, err := idmap.ReadBinary[id](bad, readInt, nil); err == nil {
+			t.Fatalf("read a map from %x: a cut or bad encoding", bad)
 		}
 	}
 	swapped := slices.Clone(data)
-	copy(swapped[1:17], data[1+17:1+33]) // the second key first: out of order
-	if _, _, err := idmap.ReadBinary[id](swapped, readInt); err == nil {
+	copy(swapped[2:18], data[2+24:2+40]) // the second key first: out of order
+	if _, _, err := idmap.ReadBinary[id](swapped, readInt, nil); err == nil {
 		t.Fatal("read a map whose keys are out of order")
 	}
-}
-
-func appendInt(b []byte, v int) []byte { return binary.AppendVarint(b, int64(v)) }
-
-func readInt(b []byte) (int, []byte, error) {
-	v, n := binary.Varint(b)
-	if n <= 0 {
-		return 0, nil, errors.New("bad varint")
+	negative := func(v []byte) error {
+		if readInt(v) < 0 {
+			return errors.New("negative")
+		}
+		return nil
 	}
-	return int(v), b[n:], nil
+	if _, _, err := idmap.ReadBinary[id](m.Set(id{3}, -3).AppendBinary(nil, 8, putInt), readInt, negative); err == nil {
+		t.Fatal("read a map with a value its check refuses")
+	}
+	if got, _, err := idmap.ReadBinary[id](data, readInt, negative); err != nil || got.Len() != 2 {
+		t.Fatalf("read back %d entries, %v", got.Len(), err)
+	}
 }
+
+func putInt(dst []byte, v int) { binary.BigEndian.PutUint64(dst, uint64(v)) }
+
+func readInt(b []byte) int { return int(binary.BigEndian.Uint64(b)) }
 
 func BenchmarkSet(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
