@@ -6,7 +6,7 @@ BENCHTIME ?= 2s
 # cache and keeps its dependencies out of the shop's module graph.
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test chaos bench lint build clean
+.PHONY: run test chaos bench lint build clean deploy-check
 
 run:
 	$(GO) run ./cmd/chance serve
@@ -31,6 +31,24 @@ lint:
 
 build:
 	$(GO) build -o bin/chance ./cmd/chance
+
+# Validates every compose file in deploy/ with the compose CLI (`config -q` needs no
+# Docker engine): Compose v2's `docker compose` if the docker CLI has it, else the
+# distribution's `docker-compose` (.ci/run installs it). The fleet files must also
+# name the same services but for the event store's own.
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+COMPOSE_FILES ?= $(wildcard deploy/compose*.yaml)
+deploy-check:
+	@$(COMPOSE) version >/dev/null 2>&1 || { echo "deploy-check: no compose CLI (apt-get install docker-compose)"; exit 1; }
+	@export CHANCE_JWT_SECRET="$${CHANCE_JWT_SECRET:-deploy-check-placeholder-of-32-bytes-or-more}"; \
+	for f in $(COMPOSE_FILES); do \
+	  echo "$(COMPOSE) -f $$f config -q"; \
+	  $(COMPOSE) -f $$f config -q || exit 1; \
+	done; \
+	esdb=$$($(COMPOSE) -f deploy/compose.yaml config --services | grep -vx kurrentdb | sort); \
+	pg=$$($(COMPOSE) -f deploy/compose.postgres-events.yaml config --services | sort); \
+	[ "$$esdb" = "$$pg" ] || { echo "deploy-check: compose.yaml and compose.postgres-events.yaml name different services:"; \
+	  echo "compose.yaml (less kurrentdb):" $$esdb; echo "compose.postgres-events.yaml:" $$pg; exit 1; }
 
 clean:
 	rm -rf bin data

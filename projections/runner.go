@@ -20,6 +20,7 @@ type Runner struct {
 	codec      *codec.Codec
 	projectors map[string]Projector
 	progress   *Progress
+	leases     Leases // nil: this process is the only one following
 
 	mu       sync.Mutex
 	running  map[string]*follower
@@ -45,6 +46,11 @@ func NewRunner(log Log, store Store, projectors ...Projector) *Runner {
 	r.progress = NewProgress(names...)
 	return r
 }
+
+// UseLeases makes each projection's follower hold its lease (LeaseName) while it
+// follows: on a store several processes' runners share, one process at a time follows
+// each projection and the others stand by. Call it before Run.
+func (r *Runner) UseLeases(l Leases) { r.leases = l }
 
 // Progress tells how far each projector has applied the log.
 func (r *Runner) Progress() *Progress { return r.progress }
@@ -105,7 +111,15 @@ func (r *Runner) startLocked(name string) {
 	r.running[name] = f
 	go func() {
 		defer close(f.done)
-		err := Follow(ctx, r.log, r.store, r.codec, r.projectors[name], r.progress)
+		follow := func(ctx context.Context) error {
+			return Follow(ctx, r.log, r.store, r.codec, r.projectors[name], r.progress)
+		}
+		var err error
+		if r.leases != nil {
+			err = r.leases.Hold(ctx, LeaseName(name), follow)
+		} else {
+			err = follow(ctx)
+		}
 		if err != nil && ctx.Err() == nil {
 			select {
 			case r.errs <- fmt.Errorf("projection %s: %w", name, err):
@@ -188,6 +202,9 @@ const (
 )
 
 func follow(ctx context.Context, log Log, store Store, c *codec.Codec, p Projector, progress *Progress) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	scanned := newScanReporter(ctx, store, p.Name())
 	for {
 		from, err := store.Checkpoint(ctx, p.Name())
 		if err != nil {
@@ -199,6 +216,9 @@ func follow(ctx context.Context, log Log, store Store, c *codec.Codec, p Project
 		err = readAhead(ctx, log, from, c, p, func(ctx context.Context, b decoded) error {
 			if err := write(ctx, store, p, b); err != nil {
 				return err
+			}
+			if len(b.events) == 0 {
+				scanned.saw(b.last) // the checkpoint did not move: tell other processes
 			}
 			if progress != nil {
 				progress.Set(p.Name(), b.last)

@@ -22,6 +22,6 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), replayCommand(), seedCommand(), usersCommand(), auditCommand())
+	root.AddCommand(serveCommand(), replayCommand(), seedCommand(), usersCommand(), auditCommand(), probeCommand(), backupCommand(), restoreCommand())
 	return root
 }

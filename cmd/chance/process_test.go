@@ -107,6 +107,14 @@ var servingAddr = regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+/api/v1)`)
 // NAME=value settings.
 func startServer(t *testing.T, dir string, extra ...string) *server {
 	t.Helper()
+	s := launchServer(t, dir, extra...)
+	s.awaitReady(t)
+	return s
+}
+
+// launchServer starts `chance serve` on dir and waits until it listens.
+func launchServer(t *testing.T, dir string, extra ...string) *server {
+	t.Helper()
 	cmd := exec.Command(chanceBinary(t), "serve")
 	cmd.Env = append(chanceEnv(dir), extra...)
 	stderr, err := cmd.StderrPipe()
@@ -142,7 +150,6 @@ func startServer(t *testing.T, dir string, extra ...string) *server {
 		s.kill()
 		t.Fatalf("chance serve did not start within a minute:\n%s", s.log)
 	}
-	s.awaitReady(t)
 	return s
 }
 

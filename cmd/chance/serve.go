@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,12 +26,16 @@ import (
 const drainTimeout = 15 * time.Second
 
 func serveCommand() *cobra.Command {
-	return &cobra.Command{
+	var roles string
+	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API on the embedded stores until SIGINT or SIGTERM",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.FromEnv(os.LookupEnv)
+			if err == nil && cmd.Flags().Changed("roles") {
+				cfg, err = withRoles(cfg, roles)
+			}
 			if err != nil {
 				return fmt.Errorf("configuration: %w", err)
 			}
@@ -41,7 +46,34 @@ func serveCommand() *cobra.Command {
 			return serve(ctx, cfg, log)
 		},
 	}
+	cmd.Flags().StringVar(&roles, "roles", "", "comma-separated roles of this process: "+strings.Join(config.AllRoles, ",")+
+		" (default all; overrides CHANCE_ROLES)")
+	return cmd
 }
+
+// withRoles sets the roles the --roles flag names (it wins over CHANCE_ROLES).
+func withRoles(cfg config.Config, roles string) (config.Config, error) {
+	parsed, err := config.ParseRoles(roles)
+	if err != nil {
+		return cfg, fmt.Errorf("--roles: %w", err)
+	}
+	cfg.Roles = parsed
+	return cfg, cfg.Validate()
+}
+
+// processClock is the system clock, moved by the test-only offset when one is set.
+func processClock(cfg config.Config, log *slog.Logger) app.Clock {
+	if cfg.TestClockOffset == 0 {
+		return clock.System{}
+	}
+	log.Warn("TEST ONLY: this process's clock is moved", "offset", cfg.TestClockOffset.String())
+	return offsetClock(cfg.TestClockOffset)
+}
+
+// offsetClock is the system clock plus a fixed offset (tests only, see config).
+type offsetClock time.Duration
+
+func (o offsetClock) Now() time.Time { return time.Now().UTC().Add(time.Duration(o)) }
 
 // serve runs the whole shop: the HTTP API and, beside it, projections, notifications
 // and the scheduler. On SIGTERM it stops taking requests, drains those in flight,
@@ -57,17 +89,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // serveOn serves on a listener the caller opened (tests listen on port 0).
 func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener net.Listener) (err error) {
 	defer listener.Close()
-	a, err := app.Open(cfg, clock.System{}, log)
+	a, err := app.Open(cfg, processClock(cfg, log), log)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, a.Close()) }()
-	if err := a.SeedIfEmpty(ctx); err != nil {
-		return fmt.Errorf("demo catalogue: %w", err)
+	if cfg.ReadStore == config.Postgres && cfg.JWTSecret == "" && cfg.Has(config.RoleAPI) {
+		log.Warn("CHANCE_JWT_SECRET is empty: tokens are signed with this data folder's key, which other processes on these stores do not accept")
 	}
-	handler, err := a.Handler(app.HTTPOptions{})
-	if err != nil {
-		return err
+	handler := a.OpsHandler() // without the api role: /healthz and /readyz only
+	if cfg.Has(config.RoleAPI) {
+		if err := a.SeedIfEmpty(ctx); err != nil {
+			return fmt.Errorf("demo catalogue: %w", err)
+		}
+		if handler, err = a.Handler(app.HTTPOptions{}); err != nil {
+			return err
+		}
 	}
 	limits := a.ServerLimits()
 	server := httpapi.NewServer(handler, limits)
@@ -103,7 +140,8 @@ func serveOn(ctx context.Context, cfg config.Config, log *slog.Logger, listener 
 			_ = server.Close()
 		}
 	}()
-	log.Info("serving; answering 503 until the read models have caught up", "addr", "http://"+listener.Addr().String()+"/api/v1", "data", cfg.DataDir)
+	log.Info("serving; answering 503 until the read models have caught up", "addr", "http://"+listener.Addr().String()+"/api/v1", "data", cfg.DataDir,
+		"roles", strings.Join(rolesOf(cfg), ","))
 	serveErr := server.Serve(listener)
 	if errors.Is(serveErr, http.ErrServerClosed) {
 		serveErr = nil
@@ -141,4 +179,15 @@ func serveOperator(a *app.App, log *slog.Logger) (stop func(), err error) {
 		_ = os.Remove(path)
 		_ = os.Remove(dir) // empty now; a temp folder must not be left behind
 	}, nil
+}
+
+// rolesOf lists the roles this process plays.
+func rolesOf(cfg config.Config) []string {
+	var out []string
+	for _, r := range config.AllRoles {
+		if cfg.Has(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

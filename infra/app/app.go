@@ -45,6 +45,7 @@ type ReadStore interface {
 	queries.Inbox
 	bus.DeadLetterStore
 	senders.SentRecords
+	checkpoints.Store
 	Close() error
 }
 
@@ -73,12 +74,17 @@ type App struct {
 	Scheduler *scheduler.Scheduler
 	Recovery  *commands.Recovery // completes interrupted flows while the shop serves
 	closers   []func() error
-	lock      *datadir.Lock
-	started   time.Time
+	// leases make one process at a time active in each single-active role (roles.go).
+	leases     Leases
+	leaseState *heldLeases
+	lock       *datadir.Lock
+	started    time.Time
 
 	rebuildOnce sync.Once
 	rebuilds    *rebuilds
 	readiness   *readiness
+	readyOnce   sync.Once
+	readyCache  *readyCache
 	// billingCaughtUp is closed once the billing history, fed from the bus, has caught
 	// up with the log at start (nil when the runner projects it).
 	billingCaughtUp chan struct{}
@@ -135,11 +141,15 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
+	a.openLeases()
 	a.Runner = projections.NewRunner(a.Events, a.Reads, a.projected()...)
-	if a.Bus, a.Subscribers, err = openBus(cfg, log); err != nil {
-		return nil, err
+	a.Runner.UseLeases(a.leases)
+	if needsBus(cfg) {
+		if a.Bus, a.Subscribers, err = openBus(cfg, log); err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, a.Bus.Close)
 	}
-	a.closers = append(a.closers, a.Bus.Close)
 	if err = a.openMessaging(); err != nil {
 		return nil, err
 	}
@@ -148,31 +158,31 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	return a, nil
 }
 
-// Run completes flows a crash interrupted, then runs the projections, the forwarder
-// with the consumers of its topics and the scheduler until ctx ends or one of them fails.
+// Run runs the parts of this process's roles (all of them by default: the
+// projections, the forwarder with the consumers of its topics, the scheduler and flow
+// recovery) until ctx ends or one of them fails. The single-active parts run while
+// this process holds their lease.
 func (a *App) Run(ctx context.Context) error {
-	if err := a.Recover(ctx); err != nil {
+	if a.Config.Has(config.RoleRecovery) && a.localLeases() {
+		// The only process: complete what a crash interrupted before being ready.
+		a.recoverAtStart(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		// One flow that cannot be completed now must not keep the whole shop down: the
-		// recovery loop tries it again on every pass.
-		a.Log.Error("some interrupted flows could not be completed at start; the recovery loop retries them", "error", err)
 	}
 	// Ready once the read models have caught up with the log as it is now.
 	head, err := a.Events.Head(ctx)
 	if err != nil {
 		return fmt.Errorf("read the log's head: %w", err)
 	}
+	if !a.Config.Has(config.RoleNotifier) {
+		a.billingCaughtUp = nil // the billing feed's catch-up runs with the notifier
+	}
 	g, ctx := errgroup.WithContext(ctx)
-	if err := a.runMessaging(ctx, g); err != nil {
+	if err := a.runRoles(ctx, g); err != nil {
 		return errors.Join(err, g.Wait())
 	}
 	g.Go(func() error { a.awaitCaughtUp(ctx, head); return nil })
-	g.Go(func() error { return a.Runner.Run(ctx) })
-	a.catchUpFedReads(ctx, g)
-	g.Go(func() error { return a.Scheduler.Run(ctx, a.Config.SchedulerInterval) })
-	g.Go(func() error { return a.Recovery.Run(ctx, a.Config.RecoveryInterval) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -180,9 +190,19 @@ func (a *App) Run(ctx context.Context) error {
 	return err
 }
 
+// recoverAtStart completes the flows a crash interrupted; one that cannot be completed
+// now is left to the recovery loop.
+func (a *App) recoverAtStart(ctx context.Context) {
+	if err := a.Recover(ctx); err != nil && ctx.Err() == nil {
+		// One flow that cannot be completed now must not keep the whole shop down: the
+		// recovery loop tries it again on every pass.
+		a.Log.Error("some interrupted flows could not be completed at start; the recovery loop retries them", "error", err)
+	}
+}
+
 // Recover completes the flows started since the last recovery.
 func (a *App) Recover(ctx context.Context) error {
-	saved := checkpoints.Files{Dir: a.Config.CheckpointDir()}
+	saved := a.followerCheckpoints()
 	from, err := saved.Load(ctx, commands.RecoveryCheckpoint)
 	if err != nil {
 		return err

@@ -62,7 +62,7 @@ func (a *App) senders() ([]Sender, error) {
 // it is fed from the bus, and the dead-letter desk.
 func (a *App) openMessaging() (err error) {
 	a.Delivery = projections.NewProgress(integration.ForwarderName)
-	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: checkpoints.Files{Dir: a.Config.CheckpointDir()},
+	a.Forwarder = &integration.Forwarder{Log: a.Events, Publisher: a.forwardingPublisher(), Checkpoints: a.followerCheckpoints(),
 		Progress: a.Delivery, Logger: a.Log,
 		// While the bus refuses, the forwarder pauses as a consumer does between retries,
 		// so it resumes within CHANCE_DELIVERY_RETRY_MAX of the broker's return.
@@ -115,35 +115,47 @@ func (c consumedOnly) Publish(topic string, msgs ...*message.Message) error {
 	return c.Publisher.Publish(topic, msgs...)
 }
 
-// runMessaging starts the bus router (every consumer in a subscription of its own, with
-// bounded retries and dead letters: the senders, the notification policy's handlers,
-// the billing history's when it is fed from the bus, and the dead-letter recorder) and,
-// once every consumer listens, the forwarder.
+// runMessaging starts the bus router with the consumers of this process's roles (each
+// in a subscription of its own, with bounded retries and dead letters): the senders
+// and the dead-letter recorder (senders), the notification policy's handlers and the
+// billing history's when it is fed from the bus (notifier); then, once every consumer
+// listens, the forwarder (forwarder, while this process holds its lease).
 func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
+	cfg := a.Config
+	if !cfg.Has(config.RoleSenders) && !cfg.Has(config.RoleNotifier) {
+		if cfg.Has(config.RoleForwarder) {
+			a.runForwarder(ctx, g)
+		}
+		return nil
+	}
 	router, err := bus.NewRouter(bus.RouterConfig{
-		Retry:       bus.Retry{Attempts: a.Config.DeliveryAttempts, FirstPause: a.Config.DeliveryRetryFirst, MaxPause: a.Config.DeliveryRetryMax},
+		Retry:       bus.Retry{Attempts: cfg.DeliveryAttempts, FirstPause: cfg.DeliveryRetryFirst, MaxPause: cfg.DeliveryRetryMax},
 		PoisonTopic: notifications.PoisonTopic, Now: a.Clock.Now, Log: a.Log,
 	}, a.Bus, a.Subscribers)
 	if err != nil {
 		return err
 	}
-	for _, s := range a.Senders {
-		if err := router.Deliver(s.Name, notifications.Topic, s.Handle); err != nil {
+	if cfg.Has(config.RoleSenders) {
+		for _, s := range a.Senders {
+			if err := router.Deliver(s.Name, notifications.Topic, s.Handle); err != nil {
+				return err
+			}
+		}
+		if err := router.Keep(senders.DeadLetterHandler, notifications.PoisonTopic, bus.RecordDeadLetters(a.Reads, a.Clock.Now)); err != nil {
 			return err
 		}
 	}
-	for _, s := range notifications.Subscriptions() {
-		if err := router.Deliver(s.Name, s.Topic, a.Policy.Handle); err != nil {
-			return err
+	if cfg.Has(config.RoleNotifier) {
+		for _, s := range notifications.Subscriptions() {
+			if err := router.Deliver(s.Name, s.Topic, a.Policy.Handle); err != nil {
+				return err
+			}
 		}
-	}
-	if a.Billing != nil {
-		if err := router.Deliver(ledger.FeedHandler, integration.TopicAccounts, a.Billing.Handle); err != nil {
-			return err
+		if a.Billing != nil {
+			if err := router.Deliver(ledger.FeedHandler, integration.TopicAccounts, a.Billing.Handle); err != nil {
+				return err
+			}
 		}
-	}
-	if err := router.Keep(senders.DeadLetterHandler, notifications.PoisonTopic, bus.RecordDeadLetters(a.Reads, a.Clock.Now)); err != nil {
-		return err
 	}
 	g.Go(func() error { return router.Run(ctx) })
 	// Consumers subscribe before the forwarder publishes, so no message finds no one.
@@ -152,11 +164,9 @@ func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
 	case <-ctx.Done():
 		return nil
 	}
-	saved := checkpoints.Files{Dir: a.Config.CheckpointDir()}
-	if err := takeOverFromNotifier(ctx, saved); err != nil {
-		return err
+	if cfg.Has(config.RoleForwarder) {
+		a.runForwarder(ctx, g)
 	}
-	g.Go(func() error { return a.Forwarder.Run(ctx) })
 	return nil
 }
 
@@ -167,7 +177,7 @@ const notifierCheckpoint = "notifier_v1"
 // takeOverFromNotifier starts the forwarder where the notifier it replaces stopped, in
 // a data folder the notifier ran in: otherwise the first start would compose every
 // message of the log again (deduplicated by the inbox, but not by every channel).
-func takeOverFromNotifier(ctx context.Context, saved checkpoints.Files) error {
+func takeOverFromNotifier(ctx context.Context, saved checkpoints.Stored) error {
 	if at, err := saved.Load(ctx, integration.ForwarderName); err != nil || !at.IsStart() {
 		return err
 	}

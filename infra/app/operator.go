@@ -13,6 +13,7 @@ import (
 
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/infra/backup"
 	"github.com/chance-video/chance/infra/httpapi"
 )
 
@@ -81,6 +82,19 @@ func (a *App) OperatorHandler() http.Handler {
 			fmt.Fprintf(&done, "%s: rebuilt online from %d events, swapped in\n", n, events)
 		})
 		answer(w, strings.TrimSuffix(done.String(), "\n"), err)
+	})
+	mux.HandleFunc("POST /backup", func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ Dest string }
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil || !filepath.IsAbs(in.Dest) {
+			http.Error(w, "bad request: the destination must be an absolute path", http.StatusBadRequest)
+			return
+		}
+		done, err := a.Backup(r.Context(), in.Dest)
+		if errors.Is(err, backup.ErrExists) || errors.Is(err, ErrNotEmbedded) {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		answer(w, done, err)
 	})
 	mux.HandleFunc("POST /audit/verify", func(w http.ResponseWriter, r *http.Request) {
 		wait, err := time.ParseDuration(r.URL.Query().Get("wait"))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
+	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/projections"
 )
@@ -27,7 +29,16 @@ type rebuilds struct {
 
 func (a *App) rebuilder() *rebuilds {
 	a.rebuildOnce.Do(func() {
-		a.rebuilds = &rebuilds{runner: a.Runner, fed: a.fed(), log: a.Events, store: a.Reads, busy: map[string]bool{}}
+		fed := map[string]projections.Projector{}
+		maps.Copy(fed, a.fed())
+		if !a.Config.Has(config.RoleProjector) {
+			// No follower here to pause: rebuild beside the follower of the process
+			// holding the projection's lease, as for a read model fed from the bus.
+			for _, p := range a.projected() {
+				fed[p.Name()] = p
+			}
+		}
+		a.rebuilds = &rebuilds{runner: a.Runner, fed: fed, log: a.Events, store: a.Reads, busy: map[string]bool{}}
 	})
 	return a.rebuilds
 }
@@ -35,7 +46,9 @@ func (a *App) rebuilder() *rebuilds {
 func (r *rebuilds) Names() []string {
 	names := r.runner.Names()
 	for name := range r.fed {
-		names = append(names, name)
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
 	}
 	return names
 }
@@ -47,16 +60,23 @@ func (r *rebuilds) Names() []string {
 // stretch; the consumer's own writes to the new tables are the same lines, kept once
 // per event id.
 //
-// The swap can meet the consumer's transaction on the same tables, and a database may
-// then end one of the two as a deadlock or a serialization failure: the rebuild, which
-// starts afresh each time, is tried again (the consumer retries its own).
+// The swap and the catch-up can meet the consumer's transaction on the same tables, and
+// a database may then end one of the two as a deadlock or a serialization failure: the
+// step that lost is tried again (the rebuild starts afresh, the catch-up goes on from its
+// checkpoint; the consumer retries its own).
 func (r *rebuilds) rebuildFed(ctx context.Context, p projections.Projector, report func(projections.RebuildReport)) error {
+	if err := retryConflicts(func() error { return projections.Rebuild(ctx, r.log, r.store, p, report) }); err != nil {
+		return err
+	}
+	return retryConflicts(func() error { return projections.CatchUp(ctx, r.log, r.store, p) })
+}
+
+// retryConflicts runs step up to three times while the database ends it as a
+// transaction conflict.
+func retryConflicts(step func() error) error {
 	var err error
 	for range 3 {
-		if err = projections.Rebuild(ctx, r.log, r.store, p, report); err == nil {
-			return projections.CatchUp(ctx, r.log, r.store, p)
-		}
-		if !transactionConflict(err) {
+		if err = step(); !transactionConflict(err) {
 			return err
 		}
 	}

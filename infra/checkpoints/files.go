@@ -1,5 +1,7 @@
 // Package checkpoints keeps how far each follower of the log that is not a projection
-// (the forwarder, flow recovery) has got. Projections keep theirs with their rows.
+// (the forwarder, flow recovery) has got: in the read store (Stored), taking over the
+// files (Files) older versions kept in the data folder. Projections keep theirs with
+// their rows.
 package checkpoints
 
 import (

@@ -78,6 +78,15 @@ type Config struct {
 	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
 	// FeedsBillingFromBus); tests set it to run that wiring on the in-process bus.
 	BillingFromBus bool
+
+	// Roles this process plays (CHANCE_ROLES, or serve --roles); empty: every role.
+	// See roles.go.
+	Roles []string
+	// ReadyMaxLag (CHANCE_READY_MAX_LAG): /readyz answers 503 while the oldest event
+	// the read models have not applied is older than this.
+	ReadyMaxLag time.Duration
+	// TestClockOffset moves this process's clock (tests only, see testclock.go).
+	TestClockOffset time.Duration
 }
 
 // FeedsBillingFromBus reports whether the billing history is fed from the bus (Kafka
@@ -107,6 +116,7 @@ func Defaults() Config {
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 		Bus: GoChannel, KafkaPartitions: 6,
 		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
+		ReadyMaxLag: DefaultReadyMaxLag,
 	}
 }
 
@@ -162,6 +172,8 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_SMS_GATEWAY_TOKEN", &c.SMSGatewayToken)
 	str("CHANCE_TELEGRAM_BOT_TOKEN", &c.TelegramBotToken)
 	str("CHANCE_TELEGRAM_API_URL", &c.TelegramAPIURL)
+	duration("CHANCE_READY_MAX_LAG", &c.ReadyMaxLag)
+	errs = append(errs, rolesFromEnv(lookup, &c.Roles), testClockFromEnv(lookup, &c.TestClockOffset))
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -310,6 +322,8 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("CHANCE_KAFKA_PARTITIONS=%d must be between 1 and 10000", c.KafkaPartitions))
 	}
 	errs = append(errs, c.validateChannels()...)
+	errs = append(errs, c.validateRoles()...)
+	errs = append(errs, c.validateReadiness()...)
 	return errors.Join(errs...)
 }
 
@@ -331,5 +345,6 @@ func (c Config) ReadDir() string { return filepath.Join(c.DataDir, "read") }
 // MailDir is where emails are written as .eml files on the embedded setup.
 func (c Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
 
-// CheckpointDir keeps the checkpoints of followers that are not projections.
+// CheckpointDir kept the checkpoints of followers that are not projections before
+// they moved to the read store; a start after the upgrade takes them over once.
 func (c Config) CheckpointDir() string { return filepath.Join(c.DataDir, "checkpoints") }

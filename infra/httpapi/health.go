@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -14,21 +17,75 @@ type Readiness func() (ready bool, why string)
 // retryWhileStarting is the Retry-After of an API answer refused while starting.
 const retryWhileStarting = "1"
 
-// healthRoutes are for orchestrators and load balancers, outside /api/v1 and
-// outside the readiness gate: /healthz says the process is alive and serving HTTP,
-// /readyz whether it should be sent traffic.
-func (a *api) healthRoutes(e *gin.Engine) {
+// Ops are the operations endpoints, outside /api/v1 and outside the readiness gate:
+// every process serves them, with the api role or without (OpsHandler).
+type Ops struct {
+	// Starting, if set, says whether the read side has caught up since the process
+	// started; nil: it has.
+	Starting Readiness
+	// Checks, if set, are /readyz's checks once started (stores, broker, lag).
+	Checks func(ctx context.Context) []Check
+}
+
+// Check is one part of readiness, as /readyz reports it.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// opsRoutes are for orchestrators and load balancers: /healthz says the process is
+// alive and serving HTTP, /readyz whether it should be sent traffic. Every operations
+// endpoint is registered here, once, for the API and for processes without it.
+func (o Ops) routes(e *gin.Engine) {
 	for _, m := range []string{http.MethodGet, http.MethodHead} {
 		e.Handle(m, "/healthz", func(c *gin.Context) { reply(c, http.StatusOK, gin.H{"status": "ok"}) })
-		e.Handle(m, "/readyz", func(c *gin.Context) {
-			if ok, why := a.isReady(); !ok {
-				c.Header("Retry-After", retryWhileStarting)
-				reply(c, http.StatusServiceUnavailable, gin.H{"status": "starting", "detail": why})
-				return
-			}
-			reply(c, http.StatusOK, gin.H{"status": "ready"})
-		})
+		e.Handle(m, "/readyz", o.readyz)
 	}
+}
+
+// readyz answers 200 when the process has started and every check passes; 503 with
+// what is not ready otherwise.
+func (o Ops) readyz(c *gin.Context) {
+	if o.Starting != nil {
+		if ok, why := o.Starting(); !ok {
+			c.Header("Retry-After", retryWhileStarting)
+			reply(c, http.StatusServiceUnavailable, gin.H{"status": "starting", "detail": why})
+			return
+		}
+	}
+	var checks []Check
+	if o.Checks != nil {
+		checks = o.Checks(c.Request.Context())
+	}
+	var failed []string
+	for _, ch := range checks {
+		if !ch.OK {
+			failed = append(failed, ch.Name)
+		}
+	}
+	if len(failed) > 0 {
+		c.Header("Retry-After", retryWhileStarting)
+		reply(c, http.StatusServiceUnavailable, gin.H{"status": "not ready", "detail": "failing: " + strings.Join(failed, ", "), "checks": checks})
+		return
+	}
+	reply(c, http.StatusOK, gin.H{"status": "ready", "checks": checks})
+}
+
+// OpsHandler serves only the operations endpoints: the HTTP face of a process without
+// the api role.
+func OpsHandler(o Ops) http.Handler {
+	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
+	e := gin.New()
+	e.Use(gin.Recovery())
+	e.NoRoute(func(c *gin.Context) {
+		p := newProblem(http.StatusNotFound, "there is no "+c.Request.URL.Path+" here: this process serves no API (it does not play the api role), only /healthz and /readyz")
+		p.Instance = c.Request.URL.Path
+		body, _ := json.Marshal(p)
+		c.Data(p.Status, "application/problem+json", body)
+	})
+	o.routes(e)
+	return e
 }
 
 func (a *api) isReady() (bool, string) {

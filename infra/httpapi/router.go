@@ -73,6 +73,8 @@ type Deps struct {
 	MaxHeaderBytes int
 	// DeadLetters, if set, lets admins list and requeue dead letters (/admin/dead-letters).
 	DeadLetters DeadLetters
+	// Ops are the operations endpoints' checks; its Starting defaults to Ready.
+	Ops Ops
 }
 
 func (d Deps) validate() error {
@@ -151,7 +153,12 @@ func New(d Deps) (http.Handler, error) {
 		a.fail(c, newProblem(http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path+
 			"; allowed: "+c.Writer.Header().Get("Allow")))
 	})
-	a.healthRoutes(e)
+	ops := d.Ops
+	if ops.Starting == nil {
+		ops.Starting = d.Ready
+	}
+	ops.routes(e)
+	serveOpenAPI(e)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/IBM/sarama"
 	"github.com/ThreeDotsLabs/watermill"
@@ -25,6 +26,8 @@ type Bus struct {
 	mu     sync.RWMutex
 	subs   []*kafka.Subscriber
 	closed bool
+
+	pinging atomic.Bool // a Ping is waiting for the brokers
 }
 
 // Open connects to the brokers. The brokers must be reachable now (a wrong address

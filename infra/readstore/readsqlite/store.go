@@ -8,6 +8,7 @@
 //	accounts_v1.g1.db …
 //	inbox.db                the in-app notifications (not a projection: no generations)
 //	deadletters.db          messages a handler gave up on (not a projection either)
+//	sent.db, followers.db   sent records; the forwarder's and flow recovery's checkpoints
 //
 // Each file has one write connection (writes to it are serialized) and a small read pool;
 // WAL mode lets reads run beside the writer. A rebuild writes a new generation file beside
@@ -50,6 +51,7 @@ type Store struct {
 	inbox       *slot // one generation forever; its own durability
 	deadLetters *slot // likewise
 	sent        *slot // likewise
+	followers   *slot // likewise
 
 	manifestMu sync.Mutex // serializes promotes' manifest rewrites
 	manifest   manifest   // guarded by manifestMu
@@ -126,6 +128,11 @@ func Open(dir string) (s *Store, err error) {
 		return nil, wrap(fmt.Errorf("open %s: %w", sentFile, err))
 	}
 	s.sent = generations.New("sent records", &generation{file: sent, refs: inflight.New()})
+	followers, err := openFile(ctx, filepath.Join(dir, followersFile), followersSchema, []string{saveFollower}, false, durable)
+	if err != nil {
+		return nil, wrap(fmt.Errorf("open %s: %w", followersFile, err))
+	}
+	s.followers = generations.New("follower checkpoints", &generation{file: followers, refs: inflight.New()})
 	return s, nil
 }
 
@@ -140,7 +147,7 @@ func (s *Store) Close() error {
 				errs = append(errs, closeSlot(p.Projection))
 			}
 		}
-		for _, p := range []*slot{s.inbox, s.deadLetters, s.sent} {
+		for _, p := range []*slot{s.inbox, s.deadLetters, s.sent, s.followers} {
 			if p != nil {
 				errs = append(errs, closeSlot(p))
 			}

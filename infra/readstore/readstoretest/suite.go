@@ -20,6 +20,7 @@
 //   - a dead letter is recorded once per failure (FailureID): a redelivery is ignored,
 //     a new failure adds its attempts and makes it dead again;
 //   - a message is marked sent per channel, once (marking again keeps the first time);
+//   - a follower's checkpoint (forwarder, recovery) never moves back;
 //   - a store several processes share (projections.Shared) lets one runner apply each
 //     batch, and its checkpoints never move back.
 //
@@ -36,6 +37,7 @@ import (
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/bus"
+	"github.com/chance-video/chance/infra/checkpoints"
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
@@ -50,6 +52,7 @@ type Store interface {
 	queries.Inbox
 	bus.DeadLetterStore
 	senders.SentRecords
+	checkpoints.Store
 	Close() error
 }
 
@@ -88,6 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DeadLetters", testDeadLetters},
 		{"DeadLetterLifecycle", testDeadLetterLifecycle},
 		{"SentRecords", testSentRecords},
+		{"FollowerCheckpoints", testFollowerCheckpoints},
 		{"Checkpoint", testCheckpoint},
 		{"UpdateAtomic", testUpdateAtomic},
 		{"TxRefusesOtherProjections", testTxRefusesOtherProjections},
