@@ -64,8 +64,34 @@ type Forwarder struct {
 	Logger      *slog.Logger
 }
 
-// Run forwards every event after the checkpoint, then new ones, until ctx ends.
+// Run forwards every event after the checkpoint, then new ones, until ctx ends. A
+// store that cannot be reached (eventlog.Unavailable: the database holding the
+// checkpoint restarting, the network cut) does not end it: it goes on from the
+// checkpoint after a pause, growing with each failure in a row (Pauses) — a batch
+// whose checkpoint was not saved is published again, as after a crash.
 func (f *Forwarder) Run(ctx context.Context) error {
+	pauses := f.Pauses.withDefaults()
+	pause := pauses.First
+	for {
+		started := time.Now()
+		err := f.run(ctx)
+		if ctx.Err() != nil || !eventlog.Unavailable(err) {
+			return err
+		}
+		if time.Since(started) > 2*pauses.Max {
+			pause = pauses.First // a new outage, not the same one going on
+		}
+		f.Logger.Warn("forwarder paused: a store cannot be reached; trying again from the checkpoint", "pause", pause, "error", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, pauses.Max)
+	}
+}
+
+func (f *Forwarder) run(ctx context.Context) error {
 	from, err := f.Checkpoints.Load(ctx, ForwarderName)
 	if err != nil {
 		return fmt.Errorf("forwarder checkpoint: %w", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -121,5 +122,76 @@ func TestDecodeRefusesAMessageWithoutItsHeaders(t *testing.T) {
 	}
 	if topic, _ := integration.TopicOf("email-abc"); topic != integration.TopicUsers {
 		t.Fatalf("email guards go to %q", topic)
+	}
+}
+
+// unreachableCheckpoints fail their first loads and saves as a database restarting
+// does (a network error).
+type unreachableCheckpoints struct {
+	integration.Checkpoints
+	loads, saves atomic.Int32
+}
+
+var refused = &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+
+func (u *unreachableCheckpoints) Load(ctx context.Context, name string) (eventlog.Position, error) {
+	if u.loads.Add(-1) >= 0 {
+		return eventlog.Start, refused
+	}
+	return u.Checkpoints.Load(ctx, name)
+}
+
+func (u *unreachableCheckpoints) Save(ctx context.Context, name string, pos eventlog.Position) error {
+	if u.saves.Add(-1) >= 0 {
+		return refused
+	}
+	return u.Checkpoints.Save(ctx, name, pos)
+}
+
+// Checkpoints out of reach for a while (they live in the read store's database) pause
+// the forwarder, which then goes on from the checkpoint, instead of ending it — and
+// with it the whole process.
+func TestForwarderRidesOutUnreachableCheckpoints(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	log, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	for i := range 3 {
+		e := eventlog.EventData{ID: uuid.New(), Type: "test.happened.v1", Data: []byte(fmt.Sprintf(`{"n":%d}`, i)),
+			Metadata: eventlog.Metadata{OccurredAt: time.Date(2026, 12, 2, 9, 0, i, 0, time.UTC)}}
+		if _, err := log.Append(ctx, "account-"+uuid.NewString(), eventlog.Any, []eventlog.EventData{e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bus := gochannel.NewGoChannel(gochannel.Config{}, watermill.NopLogger{})
+	saved := &unreachableCheckpoints{Checkpoints: checkpoints.Files{Dir: dir}}
+	saved.loads.Store(2)
+	saved.saves.Store(2)
+	progress := projections.NewProgress(integration.ForwarderName)
+	fwd := &integration.Forwarder{Log: log, Publisher: bus, Checkpoints: saved, Progress: progress,
+		Pauses: integration.Pauses{First: time.Millisecond, Max: 4 * time.Millisecond}, Logger: slog.New(slog.DiscardHandler)}
+	done := make(chan error, 1)
+	go func() { done <- fwd.Run(ctx) }()
+	head, _ := log.Head(ctx)
+	waited := make(chan error, 1)
+	go func() { waited <- progress.Wait(ctx, head, integration.ForwarderName) }()
+	select {
+	case err := <-done:
+		t.Fatalf("the forwarder ended on an unreachable store: %v", err)
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("the forwarder did not reach the head: %v", err)
+		}
+	}
+	if at, _ := saved.Checkpoints.Load(ctx, integration.ForwarderName); at != head {
+		t.Fatalf("checkpoint at %s, want the head %s", at, head)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run after its context ended: %v", err)
 	}
 }

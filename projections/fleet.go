@@ -71,13 +71,20 @@ func (r *scanReporter) saw(pos eventlog.Position) {
 	}
 }
 
+// run writes the latest position after each kick. A failed write is tried again,
+// pausing longer each time (up to maxOutagePause), until it succeeds or ctx ends: the
+// next kick may be long in coming on a quiet log, and meanwhile api-only processes
+// would wait their whole read bound and see the projection lag grow.
 func (r *scanReporter) run(ctx context.Context) {
 	var written eventlog.Position
+	var retry <-chan time.Time // set while a failed write waits to be tried again
+	pause := firstOutagePause
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-r.kick:
+		case <-retry:
 		}
 		r.mu.Lock()
 		pos := r.latest
@@ -86,12 +93,15 @@ func (r *scanReporter) run(ctx context.Context) {
 			continue
 		}
 		if err := r.store.RecordScanned(ctx, r.projection, pos); err != nil {
-			if ctx.Err() == nil {
-				slog.Debug("projection: recording how far it has read failed; the next batch tries again", "projection", r.projection, "error", err)
+			if ctx.Err() != nil {
+				return
 			}
-		} else {
-			written = pos
+			slog.Debug("projection: recording how far it has read failed; trying again", "projection", r.projection, "pause", pause, "error", err)
+			retry = time.After(pause)
+			pause = min(2*pause, maxOutagePause)
+			continue
 		}
+		written, retry, pause = pos, nil, firstOutagePause
 		select {
 		case <-ctx.Done():
 			return

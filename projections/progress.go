@@ -15,11 +15,13 @@ type Progress struct {
 	mu      sync.Mutex
 	reached map[string]eventlog.Position
 	changed chan struct{} // closed and replaced on every change
+	waiting int           // Wait calls blocked now
+	began   chan struct{} // closed and replaced whenever a Wait call starts blocking
 }
 
 // NewProgress tracks the named followers, all starting before the first event.
 func NewProgress(names ...string) *Progress {
-	p := &Progress{reached: map[string]eventlog.Position{}, changed: make(chan struct{})}
+	p := &Progress{reached: map[string]eventlog.Position{}, changed: make(chan struct{}), began: make(chan struct{})}
 	for _, n := range names {
 		p.reached[n] = eventlog.Start
 	}
@@ -39,8 +41,8 @@ func (p *Progress) Track(name string) {
 func (p *Progress) Set(name string, pos eventlog.Position) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if current, ok := p.reached[name]; ok && !current.Less(pos) && current != pos {
-		return // never move back: a restart re-reads from an older checkpoint
+	if current, ok := p.reached[name]; ok && !current.Less(pos) {
+		return // never move back (a restart re-reads from an older checkpoint); nothing new to wake waiters for
 	}
 	p.reached[name] = pos
 	close(p.changed)
@@ -58,6 +60,7 @@ func (p *Progress) Reached(name string) eventlog.Position {
 // reached pos, or ctx ends. A name that is not tracked is an error: waiting for it
 // would never end.
 func (p *Progress) Wait(ctx context.Context, pos eventlog.Position, names ...string) error {
+	blocked := false
 	for {
 		p.mu.Lock()
 		behind, unknown := false, ""
@@ -82,10 +85,40 @@ func (p *Progress) Wait(ctx context.Context, pos eventlog.Position, names ...str
 		if !behind {
 			return nil
 		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := p.block(ctx, changed, &blocked); err != nil {
+			return err
 		}
 	}
+}
+
+// block waits for changed or ctx's end, counted as a waiter (Waiting).
+func (p *Progress) block(ctx context.Context, changed <-chan struct{}, blocked *bool) error {
+	p.mu.Lock()
+	p.waiting++
+	if !*blocked { // a new waiter: whoever keeps progress up to date may look now
+		*blocked = true
+		close(p.began)
+		p.began = make(chan struct{})
+	}
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.waiting--
+		p.mu.Unlock()
+	}()
+	select {
+	case <-changed:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Waiting tells how many Wait calls are blocked now, and a channel closed when one more
+// starts blocking: progress kept up to date from elsewhere (another process's
+// projector) need only be looked at while someone waits for it.
+func (p *Progress) Waiting() (n int, began <-chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waiting, p.began
 }

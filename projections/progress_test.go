@@ -62,3 +62,37 @@ func TestProgressWaitsOnlyForTheNamedFollowers(t *testing.T) {
 		t.Fatalf("an untracked name: Wait = %v, want ErrUnknownProjection", err)
 	}
 }
+
+// Setting the position a follower already has wakes no waiter (a watcher sees the same
+// positions again and again); Waiting counts the blocked waiters and says when one more
+// starts blocking.
+func TestProgressWakesWaitersOnlyWhenAPositionMoves(t *testing.T) {
+	p := NewProgress("a")
+	p.Set("a", at(3))
+	n, began := p.Waiting()
+	if n != 0 {
+		t.Fatalf("%d waiters before any Wait", n)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Wait(context.Background(), at(5), "a") }()
+	<-began
+	p.mu.Lock()
+	changed := p.changed
+	p.mu.Unlock()
+	p.Set("a", at(3))
+	select {
+	case <-changed:
+		t.Fatal("setting the same position woke the waiters")
+	default:
+	}
+	if n, _ := p.Waiting(); n != 1 {
+		t.Fatalf("%d waiters, want 1", n)
+	}
+	p.Set("a", at(5))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := p.Waiting(); n != 0 {
+		t.Fatalf("%d waiters after the Wait returned", n)
+	}
+}

@@ -33,6 +33,7 @@ type Runner struct {
 type follower struct {
 	cancel context.CancelFunc
 	done   chan struct{}
+	gate   *gate
 }
 
 // NewRunner prepares projectors to follow log into store.
@@ -107,12 +108,14 @@ func (r *Runner) startLocked(name string) {
 		return
 	}
 	ctx, cancel := context.WithCancel(r.ctx)
-	f := &follower{cancel: cancel, done: make(chan struct{})}
+	f := &follower{cancel: cancel, done: make(chan struct{}), gate: &gate{}}
 	r.running[name] = f
 	go func() {
 		defer close(f.done)
 		follow := func(ctx context.Context) error {
-			return Follow(ctx, r.log, r.store, r.codec, r.projectors[name], r.progress)
+			return f.gate.run(ctx, func(ctx context.Context) error {
+				return Follow(ctx, r.log, r.store, r.codec, r.projectors[name], r.progress)
+			})
 		}
 		var err error
 		if r.leases != nil {
@@ -147,22 +150,89 @@ func (r *Runner) startRebuild(ctx context.Context) (context.Context, func(), err
 	}, nil
 }
 
-// pause stops a projector's follower and returns a function that restarts it.
+// pause stops a projector's follower and returns a function that restarts it. The
+// follower keeps its lease meanwhile: a standby of another process taking the
+// projection over during the rebuild's swap would write into the tables being swapped.
 func (r *Runner) pause(name string) (resume func(), err error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	f, ok := r.running[name]
+	r.mu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("projection %s is not running", name)
 	}
-	f.cancel()
-	<-f.done
-	delete(r.running, name)
-	return func() {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.startLocked(name)
-	}, nil
+	if !f.gate.pause() {
+		return nil, fmt.Errorf("projection %s is already paused", name)
+	}
+	return f.gate.resume, nil
+}
+
+// gate suspends a follower's work without ending it (and so without giving its lease
+// up): pause stops the work and waits for it to return, resume starts it again.
+type gate struct {
+	mu      sync.Mutex
+	paused  bool
+	resumed chan struct{}      // closed by resume
+	stop    context.CancelFunc // ends the running work; nil while none runs
+	stopped chan struct{}      // closed when the running work has returned
+}
+
+// run runs work until ctx ends or work returns by itself, suspending it while paused.
+func (g *gate) run(ctx context.Context, work func(context.Context) error) error {
+	for {
+		g.mu.Lock()
+		if g.paused {
+			resumed := g.resumed
+			g.mu.Unlock()
+			select {
+			case <-resumed:
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		wctx, stop := context.WithCancel(ctx)
+		stopped := make(chan struct{})
+		g.stop, g.stopped = stop, stopped
+		g.mu.Unlock()
+
+		err := work(wctx)
+		stop()
+		g.mu.Lock()
+		g.stop = nil
+		paused := g.paused
+		g.mu.Unlock()
+		close(stopped)
+		if !paused || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// pause stops the work, if it runs, and keeps it from starting until resume; false if
+// it was already paused.
+func (g *gate) pause() bool {
+	g.mu.Lock()
+	if g.paused {
+		g.mu.Unlock()
+		return false
+	}
+	g.paused, g.resumed = true, make(chan struct{})
+	stop, stopped := g.stop, g.stopped
+	g.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-stopped
+	}
+	return true
+}
+
+func (g *gate) resume() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.paused {
+		g.paused = false
+		close(g.resumed)
+	}
 }
 
 // Follow applies the log to one projector from its checkpoint on, one transaction

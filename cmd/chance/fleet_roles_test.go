@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -66,6 +67,18 @@ func TestFleetOfRoles(t *testing.T) {
 		t.Errorf("the API on a process without the api role: %d %s", status, raw)
 	}
 
+	// The projection lag does not make a process without the projector role unready:
+	// its /readyz reports it as advisory.
+	if resp, err := http.Get(strings.TrimSuffix(api1.base, "/api/v1") + "/readyz"); err != nil {
+		t.Fatal(err)
+	} else {
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !regexp.MustCompile(`"name":"projection lag"[^}]*"advisory":true`).Match(raw) {
+			t.Errorf("/readyz of an api process: %d %s, want the projection lag advisory", resp.StatusCode, raw)
+		}
+	}
+
 	first := launchServer(t, t.TempDir(), role("scheduler", ahead...)...)
 	defer first.kill()
 	awaitLog(t, first, leaseAcquired("scheduler"))
@@ -122,13 +135,24 @@ func TestFleetOfRoles(t *testing.T) {
 				RentalID string `json:"rental_id"`
 			}
 		}
+		asked := time.Now()
 		status, _, raw = call(other.base, "GET", "/me/premieres", token, "", h.Get("X-Chance-Position"), nil)
 		if status != http.StatusOK || json.Unmarshal(raw, &mine) != nil || len(mine.Items) != i+1 {
 			t.Fatalf("my premieres on the other API right after rent %d: %d %s, want %d items", i, status, raw, i+1)
 		}
+		// The API learns of the projector's progress through the read store's
+		// notifications, not its once-a-second look: the wait is short.
+		if waited := time.Since(asked); waited > readAfterWriteBound {
+			t.Errorf("my premieres on the other API after rent %d took %s, want under %s", i, waited, readAfterWriteBound)
+		}
 	}
 	for i := range 3 {
 		rent(i)
+	}
+	// So far the standby has stood by: it has not got the lease, nor issued anything
+	// (a lease always held by both would show here).
+	if l := standby.log.String(); leaseAcquired("scheduler").MatchString(l) || issued.MatchString(l) {
+		t.Fatalf("the standby scheduler was active while the first one held the lease:\n%s", l)
 	}
 	// Their reminders are due now: kill the scheduler holding the lease, whatever it
 	// has issued so far; the standby takes over.
@@ -137,6 +161,7 @@ func TestFleetOfRoles(t *testing.T) {
 		rent(i)
 	}
 	awaitLog(t, standby, leaseAcquired("scheduler"))
+	awaitLog(t, standby, issued) // at least rentals 3 and 4 are the standby's to remind
 
 	// Every rental gets its reminder email, once.
 	reminders := func() map[string]int {
@@ -175,7 +200,21 @@ func TestFleetOfRoles(t *testing.T) {
 	if got := countEvents(t, pgURL, schema+"_events", "rental.reminder_due.v1"); got != rentals {
 		t.Errorf("%d reminder events in the log, want %d", got, rentals)
 	}
+	// No read waited its whole bound and answered from read models still behind.
+	for i, api := range apis {
+		if l := api.log.String(); strings.Contains(l, "answering from read models still behind") {
+			t.Errorf("api %d answered from read models still behind:\n%s", i+1, l)
+		}
+	}
 }
+
+// readAfterWriteBound bounds a read on one API of a write made on the other: well
+// under the once-a-second look at the store that would serve it without the
+// notifications, and generous for a loaded machine.
+const readAfterWriteBound = 500 * time.Millisecond
+
+// issued matches a scheduler's log line saying it issued reminders or expiries.
+var issued = regexp.MustCompile(`msg="scheduler issued commands"`)
 
 // leaseAcquired matches a process's log line saying it holds the lease name.
 func leaseAcquired(name string) *regexp.Regexp {

@@ -118,6 +118,9 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Events.Close)
+	if err = a.claimEventStore(context.Background()); err != nil {
+		return nil, err
+	}
 	if a.Reads, err = openReads(cfg); err != nil {
 		return nil, err
 	}

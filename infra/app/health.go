@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/integration"
 )
@@ -47,18 +48,35 @@ func (a *App) readyChecks(ctx context.Context) []httpapi.Check {
 	if time.Since(c.at) < readyCacheFor {
 		return c.checks
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readyPingWithin)
-	defer cancel()
-	checks := []httpapi.Check{
-		check("event store", func() error { _, err := a.Events.Head(ctx); return err }),
-		check("read store", func() error { _, _, err := a.Reads.FollowerCheckpoint(ctx, integration.ForwarderName); return err }),
+	ctx = context.WithoutCancel(ctx)
+	checks := []func(context.Context) httpapi.Check{
+		func(ctx context.Context) httpapi.Check {
+			return check("event store", func() error { _, err := a.Events.Head(ctx); return err })
+		},
+		func(ctx context.Context) httpapi.Check {
+			return check("read store", func() error { _, _, err := a.Reads.FollowerCheckpoint(ctx, integration.ForwarderName); return err })
+		},
 	}
 	if p, ok := a.Bus.(pinger); ok {
-		checks = append(checks, check("broker", func() error { return p.Ping(ctx) }))
+		checks = append(checks, func(ctx context.Context) httpapi.Check {
+			return check("broker", func() error { return p.Ping(ctx) })
+		})
 	}
-	checks = append(checks, a.lagCheck(ctx))
-	c.at, c.checks = time.Now(), checks
-	return checks
+	checks = append(checks, a.lagCheck)
+	// In parallel, each within its own bound: a slow part is reported as itself, not
+	// as the parts after it running out of a shared time.
+	results := make([]httpapi.Check, len(checks))
+	var wg sync.WaitGroup
+	for i, run := range checks {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, readyPingWithin)
+			defer cancel()
+			results[i] = run(ctx)
+		})
+	}
+	wg.Wait()
+	c.at, c.checks = time.Now(), results
+	return results
 }
 
 func check(name string, fn func() error) httpapi.Check {
@@ -70,8 +88,18 @@ func check(name string, fn func() error) httpapi.Check {
 
 // lagCheck measures the read models' lag as the age of the oldest event the slowest of
 // them has not applied (zero when they have applied everything): seconds mean the same
-// on every event store, where positions do not count events on all of them.
+// on every event store, where positions do not count events on all of them. It makes
+// only a process with the projector role unready: on the others (api-only ones) it is
+// advisory — when the projector is down or failing over, every API would otherwise
+// leave the load balancer at once, though writes and slightly stale reads still work.
+// The billing history fed from the bus is not part of it.
 func (a *App) lagCheck(ctx context.Context) httpapi.Check {
+	c := a.measureLag(ctx)
+	c.Advisory = !a.Config.Has(config.RoleProjector)
+	return c
+}
+
+func (a *App) measureLag(ctx context.Context) httpapi.Check {
 	const name = "projection lag"
 	slowest, behind := eventlog.Position{}, ""
 	for i, n := range a.Runner.Names() {

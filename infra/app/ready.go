@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/httpapi"
 )
 
@@ -34,6 +35,14 @@ func (a *App) awaitCaughtUp(ctx context.Context, head eventlog.Position) {
 	r.mu.Unlock()
 	if err := a.Runner.Progress().Wait(ctx, head, a.Runner.Names()...); err != nil {
 		return // stopping before ready
+	}
+	// A projector is ready once each projection is being followed, here or elsewhere:
+	// a projection whose lease this process waits out (the fencing delay, seconds)
+	// would leave reads of new writes waiting in vain (on an empty log, caught up at once).
+	if a.Config.Has(config.RoleProjector) {
+		if err := a.leaseState.awaitSettled(ctx, a.projectionLeases()); err != nil {
+			return
+		}
 	}
 	if a.billingCaughtUp != nil { // fed from the bus: caught up with the log at start
 		select {
@@ -76,6 +85,11 @@ func (a *App) readyForHTTP() httpapi.Readiness {
 			return false, "completing interrupted payments"
 		}
 		n, slowest := a.behind(target)
+		if n == 0 && a.Config.Has(config.RoleProjector) {
+			if left, _ := a.leaseState.unsettled(a.projectionLeases()); len(left) > 0 {
+				return false, fmt.Sprintf("%d projections wait out their lease's fencing delay", len(left))
+			}
+		}
 		return false, fmt.Sprintf("%d read models are catching up with the log (at %s of %s)", n, slowest, target)
 	}
 }

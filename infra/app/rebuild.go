@@ -103,7 +103,9 @@ func (r *rebuilds) Rebuild(ctx context.Context, names []string, done func(string
 		if p, fed := r.fed[name]; fed {
 			err = r.rebuildFed(ctx, p, report)
 		} else {
-			err = r.runner.Rebuild(ctx, name, report)
+			// The follower of another process (this one's lease standing by) may
+			// deadlock with the swap: it starts afresh.
+			err = retryConflicts(func() error { return r.runner.Rebuild(ctx, name, report) })
 		}
 		if err != nil {
 			return fmt.Errorf("rebuild %s: %w", name, err)

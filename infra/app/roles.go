@@ -11,6 +11,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/lease"
+	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/projections"
 )
 
@@ -36,16 +37,76 @@ type heldLeases struct {
 	mu      sync.Mutex
 	held    map[string]bool
 	changed func(name string, held bool)
+	// settled: leases this process has held, or found held by another process; a
+	// lease not settled yet is being waited out (the fencing delay) or not tried yet.
+	settled map[string]bool
+	moved   chan struct{} // closed and replaced when settled grows
+}
+
+func newHeldLeases() *heldLeases {
+	return &heldLeases{held: map[string]bool{}, settled: map[string]bool{}, moved: make(chan struct{})}
 }
 
 func (h *heldLeases) set(name string, held bool) {
 	h.mu.Lock()
 	h.held[name] = held
+	h.settleLocked(name)
 	changed := h.changed
 	h.mu.Unlock()
 	if changed != nil {
 		changed(name, held)
 	}
+}
+
+// standby notes that another process holds name.
+func (h *heldLeases) standby(name string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.settleLocked(name)
+}
+
+func (h *heldLeases) settleLocked(name string) {
+	if !h.settled[name] {
+		h.settled[name] = true
+		close(h.moved)
+		h.moved = make(chan struct{})
+	}
+}
+
+// unsettled lists which of names are neither held here nor known held elsewhere.
+func (h *heldLeases) unsettled(names []string) (left []string, moved <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, n := range names {
+		if !h.settled[n] {
+			left = append(left, n)
+		}
+	}
+	return left, h.moved
+}
+
+// awaitSettled waits until every lease of names is held here or known held elsewhere.
+func (h *heldLeases) awaitSettled(ctx context.Context, names []string) error {
+	for {
+		left, moved := h.unsettled(names)
+		if len(left) == 0 {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// projectionLeases are the lease names of the runner's projections.
+func (a *App) projectionLeases() []string {
+	var names []string
+	for _, n := range a.Runner.Names() {
+		names = append(names, projections.LeaseName(n))
+	}
+	return names
 }
 
 // OnLeaseChange registers fn to be told whenever this process starts or stops holding
@@ -73,9 +134,10 @@ func (a *App) HeldLeases() []string {
 // that database, since several processes may play each role; otherwise the data
 // folder's lock already makes this process the only one, and every lease is held.
 func (a *App) openLeases() {
-	a.leaseState = &heldLeases{held: map[string]bool{}}
+	a.leaseState = newHeldLeases()
 	if a.Config.ReadStore == config.Postgres {
-		a.leases = &lease.Postgres{URL: a.Config.PostgresURL, Namespace: a.Config.PostgresSchema, OnChange: a.leaseState.set, Log: a.Log}
+		a.leases = &lease.Postgres{URL: a.Config.PostgresURL, Namespace: a.Config.PostgresSchema, OnChange: a.leaseState.set,
+			OnStandby: a.leaseState.standby, Log: a.Log}
 		return
 	}
 	a.leases = lease.Local{OnChange: a.leaseState.set}
@@ -139,9 +201,22 @@ func (a *App) runRoles(ctx context.Context, g *errgroup.Group) error {
 func (a *App) runForwarder(ctx context.Context, g *errgroup.Group) {
 	g.Go(func() error {
 		return a.leases.Hold(ctx, ForwarderLease, func(ctx context.Context) error {
-			if err := takeOverFromNotifier(ctx, a.followerCheckpoints()); err != nil {
-				return err
+			for pause := 100 * time.Millisecond; ; pause = min(2*pause, 5*time.Second) {
+				err := takeOverFromNotifier(ctx, a.followerCheckpoints())
+				if err == nil {
+					break
+				}
+				if ctx.Err() != nil || !eventlog.Unavailable(err) {
+					return err
+				}
+				a.Log.Warn("forwarder: the read store cannot be reached to take the old checkpoint over; trying again", "pause", pause, "error", err)
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(pause):
+				}
 			}
+			a.warnIfForwardingFromStart(ctx)
 			return a.Forwarder.Run(ctx)
 		})
 	})
@@ -155,11 +230,14 @@ type projectedWatch interface {
 }
 
 // watchGap is the shortest time between two looks at the store's positions: a burst of
-// commits costs one query per gap.
-const watchGap = 2 * time.Millisecond
+// commits costs one query per gap, and a waiting read learns of its write at most this
+// much later.
+const watchGap = 20 * time.Millisecond
 
-// watchProjected keeps progress up to date with the positions the store records,
-// looking at every notification (coalesced) and at least every second.
+// watchProjected keeps progress up to date with the positions the store records: at
+// least every second (for /readyz's lag and the startup readiness), and on a
+// notification (coalesced) only while a read waits for progress — otherwise it only
+// notes that positions moved, and looks when a read starts waiting.
 func watchProjected(ctx context.Context, w projectedWatch, runner *projections.Runner, log *slog.Logger) error {
 	progress, names := runner.Progress(), runner.Names()
 	wake := make(chan struct{}, 1)
@@ -169,18 +247,32 @@ func watchProjected(ctx context.Context, w projectedWatch, runner *projections.R
 		default:
 		}
 	}
-	go func() { _ = w.WatchProjected(ctx, changed) }()
+	var listening sync.WaitGroup
+	listening.Go(func() { _ = w.WatchProjected(ctx, changed) })
+	defer listening.Wait()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	moved := true // positions may have moved since the last look
 	for {
+		_, began := progress.Waiting()
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-wake:
+			moved = true
+			if waiting, _ := progress.Waiting(); waiting == 0 { // now: one may have begun meanwhile
+				continue
+			}
+		case <-began:
+			if !moved {
+				continue
+			}
 		case <-tick.C:
 		}
+		moved = false
 		positions, err := w.Projected(ctx)
 		if err != nil {
+			moved = true
 			if ctx.Err() == nil {
 				log.Debug("how far the projections are: cannot ask the read store; trying again", "error", err)
 			}
@@ -197,4 +289,23 @@ func watchProjected(ctx context.Context, w projectedWatch, runner *projections.R
 		case <-time.After(watchGap):
 		}
 	}
+}
+
+// warnIfForwardingFromStart says so loudly when the forwarder is about to publish a
+// non-empty log from its start: right on a new shop, but on a shop upgraded straight
+// to a fleet it means the old checkpoint file stayed in the single process's data
+// folder (Stored takes it over only where it is). Consumers discard the repeats by
+// event id; it takes as long as the log is big. Not refused: a new shop seeded with
+// demo data, or a deliberate re-publish, starts there too.
+func (a *App) warnIfForwardingFromStart(ctx context.Context) {
+	at, err := a.followerCheckpoints().Load(ctx, integration.ForwarderName)
+	if err != nil || !at.IsStart() {
+		return
+	}
+	head, err := a.Events.Head(ctx)
+	if err != nil || head.IsStart() {
+		return
+	}
+	a.Log.Warn("forwarder: no checkpoint in the read store and no checkpoint file in this data folder: publishing the whole log from its start (consumers discard repeats by event id). If this shop ran as a single process before, stop and start the upgraded version once on that process's data folder first, so its checkpoint is taken over",
+		"head", head.String())
 }

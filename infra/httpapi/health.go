@@ -32,6 +32,10 @@ type Check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail,omitempty"`
+	// Advisory: reported, but a failure does not make the process unready (the
+	// projection lag on a process that does not project: it cannot cure it, and its
+	// writes and slightly stale reads still work).
+	Advisory bool `json:"advisory,omitempty"`
 }
 
 // opsRoutes are for orchestrators and load balancers: /healthz says the process is
@@ -60,7 +64,7 @@ func (o Ops) readyz(c *gin.Context) {
 	}
 	var failed []string
 	for _, ch := range checks {
-		if !ch.OK {
+		if !ch.OK && !ch.Advisory {
 			failed = append(failed, ch.Name)
 		}
 	}

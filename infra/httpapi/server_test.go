@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -152,5 +154,24 @@ func TestATrustedProxyIsNotCappedAsOneClient(t *testing.T) {
 	_, _ = io.WriteString(second, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 	if status := statusOf(t, second); status != http.StatusNoContent {
 		t.Fatalf("a second connection from a trusted proxy: %d, want 204", status)
+	}
+}
+
+// A failing advisory check (the projection lag on a process that does not project)
+// is reported but leaves the process ready; any other failing check makes it unready.
+func TestReadyzIgnoresAFailingAdvisoryCheck(t *testing.T) {
+	checks := []httpapi.Check{{Name: "event store", OK: true}, {Name: "projection lag", Detail: "40s behind", Advisory: true}}
+	ops := httpapi.OpsHandler(httpapi.Ops{Checks: func(context.Context) []httpapi.Check { return checks }})
+	get := func() *httptest.ResponseRecorder {
+		r := httptest.NewRecorder()
+		ops.ServeHTTP(r, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		return r
+	}
+	if r := get(); r.Code != http.StatusOK || !strings.Contains(r.Body.String(), `"advisory":true`) {
+		t.Fatalf("readyz with a failing advisory check: %d %s", r.Code, r.Body)
+	}
+	checks[1].Advisory = false
+	if r := get(); r.Code != http.StatusServiceUnavailable || !strings.Contains(r.Body.String(), "failing: projection lag") {
+		t.Fatalf("readyz with a failing check: %d %s", r.Code, r.Body)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,9 +62,13 @@ func (e *events) await(t *testing.T, want string) {
 	}
 }
 
+// newLease checks often, with a check timeout generous for a loaded machine (a check
+// slower than it would drop the lease by mistake). Its fencing delay is short: the
+// work in these tests stops the moment its context ends, and a check finds a
+// terminated session at once; TestPostgresLeaseNeverTwoHolders uses the default one.
 func newLease(url, ns string, ev *events, who string) *lease.Postgres {
 	return &lease.Postgres{URL: url, Namespace: ns, Retry: 50 * time.Millisecond, Check: 50 * time.Millisecond,
-		CheckTimeout: 500 * time.Millisecond, OnChange: ev.hook(who)}
+		CheckTimeout: 2 * time.Second, Fence: 300 * time.Millisecond, OnChange: ev.hook(who)}
 }
 
 // hold runs Hold in the background until the test ends; work reports each run of fn
@@ -105,6 +110,7 @@ func terminateHolder(t *testing.T, url, name string) {
 // the holder's session ends, and the holder notices the loss (its work is cancelled,
 // OnChange says so) and stands by again.
 func TestPostgresLease(t *testing.T) {
+	t.Parallel()
 	url := pgtest.URL(t)
 	ns := pgtest.Schema(t, url)
 	ev := newEvents()
@@ -152,6 +158,61 @@ func TestPostgresLease(t *testing.T) {
 	ev.await(t, "a held")
 	if err := stopA(); !errors.Is(err, context.Canceled) {
 		t.Fatalf("a's Hold: %v", err)
+	}
+}
+
+// When the server ends the holder's session, the standby gets the lock at once but
+// the old holder notices only at its next check (up to Check later): the standby
+// waits out the fencing delay before it starts, so the two never work at once.
+func TestPostgresLeaseNeverTwoHolders(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	ns := pgtest.Schema(t, url)
+	ev := newEvents()
+	var active, most atomic.Int32
+	started := make(chan string, 4)
+	work := func(who string) func(context.Context) error {
+		return func(ctx context.Context) error {
+			n := active.Add(1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			started <- who
+			<-ctx.Done()
+			active.Add(-1)
+			return ctx.Err()
+		}
+	}
+	// The defaults' proportions: the standby tries far more often than the holder
+	// checks, so it gets the freed lock long before the holder notices.
+	newDefault := func(who string) *lease.Postgres {
+		return &lease.Postgres{URL: url, Namespace: ns, Retry: 10 * time.Millisecond, Check: time.Second,
+			CheckTimeout: 2 * time.Second, OnChange: ev.hook(who)}
+	}
+	run := func(who string) {
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { defer close(done); _ = newDefault(who).Hold(ctx, "overlap", work(who)) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	run("a")
+	if who := <-started; who != "a" {
+		t.Fatalf("%s started first", who)
+	}
+	run("b")
+	terminateHolder(t, url, "overlap") // a name of its own: the other tests run in parallel
+	select {
+	case who := <-started:
+		if who != "b" {
+			t.Fatalf("%s took over, want b", who)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the standby did not take over within 20 s: %v", ev.seen)
+	}
+	if m := most.Load(); m != 1 {
+		t.Fatalf("%d holders worked at once", m)
+	}
+	if !ev.has("a lost") {
+		t.Fatalf("b started before a stopped: %v", ev.seen)
 	}
 }
 
