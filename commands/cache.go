@@ -3,8 +3,6 @@ package commands
 import (
 	"sync"
 
-	"github.com/google/uuid"
-
 	"github.com/chance-video/chance/domain/idmap"
 )
 
@@ -28,10 +26,10 @@ type streamCache struct {
 // values that Evolve never changes in place (see domain.Decider), so one may be shared
 // by every goroutine that reads the stream, and evolved by a command that then fails.
 type cachedStream struct {
-	next   uint64    // the revision after the last one folded: how many events state holds
-	lastID uuid.UUID // the id of the event at next-1, which a snapshot checks the log still has
-	state  any       // the decider's S, folded from revisions 0..next-1
-	keys   keyIndex
+	next  uint64       // the revision after the last one folded: how many events state holds
+	last  recordDigest // of the record at next-1, which a snapshot checks the log still holds
+	state any          // the decider's S, folded from revisions 0..next-1
+	keys  keyIndex
 	// snapshotAt is the next of the last snapshot written or read (0: none).
 	snapshotAt uint64
 }

@@ -157,7 +157,7 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 			state = d.Evolve(state, e)
 		}
 		last := fresh[len(fresh)-1]
-		entry = cachedStream{next: last.Revision + 1, lastID: last.ID, state: state,
+		entry = cachedStream{next: last.Revision + 1, last: digestOf(last), state: state,
 			keys: indexKeys(entry.keys, fresh), snapshotAt: entry.snapshotAt}
 		if s.snapshots.due(entry, cold) {
 			folded := state
@@ -170,15 +170,15 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 }
 
 // fromStores starts a stream the cache does not hold: from its snapshot, if the log
-// still holds the event the snapshot ends with, else from the initial state; fresh is
-// what the log holds beyond it.
+// still holds the record the snapshot ends with (by digest, not id), else from the
+// initial state; fresh is what the log holds beyond it.
 func fromStores[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string) (cachedStream, S, []eventlog.Record, error) {
 	if entry, state, ok := restore(ctx, s, d, stream); ok {
 		fresh, err := s.store.ReadStream(ctx, stream, entry.next-1)
 		if err != nil {
 			return entry, state, nil, err
 		}
-		if len(fresh) > 0 && fresh[0].Revision == entry.next-1 && fresh[0].ID == entry.lastID {
+		if len(fresh) > 0 && fresh[0].Revision == entry.next-1 && digestOf(fresh[0]) == entry.last {
 			return entry, state, fresh[1:], nil
 		}
 		s.snapshots.OnError(stream, fmt.Errorf("snapshot of %s at %d: the log does not hold its last event: %w", stream, entry.next-1, errSnapshotUnusable))

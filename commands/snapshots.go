@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/idmap"
 )
@@ -91,7 +89,7 @@ const (
 	maxSnapshotJobs = 64
 	snapshotTimeout = 30 * time.Second
 	// snapshotFormat is the layout of Snapshot.Data; a snapshot in another is ignored.
-	snapshotFormat = 2
+	snapshotFormat = 3
 )
 
 // Snapshot.Data is binary, so that a cold load of a long stream costs a read of a
@@ -100,7 +98,7 @@ const (
 //
 //	format     1 byte (snapshotFormat)
 //	next       uvarint: how many events the state folds
-//	last id    16 bytes: the id of the event at next-1
+//	last       32 bytes: the digest of the record at next-1 (recordDigest)
 //	keys       the key index (idmap's binary form; a span is its first and last
 //	           revision, each in the fewest bytes that hold next, big-endian)
 //	state      the rest: the decider's state (domain.AppendState)
@@ -110,7 +108,7 @@ const (
 func appendFrame(b []byte, entry cachedStream, appendState func([]byte) ([]byte, error)) ([]byte, error) {
 	b = append(b, snapshotFormat)
 	b = binary.AppendUvarint(b, entry.next)
-	b = append(b, entry.lastID[:]...)
+	b = append(b, entry.last[:]...)
 	w := revisionBytes(entry.next)
 	b = entry.keys.AppendBinary(b, 2*w, func(dst []byte, span keySpan) {
 		putRevision(dst[:w], span[0])
@@ -148,10 +146,11 @@ func readFrame(data []byte) (entry cachedStream, state []byte, err error) {
 		return cachedStream{}, nil, errors.New("not of this format")
 	}
 	next, n := binary.Uvarint(data[1:])
-	if n <= 0 || len(data) < 1+n+16 {
+	const d = len(recordDigest{})
+	if n <= 0 || len(data) < 1+n+d {
 		return cachedStream{}, nil, errors.New("cut short")
 	}
-	entry = cachedStream{next: next, lastID: uuid.UUID(data[1+n : 1+n+16]), snapshotAt: next}
+	entry = cachedStream{next: next, last: recordDigest(data[1+n : 1+n+d]), snapshotAt: next}
 	checkSpan := func(b []byte) error {
 		if len(b)%2 != 0 || len(b) > 16 {
 			return errors.New("bad span width")
@@ -161,7 +160,7 @@ func readFrame(data []byte) (entry cachedStream, state []byte, err error) {
 		}
 		return nil
 	}
-	entry.keys, state, err = idmap.ReadBinary[keyHash](data[1+n+16:], readSpan, checkSpan)
+	entry.keys, state, err = idmap.ReadBinary[keyHash](data[1+n+d:], readSpan, checkSpan)
 	return entry, state, err
 }
 
