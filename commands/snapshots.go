@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"sync"
 	"time"
 
@@ -89,7 +90,7 @@ const (
 	maxSnapshotJobs = 64
 	snapshotTimeout = 30 * time.Second
 	// snapshotFormat is the layout of Snapshot.Data; a snapshot in another is ignored.
-	snapshotFormat = 3
+	snapshotFormat = 4
 )
 
 // Snapshot.Data is binary, so that a cold load of a long stream costs a read of a
@@ -101,11 +102,14 @@ const (
 //	last       32 bytes: the digest of the record at next-1 (recordDigest)
 //	keys       the key index (idmap's binary form; a span is its first and last
 //	           revision, each in the fewest bytes that hold next, big-endian)
-//	state      the rest: the decider's state (domain.AppendState)
+//	state      the decider's state (domain.AppendState)
+//	crc        4 bytes: CRC-32C (Castagnoli) of all the above, big-endian, so that a
+//	           damaged snapshot is refused rather than read as another state
 //
 // Both the key index and an account's state are read in place: a restore decodes
 // nothing up front, whatever the stream's length.
 func appendFrame(b []byte, entry cachedStream, appendState func([]byte) ([]byte, error)) ([]byte, error) {
+	start := len(b)
 	b = append(b, snapshotFormat)
 	b = binary.AppendUvarint(b, entry.next)
 	b = append(b, entry.last[:]...)
@@ -114,8 +118,14 @@ func appendFrame(b []byte, entry cachedStream, appendState func([]byte) ([]byte,
 		putRevision(dst[:w], span[0])
 		putRevision(dst[w:], span[1])
 	})
-	return appendState(b)
+	b, err := appendState(b)
+	if err != nil {
+		return nil, err
+	}
+	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli)), nil
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // revisionBytes is how many bytes hold every revision below next.
 func revisionBytes(next uint64) int {
@@ -145,6 +155,14 @@ func readFrame(data []byte) (entry cachedStream, state []byte, err error) {
 	if len(data) == 0 || data[0] != snapshotFormat {
 		return cachedStream{}, nil, errors.New("not of this format")
 	}
+	if len(data) < 5 {
+		return cachedStream{}, nil, errors.New("cut short")
+	}
+	body, trailer := data[:len(data)-4], data[len(data)-4:]
+	if crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(trailer) {
+		return cachedStream{}, nil, errors.New("checksum mismatch: damaged or cut short")
+	}
+	data = body
 	next, n := binary.Uvarint(data[1:])
 	const d = len(recordDigest{})
 	if n <= 0 || len(data) < 1+n+d {
