@@ -140,6 +140,9 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 			return cachedStream{}, state, fmt.Errorf("read %s: %w", stream, err)
 		}
 		if len(fresh) == 0 {
+			if cold && entry.next > 0 {
+				s.cache.put(stream, entry) // restored from its snapshot: read it once, not per load
+			}
 			return entry, state, nil
 		}
 		if fresh[0].Revision != entry.next {
