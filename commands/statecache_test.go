@@ -89,10 +89,12 @@ func TestALongStreamIsFoldedFromItsSnapshot(t *testing.T) {
 	fold := func(d domain.Decider[account.State, account.Command], opts ...commands.Option) account.State {
 		t.Helper()
 		evolved.Store(0)
-		s, err := commands.LoadWith(ctx, commands.New(store, clock.NewManual(start), opts...), d, stream)
+		svc := commands.New(store, clock.NewManual(start), opts...)
+		s, err := commands.LoadWith(ctx, svc, d, stream)
 		if err != nil {
 			t.Fatal(err)
 		}
+		svc.WaitSnapshots() // what it saves is seen by the next, not by timing
 		mustEqual(t, "balance", s.Balance, 10_003)
 		mustEqual(t, "payments", s.Payments(), 10_003)
 		if !s.Processed(commands.PaymentID(user, "seed-0")) || !s.Processed(commands.PaymentID(user, "seed-10002")) {
@@ -117,25 +119,33 @@ func TestALongStreamIsFoldedFromItsSnapshot(t *testing.T) {
 	mustEqual(t, "events folded past an unreadable snapshot", evolved.Load(), 10_003)
 	mustEqual(t, "unreadable snapshots reported", snapErrs.Load(), 1)
 
-	// A snapshot whose last event the log does not hold (a log restored from an older
-	// backup, or another log) is not used.
+	// A snapshot whose last record the log does not hold (a log restored from an older
+	// backup, or another log) is not used, though it is at a revision the stream has:
+	// a 600-event stream's snapshot saved as that of a 700-event one.
 	foreign := commands.New(store, clock.NewManual(start), withSnapshots)
-	other := uuid.New()
+	other, third := uuid.New(), uuid.New()
 	appendFills(t, store, other, 0, 600)
+	appendFills(t, store, third, 0, 700)
 	if _, err := foreign.Lookup().LoadAccount(ctx, other); err != nil {
 		t.Fatal(err)
 	}
 	foreign.WaitSnapshots()
 	snap, found, err := snaps.Load(ctx, account.Stream(other))
-	if err != nil || !found {
-		t.Fatalf("no snapshot of a 600-event stream: %v", err)
+	if err != nil || !found || snap.Revision != 599 {
+		t.Fatalf("no snapshot of a 600-event stream at 599: %+v %v", found, err)
 	}
-	snap.Stream, snap.Revision = stream, 20_001
+	snap.Stream = account.Stream(third)
 	if err := snaps.Save(ctx, snap); err != nil {
 		t.Fatal(err)
 	}
-	fold(countingAccount(&evolved), withSnapshots)
-	mustEqual(t, "events folded past a snapshot of another log", evolved.Load(), 10_003)
+	evolved.Store(0)
+	s, err := commands.LoadWith(ctx, commands.New(store, clock.NewManual(start), withSnapshots), countingAccount(&evolved), account.Stream(third))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "events folded past a snapshot of another log", evolved.Load(), 700)
+	mustEqual(t, "balance past a snapshot of another log", s.Balance, 700)
+	mustEqual(t, "snapshots of another log reported", snapErrs.Load(), 2)
 }
 
 // conflictOnce appends a top-up of its own just before the first append it passes on,
