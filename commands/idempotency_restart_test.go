@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 	"github.com/chance-video/chance/infra/snapshotstore/snapsqlite"
@@ -68,4 +70,46 @@ func TestKeysAreKnownAfterARestartFromASnapshot(t *testing.T) {
 	}
 	warm.WaitSnapshots()
 	other.WaitSnapshots()
+}
+
+// recordCounting is a store counting the records its stream reads return.
+type recordCounting struct {
+	*eventsqlite.Store
+	read atomic.Int64
+}
+
+func (c *recordCounting) ReadStream(ctx context.Context, stream string, from uint64) ([]eventlog.Record, error) {
+	r, err := c.Store.ReadStream(ctx, stream, from)
+	c.read.Add(int64(len(r)))
+	return r, err
+}
+
+func (c *recordCounting) ReadStreamRange(ctx context.Context, stream string, from, to uint64) ([]eventlog.Record, error) {
+	r, err := c.Store.ReadStreamRange(ctx, stream, from, to)
+	c.read.Add(int64(len(r)))
+	return r, err
+}
+
+// A retry of an early request on a long stream reads that request's records, not the
+// stream from there to its end.
+func TestAReplayReadsOnlyTheRequestsRecords(t *testing.T) {
+	ctx := context.Background()
+	store, err := eventsqlite.Open(filepath.Join(t.TempDir(), "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	user := uuid.New()
+	appendFills(t, store, user, 0, 3_000)
+	counted := &recordCounting{Store: store}
+	svc := commands.New(counted, clock.NewManual(start))
+	if _, err := svc.Lookup().LoadAccount(ctx, user); err != nil {
+		t.Fatal(err)
+	}
+	counted.read.Store(0)
+	got, err := svc.Fill(ctx, user, 1, commands.Request{Key: "seed-10", Fingerprint: "fp:seed-10"})
+	if err != nil || !got.Replayed || got.PaymentID != commands.PaymentID(user, "seed-10") {
+		t.Fatalf("retry of seed-10: %+v %v", got, err)
+	}
+	mustEqual(t, "records read by the replay", counted.read.Load(), 1)
 }

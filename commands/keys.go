@@ -45,7 +45,7 @@ func (s *Service) priorOutcome(ctx context.Context, stream string, keys keyIndex
 	if !ok {
 		return nil, nil, nil
 	}
-	records, err := s.store.ReadStream(ctx, stream, span[0])
+	records, err := s.readSpan(ctx, stream, span)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s from %d: %w", stream, span[0], err)
 	}
@@ -64,4 +64,19 @@ func (s *Service) priorOutcome(ctx context.Context, stream string, keys keyIndex
 	}
 	events, err := s.decodeAll(prior)
 	return prior, events, err
+}
+
+// rangeReader is a store that can read a stream's revisions from..to alone (the
+// SQLite and PostgreSQL stores); the others are read from span[0] to the head.
+type rangeReader interface {
+	ReadStreamRange(ctx context.Context, stream string, from, to uint64) ([]eventlog.Record, error)
+}
+
+// readSpan reads the records of a key's span, and not the rest of the stream when the
+// store can stop there.
+func (s *Service) readSpan(ctx context.Context, stream string, span keySpan) ([]eventlog.Record, error) {
+	if r, ok := s.store.(rangeReader); ok {
+		return r.ReadStreamRange(ctx, stream, span[0], span[1])
+	}
+	return s.store.ReadStream(ctx, stream, span[0])
 }
