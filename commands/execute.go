@@ -184,7 +184,7 @@ func fromStores[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C
 		if len(fresh) > 0 && fresh[0].Revision == entry.next-1 && digestOf(fresh[0]) == entry.last {
 			return entry, state, fresh[1:], nil
 		}
-		s.snapshots.OnError(stream, fmt.Errorf("snapshot of %s at %d: the log does not hold its last event: %w", stream, entry.next-1, errSnapshotUnusable))
+		s.snapshots.discard(ctx, stream, entry.next-1, errors.New("the log does not hold its last record"))
 	}
 	fresh, err := s.store.ReadStream(ctx, stream, 0)
 	return cachedStream{}, d.Initial(), fresh, err

@@ -77,6 +77,14 @@ func TestASnapshotOfALostHistoryIsNotUsed(t *testing.T) {
 	}
 	mustEqual(t, "balance on the restored log", got.Balance, 18*100+1+100)
 	mustEqual(t, "snapshots found unusable", unusable, 1)
+	svc.WaitSnapshots()
+	// The unusable snapshot was replaced by one of this log, though at the same revision.
+	restarted := commands.New(restored, after, opt)
+	if got, err = restarted.Lookup().LoadAccount(ctx, user); err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "balance after a restart", got.Balance, 18*100+1+100)
+	mustEqual(t, "snapshots found unusable after a restart", unusable, 1)
 	fill(svc, "k18", 100_000) // the lost top-up, retried: applied, not refused
 	svc.WaitSnapshots()
 }

@@ -24,6 +24,10 @@ type Snapshots interface {
 	// Save replaces the stream's snapshot, unless the stored one is at a later
 	// revision of the same version.
 	Save(ctx context.Context, s Snapshot) error
+	// Discard deletes the stream's snapshot if it is at revision: one found unusable,
+	// which a later save of an earlier revision (a log restored from a backup) could
+	// otherwise never replace.
+	Discard(ctx context.Context, stream string, revision uint64) error
 }
 
 // Snapshot is a stream's state folded up to and including Revision, as Data, written
@@ -263,14 +267,23 @@ func restore[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		err = fmt.Errorf("folds %d events, not %d", entry.next, snap.Revision+1)
 	}
 	if err != nil {
-		p.OnError(stream, fmt.Errorf("snapshot of %s at %d: %w (%v)", stream, snap.Revision, errSnapshotUnusable, err))
+		p.discard(ctx, stream, snap.Revision, err)
 		return cachedStream{}, zero, false
 	}
 	state, err := domain.ReadState[S](data)
 	if err != nil {
-		p.OnError(stream, fmt.Errorf("snapshot of %s at %d: state: %w", stream, snap.Revision, err))
+		p.discard(ctx, stream, snap.Revision, fmt.Errorf("state: %w", err))
 		return cachedStream{}, zero, false
 	}
 	entry.state = state
 	return entry, state, true
+}
+
+// discard reports a stream's unusable snapshot and deletes it, so that the next one
+// replaces it whatever its revision.
+func (p *snapshotter) discard(ctx context.Context, stream string, revision uint64, why error) {
+	p.OnError(stream, fmt.Errorf("snapshot of %s at %d: %w (%v)", stream, revision, errSnapshotUnusable, why))
+	if err := p.Store.Discard(ctx, stream, revision); err != nil {
+		p.OnError(stream, err)
+	}
 }

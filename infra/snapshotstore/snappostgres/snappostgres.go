@@ -73,6 +73,14 @@ func (s *Store) Save(ctx context.Context, snap commands.Snapshot) error {
 	return nil
 }
 
+// Discard deletes a stream's snapshot if it is at revision.
+func (s *Store) Discard(ctx context.Context, stream string, revision uint64) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM `+s.table+` WHERE stream_id = $1 AND revision = $2`, stream, int64(revision)); err != nil {
+		return fmt.Errorf("discard snapshot of %s at %d: %w", stream, revision, err)
+	}
+	return nil
+}
+
 // Close closes the connections.
 func (s *Store) Close() error {
 	s.pool.Close()

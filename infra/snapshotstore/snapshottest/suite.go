@@ -46,6 +46,26 @@ func Run(t *testing.T, open func(t *testing.T) commands.Snapshots) {
 		save(t, s, commands.Snapshot{Stream: "user-1", Revision: 10, Version: 2, Data: []byte(`"new"`)})
 		want(t, s, commands.Snapshot{Stream: "user-1", Revision: 10, Version: 2, Data: []byte(`"new"`)})
 	})
+	t.Run("discard drops the snapshot at a revision, then an earlier one is saved", func(t *testing.T) {
+		s := open(t)
+		ctx := context.Background()
+		save(t, s, commands.Snapshot{Stream: "account-9", Revision: 999, Version: 1, Data: []byte(`"lost"`)})
+		if err := s.Discard(ctx, "account-9", 998); err != nil {
+			t.Fatal(err)
+		}
+		want(t, s, commands.Snapshot{Stream: "account-9", Revision: 999, Version: 1, Data: []byte(`"lost"`)})
+		if err := s.Discard(ctx, "account-9", 999); err != nil {
+			t.Fatal(err)
+		}
+		if _, found, err := s.Load(ctx, "account-9"); err != nil || found {
+			t.Fatalf("load after discard: found %v, %v", found, err)
+		}
+		if err := s.Discard(ctx, "account-9", 999); err != nil {
+			t.Fatalf("discard of nothing: %v", err)
+		}
+		save(t, s, commands.Snapshot{Stream: "account-9", Revision: 99, Version: 1, Data: []byte(`"now"`)})
+		want(t, s, commands.Snapshot{Stream: "account-9", Revision: 99, Version: 1, Data: []byte(`"now"`)})
+	})
 }
 
 func save(t *testing.T, s commands.Snapshots, snap commands.Snapshot) {

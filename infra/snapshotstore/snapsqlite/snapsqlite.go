@@ -69,5 +69,13 @@ func (s *Store) Save(ctx context.Context, snap commands.Snapshot) error {
 	return nil
 }
 
+// Discard deletes a stream's snapshot if it is at revision.
+func (s *Store) Discard(ctx context.Context, stream string, revision uint64) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM snapshots WHERE stream_id = ? AND revision = ?`, stream, int64(revision)); err != nil {
+		return fmt.Errorf("discard snapshot of %s at %d: %w", stream, revision, err)
+	}
+	return nil
+}
+
 // Close closes the file.
 func (s *Store) Close() error { return s.db.Close() }
