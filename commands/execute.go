@@ -164,8 +164,9 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 			keys: indexKeys(entry.keys, fresh), snapshotAt: entry.snapshotAt}
 		if s.snapshots.due(entry, cold) {
 			folded := state
-			s.snapshots.save(stream, d.Version, entry, func(b []byte) ([]byte, error) { return domain.AppendState(b, folded) })
-			entry.snapshotAt = entry.next
+			if s.snapshots.save(stream, d.Version, entry, func(b []byte) ([]byte, error) { return domain.AppendState(b, folded) }) {
+				entry.snapshotAt = entry.next
+			}
 		}
 		s.cache.put(stream, entry)
 		return entry, state, nil

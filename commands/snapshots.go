@@ -202,12 +202,14 @@ func (p *snapshotter) due(entry cachedStream, cold bool) bool {
 }
 
 // save writes entry's snapshot in the background; appendState appends entry.state's form.
-func (p *snapshotter) save(stream string, version int, entry cachedStream, appendState func([]byte) ([]byte, error)) {
+// It reports whether it took the job: not when one of the stream's is under way, or too
+// many are waiting (the stream is then due again on its next load).
+func (p *snapshotter) save(stream string, version int, entry cachedStream, appendState func([]byte) ([]byte, error)) (queued bool) {
 	p.mu.Lock()
 	_, busy := p.pending[stream]
 	if busy || len(p.pending) >= maxSnapshotJobs {
 		p.mu.Unlock()
-		return
+		return false
 	}
 	p.pending[stream] = struct{}{}
 	p.mu.Unlock()
@@ -227,6 +229,7 @@ func (p *snapshotter) save(stream string, version int, entry cachedStream, appen
 			p.OnError(stream, fmt.Errorf("save snapshot of %s at %d: %w", stream, entry.next-1, err))
 		}
 	}()
+	return true
 }
 
 func (p *snapshotter) write(ctx context.Context, stream string, version int, entry cachedStream, appendState func([]byte) ([]byte, error)) error {
