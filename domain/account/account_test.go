@@ -158,6 +158,7 @@ func TestRefund(t *testing.T) {
 }
 
 func TestRedeem(t *testing.T) {
+	p5 := uuid.New()
 	given := []domain.Event{
 		added(p1, 1000, 1000),
 		FundsWithdrawn{UserID: user, Payment: p2, Amount: 400, BalanceAfter: 600, Purpose: forPremiere(premA, 24), At: now},
@@ -173,6 +174,13 @@ func TestRedeem(t *testing.T) {
 			When: Redeem{Payment: uuid.New(), Withdrawal: p2, Purpose: order(line(premA, 24, 400))}, WantErr: ErrAlreadyRedeemed},
 		{Name: "unknown payment", Given: given, When: Redeem{Payment: p3, Withdrawal: uuid.New(), Purpose: order(line(premA, 24, 400))}, WantErr: ErrUnknownWithdrawal},
 		{Name: "a top-up is not redeemable", Given: given, When: Redeem{Payment: p3, Withdrawal: p1, Purpose: order(line(premA, 24, 400))}, WantErr: ErrNotRedeemable},
+		// Only a withdrawal for a premiere is redeemable: not a refund or a redemption,
+		// whatever its purpose says (no writer gives them a premiere's; the account no
+		// longer keeps their purposes, where it once let such a refund be redeemed).
+		{Name: "a refund is not redeemable, even for a premiere", Given: append(given, FundsRefunded{UserID: user, Payment: p5, Amount: 400, BalanceAfter: 1000, Purpose: forPremiere(premA, 24), At: now}),
+			When: Redeem{Payment: p3, Withdrawal: p5, Purpose: order(line(premA, 24, 400))}, WantErr: ErrNotRedeemable},
+		{Name: "a redemption is not redeemable, even for a premiere", Given: append(given, PaymentRedeemed{UserID: user, Payment: p5, Withdrawal: p2, Amount: 400, Purpose: forPremiere(premA, 24), At: now}),
+			When: Redeem{Payment: p3, Withdrawal: p5, Purpose: order(line(premA, 24, 400))}, WantErr: ErrNotRedeemable},
 		{Name: "another premiere", Given: given, When: Redeem{Payment: p3, Withdrawal: p2, Purpose: order(line(premB, 24, 400))}, WantErr: ErrRedeemMismatch},
 		{Name: "another period", Given: given, When: Redeem{Payment: p3, Withdrawal: p2, Purpose: order(line(premA, 12, 200))}, WantErr: ErrRedeemMismatch},
 		{Name: "exactly one rental", Given: given, When: Redeem{Payment: p3, Withdrawal: p2, Purpose: order()}, WantErr: domain.ErrInvalid},
