@@ -94,7 +94,7 @@ const (
 	maxSnapshotJobs = 64
 	snapshotTimeout = 30 * time.Second
 	// snapshotFormat is the layout of Snapshot.Data; a snapshot in another is ignored.
-	snapshotFormat = 4
+	snapshotFormat = 5
 )
 
 // Snapshot.Data is binary, so that a cold load of a long stream costs a read of a
@@ -106,7 +106,7 @@ const (
 //	last       32 bytes: the digest of the record at next-1 (recordDigest)
 //	keys       the key index (idmap's binary form; a span is its first and last
 //	           revision, each in the fewest bytes that hold next, big-endian)
-//	state      the decider's state (domain.AppendState)
+//	state      the decider's state (domain.AppendState: its shape, then its form)
 //	crc        4 bytes: CRC-32C (Castagnoli) of all the above, big-endian, so that a
 //	           damaged snapshot is refused rather than read as another state
 //

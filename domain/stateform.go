@@ -1,6 +1,10 @@
 package domain
 
-import "encoding/json"
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+)
 
 // A state's snapshot form is its JSON, unless S has a binary one (large states, such
 // as an account's): then S has AppendSnapshot and *S ReadSnapshot. Which one a
@@ -16,8 +20,10 @@ type (
 	}
 )
 
-// AppendState appends a state's snapshot form to b.
+// AppendState appends a state's snapshot form to b: S's shape (StateShape, 8 bytes,
+// big-endian), then the state.
 func AppendState[S any](b []byte, s S) ([]byte, error) {
+	b = binary.BigEndian.AppendUint64(b, StateShape[S]())
 	if a, ok := any(s).(snapshotAppender); ok {
 		return a.AppendSnapshot(b)
 	}
@@ -29,6 +35,13 @@ func AppendState[S any](b []byte, s S) ([]byte, error) {
 // keep (the caller must never change it afterwards).
 func ReadState[S any](data []byte) (S, error) {
 	var s S
+	if len(data) < 8 {
+		return s, fmt.Errorf("state of %T: cut short", s)
+	}
+	if shape := binary.BigEndian.Uint64(data); shape != StateShape[S]() {
+		return s, fmt.Errorf("state of %T: written for another shape of it (%016x, not %016x)", s, shape, StateShape[S]())
+	}
+	data = data[8:]
 	if r, ok := any(&s).(snapshotReader); ok {
 		return s, r.ReadSnapshot(data)
 	}
