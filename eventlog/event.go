@@ -16,6 +16,9 @@ type Metadata struct {
 	IdempotencyKey string    `json:"idempotency_key,omitempty"`
 	Fingerprint    string    `json:"fingerprint,omitempty"`
 	OccurredAt     time.Time `json:"occurred_at"`
+	// TraceParent is the W3C trace context of the span that appended the event, when
+	// tracing is on: the projections and messages the event causes join that trace.
+	TraceParent string `json:"traceparent,omitempty"`
 }
 
 // EventData is an event about to be appended.

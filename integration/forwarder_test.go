@@ -125,6 +125,27 @@ func TestDecodeRefusesAMessageWithoutItsHeaders(t *testing.T) {
 	}
 }
 
+// An event's metadata survives its message, trace context included (when the event
+// was traced; an untraced event's message has no traceparent header).
+func TestEncodeDecodeKeepsTheMetadata(t *testing.T) {
+	rec := eventlog.Record{EventData: eventlog.EventData{ID: uuid.New(), Type: "rental.rented.v1", Data: []byte(`{}`),
+		Metadata: eventlog.Metadata{CorrelationID: "c", CausationID: "k", UserID: "u", OccurredAt: time.Date(2026, 12, 2, 10, 0, 0, 1, time.UTC),
+			TraceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}},
+		StreamID: "rental-1", Revision: 3, Position: eventlog.Position{Commit: 9, Prepare: 9}}
+	m := integration.Encode(rec)
+	if m.Metadata.Get(integration.MetaTraceParent) != rec.Metadata.TraceParent {
+		t.Fatalf("headers %v", m.Metadata)
+	}
+	got, err := integration.Decode(m)
+	if err != nil || got.Metadata != rec.Metadata {
+		t.Fatalf("decoded %+v, %v; want %+v", got.Metadata, err, rec.Metadata)
+	}
+	rec.Metadata.TraceParent = ""
+	if _, ok := integration.Encode(rec).Metadata[integration.MetaTraceParent]; ok {
+		t.Fatal("an untraced event's message has a traceparent header")
+	}
+}
+
 // unreachableCheckpoints fail their first loads and saves as a database restarting
 // does (a network error).
 type unreachableCheckpoints struct {

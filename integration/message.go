@@ -25,6 +25,7 @@ const (
 	MetaCausationID   = "causation_id"
 	MetaUserID        = "user_id"
 	MetaOccurredAt    = "occurred_at" // RFC 3339, UTC
+	MetaTraceParent   = "traceparent" // W3C trace context, when the event was traced
 )
 
 // Encode makes the message of a logged event: its UUID is the event id.
@@ -39,6 +40,9 @@ func Encode(rec eventlog.Record) *message.Message {
 	m.Metadata.Set(MetaCausationID, rec.Metadata.CausationID)
 	m.Metadata.Set(MetaUserID, rec.Metadata.UserID)
 	m.Metadata.Set(MetaOccurredAt, rec.Metadata.OccurredAt.UTC().Format(time.RFC3339Nano))
+	if rec.Metadata.TraceParent != "" {
+		m.Metadata.Set(MetaTraceParent, rec.Metadata.TraceParent)
+	}
 	return m
 }
 
@@ -72,5 +76,6 @@ func Decode(m *message.Message) (eventlog.Record, error) {
 	rec.Metadata.CorrelationID = m.Metadata.Get(MetaCorrelationID)
 	rec.Metadata.CausationID = m.Metadata.Get(MetaCausationID)
 	rec.Metadata.UserID = m.Metadata.Get(MetaUserID)
+	rec.Metadata.TraceParent = m.Metadata.Get(MetaTraceParent)
 	return rec, nil
 }

@@ -1,6 +1,8 @@
 package notifications
 
 import (
+	"time"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,6 +84,7 @@ func (p *Policy) Handle(ctx context.Context, m *message.Message) error {
 		}
 		wm.Metadata.Set(integration.MetaCorrelationID, rec.Metadata.CorrelationID)
 		wm.Metadata.Set(integration.MetaCausationID, rec.ID.String())
+		wm.SetContext(ctx) // a tracing publisher continues the handler's trace from it
 		if err := p.Publisher.Publish(Topic, wm); err != nil {
 			return fmt.Errorf("publish %s: %w", msg.ID, err)
 		}
@@ -97,7 +100,8 @@ func Encode(msg Message) (*message.Message, error) {
 	}
 	wm := message.NewMessage(msg.ID.String(), payload)
 	wm.Metadata.Set("kind", msg.Kind)
-	wm.Metadata.Set(integration.MetaUserID, msg.UserID.String()) // the partition key on Kafka: a customer's messages in order
+	wm.Metadata.Set(integration.MetaUserID, msg.UserID.String())                              // the partition key on Kafka: a customer's messages in order
+	wm.Metadata.Set(integration.MetaOccurredAt, msg.CreatedAt.UTC().Format(time.RFC3339Nano)) // how late a sender runs (its lag)
 	return wm, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -108,7 +107,10 @@ func withApp(cmd *cobra.Command, fn func(context.Context, *app.App) error) (err 
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+	log, err := newLogger(cfg, cmd.ErrOrStderr())
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
 	a, err := app.Open(cfg, clock.System{}, log)
 	if err != nil {
 		return err

@@ -41,7 +41,10 @@ func serveCommand() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			log, err := newLogger(cfg, os.Stderr)
+			if err != nil {
+				return fmt.Errorf("configuration: %w", err)
+			}
 			slog.SetDefault(log) // the few parts that log without a logger of their own (followers pausing in an outage)
 			return serve(ctx, cfg, log)
 		},

@@ -21,6 +21,7 @@ import (
 	"github.com/chance-video/chance/infra/checkpoints"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/datadir"
+	"github.com/chance-video/chance/infra/observe"
 	"github.com/chance-video/chance/infra/senders"
 	"github.com/chance-video/chance/integration"
 	"github.com/chance-video/chance/notifications"
@@ -98,11 +99,20 @@ type App struct {
 	// Subscribers gives each named handler its own subscription of Bus (on Kafka, a
 	// consumer group of that name).
 	Subscribers bus.Subscribers
+
+	// Metrics are this App's Prometheus metrics (GET /metrics); Tracing its
+	// OpenTelemetry tracing (off unless configured). See observe.go.
+	Metrics *observe.Metrics
+	Tracing *observe.Tracing
 }
 
 // Open opens the stores in the configured data folder and builds every part. Nothing
 // runs until Run. Options configure the command service (tests inject failures).
-func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Option) (_ *App, err error) {
+func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Option) (*App, error) {
+	return open(cfg, clock, log, nil, opts...)
+}
+
+func open(cfg config.Config, clock Clock, log *slog.Logger, tracing *observe.Tracing, opts ...commands.Option) (_ *App, err error) {
 	a := &App{Config: cfg, Clock: clock, Log: log, started: time.Now(), readiness: newReadiness()}
 	defer func() {
 		if err != nil {
@@ -114,7 +124,10 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 		return nil, err
 	}
 	a.closers = append(a.closers, a.lock.Release)
-	if a.Events, err = openEvents(cfg); err != nil {
+	if err = a.openObservability(tracing); err != nil {
+		return nil, err
+	}
+	if a.Events, err = openEvents(cfg, a.Metrics.Committed); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Events.Close)
@@ -141,11 +154,12 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 			return snapshots.Close()
 		})
 	}
-	a.Commands = commands.New(a.Events, clock, opts...)
 	a.Hooks = usecase.Hooks{Logger: log}
+	a.observeUseCases()
+	a.Commands = commands.New(a.commandStore(), clock, opts...)
 	a.Handlers = commands.NewHandlers(a.Commands, a.Hooks)
 	a.openLeases()
-	a.Runner = projections.NewRunner(a.Events, a.Reads, a.projected()...)
+	a.Runner = projections.NewRunner(a.Events, a.Reads, a.traced(a.projected())...)
 	a.Runner.UseLeases(a.leases)
 	if needsBus(cfg) {
 		if a.Bus, a.Subscribers, err = openBus(cfg, log); err != nil {
@@ -156,6 +170,7 @@ func Open(cfg config.Config, clock Clock, log *slog.Logger, opts ...commands.Opt
 	if err = a.openMessaging(); err != nil {
 		return nil, err
 	}
+	a.watchFollowers()
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
 	a.Recovery = a.recovery()
 	return a, nil

@@ -19,6 +19,7 @@ import (
 	"github.com/chance-video/chance/infra/auth"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/infra/observe"
 )
 
 var start = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -35,6 +36,8 @@ type shop struct {
 	opts   []commands.Option // for the command service, on every open
 	// prepare, if set, changes the App between Open and Run (a failing sender, say).
 	prepare func(a *app.App)
+	// tracing, if set, records the shop's spans (tracing_test.go).
+	tracing *observe.Tracing
 }
 
 func newShop(t *testing.T) *shop { return newShopOn(t, embedded) }
@@ -66,7 +69,7 @@ func (sh *shop) open() {
 	// Errors go to stderr, which go test shows only for a failing package: a rare failure
 	// then says what the shop logged.
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.Open(cfg, sh.clock, log, sh.opts...)
+	a, err := app.OpenTraced(cfg, sh.clock, log, sh.tracing, sh.opts...) // nil tracing: as configured (off)
 	if err != nil {
 		sh.t.Fatal(err)
 	}

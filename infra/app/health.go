@@ -24,7 +24,7 @@ const (
 // Ops are the operations endpoints' checks (served by the API, or alone by OpsHandler).
 func (a *App) Ops() httpapi.Ops {
 	a.readyOnce.Do(func() { a.readyCache = &readyCache{} })
-	return httpapi.Ops{Starting: a.readyForHTTP(), Checks: a.readyChecks}
+	return httpapi.Ops{Starting: a.readyForHTTP(), Checks: a.readyChecks, Metrics: a.Metrics.Handler()}
 }
 
 // OpsHandler serves only the operations endpoints: a process without the api role.

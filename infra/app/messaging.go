@@ -67,7 +67,7 @@ func (a *App) openMessaging() (err error) {
 		// While the bus refuses, the forwarder pauses as a consumer does between retries,
 		// so it resumes within CHANCE_DELIVERY_RETRY_MAX of the broker's return.
 		Pauses: integration.Pauses{First: a.Config.DeliveryRetryFirst, Max: a.Config.DeliveryRetryMax}}
-	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Bus, a.Config.Channels())
+	a.Policy = notifications.NewPolicy(a.Commands.Lookup(), a.Tracing.Publisher(a.Bus), a.Config.Channels())
 	if a.Senders, err = a.senders(); err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (a *App) runMessaging(ctx context.Context, g *errgroup.Group) error {
 	}
 	router, err := bus.NewRouter(bus.RouterConfig{
 		Retry:       bus.Retry{Attempts: cfg.DeliveryAttempts, FirstPause: cfg.DeliveryRetryFirst, MaxPause: cfg.DeliveryRetryMax},
-		PoisonTopic: notifications.PoisonTopic, Now: a.Clock.Now, Log: a.Log,
+		PoisonTopic: notifications.PoisonTopic, Now: a.Clock.Now, Log: a.Log, Observer: a.busObserver(),
 	}, a.Bus, a.Subscribers)
 	if err != nil {
 		return err

@@ -23,8 +23,9 @@ import (
 const connectTimeout = 10 * time.Second
 
 // openEvents opens the configured event store; a server that cannot be reached fails
-// the start with the variable to fix.
-func openEvents(cfg config.Config) (eventlog.Store, error) {
+// the start with the variable to fix. onCommit is told of each group commit (SQLite
+// and PostgreSQL).
+func openEvents(cfg config.Config, onCommit func(appends, events int)) (eventlog.Store, error) {
 	switch cfg.EventStore {
 	case config.ESDB:
 		s, err := esdb.Open(cfg.ESDBURL)
@@ -41,7 +42,7 @@ func openEvents(cfg config.Config) (eventlog.Store, error) {
 	case config.Postgres:
 		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 		defer cancel()
-		s, err := postgres.Open(ctx, cfg.EventsPostgresURL, postgres.WithSchema(cfg.EventsSchema()))
+		s, err := postgres.Open(ctx, cfg.EventsPostgresURL, postgres.WithSchema(cfg.EventsSchema()), postgres.WithOnCommit(onCommit))
 		if err != nil {
 			return nil, fmt.Errorf("CHANCE_EVENTSTORE_POSTGRES_URL: PostgreSQL event store not reachable: %w", err)
 		}
@@ -51,7 +52,7 @@ func openEvents(cfg config.Config) (eventlog.Store, error) {
 		}
 		return s, nil
 	default:
-		s, err := eventsqlite.Open(cfg.EventsPath())
+		s, err := eventsqlite.OpenWith(cfg.EventsPath(), eventsqlite.Options{OnCommit: onCommit})
 		if err != nil {
 			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
 		}

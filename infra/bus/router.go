@@ -21,6 +21,8 @@ type RouterConfig struct {
 	PoisonTopic string
 	Now         func() time.Time // stamps failures; the injected clock
 	Log         *slog.Logger
+	// Observer, if set, sees every message each handler takes (metrics, traces).
+	Observer Observer
 }
 
 // Validate reports settings that cannot work.
@@ -70,7 +72,7 @@ func (r *Router) Deliver(name, topic string, handle Handler) error {
 	if err != nil {
 		return err
 	}
-	return r.add(name, topic, handle, onlyFor(name), poison, stopping, r.retry(), r.countFailures(name), middleware.Recoverer)
+	return r.add(name, topic, handle, onlyFor(name), poison, stopping, r.observe(name, true), r.retry(), r.countFailures(name), middleware.Recoverer)
 }
 
 // Keep makes handle consume topic under name, never giving a message up: a failure
@@ -79,7 +81,7 @@ func (r *Router) Deliver(name, topic string, handle Handler) error {
 //
 // WARNING: as for Deliver, never rename a handler.
 func (r *Router) Keep(name, topic string, handle Handler) error {
-	return r.add(name, topic, handle, r.retry(), r.countFailures(name), middleware.Recoverer)
+	return r.add(name, topic, handle, r.observe(name, false), r.retry(), r.countFailures(name), middleware.Recoverer)
 }
 
 func (r *Router) add(name, topic string, handle Handler, mw ...message.HandlerMiddleware) error {
@@ -171,6 +173,9 @@ func (r *Router) countFailures(name string) message.HandlerMiddleware {
 				m.Metadata.Set(MetaFailureID, watermill.NewUUID())
 			}
 			m.Metadata.Set(MetaLastFailedAt, now)
+			if r.cfg.Observer != nil {
+				r.cfg.Observer.AttemptFailed(name)
+			}
 			r.cfg.Log.Warn("message not handled", "handler", name, "message_id", m.UUID,
 				"attempt", attempts, "of", r.cfg.Retry.Attempts, "error", err)
 			return out, err

@@ -74,6 +74,9 @@ type Config struct {
 	TelegramBotToken string // CHANCE_TELEGRAM_BOT_TOKEN: the Bot API token; empty: no telegram channel
 	TelegramAPIURL   string // CHANCE_TELEGRAM_API_URL: the Bot API's base URL
 
+	// Logs and traces (observability.go).
+	Observability
+
 	// BillingFromBus feeds the billing history from its consumer of the accounts topic
 	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
 	// FeedsBillingFromBus); tests set it to run that wiring on the in-process bus.
@@ -116,7 +119,8 @@ func Defaults() Config {
 		EventStore: SQLite, ReadStore: SQLite, PostgresSchema: "chance",
 		Bus: GoChannel, KafkaPartitions: 6,
 		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
-		ReadyMaxLag: DefaultReadyMaxLag,
+		ReadyMaxLag:   DefaultReadyMaxLag,
+		Observability: defaultObservability(),
 	}
 }
 
@@ -174,6 +178,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_TELEGRAM_API_URL", &c.TelegramAPIURL)
 	duration("CHANCE_READY_MAX_LAG", &c.ReadyMaxLag)
 	errs = append(errs, rolesFromEnv(lookup, &c.Roles), testClockFromEnv(lookup, &c.TestClockOffset))
+	c.Observability.read(lookup)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -324,6 +329,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateChannels()...)
 	errs = append(errs, c.validateRoles()...)
 	errs = append(errs, c.validateReadiness()...)
+	errs = append(errs, c.Observability.validate()...)
 	return errors.Join(errs...)
 }
 

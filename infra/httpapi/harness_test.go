@@ -25,6 +25,7 @@ import (
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 	"github.com/chance-video/chance/infra/httpapi"
+	"github.com/chance-video/chance/infra/observe"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
 	"github.com/chance-video/chance/queries"
@@ -119,7 +120,7 @@ func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *h
 		t.Fatal(err)
 	}
 	deps := httpapi.Deps{Commands: commands.NewHandlers(h.cmd, with.hooks), Hooks: with.hooks, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
-		Limiter: limiter, Registrations: signUps, Clock: h.clock}
+		Limiter: limiter, Registrations: signUps, Clock: h.clock, Ops: httpapi.Ops{Metrics: observe.NewMetrics().Handler()}}
 	for _, o := range options {
 		o(&deps)
 	}

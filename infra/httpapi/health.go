@@ -25,6 +25,8 @@ type Ops struct {
 	Starting Readiness
 	// Checks, if set, are /readyz's checks once started (stores, broker, lag).
 	Checks func(ctx context.Context) []Check
+	// Metrics, if set, is served at GET /metrics (observe.Metrics.Handler).
+	Metrics http.Handler
 }
 
 // Check is one part of readiness, as /readyz reports it.
@@ -46,6 +48,7 @@ func (o Ops) routes(e *gin.Engine) {
 		e.Handle(m, "/healthz", func(c *gin.Context) { reply(c, http.StatusOK, gin.H{"status": "ok"}) })
 		e.Handle(m, "/readyz", o.readyz)
 	}
+	mountMetrics(e, o.Metrics)
 }
 
 // readyz answers 200 when the process has started and every check passes; 503 with

@@ -9,6 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/infra/observe"
 )
 
 const (
@@ -36,16 +38,15 @@ func (a *api) logRequests(c *gin.Context) {
 	}
 	c.Set(requestIDKey, id)
 	c.Header(headerRequestID, id)
+	// Every line logged while answering, by whoever logs it, names the request.
+	c.Request = c.Request.WithContext(observe.WithRequestID(c.Request.Context(), id))
 	c.Next()
 	status := c.Writer.Status()
 	level := slog.LevelInfo
 	if status >= http.StatusInternalServerError {
 		level = slog.LevelError
 	}
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
+	route := routeOf(c)
 	attrs := []slog.Attr{
 		slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.String("route", route),
 		slog.Int("status", status), slog.Duration("duration", time.Since(started)), slog.Int("bytes", c.Writer.Size()),

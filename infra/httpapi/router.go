@@ -73,8 +73,12 @@ type Deps struct {
 	MaxHeaderBytes int
 	// DeadLetters, if set, lets admins list and requeue dead letters (/admin/dead-letters).
 	DeadLetters DeadLetters
-	// Ops are the operations endpoints' checks; its Starting defaults to Ready.
+	// Ops are the operations endpoints' checks (and /metrics); its Starting defaults to Ready.
 	Ops Ops
+	// RequestMetrics, if set, times every request.
+	RequestMetrics RequestMetrics
+	// Tracer, if set, opens a span per request (tracing on).
+	Tracer RequestTracer
 }
 
 func (d Deps) validate() error {
@@ -145,7 +149,14 @@ func New(d Deps) (http.Handler, error) {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.HandleMethodNotAllowed = true
-	e.Use(a.logRequests, a.recoverPanics, a.limitHeaders)
+	if d.RequestMetrics != nil {
+		e.Use(measureRequests(d.RequestMetrics))
+	}
+	e.Use(a.logRequests)
+	if d.Tracer != nil {
+		e.Use(a.traceRequests(d.Tracer))
+	}
+	e.Use(a.recoverPanics, a.limitHeaders)
 	e.NoRoute(func(c *gin.Context) {
 		a.fail(c, notFound("there is no "+c.Request.URL.Path+"; the API lives under "+Prefix))
 	})

@@ -25,6 +25,9 @@ type Options struct {
 	// OnForeignWrites, if set, is told when the writer finds events that another
 	// process appended to the file (positions from..to), which it then takes in.
 	OnForeignWrites func(from, to uint64)
+	// OnCommit, if set, is told of each group commit: how many appends it took and how
+	// many events it wrote (metrics). It runs on the writer goroutine: keep it cheap.
+	OnCommit func(appends, events int)
 }
 
 const (

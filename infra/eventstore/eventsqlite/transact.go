@@ -71,6 +71,9 @@ func (w *writer) transact(batch []*appendRequest, drain bool) ([]*appendRequest,
 	w.cache.Merge(w.pending)
 	w.head = w.next - 1
 	w.commits.Add(1)
+	if w.onCommit != nil {
+		w.onCommit(len(batch), written)
+	}
 	w.publish(w.head)
 	if w.sinceCheckpoint += written; w.sinceCheckpoint >= checkpointEvery {
 		w.sinceCheckpoint = 0

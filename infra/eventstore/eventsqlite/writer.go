@@ -55,6 +55,7 @@ type writer struct {
 	// onForeign, if set, is told of each such jump.
 	foreignWrites atomic.Uint64
 	onForeign     func(from, to uint64)
+	onCommit      func(appends, events int)
 }
 
 func newWriter(ctx context.Context, conn *sql.Conn, head uint64, o Options, quit <-chan struct{}, publish func(uint64), ckpt *checkpointer) (*writer, error) {
@@ -68,6 +69,7 @@ func newWriter(ctx context.Context, conn *sql.Conn, head uint64, o Options, quit
 		maxBatchEvents: o.MaxBatchEvents,
 		cache:          appendlog.NewRevisionCache(o.CachedStreams),
 		onForeign:      o.OnForeignWrites,
+		onCommit:       o.OnCommit,
 		head:           head,
 		pending:        make(map[string]appendlog.StreamState),
 	}

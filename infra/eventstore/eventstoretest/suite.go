@@ -103,6 +103,7 @@ func newEvents(n int) []eventlog.EventData {
 				IdempotencyKey: fmt.Sprintf("key-%d", i),
 				Fingerprint:    "sha256:abc",
 				OccurredAt:     occurredAt.Add(time.Duration(i) * time.Nanosecond),
+				TraceParent:    fmt.Sprintf("00-4bf92f3577b34da6a3ce929d0e0e%04x-00f067aa0ba902b7-01", i%0x10000),
 			},
 		}
 	}

@@ -19,6 +19,7 @@ type config struct {
 	pollInterval   time.Duration
 	maxBatchEvents int
 	cachedStreams  int
+	onCommit       func(appends, events int)
 }
 
 // Option changes how Open connects and how the store works.
@@ -52,6 +53,12 @@ func WithMaxBatchEvents(n int) Option { return func(c *config) { c.maxBatchEvent
 // WithCachedStreams bounds the writer's stream → last revision cache (default 100,000).
 // An evicted stream is read again from the database when next appended to.
 func WithCachedStreams(n int) Option { return func(c *config) { c.cachedStreams = n } }
+
+// WithOnCommit tells onCommit of each group commit: how many appends it took and how
+// many events it wrote (metrics). It runs on the writer goroutine: keep it cheap.
+func WithOnCommit(onCommit func(appends, events int)) Option {
+	return func(c *config) { c.onCommit = onCommit }
+}
 
 // schemaName keeps to names that need no quoting in a psql session and leaves room for
 // the notification channel, "<schema>_appended", within PostgreSQL's 63-byte identifiers.

@@ -221,8 +221,12 @@ func (w *writer) committed(head uint64) {
 		st.LastPos = placed(st.LastPos, head)
 		w.cache.Put(stream, st)
 	}
-	w.head = head + w.written()
+	written := w.written()
+	w.head = head + written
 	w.commits.Add(1)
+	if w.onCommit != nil {
+		w.onCommit(len(w.replies), int(written))
+	}
 	w.publish(w.head)
 }
 

@@ -45,6 +45,8 @@ type writer struct {
 	conflicts     atomic.Uint64 // unique violations: batches failed by a stale decision
 	staleBatches  atomic.Uint64 // batches append_events refused because a stream had moved
 	settles       atomic.Uint64 // batches settled under the head lock (see settle)
+
+	onCommit func(appends, events int) // see WithOnCommit
 }
 
 // pendingRow is an accepted event waiting for the batch's INSERT. Its position is a
@@ -70,6 +72,7 @@ func newWriter(pool *pgxpool.Pool, schema string, head uint64, c config, quit <-
 		head:           head,
 		pending:        make(map[string]appendlog.StreamState),
 		bases:          make(map[string]appendlog.StreamState),
+		onCommit:       c.onCommit,
 	}
 }
 

@@ -1,0 +1,69 @@
+package observe
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/chance-video/chance/eventlog"
+)
+
+// EventStore is the part of the event store the command side writes through
+// (commands.EventStore).
+type EventStore interface {
+	Append(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (eventlog.AppendResult, error)
+	ReadStream(ctx context.Context, stream string, from uint64) ([]eventlog.Record, error)
+}
+
+// Outcomes of an append, as labelled.
+const (
+	appendOK       = "ok"
+	appendConflict = "conflict" // a revision conflict: the command decides again
+	appendFailed   = "failed"
+)
+
+// Events measures every append the commands make (its latency, group commit
+// included, and its size) and, with tracing on, wraps it in a span and writes the
+// trace context into each event's metadata, so the projections and the messages the
+// event causes join the request's trace. Both nil: s itself.
+func Events(s EventStore, m *Metrics, t *Tracing) EventStore {
+	if m == nil && !t.Enabled() {
+		return s
+	}
+	return observedEvents{EventStore: s, m: m, t: t}
+}
+
+type observedEvents struct {
+	EventStore
+	m *Metrics
+	t *Tracing
+}
+
+func (o observedEvents) Append(ctx context.Context, stream string, expected eventlog.Expected, events []eventlog.EventData) (eventlog.AppendResult, error) {
+	var end func(error)
+	if o.t.Enabled() {
+		ctx, events, end = o.t.startAppend(ctx, stream, events)
+	}
+	started := time.Now()
+	res, err := o.EventStore.Append(ctx, stream, expected, events)
+	took := time.Since(started)
+	if end != nil {
+		end(err)
+	}
+	if o.m != nil {
+		o.m.appended(len(events), took, err)
+	}
+	return res, err
+}
+
+func (m *Metrics) appended(events int, took time.Duration, err error) {
+	switch {
+	case err == nil:
+		m.appendOK.Observe(took.Seconds())
+		m.appendSize.Observe(float64(events))
+	case errors.Is(err, eventlog.ErrWrongExpectedRevision):
+		m.appendTook.WithLabelValues(appendConflict).Observe(took.Seconds())
+	default:
+		m.appendTook.WithLabelValues(appendFailed).Observe(took.Seconds())
+	}
+}
