@@ -25,7 +25,7 @@ func digestOf(r eventlog.Record) recordDigest {
 	field([]byte(r.Type))
 	field(r.Data)
 	m := r.Metadata
-	for _, s := range []string{m.CorrelationID, m.CausationID, m.UserID, m.IdempotencyKey, m.Fingerprint} {
+	for _, s := range []string{m.CorrelationID, m.CausationID, m.UserID, m.IdempotencyKey, m.Fingerprint, m.TraceParent} {
 		field([]byte(s))
 	}
 	var n []byte
