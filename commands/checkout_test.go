@@ -62,14 +62,7 @@ func TestConcurrentCheckoutsOfOneCartPayOnce(t *testing.T) {
 		mustEqual(t, "line refunded", l.Refunded, false)
 	}
 	mustEqual(t, "balance", sh.balance(user), 1_000_000-36_000)
-	acct, _ := sh.svc.Lookup().LoadAccount(sh.ctx, user)
-	debits := 0
-	for _, p := range acct.Payments {
-		if p.Kind == account.ForOrder || p.Kind == account.ForCompensation {
-			debits++
-		}
-	}
-	mustEqual(t, "order debits and compensations", debits, 1)
+	mustEqual(t, "order debits and compensations", sh.debits(user, account.ForOrder, account.ForCompensation), 1)
 	mustEqual(t, "rentals of the order", len(order.Rentals), 2)
 	for i, p := range []uuid.UUID{a, b} {
 		mustEqual(t, "the order's rental", order.Rentals[i].RentalID, rental.SlotID(user, p, 0))

@@ -69,12 +69,13 @@ func TestDeclinedDebitsAreRecordedAndAnsweredAgain(t *testing.T) {
 			mustEqual(t, "needed", declined.Needed, p.needed)
 			mustEqual(t, "balance in the refusal", declined.Balance, before)
 			acct, _ := sh.svc.Lookup().LoadAccount(sh.ctx, user)
-			d, recorded := acct.Declined[payment]
-			if !recorded || d.Reason != account.DeclinedInsufficientFunds || d.Amount != p.needed || d.Balance != before {
+			events := sh.accountEvents(user)
+			d, recorded := events[len(events)-1].(account.PaymentDeclined)
+			if !recorded || d.Payment != payment || d.Reason != account.DeclinedInsufficientFunds || d.Amount != p.needed || d.Balance != before {
 				t.Fatalf("recorded decline %+v (%v)", d, recorded)
 			}
-			if _, made := acct.Payments[payment]; made {
-				t.Fatal("the declined payment is among the payments made")
+			if _, redeemable := acct.Withdrawal(payment); !acct.Declined(payment) || redeemable {
+				t.Fatal("the declined payment is not declined, or counts as a payment made")
 			}
 
 			// The same key after a top-up: the same refusal, and no money moves.

@@ -49,16 +49,18 @@ func execute[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		if len(l.prior) > 0 {
 			return l.replayed(), nil
 		}
-		records, state := l.records, l.state
+		// The state may be the cached one: Decide and Evolve only read it (see
+		// domain.Decider), so a failed append below leaves the cache as it was.
+		state := l.state
 		decided, err := d.Decide(cmd, state)
 		if err != nil || len(decided) == 0 {
 			return Outcome[S]{State: state}, err
 		}
-		data, err := s.encodeAll(stream, len(records), decided, req)
+		data, err := s.encodeAll(stream, int(l.next), decided, req)
 		if err != nil {
 			return Outcome[S]{}, err
 		}
-		res, err := s.store.Append(ctx, stream, eventlog.ExpectAfter(records), data)
+		res, err := s.store.Append(ctx, stream, l.expected(), data)
 		if errors.Is(err, eventlog.ErrWrongExpectedRevision) {
 			continue // someone else appended: decide again on the new state
 		}
@@ -91,77 +93,107 @@ func conflictPause(ctx context.Context, attempt int) error {
 	}
 }
 
-// loaded is a stream read for a request: its records, their events folded into a
-// state, and the records the request's key already produced.
+// loaded is a stream read for a request: its state, how many events it folds, and the
+// records (with their events) the request's key already produced.
 type loaded[S any] struct {
-	records []eventlog.Record
-	events  []domain.Event
-	state   S
-	prior   []eventlog.Record
+	next        uint64
+	state       S
+	prior       []eventlog.Record
+	priorEvents []domain.Event
+}
+
+// expected is the expectation of an append decided on this load.
+func (l loaded[S]) expected() eventlog.Expected {
+	if l.next == 0 {
+		return eventlog.NoStream
+	}
+	return eventlog.Exact(l.next - 1)
 }
 
 func loadStream[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string, req Request) (loaded[S], error) {
-	all, err := s.readStream(ctx, stream)
+	entry, state, err := current(ctx, s, d, stream)
 	if err != nil {
 		return loaded[S]{}, err
 	}
-	prior, err := priorOutcome(all.records, req)
+	prior, events, err := s.priorOutcome(ctx, stream, entry.keys, req)
 	if err != nil {
-		return loaded[S]{}, fmt.Errorf("%s: %w", stream, err)
+		return loaded[S]{}, err
 	}
-	return loaded[S]{records: all.records, events: all.events, state: d.Fold(all.events), prior: prior}, nil
+	return loaded[S]{next: entry.next, state: state, prior: prior, priorEvents: events}, nil
 }
 
-// readStream returns a stream's records and decoded events, reading only what the
-// cache does not hold yet.
-func (s *Service) readStream(ctx context.Context, stream string) (cachedStream, error) {
+// current is a stream's state now: the cached one (or its snapshot's, or the initial
+// state) with whatever the store holds beyond it folded on top, which is all it reads.
+func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string) (cachedStream, S, error) {
 	for {
-		cached := s.cache.get(stream)
-		from := uint64(len(cached.records))
-		fresh, err := s.store.ReadStream(ctx, stream, from)
-		if err != nil {
-			return cachedStream{}, fmt.Errorf("read %s: %w", stream, err)
+		entry, found := s.cache.get(stream)
+		state, typed := entry.state.(S)
+		var fresh []eventlog.Record
+		var err error
+		cold := !found || !typed
+		if !cold {
+			fresh, err = s.store.ReadStream(ctx, stream, entry.next)
+		} else {
+			entry, state, fresh, err = fromStores(ctx, s, d, stream)
 		}
-		if len(fresh) > 0 && fresh[0].Revision != from {
+		if err != nil {
+			return cachedStream{}, state, fmt.Errorf("read %s: %w", stream, err)
+		}
+		if len(fresh) == 0 {
+			if cold && entry.next > 0 {
+				s.cache.put(stream, entry) // restored from its snapshot: read it once, not per load
+			}
+			return entry, state, nil
+		}
+		if fresh[0].Revision != entry.next {
 			s.cache.forget(stream) // the store disagrees with the cache: start over
-			if from == 0 {
-				return cachedStream{}, fmt.Errorf("read %s: first revision is %d, not 0", stream, fresh[0].Revision)
+			if entry.next == 0 {
+				return cachedStream{}, state, fmt.Errorf("read %s: first revision is %d, not 0", stream, fresh[0].Revision)
 			}
 			continue
 		}
 		events, err := s.decodeAll(fresh)
 		if err != nil {
-			return cachedStream{}, err
+			return cachedStream{}, state, err
 		}
-		return s.cache.extend(stream, cached, fresh, events), nil
+		for _, e := range events {
+			state = d.Evolve(state, e)
+		}
+		last := fresh[len(fresh)-1]
+		entry = cachedStream{next: last.Revision + 1, last: digestOf(last), state: state,
+			keys: indexKeys(entry.keys, fresh), snapshotAt: entry.snapshotAt}
+		if s.snapshots.due(entry, cold) {
+			folded := state
+			if s.snapshots.save(stream, d.Version, entry, func(b []byte) ([]byte, error) { return domain.AppendState(b, folded) }) {
+				entry.snapshotAt = entry.next
+			}
+		}
+		s.cache.put(stream, entry)
+		return entry, state, nil
 	}
+}
+
+// fromStores starts a stream the cache does not hold: from its snapshot, if the log
+// still holds the record the snapshot ends with (by digest, not id), else from the
+// initial state; fresh is what the log holds beyond it.
+func fromStores[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string) (cachedStream, S, []eventlog.Record, error) {
+	if entry, state, ok := restore(ctx, s, d, stream); ok {
+		fresh, err := s.store.ReadStream(ctx, stream, entry.next-1)
+		if err != nil {
+			return entry, state, nil, err
+		}
+		if len(fresh) > 0 && fresh[0].Revision == entry.next-1 && digestOf(fresh[0]) == entry.last {
+			return entry, state, fresh[1:], nil
+		}
+		s.snapshots.discard(ctx, stream, entry.next-1, errors.New("the log does not hold its last record"))
+	}
+	fresh, err := s.store.ReadStream(ctx, stream, 0)
+	return cachedStream{}, d.Initial(), fresh, err
 }
 
 // replayed is the outcome of a request the stream already holds.
 func (l loaded[S]) replayed() Outcome[S] {
-	events := make([]domain.Event, 0, len(l.prior))
-	for _, r := range l.prior {
-		events = append(events, l.events[r.Revision])
-	}
-	return Outcome[S]{State: l.state, Events: events, Records: l.prior, Position: l.prior[len(l.prior)-1].Position, Replayed: true}
-}
-
-// priorOutcome finds the events a stream holds for the request's key.
-func priorOutcome(records []eventlog.Record, req Request) ([]eventlog.Record, error) {
-	if req.Key == "" {
-		return nil, nil
-	}
-	var prior []eventlog.Record
-	for _, r := range records {
-		if r.Metadata.IdempotencyKey != req.Key {
-			continue
-		}
-		if r.Metadata.Fingerprint != req.Fingerprint {
-			return nil, ErrKeyReused
-		}
-		prior = append(prior, r)
-	}
-	return prior, nil
+	return Outcome[S]{State: l.state, Events: l.priorEvents, Records: l.prior, Position: l.prior[len(l.prior)-1].Position, Replayed: true}
 }
 
 func (s *Service) decodeAll(records []eventlog.Record) ([]domain.Event, error) {

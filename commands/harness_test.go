@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/domain/codec"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
@@ -127,3 +131,41 @@ func mustEqual[T comparable](t *testing.T, what string, got, want T) {
 }
 
 var errCrash = fmt.Errorf("injected crash")
+
+// accountEvents are the events of a customer's account stream, as stored.
+func (sh *shop) accountEvents(user uuid.UUID) []domain.Event {
+	sh.t.Helper()
+	records, err := sh.store.ReadStream(sh.ctx, account.Stream(user), 0)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	events := make([]domain.Event, len(records))
+	for i, r := range records {
+		if events[i], err = codec.Shop().Decode(r.Type, r.Data); err != nil {
+			sh.t.Fatal(err)
+		}
+	}
+	return events
+}
+
+// debits counts the account's debits (and refunds) of the given purposes.
+func (sh *shop) debits(user uuid.UUID, kinds ...account.PurposeKind) int {
+	n := 0
+	for _, e := range sh.accountEvents(user) {
+		var kind account.PurposeKind
+		switch e := e.(type) {
+		case account.FundsWithdrawn:
+			kind = e.Purpose.Kind
+		case account.FundsRefunded:
+			kind = e.Purpose.Kind
+		case account.PaymentRedeemed:
+			kind = e.Purpose.Kind
+		default:
+			continue
+		}
+		if slices.Contains(kinds, kind) {
+			n++
+		}
+	}
+	return n
+}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -68,13 +69,21 @@ func (l Lookup) PlanCheckout(ctx context.Context, userID uuid.UUID) (CheckoutPla
 	return l.s.planCheckout(ctx, userID)
 }
 
-// StreamRevision is a stream's last revision, false if it has no events: through the
-// stream cache, one short read of what was appended since (a billing query waits for
-// the billing history to reach the caller's account stream).
+// StreamRevision is a stream's last revision, false if it has no events (a billing
+// query waits for the billing history to reach the caller's account stream). An
+// account stream is read through the stream cache: one short read of what was
+// appended since; any other stream is read whole.
 func (l Lookup) StreamRevision(ctx context.Context, stream string) (uint64, bool, error) {
-	s, err := l.s.readStream(ctx, stream)
-	if err != nil || len(s.records) == 0 {
+	if !strings.HasPrefix(stream, "account-") {
+		records, err := l.s.store.ReadStream(ctx, stream, 0)
+		if err != nil || len(records) == 0 {
+			return 0, false, err
+		}
+		return records[len(records)-1].Revision, true, nil
+	}
+	entry, _, err := current(ctx, l.s, account.Decider, stream) // cached, or from its snapshot
+	if err != nil || entry.next == 0 {
 		return 0, false, err
 	}
-	return s.records[len(s.records)-1].Revision, true, nil
+	return entry.next - 1, true, nil
 }

@@ -69,7 +69,7 @@ func (s *Service) Rent(ctx context.Context, userID uuid.UUID, in RentInput, req 
 		if err != nil {
 			return OrderResult{}, err
 		}
-		if w, ok := acct.Payments[in.Withdrawal]; ok {
+		if w, ok := acct.Withdrawal(in.Withdrawal); ok {
 			line.Terms, line.Price = w.Purpose.Terms, w.Amount // the rental keeps the terms it was paid at
 		}
 		purpose.Rentals = []account.RentalLine{line}
@@ -227,12 +227,22 @@ func (s *Service) replayOrder(ctx context.Context, userID uuid.UUID, req Request
 }
 
 // finishOrder completes a customer's order, found by its debit, if it is not complete yet.
+// The debit is looked for in the whole account stream: this answers only a second
+// checkout of a cart already paid for, which is rare.
 func (s *Service) finishOrder(ctx context.Context, userID, order uuid.UUID) error {
-	l, err := loadStream(ctx, s, account.Decider, account.Stream(userID), Request{})
+	stream := account.Stream(userID)
+	records, err := s.store.ReadStream(ctx, stream, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("read %s: %w", stream, err)
 	}
-	for _, e := range l.events {
+	for _, r := range records {
+		if r.Type != (account.FundsWithdrawn{}).EventType() {
+			continue
+		}
+		e, err := s.codec.Decode(r.Type, r.Data)
+		if err != nil {
+			return fmt.Errorf("%s@%d: %w", stream, r.Revision, err)
+		}
 		if w, ok := e.(account.FundsWithdrawn); ok && w.Payment == order {
 			_, err := s.completeOrder(ctx, w)
 			return err

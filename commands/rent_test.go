@@ -177,14 +177,7 @@ func TestCheckout(t *testing.T) {
 	mustEqual(t, "second starts tomorrow", res.Rentals[1].StartsAt, tomorrow)
 	c, _ := sh.svc.Lookup().LoadCart(sh.ctx, user)
 	mustEqual(t, "cart items", len(c.Items), 0)
-	acct, _ := sh.svc.Lookup().LoadAccount(sh.ctx, user)
-	debits := 0
-	for _, p := range acct.Payments {
-		if p.Kind == account.ForOrder {
-			debits++
-		}
-	}
-	mustEqual(t, "one debit for the whole cart", debits, 1)
+	mustEqual(t, "one debit for the whole cart", sh.debits(user, account.ForOrder), 1)
 
 	_, err = sh.svc.Checkout(sh.ctx, user, 0, key("co-empty"))
 	mustErr(t, err, domain.ErrConflict)

@@ -18,15 +18,14 @@ type Service struct {
 	clock Clock
 	locks *streamLocks
 	cache *streamCache
+	// snapshots, if set, keeps the states of long streams (WithSnapshots).
+	snapshots *snapshotter
 	// channels are the notification channels this shop sends on (WithChannels).
 	channels []string
 	// stepDone is called after each step of a flow; tests make it fail to stop a
 	// flow where a crash would, then check that Recover finishes the job.
 	stepDone func(step string) error
 }
-
-// cachedStreams bounds the decoded streams kept in memory (a few MiB for typical streams).
-const cachedStreams = 10_000
 
 // Option configures a Service.
 type Option func(*Service)
@@ -39,7 +38,7 @@ func WithStepHook(hook func(step string) error) Option {
 
 // New builds a Service.
 func New(store EventStore, clock Clock, opts ...Option) *Service {
-	s := &Service{store: store, codec: codec.Shop(), clock: clock, locks: &streamLocks{}, cache: newStreamCache(cachedStreams),
+	s := &Service{store: store, codec: codec.Shop(), clock: clock, locks: &streamLocks{}, cache: newStreamCache(defaultCacheBytes, defaultCacheStreams),
 		channels: offered(user.DefaultChannels()), stepDone: func(string) error { return nil }}
 	for _, o := range opts {
 		o(s)

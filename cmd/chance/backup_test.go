@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -57,6 +58,11 @@ func TestBackupOfARunningServerRestoresItsBooks(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "done by the running server") {
 		t.Fatalf("backup beside the server: exit %d\n%s%s", status, out, errOut)
 	}
+	// Snapshots are not backed up: ones of a later history than the restored log's
+	// must not sit beside it (commands checks each against the log anyway).
+	if _, err := os.Stat(filepath.Join(dest, "snapshots.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the backup holds the snapshots: %v", err)
+	}
 	if _, _, status := runChance(t, dir, "backup", dest); status != 1 {
 		t.Fatalf("a second backup into the same folder: exit %d, want 1", status)
 	}
@@ -100,8 +106,10 @@ func TestBackupWithoutAServerAndRestoreOverData(t *testing.T) {
 		t.Fatalf("backup: exit %d\n%s%s", status, out, errOut)
 	}
 	target := t.TempDir()
-	if err := os.WriteFile(filepath.Join(target, "events.db"), []byte("not a log"), 0o600); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"events.db", "snapshots.db"} {
+		if err := os.WriteFile(filepath.Join(target, name), []byte("not a log"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if out, errOut, status := runChance(t, target, "restore", dest); status != 1 || !strings.Contains(errOut, "--replace") {
 		t.Fatalf("restore over data: exit %d\n%s%s", status, out, errOut)
@@ -116,6 +124,9 @@ func TestBackupWithoutAServerAndRestoreOverData(t *testing.T) {
 	}
 	if old, err := os.ReadFile(filepath.Join(aside[0], "events.db")); err != nil || string(old) != "not a log" {
 		t.Fatalf("the old events.db moved aside: %q %v", old, err)
+	}
+	if _, err := os.Stat(filepath.Join(target, "snapshots.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the old snapshots stayed beside the restored log: %v", err)
 	}
 	if out, errOut, status := runChance(t, target, "audit", "verify"); status != 0 || !strings.Contains(out, "2 accounts, 4 payments") {
 		t.Fatalf("audit verify after restore: exit %d\n%s%s", status, out, errOut)

@@ -10,7 +10,7 @@ import (
 )
 
 // Decider is the account aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 2}
 
 // Errors an account decides, beyond bad input and InsufficientFunds.
 var (
@@ -101,18 +101,17 @@ func redeem(c Redeem, s State) ([]domain.Event, error) {
 	if s.Processed(c.Payment) {
 		return nil, nil
 	}
-	if _, declined := s.Declined[c.Withdrawal]; declined {
-		return nil, ErrDeclinedPayment
-	}
-	w, ok := s.Payments[c.Withdrawal]
-	switch {
-	case !ok:
+	switch d, _ := s.decided.Get(c.Withdrawal); d {
+	case 0:
 		return nil, ErrUnknownWithdrawal
-	case w.Kind != ForPremiere:
-		return nil, ErrNotRedeemable
-	case w.Redeemed:
+	case wasDeclined:
+		return nil, ErrDeclinedPayment
+	case wasRedeemed:
 		return nil, ErrAlreadyRedeemed
+	case wasMade:
+		return nil, ErrNotRedeemable
 	}
+	w := s.redeemable[c.Withdrawal]
 	if len(c.Purpose.Rentals) != 1 {
 		return nil, domain.Invalid("a withdrawal pays for exactly one rental")
 	}

@@ -3,28 +3,33 @@ package account
 import "github.com/chance-video/chance/domain"
 
 // Evolve records a fact in the state; it checks nothing. The balance is summed from
-// amounts, so BalanceAfter in the events is a recorded fact an audit can verify.
+// amounts, so BalanceAfter in the events is a recorded fact an audit can verify. It
+// returns a new state and never changes the one it is given.
 func Evolve(s State, e domain.Event) State {
 	switch e := e.(type) {
 	case FundsAdded:
 		s.Balance += e.Amount
-		s.Payments[e.Payment] = &Payment{Amount: e.Amount}
+		s = s.decide(e.Payment, wasMade)
 	case FundsWithdrawn:
 		s.Balance -= e.Amount
-		s.Payments[e.Payment] = &Payment{Kind: e.Purpose.Kind, Amount: e.Amount, Purpose: e.Purpose}
+		if e.Purpose.Kind == ForPremiere {
+			s = s.decide(e.Payment, wasForPremiere).withRedeemable(e.Payment, &Payment{Amount: e.Amount, Purpose: e.Purpose})
+		} else {
+			s = s.decide(e.Payment, wasMade)
+		}
 		if v := e.Purpose.CartVersion; v > s.PaidCart.Version {
 			s.PaidCart = PaidCart{Version: v, Order: e.Payment}
 		}
 	case FundsRefunded:
 		s.Balance += e.Amount
-		s.Payments[e.Payment] = &Payment{Kind: e.Purpose.Kind, Amount: e.Amount, Purpose: e.Purpose}
+		s = s.decide(e.Payment, wasMade)
 	case PaymentRedeemed:
-		if w, ok := s.Payments[e.Withdrawal]; ok {
-			w.Redeemed = true
+		if d, _ := s.decided.Get(e.Withdrawal); d == wasForPremiere {
+			s = s.decide(e.Withdrawal, wasRedeemed).withRedeemable(e.Withdrawal, nil)
 		}
-		s.Payments[e.Payment] = &Payment{Kind: e.Purpose.Kind, Purpose: e.Purpose}
+		s = s.decide(e.Payment, wasMade)
 	case PaymentDeclined:
-		s.Declined[e.Payment] = e // no money moved: the balance stays
+		s = s.decide(e.Payment, wasDeclined) // no money moved: the balance stays
 	}
 	return s
 }

@@ -5,11 +5,13 @@ package cart
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/domain"
+	"github.com/chance-video/chance/domain/idmap"
 	"github.com/chance-video/chance/domain/term"
 )
 
@@ -106,8 +108,8 @@ func Events() []domain.Event {
 
 // State is a cart folded from its events.
 type State struct {
-	Items  []Item             // in the order they were added
-	Orders map[uuid.UUID]bool // orders already checked out
+	Items  []Item                     // in the order they were added; never written in place
+	Orders idmap.Map[uuid.UUID, bool] // orders already checked out (persistent: states are shared)
 	// Version counts the cart's events: it names one content of the cart, so a
 	// checkout can record which content it paid for and a second one of the same
 	// content can be refused.
@@ -117,7 +119,7 @@ type State struct {
 }
 
 // Initial is an empty cart.
-func Initial() State { return State{Orders: map[uuid.UUID]bool{}} }
+func Initial() State { return State{} }
 
 // Find returns the item for a premiere and its index, or -1.
 func (s State) Find(premiere uuid.UUID) (Item, int) {
@@ -130,7 +132,7 @@ func (s State) Find(premiere uuid.UUID) (Item, int) {
 }
 
 // Decider is the cart aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 1}
 
 // Errors a cart decides, beyond bad input.
 var (
@@ -174,7 +176,7 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 		}
 		return []domain.Event{ItemRemoved{UserID: c.UserID, PremiereID: c.PremiereID, At: c.Now}}, nil
 	case CheckOut:
-		if s.Orders[c.OrderID] {
+		if s.Orders.Has(c.OrderID) {
 			return nil, nil // this order already cleared its items
 		}
 		var bought []uuid.UUID
@@ -203,15 +205,17 @@ func sameItem(a, b Item) bool {
 	return a.PremiereID == b.PremiereID && a.Hours == b.Hours && a.StartsAt.Equal(b.StartsAt)
 }
 
-// Evolve records a fact in the state; it checks nothing.
+// Evolve records a fact in the state; it checks nothing. It returns a new state and
+// never changes the one it is given (nor its Items' array).
 func Evolve(s State, e domain.Event) State {
 	s.Version++
 	s.CheckedOutBy = uuid.Nil
 	switch e := e.(type) {
 	case ItemAdded:
-		s.Items = append(s.Items, e.Item)
+		s.Items = append(s.Items[:len(s.Items):len(s.Items)], e.Item)
 	case ItemChanged:
 		if _, i := s.Find(e.Item.PremiereID); i >= 0 {
+			s.Items = slices.Clone(s.Items)
 			s.Items[i] = e.Item
 		}
 	case ItemRemoved:
@@ -220,7 +224,7 @@ func Evolve(s State, e domain.Event) State {
 		for _, p := range e.PremiereIDs {
 			s.Items = remove(s.Items, p)
 		}
-		s.Orders[e.OrderID] = true
+		s.Orders = s.Orders.Set(e.OrderID, true)
 		s.CheckedOutBy = e.OrderID
 	}
 	return s

@@ -3,6 +3,7 @@ package decidertest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -24,7 +25,9 @@ func Run[S, C any](t *testing.T, d domain.Decider[S, C], specs []Spec[C]) {
 	t.Helper()
 	for _, s := range specs {
 		t.Run(s.Name, func(t *testing.T) {
-			got, err := d.Decide(s.When, d.Fold(s.Given))
+			state := d.Fold(s.Given)
+			got, err := d.Decide(s.When, state)
+			defer checkShareable(t, d, s, state, got, err)
 			if s.WantErr != nil {
 				if !errors.Is(err, s.WantErr) {
 					t.Fatalf("error = %v, want %v", err, s.WantErr)
@@ -44,5 +47,35 @@ func Run[S, C any](t *testing.T, d domain.Decider[S, C], specs []Spec[C]) {
 				t.Fatalf("events differ\n got: %#v\nwant: %#v", got, s.Then)
 			}
 		})
+	}
+}
+
+// checkShareable checks what the command service relies on to cache states: Evolve
+// leaves the state it is given as it was (the spec's events are applied to it one by
+// one, as a retried command would), and the state's snapshot (domain.AppendState) decides
+// the spec's command as the state itself does.
+func checkShareable[S, C any](t *testing.T, d domain.Decider[S, C], s Spec[C], state S, decided []domain.Event, decideErr error) {
+	t.Helper()
+	if t.Failed() {
+		return
+	}
+	pristine := d.Fold(s.Given)
+	for _, e := range append(append([]domain.Event(nil), s.Given...), decided...) {
+		_ = d.Evolve(state, e)
+	}
+	if !reflect.DeepEqual(state, pristine) {
+		t.Fatalf("Evolve changed the state it was given\n got: %#v\nwant: %#v", state, pristine)
+	}
+	data, err := domain.AppendState(nil, state)
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	restored, err := domain.ReadState[S](data)
+	if err != nil {
+		t.Fatalf("snapshot %q: %v", data, err)
+	}
+	again, err := d.Decide(s.When, restored)
+	if fmt.Sprint(err) != fmt.Sprint(decideErr) || !reflect.DeepEqual(again, decided) {
+		t.Fatalf("the snapshot decides otherwise: %#v, %v; the state: %#v, %v", again, err, decided, decideErr)
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // Decider is the premiere aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 1}
 
 // Limits of a card.
 const (

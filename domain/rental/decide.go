@@ -9,7 +9,7 @@ import (
 )
 
 // Decider is the rental aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 1}
 
 // Errors a rental decides, beyond bad input.
 var (

@@ -30,6 +30,7 @@ var ErrEmailTaken = domain.Conflict("this email is already registered")
 
 // EmailGuard is the email uniqueness guard aggregate.
 var EmailGuard = domain.Decider[EmailState, ClaimEmail]{
+	Version: 1,
 	Initial: func() EmailState { return EmailState{} },
 	Decide: func(c ClaimEmail, s EmailState) ([]domain.Event, error) {
 		switch s.Owner {

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/mail"
 	"strings"
 	"time"
@@ -169,7 +170,7 @@ func (s State) HasRole(r string) bool {
 }
 
 // Decider is the user aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 1}
 
 // Errors a user decides, beyond bad input.
 var (
@@ -241,16 +242,22 @@ func checkName(field, v string) (string, error) {
 	return v, nil
 }
 
-// Evolve records a fact in the state; it checks nothing.
+// Evolve records a fact in the state; it checks nothing. It returns a new state and
+// never changes the one it is given.
 func Evolve(s State, e domain.Event) State {
 	switch e := e.(type) {
 	case Registered:
 		s.ID, s.Email, s.FirstName, s.LastName, s.PasswordHash = e.UserID, e.Email, e.FirstName, e.LastName, e.PasswordHash
 		s.Roles = append([]string(nil), e.Roles...)
 	case RoleGranted:
-		s.Roles = append(s.Roles, e.Role)
+		s.Roles = append(s.Roles[:len(s.Roles):len(s.Roles)], e.Role) // a new array: states are shared
 	case TokenRevoked:
-		s.Revoked[e.TokenID] = e.ExpiresAt
+		revoked := maps.Clone(s.Revoked) // copied on write: states are shared
+		if revoked == nil {
+			revoked = map[string]time.Time{}
+		}
+		revoked[e.TokenID] = e.ExpiresAt
+		s.Revoked = revoked
 	case NotificationSettingsChanged:
 		s.Channels = append(make([]string, 0, len(e.Channels)), e.Channels...)
 		s.Phone, s.TelegramChatID = e.Phone, e.TelegramChatID

@@ -140,6 +140,20 @@ func open(cfg config.Config, clock Clock, log *slog.Logger, tracing *observe.Tra
 	a.closers = append(a.closers, a.Reads.Close)
 	// The shop's channels first, so a test's options may still change them.
 	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...)}, opts...)
+	snapshots, err := openSnapshots(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if snapshots != nil {
+		opts = append([]commands.Option{commands.WithSnapshots(commands.SnapshotConfig{Store: snapshots,
+			OnError: func(stream string, err error) { log.Warn("snapshot", "stream", stream, "error", err) }})}, opts...)
+		a.closers = append(a.closers, func() error {
+			if a.Commands != nil {
+				a.Commands.WaitSnapshots()
+			}
+			return snapshots.Close()
+		})
+	}
 	a.Hooks = usecase.Hooks{Logger: log}
 	a.observeUseCases()
 	a.Commands = commands.New(a.commandStore(), clock, opts...)

@@ -24,7 +24,9 @@ var ErrNotEmbedded = errors.New("chance backup copies the embedded data folder (
 // Backup writes a consistent copy of the data folder into the new folder dest (an
 // absolute path) while the shop serves, and says what it copied. Followers of the log
 // are copied before the log (see package backup): the checkpoints, the signing key
-// and written emails, the read models with their checkpoints, then the log.
+// and written emails, the read models with their checkpoints, then the log. The
+// command snapshots (snapshots.db) are left out: they are a cache of the log, and ones
+// of a later history must not come back beside an older log.
 func (a *App) Backup(ctx context.Context, dest string) (string, error) {
 	if a.Config.EventStore != config.SQLite || a.Config.ReadStore != config.SQLite {
 		return "", ErrNotEmbedded

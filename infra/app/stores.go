@@ -3,7 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
+
+	"github.com/chance-video/chance/commands"
 
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/config"
@@ -12,6 +15,8 @@ import (
 	"github.com/chance-video/chance/infra/eventstore/postgres"
 	"github.com/chance-video/chance/infra/readstore/readpostgres"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
+	"github.com/chance-video/chance/infra/snapshotstore/snappostgres"
+	"github.com/chance-video/chance/infra/snapshotstore/snapsqlite"
 )
 
 // connectTimeout bounds how long a start waits for a server before failing.
@@ -68,6 +73,37 @@ func openReads(cfg config.Config) (ReadStore, error) {
 		return s, nil
 	default:
 		s, err := readsqlite.Open(cfg.ReadDir())
+		if err != nil {
+			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
+		}
+		return s, nil
+	}
+}
+
+// snapshotsCloser is a snapshot store the app closes.
+type snapshotsCloser interface {
+	commands.Snapshots
+	Close() error
+}
+
+// openSnapshots opens the snapshot store beside the event store: a file of its own in
+// the data folder for the embedded store, a table in the event store's schema for
+// PostgreSQL. EventStoreDB has none here (its streams are folded from the log on a
+// cold load; snapshots there would be a stream per stream, not built yet).
+func openSnapshots(cfg config.Config) (snapshotsCloser, error) {
+	switch cfg.EventStore {
+	case config.ESDB:
+		return nil, nil
+	case config.Postgres:
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		defer cancel()
+		s, err := snappostgres.Open(ctx, cfg.EventsPostgresURL, cfg.EventsSchema())
+		if err != nil {
+			return nil, fmt.Errorf("CHANCE_EVENTSTORE_POSTGRES_URL: snapshots: %w", err)
+		}
+		return s, nil
+	default:
+		s, err := snapsqlite.Open(filepath.Join(cfg.DataDir, "snapshots.db"))
 		if err != nil {
 			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
 		}

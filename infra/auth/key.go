@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/chance-video/chance/infra/atomicfile"
 )
 
 // KeyFileName is the signing key's file in the data folder.
@@ -89,7 +91,7 @@ func createKeyFile(dataDir, path string) ([]byte, error) {
 			return nil, fmt.Errorf("write token signing key: %w", err)
 		}
 	}
-	if err := syncDir(dataDir); err != nil {
+	if err := atomicfile.SyncDir(dataDir); err != nil {
 		return nil, fmt.Errorf("write token signing key: %w", err)
 	}
 	return key, nil
@@ -118,15 +120,4 @@ func writeTemp(dir string, data []byte) (string, error) {
 		return "", err
 	}
 	return name, nil
-}
-
-// syncDir makes the new directory entry durable, so a crash right after start
-// cannot lose the key while tokens signed with it are out.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -69,13 +69,3 @@ func CopyTree(src, dest string) error {
 		}
 	})
 }
-
-// syncDir makes the entries of dir (names created, renamed) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}

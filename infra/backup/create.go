@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/chance-video/chance/infra/atomicfile"
 )
 
 // ManifestName is the file that makes a folder a backup.
@@ -78,13 +80,13 @@ func Create(ctx context.Context, dest string, m *Manifest, parts ...Part) (err e
 	if err := os.WriteFile(filepath.Join(stage, ManifestName), data, 0o600); err != nil {
 		return fmt.Errorf("backup %s: %w", dest, err)
 	}
-	if err := errors.Join(syncFile(filepath.Join(stage, ManifestName)), syncDir(stage)); err != nil {
+	if err := errors.Join(syncFile(filepath.Join(stage, ManifestName)), atomicfile.SyncDir(stage)); err != nil {
 		return fmt.Errorf("backup %s: %w", dest, err)
 	}
 	if err := os.Rename(stage, dest); err != nil {
 		return fmt.Errorf("backup %s: %w", dest, err)
 	}
-	return syncDir(filepath.Dir(dest))
+	return atomicfile.SyncDir(filepath.Dir(dest))
 }
 
 // ReadManifest reads the manifest of the backup in dir, refusing a folder that is not

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chance-video/chance/infra/atomicfile"
 	"github.com/chance-video/chance/infra/datadir"
 )
 
@@ -69,7 +70,7 @@ func Restore(src, dataDir string, replace bool, owner datadir.Owner, now time.Ti
 			return r, fmt.Errorf("restore %s: %w", part, err)
 		}
 	}
-	return r, syncDir(dataDir)
+	return r, atomicfile.SyncDir(dataDir)
 }
 
 // contents lists what a data folder holds besides its lock and an empty operator

@@ -30,7 +30,26 @@ func Events(s EventStore, m *Metrics, t *Tracing) EventStore {
 	if m == nil && !t.Enabled() {
 		return s
 	}
-	return observedEvents{EventStore: s, m: m, t: t}
+	o := observedEvents{EventStore: s, m: m, t: t}
+	if r, ok := s.(rangeReader); ok {
+		return observedRangeEvents{observedEvents: o, r: r}
+	}
+	return o
+}
+
+// rangeReader is the bounded stream read some stores have; commands use it to read a
+// replayed request's records alone, so the wrapper must not hide it.
+type rangeReader interface {
+	ReadStreamRange(ctx context.Context, stream string, from, to uint64) ([]eventlog.Record, error)
+}
+
+type observedRangeEvents struct {
+	observedEvents
+	r rangeReader
+}
+
+func (o observedRangeEvents) ReadStreamRange(ctx context.Context, stream string, from, to uint64) ([]eventlog.Record, error) {
+	return o.r.ReadStreamRange(ctx, stream, from, to)
 }
 
 type observedEvents struct {

@@ -32,6 +32,27 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]e
 	return records, nil
 }
 
+// ReadStreamRange returns the stream's events from revision from to revision to (both
+// included), in revision order: what a command replaying a request reads, without the
+// rest of the stream.
+func (s *Store) ReadStreamRange(ctx context.Context, stream string, from, to uint64) ([]eventlog.Record, error) {
+	if err := s.usable(ctx); err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", stream, err)
+	}
+	if from > math.MaxInt64 || from > to {
+		return nil, nil
+	}
+	rows, err := s.reads.span.QueryContext(ctx, stream, int64(from), int64(min(to, math.MaxInt64)))
+	if err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", stream, err)
+	}
+	records, err := scanRecords(rows, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", stream, err)
+	}
+	return records, nil
+}
+
 // ReadAll returns up to limit (> 0) events after position, in commit order.
 func (s *Store) ReadAll(ctx context.Context, after eventlog.Position, limit int) ([]eventlog.Record, error) {
 	if limit <= 0 {

@@ -82,7 +82,7 @@ func (s *writeStatements) close() error {
 // readStatements are prepared on the read pool (database/sql prepares them again on
 // each pooled connection as needed).
 type readStatements struct {
-	stream, all *sql.Stmt
+	stream, span, all *sql.Stmt
 }
 
 const recordColumns = `position, stream_id, revision, event_id, type, data, metadata`
@@ -92,13 +92,16 @@ func (s *readStatements) prepare(ctx context.Context, db *sql.DB) error {
 	if s.stream, err = db.PrepareContext(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`); err != nil {
 		return fmt.Errorf("prepare stream read: %w", err)
 	}
+	if s.span, err = db.PrepareContext(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = ? AND revision >= ? AND revision <= ? ORDER BY revision`); err != nil {
+		return fmt.Errorf("prepare stream range read: %w", err)
+	}
 	if s.all, err = db.PrepareContext(ctx, `SELECT `+recordColumns+` FROM events WHERE position > ? ORDER BY position LIMIT ?`); err != nil {
 		return fmt.Errorf("prepare log read: %w", err)
 	}
 	return nil
 }
 
-func (s *readStatements) close() error { return closeAll([]*sql.Stmt{s.stream, s.all}) }
+func (s *readStatements) close() error { return closeAll([]*sql.Stmt{s.stream, s.span, s.all}) }
 
 func closeAll(stmts []*sql.Stmt) error {
 	var errs []error

@@ -18,7 +18,8 @@
 //     those events, or with the stream's tail, otherwise fail with a revision conflict and
 //     write nothing;
 //   - ReadStream(from) returns revisions from…; past the end, or on a missing stream, it is
-//     empty and not an error; ReadAll refuses a limit that is not positive.
+//     empty and not an error; ReadAll refuses a limit that is not positive;
+//   - a store with ReadStreamRange(from, to) returns revisions from…to, both included.
 //
 // The tests never sleep: they wait on channels and counts, and each has a 10 s fail-safe.
 package eventstoretest
@@ -52,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) eventlog.Store) {
 		{"MetadataRoundTrip", testMetadataRoundTrip},
 		{"MissingStream", testMissingStream},
 		{"ReadStreamFrom", testReadStreamFrom},
+		{"ReadStreamRange", testReadStreamRange},
 		{"InvalidAppend", testInvalidAppend},
 		{"Conflicts", testConflicts},
 		{"AnyAndStreamExistsAppend", testAnyAndStreamExistsAppend},

@@ -29,8 +29,8 @@ type statements struct {
 	tails string
 	// window reads a run of a stream's events from a revision on.
 	window string
-	// readStream and readAll are the two reads of whole records.
-	readStream, readAll string
+	// readStream, readSpan (revisions from..to) and readAll read whole records.
+	readStream, readSpan, readAll string
 }
 
 const recordColumns = `position, stream_id, revision, event_id, type, data, metadata`
@@ -57,6 +57,7 @@ func newStatements(schema string) statements {
 			) e`, events, appendlog.TailIDs),
 		window:     `SELECT revision, event_id, position FROM ` + events + ` WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
 		readStream: `SELECT ` + recordColumns + ` FROM ` + events + ` WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
+		readSpan:   `SELECT ` + recordColumns + ` FROM ` + events + ` WHERE stream_id = $1 AND revision >= $2 AND revision <= $3 ORDER BY revision`,
 		readAll:    `SELECT ` + recordColumns + ` FROM ` + events + ` WHERE position > $1 ORDER BY position LIMIT $2`,
 	}
 }

@@ -1,0 +1,115 @@
+package commands_test
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/infra/clock"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/snapshotstore/snapsqlite"
+)
+
+// countingSnapshots is a snapshot store counting the snapshots loaded from it.
+type countingSnapshots struct {
+	commands.Snapshots
+	loads atomic.Int64
+}
+
+func (c *countingSnapshots) Load(ctx context.Context, stream string) (commands.Snapshot, bool, error) {
+	c.loads.Add(1)
+	return c.Snapshots.Load(ctx, stream)
+}
+
+// A stream restored from its snapshot with nothing appended since is cached like any
+// other: reading it again does not load the snapshot again.
+func TestAStreamRestoredAtItsHeadIsCached(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snaps.Close()
+	user := uuid.New()
+	appendFills(t, store, user, 0, 2_000)
+	first := commands.New(store, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: snaps}))
+	if _, err := first.Lookup().LoadAccount(ctx, user); err != nil {
+		t.Fatal(err)
+	}
+	first.WaitSnapshots()
+
+	counted := &countingSnapshots{Snapshots: snaps}
+	svc := commands.New(store, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: counted}))
+	for range 5 {
+		a, err := svc.Lookup().LoadAccount(ctx, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustEqual(t, "balance", a.Balance, 2_000)
+	}
+	svc.WaitSnapshots()
+	mustEqual(t, "snapshots loaded for 5 reads of an unchanged stream", counted.loads.Load(), 1)
+}
+
+// heldSnapshots holds its first Save until released, as a slow disk would.
+type heldSnapshots struct {
+	commands.Snapshots
+	once    sync.Once
+	release chan struct{}
+}
+
+func (h *heldSnapshots) Save(ctx context.Context, s commands.Snapshot) error {
+	h.once.Do(func() { <-h.release })
+	return h.Snapshots.Save(ctx, s)
+}
+
+// A snapshot skipped because the stream's previous one is still being written leaves
+// the stream due: the next command writes it, rather than waiting Every more events.
+func TestASkippedSnapshotIsWrittenByTheNextCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snaps.Close()
+	held := &heldSnapshots{Snapshots: snaps, release: make(chan struct{})}
+	svc := commands.New(store, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: held, Every: 10}))
+	user := uuid.New()
+	fill := func(n int) {
+		t.Helper()
+		if _, err := svc.Fill(ctx, user, 1, commands.Request{Key: strconv.Itoa(n), Fingerprint: strconv.Itoa(n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 25 { // a snapshot at 10 is held; those due at 20..24 are skipped
+		fill(i)
+	}
+	close(held.release)
+	svc.WaitSnapshots()
+	fill(25) // its load folds up to revision 24: the stream is still due
+	svc.WaitSnapshots()
+	snap, found, err := snaps.Load(ctx, account.Stream(user))
+	if err != nil || !found {
+		t.Fatalf("no snapshot: %v", err)
+	}
+	mustEqual(t, "revision of the last snapshot", snap.Revision, 24)
+}
