@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/pgmigrate"
 )
 
 // Store is the snapshot table of one schema.
@@ -39,11 +40,24 @@ func Open(ctx context.Context, url, schema string) (*Store, error) {
 			revision  bigint NOT NULL,
 			version   int    NOT NULL,
 			data      bytea  NOT NULL)`
-	if _, err := pool.Exec(ctx, ddl); err != nil {
+	if err := create(ctx, pool, ddl); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("snapshots: create %s: %w", s.table, err)
 	}
 	return s, nil
+}
+
+// create runs the DDL under an advisory lock: processes starting together would
+// otherwise race in CREATE ... IF NOT EXISTS, which is not safe against itself
+// (a duplicate key in pg_type).
+func create(ctx context.Context, pool *pgxpool.Pool, ddl string) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := pgmigrate.Lock(ctx, tx, "chance snapshots: create"); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, ddl)
+		return err
+	})
 }
 
 // Load returns a stream's snapshot.

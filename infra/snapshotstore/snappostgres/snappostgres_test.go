@@ -22,3 +22,29 @@ func TestContract(t *testing.T) {
 		return s
 	})
 }
+
+// Processes of a fleet start together: each creates the table if it is missing, and
+// none may fail for it (CREATE ... IF NOT EXISTS races with itself in pg_type).
+func TestProcessesStartingTogetherAllOpen(t *testing.T) {
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url)
+	const processes = 8
+	errs := make(chan error, processes)
+	start := make(chan struct{})
+	for range processes {
+		go func() {
+			<-start
+			s, err := snappostgres.Open(context.Background(), url, schema)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	for range processes {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
