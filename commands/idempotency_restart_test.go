@@ -13,7 +13,6 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
-	"github.com/chance-video/chance/infra/snapshotstore/snapsqlite"
 )
 
 // After a restart, a stream restored from its snapshot still knows its keys: a retry
@@ -22,17 +21,7 @@ import (
 // another process appended is replayed by a process that had the stream cached.
 func TestKeysAreKnownAfterARestartFromASnapshot(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snaps.Close()
+	store, snaps := openWithSnapshots(t)
 	counted := &countingSnapshots{Snapshots: snaps}
 	opt := commands.WithSnapshots(commands.SnapshotConfig{Store: counted, OnError: func(_ string, err error) { t.Error(err) }})
 	user := uuid.New()

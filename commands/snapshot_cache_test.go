@@ -2,7 +2,6 @@ package commands_test
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -13,8 +12,6 @@ import (
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/infra/clock"
-	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
-	"github.com/chance-video/chance/infra/snapshotstore/snapsqlite"
 )
 
 // countingSnapshots is a snapshot store counting the snapshots loaded from it.
@@ -32,17 +29,7 @@ func (c *countingSnapshots) Load(ctx context.Context, stream string) (commands.S
 // other: reading it again does not load the snapshot again.
 func TestAStreamRestoredAtItsHeadIsCached(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snaps.Close()
+	store, snaps := openWithSnapshots(t)
 	user := uuid.New()
 	appendFills(t, store, user, 0, 2_000)
 	first := commands.New(store, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: snaps}))
@@ -80,17 +67,7 @@ func (h *heldSnapshots) Save(ctx context.Context, s commands.Snapshot) error {
 // the stream due: the next command writes it, rather than waiting Every more events.
 func TestASkippedSnapshotIsWrittenByTheNextCommand(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snaps.Close()
+	store, snaps := openWithSnapshots(t)
 	held := &heldSnapshots{Snapshots: snaps, release: make(chan struct{})}
 	svc := commands.New(store, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: held, Every: 10}))
 	user := uuid.New()

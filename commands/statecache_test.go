@@ -60,17 +60,7 @@ func appendFills(t *testing.T, store *eventsqlite.Store, user uuid.UUID, from, n
 // from the start, and gets the same state.
 func TestALongStreamIsFoldedFromItsSnapshot(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snaps.Close()
+	store, snaps := openWithSnapshots(t)
 	var snapErrs atomic.Int64
 	withSnapshots := commands.WithSnapshots(commands.SnapshotConfig{Store: snaps, OnError: func(string, error) { snapErrs.Add(1) }})
 	user := uuid.New()
@@ -236,17 +226,7 @@ func TestAConflictLeavesTheCachedStateAlone(t *testing.T) {
 // only what came after it; a load that folded few leaves none.
 func TestAColdLoadThatFoldedManyEventsLeavesASnapshot(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snaps.Close()
+	store, snaps := openWithSnapshots(t)
 	withSnapshots := commands.WithSnapshots(commands.SnapshotConfig{Store: snaps, Every: 1_000, OnError: func(_ string, err error) { t.Error(err) }})
 	user := uuid.New()
 	stream := account.Stream(user)
@@ -273,4 +253,22 @@ func TestAColdLoadThatFoldedManyEventsLeavesASnapshot(t *testing.T) {
 	if snap, found, err := snaps.Load(ctx, stream); err != nil || !found || snap.Revision != 49 {
 		t.Fatalf("snapshot at %d (found %v, %v), want at 49", snap.Revision, found, err)
 	}
+}
+
+// openWithSnapshots opens an SQLite event store and an SQLite snapshot store in a
+// temporary folder, closed when the test ends.
+func openWithSnapshots(t *testing.T) (*eventsqlite.Store, *snapsqlite.Store) {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := eventsqlite.Open(filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snaps.Close() })
+	return store, snaps
 }
