@@ -43,7 +43,12 @@ func (a *api) logRequests(c *gin.Context) {
 	c.Next()
 	status := c.Writer.Status()
 	level := slog.LevelInfo
-	if status >= http.StatusInternalServerError {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		// Starting, a store out of reach, a second scrape: expected and retried, and
+		// load balancers poll /readyz through it — a warning, not an error per poll.
+		level = slog.LevelWarn
+	case status >= http.StatusInternalServerError:
 		level = slog.LevelError
 	}
 	route := routeOf(c)
