@@ -8,6 +8,7 @@ import (
 
 	"github.com/chance-video/chance/infra/auth"
 	"github.com/chance-video/chance/infra/httpapi"
+	"github.com/chance-video/chance/infra/web"
 	"github.com/chance-video/chance/queries"
 )
 
@@ -40,10 +41,15 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	storefront, err := web.New()
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.New(httpapi.Deps{Commands: a.Handlers, Queries: q, Hooks: a.Hooks, Tokens: tokens, Hasher: opts.Hasher,
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
-		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer()})
+		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer(),
+		Storefront: storefront})
 }
 
 // ServerLimits are the configured limits of the HTTP server.

@@ -79,6 +79,8 @@ type Deps struct {
 	RequestMetrics RequestMetrics
 	// Tracer, if set, opens a span per request (tracing on).
 	Tracer RequestTracer
+	// Storefront, if set, serves the customers' pages at / and /assets/.
+	Storefront Storefront
 }
 
 func (d Deps) validate() error {
@@ -170,6 +172,9 @@ func New(d Deps) (http.Handler, error) {
 	}
 	ops.routes(e)
 	serveOpenAPI(e)
+	if d.Storefront != nil {
+		a.storefrontRoutes(e, d.Storefront)
+	}
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }
