@@ -137,7 +137,10 @@ export function onRerender(fn) {
 
 /** #/wallet[?payment=id] — the balance, a payment being confirmed, a top-up form. */
 export async function walletPage(main) {
-  const paymentID = hashParams().payment;
+  // The provider sends the customer back here; a return address without the payment's id
+  // (a provider's fixed return URL) falls back to the top-up this tab started.
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
+  const paymentID = hashParams().payment || (pending && pending.id);
   const status = h('div', { class: 'payment-status', 'aria-live': 'polite' });
   const balance = h('strong', { class: 'balance' }, '…');
   mount(main, h('h1', {}, 'Баланс'), status, h('p', {}, 'На балансе: ', balance), topUpForm(0, '#/wallet'));
