@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"net/http"
-	"regexp"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
