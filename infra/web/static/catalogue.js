@@ -48,8 +48,8 @@ function card(c) {
       c.theatre ? h('p', { class: 'theatre' }, c.theatre) : null,
       c.actors && c.actors.length ? h('p', { class: 'muted actors' }, c.actors.join(', ')) : null,
       prices(c),
-      h('p', { class: 'muted' }, `Срок просмотра: ${term(c.reservation_hours)}`,
-        c.duration_minutes ? ` · ${duration(c.duration_minutes)}` : ''),
+      c.duration_minutes ? h('p', { class: 'muted' }, `Длительность: ${duration(c.duration_minutes)}`) : null,
+      h('p', { class: 'muted' }, `Срок просмотра: ${term(c.reservation_hours)}`),
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: `#/premiere/${c.id}` }, 'Подробнее'),
         c.on_sale === false ? h('span', { class: 'muted' }, 'Снято с продажи')
