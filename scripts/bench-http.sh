@@ -43,8 +43,8 @@ curl -sf -o /dev/null -X POST "$url/api/v1/register" -H 'Content-Type: applicati
 load() { "$bin" loadtest --url "$url" --concurrency "$CLIENTS" --duration "$DURATION" --customers "$CUSTOMERS" "$@" | tee -a "$tmp/out"; echo; }
 echo "== machine: $(nproc) cores, $(uname -sr); load generator on the same machine; work: $CLIENTS clients × $DURATION per scenario"
 load --scenario rent --premieres "$PREMIERES" --admin-email "$admin" --admin-password "bench admin password"
-load --scenario fill
-load --scenario premiere
+load --scenario fill --customers 64
+load --scenario premiere --customers 16
 "$bin" loadtest --url "$url" --scenario aged --aged-events "$AGED" --duration "$DURATION" | tee -a "$tmp/out"
 echo
 
