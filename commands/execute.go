@@ -177,6 +177,9 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 // still holds the record the snapshot ends with (by digest, not id), else from the
 // initial state; fresh is what the log holds beyond it.
 func fromStores[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string) (cachedStream, S, []eventlog.Record, error) {
+	if short, ok, err := shortStream(ctx, s, d, stream); ok || err != nil {
+		return cachedStream{}, d.Initial(), short, err
+	}
 	if entry, state, ok := restore(ctx, s, d, stream); ok {
 		fresh, err := s.store.ReadStream(ctx, stream, entry.next-1)
 		if err != nil {
@@ -189,6 +192,23 @@ func fromStores[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C
 	}
 	fresh, err := s.store.ReadStream(ctx, stream, 0)
 	return cachedStream{}, d.Initial(), fresh, err
+}
+
+// shortStream reads a stream whole, and ok, when it is shorter than a snapshot is ever
+// taken of (coldSnapshotAfter events): most cold loads are of new or short streams (a
+// rental being created, a cart), for which looking for a snapshot first was a wasted
+// query on every rent. A longer stream costs one query more than before, once: its
+// cold load leaves a snapshot and the cache keeps it.
+func shortStream[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string) ([]eventlog.Record, bool, error) {
+	r, ranged := s.store.(rangeReader)
+	if s.snapshots == nil || d.Version == 0 || !ranged {
+		return nil, false, nil // no snapshot to look for, or no cheap way to stop early
+	}
+	head, err := r.ReadStreamRange(ctx, stream, 0, coldSnapshotAfter-1)
+	if err != nil || len(head) < coldSnapshotAfter {
+		return head, true, err
+	}
+	return nil, false, nil
 }
 
 // replayed is the outcome of a request the stream already holds.
