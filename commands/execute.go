@@ -132,6 +132,9 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		var err error
 		cold := !found || !typed
 		if !cold {
+			if next, known := s.committedNext(stream); known && next == entry.next {
+				return entry, state, nil // the store knows nothing was appended since
+			}
 			fresh, err = s.store.ReadStream(ctx, stream, entry.next)
 		} else {
 			entry, state, fresh, err = fromStores(ctx, s, d, stream)
@@ -171,6 +174,20 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		s.cache.put(stream, entry)
 		return entry, state, nil
 	}
+}
+
+// headKnower is a store that knows, without reading, how many events a stream holds,
+// for the streams its own process appended to (the SQLite store: one process per file).
+type headKnower interface {
+	CommittedNext(stream string) (next uint64, known bool)
+}
+
+// committedNext is how many events stream holds, when the store knows it without a read.
+func (s *Service) committedNext(stream string) (uint64, bool) {
+	if h, ok := s.store.(headKnower); ok {
+		return h.CommittedNext(stream)
+	}
+	return 0, false
 }
 
 // fromStores starts a stream the cache does not hold: from its snapshot, if the log
