@@ -70,6 +70,7 @@ func execute[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		for _, e := range decided {
 			state = d.Evolve(state, e)
 		}
+		s.cacheAppended(stream, l.entry, state, data, res)
 		return Outcome[S]{State: state, Events: decided, Position: res.Position}, nil
 	}
 	return Outcome[S]{}, fmt.Errorf("%s after %d attempts: %w", stream, maxAttempts, ErrContention)
@@ -96,6 +97,7 @@ func conflictPause(ctx context.Context, attempt int) error {
 // loaded is a stream read for a request: its state, how many events it folds, and the
 // records (with their events) the request's key already produced.
 type loaded[S any] struct {
+	entry       cachedStream // as cached (or restored) for this load
 	next        uint64
 	state       S
 	prior       []eventlog.Record
@@ -119,7 +121,7 @@ func loadStream[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C
 	if err != nil {
 		return loaded[S]{}, err
 	}
-	return loaded[S]{next: entry.next, state: state, prior: prior, priorEvents: events}, nil
+	return loaded[S]{entry: entry, next: entry.next, state: state, prior: prior, priorEvents: events}, nil
 }
 
 // current is a stream's state now: the cached one (or its snapshot's, or the initial
@@ -174,6 +176,27 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		s.cache.put(stream, entry)
 		return entry, state, nil
 	}
+}
+
+// cacheAppended caches the state a command's append left, when the store tells stream
+// heads (headKnower): the next command on the stream then reads nothing from the file
+// (the store confirms nothing was appended since), where it used to read back the
+// events just appended. Not when a snapshot is due: that load reads the events back, so
+// that the snapshot's last-record digest is the stored record's (tracing adds to the
+// metadata on the way in), and the digest kept here is never written anywhere.
+func (s *Service) cacheAppended(stream string, before cachedStream, state any, data []eventlog.EventData, res eventlog.AppendResult) {
+	if _, ok := s.store.(headKnower); !ok || len(data) == 0 || res.LastRevision != before.next+uint64(len(data))-1 {
+		return // another store, or the store found these events already there
+	}
+	records := make([]eventlog.Record, len(data))
+	for i, e := range data {
+		records[i] = eventlog.Record{EventData: e, StreamID: stream, Revision: before.next + uint64(i)}
+	}
+	entry := cachedStream{next: res.LastRevision + 1, state: state, keys: indexKeys(before.keys, records), snapshotAt: before.snapshotAt}
+	if s.snapshots.due(entry, false) {
+		return
+	}
+	s.cache.put(stream, entry)
 }
 
 // headKnower is a store that knows, without reading, how many events a stream holds,

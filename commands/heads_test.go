@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"testing"
 
@@ -58,4 +59,38 @@ func TestACurrentCachedStreamIsNotReadAgain(t *testing.T) {
 	}
 	mustEqual(t, "balance after another service's top-up", a.Balance, 150)
 	mustEqual(t, "reads", counted.reads.Load(), 2)
+}
+
+// After a command appends, its stream's next load reads nothing back: the state the
+// command left is cached, and the store confirms it is current. With snapshots on, a
+// stream still gets its snapshot every Every events (that load reads the events back).
+func TestACommandLeavesItsStateCached(t *testing.T) {
+	ctx := context.Background()
+	store, snaps := openWithSnapshots(t)
+	counted := &readCounting{Store: store}
+	svc := commands.New(counted, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: snaps, Every: 10}))
+	user := uuid.New()
+	for i := range 25 {
+		if _, err := svc.Fill(ctx, user, 100, key("fill-"+strconv.Itoa(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, err := svc.Lookup().LoadAccount(ctx, user); err != nil || a.Balance != 2_500 {
+		t.Fatalf("balance %d, %v; want 2500", a.Balance, err)
+	}
+	svc.WaitSnapshots()
+	// One read back per snapshot due (at 10 and 20 events); the first fill's cold load
+	// of the new stream is a ranged read (a short stream), not counted here.
+	mustEqual(t, "stream reads for 25 top-ups and a load", counted.reads.Load(), 2)
+	snap, found, err := snaps.Load(ctx, "account-"+user.String())
+	if err != nil || !found {
+		t.Fatalf("no snapshot: %v", err)
+	}
+	mustEqual(t, "snapshot revision", snap.Revision, 19)
+
+	// A retry of a top-up is still recognised (the key index was kept).
+	res, err := svc.Fill(ctx, user, 100, key("fill-3"))
+	if err != nil || !res.Replayed {
+		t.Fatalf("retry: %+v, %v", res, err)
+	}
 }
