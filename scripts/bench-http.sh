@@ -41,7 +41,7 @@ curl -sf -o /dev/null -X POST "$url/api/v1/register" -H 'Content-Type: applicati
 "$bin" users grant-role --email "$admin" --role admin >/dev/null
 
 load() { "$bin" loadtest --url "$url" --concurrency "$CLIENTS" --duration "$DURATION" --customers "$CUSTOMERS" "$@" | tee -a "$tmp/out"; echo; }
-echo "== machine: $(nproc) cores, $(uname -sr); load generator on the same machine; work: $CLIENTS clients × $DURATION per scenario"
+echo "== machine: $(nproc) cores, $(uname -sr), load average $(cut -d" " -f1-3 /proc/loadavg) (other work makes figures noisy); load generator on the same machine; work: $CLIENTS clients × $DURATION per scenario"
 load --scenario rent --premieres "$PREMIERES" --admin-email "$admin" --admin-password "bench admin password"
 load --scenario fill --customers 64
 load --scenario premiere --customers 16
