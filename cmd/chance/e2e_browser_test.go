@@ -47,7 +47,7 @@ func TestStorefrontJourneyInABrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "journey.mjs", "unit/format.test.mjs")
+	cmd := exec.CommandContext(ctx, node, "--test", "journey.mjs", "unit/format.test.mjs", "unit/api.test.mjs")
 	cmd.Dir = dir
 	cmd.Env = []string{"CHANCE_BIN=" + chanceBinary(t), "CHROMIUM=" + chromium}
 	for _, kv := range os.Environ() {
