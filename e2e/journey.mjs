@@ -222,6 +222,13 @@ async function journey(page, base, shot, flash, t, offers) {
   await purchase.waitFor();
   await shot('inbox');
 
+  // On a phone's screen: one column, nothing cut off.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/#/my`);
+  await page.locator('li.rental').nth(1).waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling on a phone');
+  await shot('phone-my-premieres');
+
   // Sign out.
   await page.getByRole('button', { name: 'Выйти' }).click();
   await page.getByRole('link', { name: 'Войти' }).waitFor();
