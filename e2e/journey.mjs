@@ -132,7 +132,7 @@ async function journey(page, base, shot, flash, t, offers) {
   const firstTitle = (await cards.nth(0).locator('h2').textContent()).trim();
   const secondTitle = (await cards.nth(1).locator('h2').textContent()).trim();
   await cards.nth(0).getByRole('link', { name: 'Подробнее' }).click();
-  await page.getByRole('heading', { name: firstTitle }).waitFor();
+  await page.getByRole('heading', { level: 1, name: firstTitle, exact: true }).waitFor();
   const quote = page.locator('.quote');
   const before = await quote.textContent();
   await page.getByLabel('Единица срока').selectOption('24');
@@ -221,6 +221,15 @@ async function journey(page, base, shot, flash, t, offers) {
   }
   await purchase.waitFor();
   await shot('inbox');
+
+  // Where to be told things: the inbox only.
+  await page.getByRole('link', { name: 'Настройки' }).click();
+  await page.getByLabel('Эл. почта').setChecked(false);
+  await page.getByRole('button', { name: 'Сохранить' }).click();
+  await flash.getByText('Настройки сохранены.').waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Настройки' }).waitFor();
+  assert.equal(await page.getByLabel('Эл. почта').isChecked(), false, 'the choice is kept');
 
   // On a phone's screen: one column, nothing cut off.
   await page.setViewportSize({ width: 390, height: 844 });
