@@ -104,7 +104,8 @@ type resolved struct {
 	typo  string
 }
 
-// search counts the matches and reads the page, in one batch and one snapshot.
+// search counts the matches (exactly up to catalogue.CountBound) and reads the page, in
+// one batch and one snapshot.
 func (s *Store) search(ctx context.Context, g *generation, pl searchPlan) (catalogue.SearchResult, error) {
 	var res catalogue.SearchResult
 	b := &pgx.Batch{}
@@ -134,6 +135,9 @@ func (s *Store) search(ctx context.Context, g *generation, pl searchPlan) (catal
 	b.Queue(`COMMIT`)
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return res, err
+	}
+	if res.Total > catalogue.CountBound {
+		res.Total, res.Capped = catalogue.CountBound, true
 	}
 	return res, nil
 }

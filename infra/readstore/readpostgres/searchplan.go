@@ -22,15 +22,10 @@ const shortWord = 3
 // ~80 ms, for an order nobody reads hundreds of results deep into. The count stays exact.
 const rankWindow = 200
 
-// Typo matching (see resolveWords): a word found nowhere is replaced by the typoWords
-// stems of titles and actors most similar to its stem (pg_trgm's similarity, whole word
-// to whole word), if at least typoThreshold similar. 0.6 takes one doubled or inserted
-// letter in a stem of six letters or more (мауззер → маузер: 0.67, иваннов → иванов:
-// 0.67) and keeps a longer word from matching a stem it starts with (маузерист →
-// маузер: 0.55). A replaced letter changes three trigrams and is found in long words only.
+// Typo matching (see resolveWords) follows searchtext: TypoThreshold and TypoWords.
 const (
-	typoThreshold = 0.6
-	typoWords     = 5
+	typoThreshold = searchtext.TypoThreshold
+	typoWords     = searchtext.TypoWords
 )
 
 // searchWord is a word of the query text.
@@ -174,10 +169,12 @@ func (pl searchPlan) from(s *searchSQL) string {
 	return ` FROM ` + from + ` WHERE ` + strings.Join(conds, ` AND `)
 }
 
-// countSQL counts the matches.
+// countSQL counts the matches, up to one past catalogue.CountBound: beyond it, the count
+// would visit every match of a broad word for a number nobody needs exactly.
 func (pl searchPlan) countSQL() (string, []any) {
 	var s searchSQL
-	return `SELECT count(*)` + pl.from(&s), s.args
+	from := pl.from(&s)
+	return `SELECT count(*) FROM (SELECT 1` + from + ` LIMIT ` + s.arg(catalogue.CountBound+1) + `) m`, s.args
 }
 
 // orderedSQL is the page rows [offset, offset+limit) of the matches in the plan's order

@@ -79,6 +79,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SearchSortOrders", testSearchSortOrders},
 		{"SearchPaging", testSearchPaging},
 		{"SearchOnSaleOnly", testSearchOnSaleOnly},
+		{"SearchTypos", testSearchTypos},
+		{"SearchCountBound", testSearchCountBound},
 		{"BalanceAndPayments", testBalanceAndPayments},
 		{"Ledger", testLedger},
 		{"LedgerStreams", testLedgerStreams},
