@@ -177,15 +177,26 @@ func (pl searchPlan) countSQL() (string, []any) {
 	return `SELECT count(*) FROM (SELECT 1` + from + ` LIMIT ` + s.arg(catalogue.CountBound+1) + `) m`, s.args
 }
 
+// matches is the subquery of the matches with what the orders need, as p. Unless walked
+// (see Store.search), it is fenced (OFFSET 0) so that the planner gathers the matches
+// through the text index and sorts them, rather than walking an order's index.
+func (pl searchPlan) matches(s *searchSQL, walked bool) string {
+	if walked {
+		return `SELECT p.id, p.tsv, p.published_at, p.price, p.discount_percent, p.title_norm` + pl.from(s)
+	}
+	return `SELECT * FROM (SELECT p.id, p.tsv, p.published_at, p.price, p.discount_percent, p.title_norm` +
+		pl.from(s) + ` OFFSET 0) f`
+}
+
 // orderedSQL is the page rows [offset, offset+limit) of the matches in the plan's order
 // (or, when ranked, newest first: the tail after the rank window).
-func (pl searchPlan) orderedSQL(offset, limit int) (string, []any) {
+func (pl searchPlan) orderedSQL(offset, limit int, walked bool) (string, []any) {
 	var s searchSQL
 	order := pl.orderBy()
 	if pl.ranked() {
 		order = newest
 	}
-	return `SELECT ` + premiereColumns + ` FROM (SELECT p.id` + pl.from(&s) + ` ORDER BY ` + order +
+	return `SELECT ` + premiereColumns + ` FROM (SELECT p.id FROM (` + pl.matches(&s, walked) + `) p ORDER BY ` + order +
 		` LIMIT ` + s.arg(limit) + ` OFFSET ` + s.arg(offset) + `) m
 		JOIN {s}.premieres p ON p.id = m.id JOIN {s}.premiere_cards c ON c.id = m.id
 		ORDER BY ` + order, s.args
@@ -193,9 +204,10 @@ func (pl searchPlan) orderedSQL(offset, limit int) (string, []any) {
 
 // rankedSQL is the page rows [offset, offset+limit) of the rankWindow newest matches
 // ordered by relevance.
-func (pl searchPlan) rankedSQL(offset, limit int) (string, []any) {
+func (pl searchPlan) rankedSQL(offset, limit int, walked bool) (string, []any) {
 	var s searchSQL
-	window := `SELECT p.id, p.tsv, p.published_at` + pl.from(&s) + ` ORDER BY ` + newest + ` LIMIT ` + strconv.Itoa(rankWindow)
+	window := `SELECT p.id, p.tsv, p.published_at FROM (` + pl.matches(&s, walked) + `) p ORDER BY ` + newest +
+		` LIMIT ` + strconv.Itoa(rankWindow)
 	rank := `ts_rank(w.tsv, ` + s.arg(pl.rankQuery()) + `::tsquery)`
 	return `SELECT ` + premiereColumns + ` FROM (
 			SELECT w.id, w.published_at, ` + rank + ` AS rank FROM (` + window + `) w

@@ -36,6 +36,7 @@ type searchPlan struct {
 	texts   []string // conditions on premiere_texts t (and p): words too short for the index
 	args    []any    // for facets, then texts
 	ranked  bool     // order by relevance within rankWindow
+	newest  bool     // order by publication, newest first
 	orderBy string   // otherwise
 	limit   int
 	offset  int
@@ -49,8 +50,8 @@ type searchPlan struct {
 //
 // The count (exact up to catalogue.CountBound) and the page's ids are read in one read
 // transaction, so Total and Items agree, then the page's rows by id. SQLite sorts inside
-// the query and keeps only the page (a bounded top-N sort, or an index walk for a broad
-// word: walkedPage): no query brings its matches into Go.
+// the query and keeps only the page (a bounded top-N sort; for a broad word newest
+// first, the matches added last: newestPage): no query brings its matches into Go.
 func (s *Store) Search(ctx context.Context, q catalogue.SearchQuery) (catalogue.SearchResult, error) {
 	pl, err := planSearch(q, nil)
 	if err != nil {
@@ -124,12 +125,19 @@ func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResu
 	if !res.Capped && res.Total <= pl.offset {
 		return res, nil
 	}
-	var page []int64
+	var (
+		page  []int64
+		found bool
+	)
+	if pl.newest && pl.match != "" && res.Capped {
+		if page, found, err = pl.newestPage(ctx, rtx); err != nil {
+			return res, err
+		}
+	}
 	switch {
+	case found:
 	case pl.ranked:
 		page, err = pl.rankedPage(ctx, rtx, res)
-	case pl.match != "" && res.Capped:
-		page, err = pl.walkedPage(ctx, rtx)
 	default:
 		page, err = seqs(ctx, rtx, `SELECT `+pl.seq()+` `+from+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.limit, pl.offset)...)
 	}
@@ -138,20 +146,6 @@ func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResu
 	}
 	res.Items, err = premieresBySeq(ctx, rtx, page)
 	return res, err
-}
-
-// walkedPage is the page of a text search with more than CountBound matches in an order
-// other than relevance: it walks the order's index of premieres and asks the text index
-// about each row, stopping at the page's end. With that many matches (1 % of the
-// catalogue or more) the page is found within a few thousand rows, where sorting the
-// matches would read them all (~25,000 for a broad word, ~30 ms).
-func (pl searchPlan) walkedPage(ctx context.Context, rtx *sql.Tx) ([]int64, error) {
-	unmatched := pl
-	unmatched.match = ""
-	from, args := unmatched.from()
-	return seqs(ctx, rtx, `SELECT p.seq `+from+
-		` AND EXISTS (SELECT 1 FROM premiere_text WHERE premiere_text MATCH ? AND premiere_text.rowid = p.seq)`+
-		` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.match, pl.limit, pl.offset)...)
 }
 
 // rankedPage orders the rankWindow matches added last by bm25 and the rest after them,
@@ -284,7 +278,7 @@ func planSearch(q catalogue.SearchQuery, alternatives map[string][]string) (sear
 		pl.ranked = hasWords
 		pl.orderBy = newest
 	case catalogue.SortNewest:
-		pl.orderBy = newest
+		pl.orderBy, pl.newest = newest, true
 	case catalogue.SortPriceAsc:
 		pl.orderBy = `p.price, p.id`
 	case catalogue.SortPriceDesc:

@@ -62,6 +62,12 @@ func testSearchCountBound(t *testing.T, open func(t *testing.T) Store) {
 	if len(seen) != 400 {
 		t.Errorf("4 relevance pages of 100 held %d premieres", len(seen))
 	}
+	// A premiere added first but published last still leads the newest.
+	moved := cabaret[0]
+	moved.PublishedAt = at.Add(time.Duration(2*n) * time.Minute)
+	putPremieres(t, s, 2, moved)
+	expectOrder(t, s, catalogue.SearchQuery{Text: "кабаре", Sort: catalogue.SortNewest, Limit: 3}, moved, newest[0], newest[1])
+
 	// Exactly CountBound matches, and fewer, are counted exactly.
 	expectTotal(catalogue.SearchQuery{Text: "кабаре", MaxPrice: money.Kopecks(10_000 + 10*(catalogue.CountBound-1))}, catalogue.CountBound, false)
 	expectTotal(catalogue.SearchQuery{Text: "кабаре", MinPrice: money.Kopecks(10_000 + 10*(n-3))}, 3, false)
