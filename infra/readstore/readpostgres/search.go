@@ -139,6 +139,15 @@ func (s *Store) search(ctx context.Context, g *generation, pl searchPlan) (catal
 	// generically, blind to its tsquery: a rare word's count then scanned every row
 	// (~100 ms). Each search is planned for its own words.
 	b.Queue(`SET LOCAL plan_cache_mode = force_custom_plan`)
+	if pl.textIndexed() {
+		// The count reads bitmaps of the indexes (text, trigrams, price …), ANDed, and
+		// stops at the bound: its cost follows the indexes' matches, never a scan of
+		// rows a filter rejects (a sequential scan read 15,000 rows to count 1,001
+		// matches of a broad word in a price range). Without text, a scan that stops at
+		// the bound is cheapest, and the planner knows it.
+		b.Queue(`SET LOCAL enable_seqscan = off`)
+		b.Queue(`SET LOCAL enable_indexscan = off`)
+	}
 	count, args := pl.countSQL()
 	b.Queue(g.sql(count), args...).QueryRow(func(row pgx.Row) error { return row.Scan(&res.Total) })
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
@@ -149,10 +158,12 @@ func (s *Store) search(ctx context.Context, g *generation, pl searchPlan) (catal
 	}
 
 	b = &pgx.Batch{}
+	b.Queue(`SET LOCAL enable_indexscan = on`)
 	if res.Capped {
-		b.Queue(`SET LOCAL enable_bitmapscan = off`)
 		// Misjudging a trigram LIKE (an actor filter) as rare, the planner would scan and sort.
-		b.Queue(`SET LOCAL enable_seqscan = off`)
+		b.Queue(`SET LOCAL enable_bitmapscan = off`)
+	} else {
+		b.Queue(`SET LOCAL enable_seqscan = on`)
 	}
 	page := func(query string, args []any) {
 		b.Queue(g.sql(query), args...).Query(func(rows pgx.Rows) error {

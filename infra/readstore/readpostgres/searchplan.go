@@ -79,6 +79,12 @@ func (pl searchPlan) indexable() []string {
 	return out
 }
 
+// textIndexed says whether a text index narrows the matches: a word found through the
+// full-text index, or an actor filter through the trigram index.
+func (pl searchPlan) textIndexed() bool {
+	return pl.rankQuery() != "" || utf8.RuneCountInString(pl.actor) >= shortWord
+}
+
 // ranked says whether the page is ordered by relevance: the default order, when some
 // word is matched through the full-text index.
 func (pl searchPlan) ranked() bool {
