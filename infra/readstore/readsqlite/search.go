@@ -30,14 +30,18 @@ const relevance = `bm25(premiere_text, 10.0, 5.0, 1.0)`
 
 // searchPlan is a search as SQL: what to match, what to filter, how to order and page.
 type searchPlan struct {
-	match   string   // FTS5 query, all phrases required; "" for none
-	terms   []string // the words of the text the index searches, as their stems
-	facets  []string // conditions on premieres p
-	texts   []string // conditions on premiere_texts t (and p): words too short for the index
-	args    []any    // for facets, then texts
-	ranked  bool     // order by relevance within rankWindow
-	newest  bool     // order by publication, newest first
-	orderBy string   // otherwise
+	match  string   // FTS5 query, all phrases required; "" for none
+	terms  []string // the words of the text the index searches, as their stems
+	facets []string // conditions on premieres p
+	texts  []string // conditions on premiere_texts t (and p): words too short for the index
+	args   []any    // for facets, then texts
+	ranked bool     // order by relevance within rankWindow
+	newest bool     // order by publication, newest first
+	// walk: the facets that do not lead the order's index, as conditions SQLite cannot
+	// use an index for (a unary +), so that a page of many matches walks the order's
+	// index rather than gathering a facet's matches and sorting them.
+	walk    []string
+	orderBy string // otherwise
 	limit   int
 	offset  int
 }
@@ -138,6 +142,11 @@ func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResu
 	case found:
 	case pl.ranked:
 		page, err = pl.rankedPage(ctx, rtx, res)
+	case pl.match == "" && res.Capped:
+		walking := pl
+		walking.facets = pl.walk
+		walkFrom, walkArgs := walking.from()
+		page, err = seqs(ctx, rtx, `SELECT p.seq `+walkFrom+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(walkArgs, pl.limit, pl.offset)...)
 	default:
 		page, err = seqs(ctx, rtx, `SELECT `+pl.seq()+` `+from+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.limit, pl.offset)...)
 	}
@@ -275,7 +284,7 @@ func planSearch(q catalogue.SearchQuery, alternatives map[string][]string) (sear
 	const newest = `p.published_at DESC, p.id`
 	switch q.Sort {
 	case "", catalogue.SortRelevance:
-		pl.ranked = hasWords
+		pl.ranked, pl.newest = hasWords, !hasWords
 		pl.orderBy = newest
 	case catalogue.SortNewest:
 		pl.orderBy, pl.newest = newest, true
@@ -291,6 +300,14 @@ func planSearch(q catalogue.SearchQuery, alternatives map[string][]string) (sear
 		return pl, fmt.Errorf("search: unknown sort order %q", q.Sort)
 	}
 
+	lead := strings.TrimSuffix(strings.Fields(pl.orderBy)[0], ",")
+	for _, f := range pl.facets {
+		if strings.HasPrefix(f, lead+" ") {
+			pl.walk = append(pl.walk, f)
+		} else {
+			pl.walk = append(pl.walk, "+"+f)
+		}
+	}
 	pl.limit, pl.offset = q.Window()
 	return pl, nil
 }

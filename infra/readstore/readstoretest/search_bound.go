@@ -44,6 +44,10 @@ func testSearchCountBound(t *testing.T, open func(t *testing.T) Store) {
 	expectOrder(t, s, catalogue.SearchQuery{Text: "кабаре", Sort: catalogue.SortPriceAsc, MinPrice: 10_100, Limit: 3},
 		cabaret[10:13]...)
 	expectOrder(t, s, catalogue.SearchQuery{Actor: "Белова", Sort: catalogue.SortPriceDesc, Limit: 2}, newest[:2]...)
+	expectOrder(t, s, catalogue.SearchQuery{Actor: "Белова", Limit: 2, Page: 2}, newest[2:4]...)
+	// Without text too.
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortPriceDesc, MaxPrice: 10_040, Limit: 2}, cabaret[4], cabaret[3])
+	expectOrder(t, s, catalogue.SearchQuery{Sort: catalogue.SortNewest, MaxPrice: 20_000, Limit: 2}, newest[4:6]...)
 	// Pages past the bound are still served.
 	res := expectTotal(catalogue.SearchQuery{Text: "кабаре", Sort: catalogue.SortNewest, Limit: 100, Page: 11}, catalogue.CountBound, true)
 	if !slices.Equal(premiereIDs(res.Items), premiereIDs(newest[1000:])) {
