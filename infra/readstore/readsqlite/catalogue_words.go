@@ -12,7 +12,7 @@ import (
 	"github.com/chance-video/chance/infra/readstore/searchtext"
 )
 
-// The typo vocabulary (catalogue_v2): the stems of the words of the titles and actors of
+// The typo vocabulary (catalogue_v3): the stems of the words of the titles and actors of
 // the premieres on sale, each with how many such premieres have it, and each stem's
 // trigrams (searchtext.Trigrams), so that the stems similar to a word are found through
 // its trigrams rather than by comparing it with every stem. A stem is counted when its

@@ -4,7 +4,7 @@
 // Layout of the folder:
 //
 //	manifest.json           which generation of each projection serves (written atomically)
-//	catalogue_v2.g1.db      one file per projection generation: its rows and its checkpoint
+//	catalogue_v3.g1.db      one file per projection generation: its rows and its checkpoint
 //	accounts_v1.g1.db …
 //	inbox.db                the in-app notifications (not a projection: no generations)
 //	deadletters.db          messages a handler gave up on (not a projection either)
