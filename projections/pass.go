@@ -31,9 +31,11 @@ func (b *build) fail(err error) {
 	}
 }
 
-// maxTxEvents bounds the events one transaction of a rebuild applies. Batches the log
-// delivers (500 events) are merged up to it when the writer lags behind the reader:
-// fewer, larger transactions, each with one checkpoint write and one commit.
+// maxTxEvents is how many events one transaction of a rebuild applies: the batches the
+// log delivers (500 events) are merged up to it (a pass ends at the head it began with,
+// so waiting for more never waits for the future). A commit writes every page the
+// transaction touched, and rows keyed by random ids touch a page each: merged, a page is
+// written once per 8,192 events rather than once per 500.
 const maxTxEvents = 8192
 
 // feed is one build's share of a pass: the batches for its writer.
@@ -176,18 +178,15 @@ func (f *feed) write(ctx context.Context) {
 	p, reached := b.target.Projector, f.from
 	for next := range f.in {
 		tx := next
-	merge:
-		for len(tx.events) < maxTxEvents {
-			select {
-			case more, ok := <-f.in:
-				if !ok {
-					break merge
-				}
-				tx.events = append(tx.events, more.events...)
-				tx.last, tx.size = more.last, tx.size+more.size
-			default:
-				break merge
+		// Also bounded by the log events read, so that a projection few events concern
+		// still reports progress.
+		for len(tx.events) < maxTxEvents && tx.size < 8*maxTxEvents {
+			more, ok := <-f.in
+			if !ok {
+				break
 			}
+			tx.events = append(tx.events, more.events...)
+			tx.last, tx.size = more.last, tx.size+more.size
 		}
 		if err := writeAhead(ctx, b.shadow, p, tx); err != nil {
 			f.stop(err)
