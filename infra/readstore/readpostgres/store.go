@@ -33,7 +33,7 @@ type Store struct {
 	// locks holds the connections of Exclusively's advisory locks, each held across a
 	// send: apart from pool, so that lock holders (which check and record through pool)
 	// can never take every connection pool has, and queries never wait for a send.
-	locks       *pgxpool.Pool
+	locks *pgxpool.Pool
 	// builds holds the connections of shadow builds, one per build for its whole life
 	// (its build lock): apart from pool, so that a rebuild of every projection at once
 	// cannot take every connection its own updates and the followers need.
