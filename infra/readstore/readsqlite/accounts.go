@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -35,7 +36,7 @@ var _ = register(model{
 			created_at  INTEGER
 		) WITHOUT ROWID`,
 	},
-	statements: []string{upsertBalance, upsertPayment, selectPayment},
+	statements: slices.Concat(putBalances.statements(), putPayments.statements(), []string{selectPayment}),
 	writes:     func(t *tx) projections.Writes { return accountWrites{t} },
 })
 
@@ -47,22 +48,29 @@ var (
 	_ accounts.Reads  = (*Store)(nil)
 )
 
-const upsertBalance = `INSERT INTO balances (user_id, balance) VALUES (?, ?)
-	ON CONFLICT (user_id) DO UPDATE SET balance = excluded.balance`
-
-const upsertPayment = `INSERT INTO payments (id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, kind = excluded.kind, purpose = excluded.purpose,
+// putBalances and putPayments are written in batches (rowbatch.go): a rebuild's
+// transaction of thousands of events is tens of statements, not thousands.
+var (
+	putBalances = newBatchedInsert(`INSERT INTO balances (user_id, balance)`,
+		`ON CONFLICT (user_id) DO UPDATE SET balance = excluded.balance`, 2)
+	putPayments = newBatchedInsert(`INSERT INTO payments (id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at)`,
+		`ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, kind = excluded.kind, purpose = excluded.purpose,
 		amount = excluded.amount, status = excluded.status, reason = excluded.reason,
-		premiere_id = excluded.premiere_id, rental_id = excluded.rental_id, created_at = excluded.created_at`
+		premiere_id = excluded.premiere_id, rental_id = excluded.rental_id, created_at = excluded.created_at`, 10)
+)
 
 const selectPayment = `SELECT id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at
 	FROM payments WHERE id = ?`
 
+// PutBalance keeps the account's balance in memory until the transaction flushes: of
+// a batch of top-ups to one account only the last balance is written.
 func (w accountWrites) PutBalance(ctx context.Context, user uuid.UUID, balance money.Kopecks) error {
-	if err := w.t.exec(ctx, upsertBalance, uuidArg(user), int64(balance)); err != nil {
-		return fmt.Errorf("put balance of %s: %w", user, err)
-	}
+	balances := folded(w.t, accounts.Name+".balances", func(m map[uuid.UUID]money.Kopecks) {
+		for user, balance := range m {
+			w.t.add(putBalances, uuidArg(user), int64(balance))
+		}
+	})
+	balances[user] = balance
 	return nil
 }
 
@@ -71,15 +79,16 @@ func (w accountWrites) PutPayment(ctx context.Context, p accounts.Payment) error
 	if err != nil {
 		return fmt.Errorf("put payment %s: %w", p.ID, err)
 	}
-	err = w.t.exec(ctx, upsertPayment, uuidArg(p.ID), uuidArg(p.UserID), p.Kind, p.Purpose, int64(p.Amount),
+	w.t.add(putPayments, uuidArg(p.ID), uuidArg(p.UserID), p.Kind, p.Purpose, int64(p.Amount),
 		p.Status, p.Reason, uuidArg(p.PremiereID), uuidArg(p.RentalID), created)
-	if err != nil {
-		return fmt.Errorf("put payment %s: %w", p.ID, err)
-	}
 	return nil
 }
 
+// Payment reads a payment as this transaction left it: what it holds is written first.
 func (w accountWrites) Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bool, error) {
+	if err := w.t.flush(ctx); err != nil {
+		return accounts.Payment{}, false, fmt.Errorf("payment %s: %w", id, err)
+	}
 	row, err := w.t.queryRow(ctx, selectPayment, uuidArg(id))
 	if err != nil {
 		return accounts.Payment{}, false, fmt.Errorf("payment %s: %w", id, err)
