@@ -46,6 +46,7 @@ func serveCommand() *cobra.Command {
 				return fmt.Errorf("configuration: %w", err)
 			}
 			slog.SetDefault(log) // the few parts that log without a logger of their own (followers pausing in an outage)
+			app.SetGoMemoryLimit(cfg)
 			return serve(ctx, cfg, log)
 		},
 	}

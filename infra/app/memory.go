@@ -1,0 +1,73 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"runtime/debug"
+
+	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
+	"github.com/chance-video/chance/infra/readstore/readsqlite"
+)
+
+// The memory budget (CHANCE_MEMORY_BUDGET) sizes every cache of the process, so that
+// its RSS stays near the budget however large the files grow: SQLite's page caches
+// (outside the Go heap), the commands' stream cache and the Go heap's soft limit. See
+// config.Config.Memory for the shares.
+
+// eventStoreOptions sizes the embedded event store's per-connection page cache from its
+// share of the budget.
+func eventStoreOptions(cfg config.Config, onCommit func(appends, events int)) eventsqlite.Options {
+	o := eventsqlite.Options{OnCommit: onCommit}
+	o.CacheKiB = max(int(cfg.Memory().EventStoreCache/config.KiB)/o.Connections(), 128)
+	return o
+}
+
+// readStoreOptions gives the embedded read store its share of the budget; it sizes
+// each file's connections itself.
+func readStoreOptions(cfg config.Config) readsqlite.Options {
+	return readsqlite.Options{CacheKiB: int(cfg.Memory().ReadModelCache / config.KiB)}
+}
+
+// snapshotCacheKiB is the embedded snapshot file's share of the budget.
+func snapshotCacheKiB(cfg config.Config) int { return int(cfg.Memory().SnapshotCache / config.KiB) }
+
+// streamCacheOption bounds the commands' stream cache by its share of the budget.
+func streamCacheOption(cfg config.Config) commands.Option {
+	return commands.WithStreamCache(int(cfg.Memory().StreamCache))
+}
+
+// SetGoMemoryLimit sets the Go runtime's soft memory limit to the budget's Go share,
+// unless GOMEMLIMIT set one already. It is process-wide: the chance binary calls it
+// once at start, not App (tests open many Apps in one process).
+func SetGoMemoryLimit(cfg config.Config) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return
+	}
+	debug.SetMemoryLimit(int64(cfg.Memory().GoLimit))
+}
+
+// logMemory writes the split of the budget in one line at start.
+func (a *App) logMemory() {
+	m := a.Config.Memory()
+	goLimit := "none"
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		goLimit = config.Bytes(limit).String()
+		if _, fromEnv := os.LookupEnv("GOMEMLIMIT"); fromEnv {
+			goLimit += " (GOMEMLIMIT)"
+		}
+	}
+	attrs := []any{"budget", m.Budget.String(), "go_limit", goLimit, "stream_cache", m.StreamCache.String()}
+	if m.EventStoreCache > 0 {
+		o := eventStoreOptions(a.Config, nil)
+		attrs = append(attrs, "event_store_cache", fmt.Sprintf("%s (%d connections × %dKiB)", m.EventStoreCache, o.Connections(), o.CacheKiB),
+			"snapshot_cache", m.SnapshotCache.String())
+	}
+	if s, ok := a.Reads.(*readsqlite.Store); ok {
+		w, r := s.CacheKiB()
+		attrs = append(attrs, "read_model_cache", fmt.Sprintf("%s (a projection's file: writer %dKiB + readers %dKiB each)", m.ReadModelCache, w, r))
+	}
+	a.Log.Info("memory budget", attrs...)
+}
