@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/auth"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
@@ -39,6 +41,13 @@ func streamCacheOption(cfg config.Config) commands.Option {
 	return commands.WithStreamCache(int(cfg.Memory().StreamCache))
 }
 
+// hashSlots is how many password hashes may run at once: half the budget's Go share
+// over one hash's memory, at least one, at most one per core (hashing is CPU-bound).
+func hashSlots(cfg config.Config, h auth.Hasher) int {
+	perHash := config.Bytes(h.MemoryKiB()) * config.KiB
+	return min(max(int(cfg.Memory().GoLimit/2/perHash), 1), runtime.NumCPU())
+}
+
 // SetGoMemoryLimit sets the Go runtime's soft memory limit to the budget's Go share,
 // unless GOMEMLIMIT set one already. It is process-wide: the chance binary calls it
 // once at start, not App (tests open many Apps in one process).
@@ -59,7 +68,8 @@ func (a *App) logMemory() {
 			goLimit += " (GOMEMLIMIT)"
 		}
 	}
-	attrs := []any{"budget", m.Budget.String(), "go_limit", goLimit, "stream_cache", m.StreamCache.String()}
+	attrs := []any{"budget", m.Budget.String(), "go_limit", goLimit, "stream_cache", m.StreamCache.String(),
+		"password_hashes_at_once", hashSlots(a.Config, auth.Hasher{})}
 	if m.EventStoreCache > 0 {
 		o := eventStoreOptions(a.Config, nil)
 		attrs = append(attrs, "event_store_cache", fmt.Sprintf("%s (%d connections × %dKiB)", m.EventStoreCache, o.Connections(), o.CacheKiB),

@@ -50,7 +50,7 @@ func TestMemoryBudgetSizesTheEmbeddedStores(t *testing.T) {
 		t.Fatalf("%d memory budget lines in:\n%s", len(lines), logged.String())
 	}
 	for _, want := range []string{"budget=64MiB", "stream_cache=8MiB", "event_store_cache=\"8MiB (6 connections × 1365KiB)\"",
-		"snapshot_cache=1MiB", "read_model_cache=\"16MiB"} {
+		"snapshot_cache=1MiB", "read_model_cache=\"16MiB", "password_hashes_at_once=1"} {
 		if !strings.Contains(lines[0], want) {
 			t.Errorf("the line lacks %s: %s", want, lines[0])
 		}
