@@ -23,9 +23,10 @@ func TestMemoryBudgetSizesTheEmbeddedStores(t *testing.T) {
 	}
 	defer a.Close()
 
-	// The read store got the read models' share (16 MiB of 64): the sizes a store opened
-	// with that share alone has, which its own test reads back from PRAGMA cache_size.
-	reference, err := readsqlite.OpenWith(t.TempDir(), readsqlite.Options{CacheKiB: 16 << 10})
+	// The read store got the read models' share (16 MiB of 64, in pages 4/7 of it): the
+	// sizes a store opened with that alone has, which its own test reads back from PRAGMA
+	// cache_size.
+	reference, err := readsqlite.OpenWith(t.TempDir(), readsqlite.Options{CacheKiB: (16 << 10) * 4 / 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +36,8 @@ func TestMemoryBudgetSizesTheEmbeddedStores(t *testing.T) {
 	if gotW != wantW || gotR != wantR {
 		t.Errorf("read store caches writer %d KiB, reader %d KiB; want %d, %d", gotW, gotR, wantW, wantR)
 	}
-	// The event store's share (8 MiB) over its 6 connections.
-	if o := eventStoreOptions(cfg, nil); o.CacheKiB != (8<<10)/6 || o.Connections() != 6 {
+	// The event store's share (8 MiB, in pages 4/7 of it) over its 6 connections.
+	if o := eventStoreOptions(cfg, nil); o.CacheKiB != (8<<10)*4/7/6 || o.Connections() != 6 {
 		t.Errorf("event store: %d KiB × %d connections", o.CacheKiB, o.Connections())
 	}
 
@@ -49,7 +50,7 @@ func TestMemoryBudgetSizesTheEmbeddedStores(t *testing.T) {
 	if len(lines) != 1 {
 		t.Fatalf("%d memory budget lines in:\n%s", len(lines), logged.String())
 	}
-	for _, want := range []string{"budget=64MiB", "stream_cache=8MiB", "event_store_cache=\"8MiB (6 connections × 1365KiB)\"",
+	for _, want := range []string{"budget=64MiB", "stream_cache=8MiB", "event_store_cache=\"8MiB (6 connections × cache_size 780KiB)\"",
 		"snapshot_cache=1MiB", "read_model_cache=\"16MiB", "password_hashes_at_once=1"} {
 		if !strings.Contains(lines[0], want) {
 			t.Errorf("the line lacks %s: %s", want, lines[0])

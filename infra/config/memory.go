@@ -93,9 +93,11 @@ type MemorySplit struct {
 }
 
 // Shares of the budget, in 64ths: 8/64 event store, 16/64 read models, 1/64
-// snapshots, 8/64 stream cache (inside the Go share). Page caches only fill with the
-// pages actually read, so a share is a ceiling; the OS page cache keeps the rest of a
-// file close at hand, outside the process (no mmap: mapped pages would count in RSS).
+// snapshots, 8/64 stream cache (inside the Go share). A share is memory, not pages: the
+// app turns it into PRAGMA cache_size net of the allocator's overhead. Page caches only
+// fill with the pages actually read, so a share is a ceiling; the OS page cache keeps
+// the rest of a file close at hand, outside the process (no mmap: mapped pages would
+// count in RSS, and the driver's default mmap_size is 0).
 const (
 	eventStoreShare = 8
 	readModelShare  = 16
