@@ -24,7 +24,7 @@ const rssTargetMB = 150
 //
 // At each stage (10%, 25%, 50%, 100%) the log is grown offline through the event
 // store's batch append (one process per file: the server is stopped meanwhile), then
-// the server starts, its projections and forwarder catch up with the new events, and
+// the server starts, its projections catch up with the new events, and
 // 8 customers search, open premiere cards, top up and rent through HTTP; the figures
 // are read after that. VmHWM is the stage's peak, catch-up included. A stage takes
 // minutes on 2 cores: this runs only with -bench, never with -short.
@@ -56,7 +56,8 @@ func serverMemoryStages(b *testing.B, stages []int) memorySample {
 	}
 	var customers []*customer
 	var last memorySample
-	b.Logf("%9s %9s | %7s %7s | %7s %7s %7s | %7s | %8s %7s | target", "events", "premieres", "VmRSS", "VmHWM", "anon", "file", "shmem", "go heap", "catch-up", "traffic")
+	b.Logf("%9s %9s | %7s %7s | %7s %7s %7s | %7s | %8s %7s | %8s | target", "events", "premieres", "VmRSS", "VmHWM", "anon", "file", "shmem", "go heap",
+		"catch-up", "traffic", "fwd lag")
 	for i, events := range stages {
 		events -= events % seedGroupEvents
 		began := time.Now()
@@ -79,10 +80,11 @@ func serverMemoryStages(b *testing.B, stages []int) memorySample {
 		awaitCaughtUp(b, srv)
 		took := time.Since(began)
 		last = sampleMemory(b, srv)
+		forwarderLag, _ := lagPositions(strings.TrimSuffix(srv.base, "/api/v1"), "chance_forwarder_lag_positions")
 		srv.stop(b)
-		b.Logf("%9d %9d | %6.0fM %6.0fM | %6.0fM %6.0fM %6.0fM | %6.0fM | %7.0fs %6.0fs | ≤ %d MB (seeded in %.0fs; %d requests)",
+		b.Logf("%9d %9d | %6.0fM %6.0fM | %6.0fM %6.0fM %6.0fM | %6.0fM | %7.0fs %6.0fs | %8.0f | ≤ %d MB (seeded in %.0fs; %d requests)",
 			events, len(seeder.premieres), last.rssMB(), last.hwmMB(), mb(last.anon), mb(last.file), mb(last.shmem), mb(last.goHeap),
-			caughtUp.Seconds(), took.Seconds(), rssTargetMB, seeded.Seconds(), requests)
+			caughtUp.Seconds(), took.Seconds(), forwarderLag, rssTargetMB, seeded.Seconds(), requests)
 	}
 	return last
 }
@@ -143,13 +145,16 @@ func shopTraffic(b *testing.B, srv *server, customers []*customer, premieres []u
 	return answered
 }
 
-// awaitCaughtUp waits until every projection and the forwarder have applied the whole
-// log, as the server's own metrics say, polling (a child process has nothing to wait on).
+// awaitCaughtUp waits until every projection has applied the whole log, as the
+// server's own metrics say, polling (a child process has nothing to wait on). The
+// forwarder is not waited for: it publishes at the pace of the notification senders
+// (one inbox row and one .eml file a message), far behind a bulk-seeded log, and its
+// backlog is part of the load the figures are read under.
 func awaitCaughtUp(b *testing.B, srv *server) {
 	root := strings.TrimSuffix(srv.base, "/api/v1")
 	deadline := time.Now().Add(45 * time.Minute)
 	for time.Now().Before(deadline) {
-		if lag, series := lagPositions(root); series > 1 && lag == 0 {
+		if lag, series := lagPositions(root, "chance_projection_lag_positions"); series > 1 && lag == 0 {
 			return
 		}
 		select {
@@ -161,8 +166,8 @@ func awaitCaughtUp(b *testing.B, srv *server) {
 	b.Fatalf("not caught up within 45 minutes:\n%s", srv.log)
 }
 
-// lagPositions sums the projections' and the forwarder's lag in log positions.
-func lagPositions(root string) (lag float64, series int) {
+// lagPositions sums the series of metric (a lag in log positions).
+func lagPositions(root, metric string) (lag float64, series int) {
 	resp, err := http.Get(root + "/metrics")
 	if err != nil {
 		return 0, 0
@@ -175,7 +180,7 @@ func lagPositions(root string) (lag float64, series int) {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, "chance_projection_lag_positions") && !strings.HasPrefix(line, "chance_forwarder_lag_positions") {
+		if !strings.HasPrefix(line, metric+"{") && !strings.HasPrefix(line, metric+" ") {
 			continue
 		}
 		fields := strings.Fields(line)
