@@ -12,6 +12,8 @@ import (
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
+	"github.com/chance-video/chance/readmodel/catalogue"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // The memory budget (CHANCE_MEMORY_BUDGET) sizes every cache of the process, so that
@@ -83,8 +85,10 @@ func (a *App) logMemory() {
 			"snapshot_cache", m.SnapshotCache.String())
 	}
 	if s, ok := a.Reads.(*readsqlite.Store); ok {
-		w, r := s.CacheKiB()
-		attrs = append(attrs, "read_model_cache", fmt.Sprintf("%s (a projection's file: cache_size writer %dKiB, readers %dKiB each)", m.ReadModelCache, w, r))
+		cw, cr := s.CacheKiB(catalogue.Name)
+		w, r := s.CacheKiB(ledger.Name)
+		attrs = append(attrs, "read_model_cache", fmt.Sprintf("%s (cache_size of the catalogue's writer %dKiB and readers %dKiB each; of another projection's %dKiB and %dKiB)",
+			m.ReadModelCache, cw, cr, w, r))
 	}
 	a.Log.Info("memory budget", attrs...)
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
+	"github.com/chance-video/chance/readmodel/catalogue"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // The budget reaches the stores the App opens, and the start logs its split in one line.
@@ -31,10 +33,12 @@ func TestMemoryBudgetSizesTheEmbeddedStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reference.Close()
-	wantW, wantR := reference.CacheKiB()
-	gotW, gotR := a.Reads.(*readsqlite.Store).CacheKiB()
-	if gotW != wantW || gotR != wantR {
-		t.Errorf("read store caches writer %d KiB, reader %d KiB; want %d, %d", gotW, gotR, wantW, wantR)
+	for _, name := range []string{catalogue.Name, ledger.Name} {
+		wantW, wantR := reference.CacheKiB(name)
+		gotW, gotR := a.Reads.(*readsqlite.Store).CacheKiB(name)
+		if gotW != wantW || gotR != wantR {
+			t.Errorf("%s caches writer %d KiB, reader %d KiB; want %d, %d", name, gotW, gotR, wantW, wantR)
+		}
 	}
 	// The event store's share (8 MiB, in pages 4/7 of it) over its 6 connections.
 	if o := eventStoreOptions(cfg, nil); o.CacheKiB != (8<<10)*4/7/6 || o.Connections() != 6 {

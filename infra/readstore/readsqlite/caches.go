@@ -1,14 +1,17 @@
 package readsqlite
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/chance-video/chance/readmodel/catalogue"
+)
 
 // Options tune a Store. The zero value gives the defaults.
 type Options struct {
-	// CacheKiB is SQLite's page cache over every connection of the store: each file's
-	// writer and read pool (default 32 MiB, the default memory budget's share). A
-	// projection's file takes twice the share of the inbox, dead-letter, sent and
-	// follower files; within a file the writer takes a third, the read pool the rest.
-	// A rebuild's new generation gets its projection's sizes beside the serving one.
+	// CacheKiB is SQLite's page cache (PRAGMA cache_size) over every connection of the
+	// store: each file's writer and read pool (default 32 MiB). Files share it by weight
+	// (cacheWeights); within a file the writer takes a third, the read pool the rest. A
+	// rebuild's new generation gets its projection's sizes beside the serving one.
 	CacheKiB int
 }
 
@@ -16,11 +19,22 @@ const (
 	defaultCacheKiB = 32 << 10
 	// minConnCacheKiB keeps an index's inner pages cached however small the budget.
 	minConnCacheKiB = 128
-	// Shares of a file of each kind in the store's page cache.
+	// Shares of a file of each kind in the store's page cache (see cacheWeights).
 	projectionWeight = 2
 	otherWeight      = 1
 	otherFiles       = 4 // inbox, dead letters, sent records, follower checkpoints
 )
+
+// cacheWeights are the projections that take more than projectionWeight: the catalogue
+// answers every search, whose full-text index pages are the hottest reads of the shop.
+var cacheWeights = map[string]int{catalogue.Name: 6}
+
+func weightOf(projection string) int {
+	if w, ok := cacheWeights[projection]; ok {
+		return w
+	}
+	return projectionWeight
+}
 
 // Validate reports options that cannot work.
 func (o Options) Validate() error {
@@ -38,17 +52,28 @@ type cacheSizes struct {
 
 // cachePlan sizes every file's connections from the store's total.
 type cachePlan struct {
-	projection cacheSizes // a projection's generation file
-	other      cacheSizes // the inbox, dead letters, sent records, follower checkpoints
+	projections map[string]cacheSizes // each projection's generation files
+	other       cacheSizes            // the inbox, dead letters, sent records, follower checkpoints
 }
 
-func planCaches(totalKiB, projections int) cachePlan {
+func planCaches(totalKiB int, projections []string) cachePlan {
 	if totalKiB == 0 {
 		totalKiB = defaultCacheKiB
 	}
-	unit := totalKiB / (projectionWeight*projections + otherWeight*otherFiles)
-	return cachePlan{projection: fileCaches(unit * projectionWeight), other: fileCaches(unit * otherWeight)}
+	units := otherWeight * otherFiles
+	for _, name := range projections {
+		units += weightOf(name)
+	}
+	unit := totalKiB / units
+	plan := cachePlan{projections: map[string]cacheSizes{}, other: fileCaches(unit * otherWeight)}
+	for _, name := range projections {
+		plan.projections[name] = fileCaches(unit * weightOf(name))
+	}
+	return plan
 }
+
+// projection is the sizes of a projection's files.
+func (p cachePlan) projection(name string) cacheSizes { return p.projections[name] }
 
 // fileCaches splits one file's share: a third to the writer (projectors apply batches
 // of events), the rest over the read pool (queries are what people wait for).
@@ -56,8 +81,9 @@ func fileCaches(kib int) cacheSizes {
 	return cacheSizes{WriterKiB: max(kib/3, minConnCacheKiB), ReaderKiB: max(kib*2/3/readConns, minConnCacheKiB)}
 }
 
-// CacheKiB is the page cache of each connection of a projection's file: its writer's
-// and each reader's (the start's log line reports them).
-func (s *Store) CacheKiB() (writer, reader int) {
-	return s.caches.projection.WriterKiB, s.caches.projection.ReaderKiB
+// CacheKiB is the page cache of each connection of projection's file: its writer's and
+// each reader's (the start's log line reports them).
+func (s *Store) CacheKiB(projection string) (writer, reader int) {
+	c := s.caches.projection(projection)
+	return c.WriterKiB, c.ReaderKiB
 }

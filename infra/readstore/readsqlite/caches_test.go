@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/chance-video/chance/readmodel/catalogue"
+	"github.com/chance-video/chance/readmodel/ledger"
 )
 
 // The page caches a store is given are the ones its connections run with: PRAGMA
@@ -17,12 +18,18 @@ func TestPageCachesFollowTheBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	plan := planCaches(totalKiB, len(projectionNames()))
-	if w, r := s.CacheKiB(); w != plan.projection.WriterKiB || r != plan.projection.ReaderKiB {
-		t.Fatalf("CacheKiB() = %d, %d; plan %+v", w, r, plan)
+	plan := planCaches(totalKiB, projectionNames())
+	for _, name := range projectionNames() {
+		if w, r := s.CacheKiB(name); w != plan.projection(name).WriterKiB || r != plan.projection(name).ReaderKiB || w == 0 || r == 0 {
+			t.Fatalf("CacheKiB(%s) = %d, %d; plan %+v", name, w, r, plan)
+		}
 	}
-	if sum := plannedKiB(plan, len(projectionNames())); sum > totalKiB || sum < totalKiB*9/10 {
+	if sum := plannedKiB(plan); sum > totalKiB || sum < totalKiB*9/10 {
 		t.Errorf("the plan takes %d KiB of %d", sum, totalKiB)
+	}
+	// The catalogue, which answers searches, gets more than a projection read less.
+	if c, l := plan.projection(catalogue.Name), plan.projection(ledger.Name); c.ReaderKiB != 3*l.ReaderKiB {
+		t.Errorf("catalogue readers %d KiB, ledger readers %d KiB: want 3×", c.ReaderKiB, l.ReaderKiB)
 	}
 	check := func(what string, f *file, want cacheSizes) {
 		t.Helper()
@@ -38,7 +45,7 @@ func TestPageCachesFollowTheBudget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		check(name, g.file, plan.projection)
+		check(name, g.file, plan.projection(name))
 		release()
 	}
 	for what, p := range map[string]*slot{"inbox": s.inbox, "dead letters": s.deadLetters, "sent": s.sent, "followers": s.followers} {
@@ -65,12 +72,12 @@ func TestPageCachesFollowTheBudget(t *testing.T) {
 	if g.number != 2 {
 		t.Fatalf("serving generation %d after a rebuild, want 2", g.number)
 	}
-	check("rebuilt "+catalogue.Name, g.file, plan.projection)
+	check("rebuilt "+catalogue.Name, g.file, plan.projection(catalogue.Name))
 }
 
 func TestPageCachePlanKeepsAFloor(t *testing.T) {
-	plan := planCaches(1<<10, 6) // far below any budget config allows
-	for _, c := range []cacheSizes{plan.projection, plan.other} {
+	plan := planCaches(1<<10, projectionNames()) // far below any budget config allows
+	for _, c := range []cacheSizes{plan.projection(ledger.Name), plan.projection(catalogue.Name), plan.other} {
 		if c.WriterKiB < minConnCacheKiB || c.ReaderKiB < minConnCacheKiB {
 			t.Errorf("%+v is below the floor of %d KiB", c, minConnCacheKiB)
 		}
@@ -80,9 +87,13 @@ func TestPageCachePlanKeepsAFloor(t *testing.T) {
 	}
 }
 
-func plannedKiB(p cachePlan, projections int) int {
+func plannedKiB(p cachePlan) int {
 	per := func(c cacheSizes) int { return c.WriterKiB + readConns*c.ReaderKiB }
-	return projections*per(p.projection) + otherFiles*per(p.other)
+	sum := otherFiles * per(p.other)
+	for _, c := range p.projections {
+		sum += per(c)
+	}
+	return sum
 }
 
 // cacheSize reads PRAGMA cache_size on conns connections of db held at once (so each

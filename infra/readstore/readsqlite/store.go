@@ -107,7 +107,7 @@ func OpenWith(dir string, opts Options) (s *Store, err error) {
 		}
 	}
 
-	s = &Store{dir: dir, projections: map[string]*projection{}, manifest: m, caches: planCaches(opts.CacheKiB, len(projectionNames()))}
+	s = &Store{dir: dir, projections: map[string]*projection{}, manifest: m, caches: planCaches(opts.CacheKiB, projectionNames())}
 	defer func() {
 		if err != nil {
 			s.Close() //nolint:errcheck // the open error is the one to report
@@ -115,7 +115,7 @@ func OpenWith(dir string, opts Options) (s *Store, err error) {
 	}()
 	for _, name := range projectionNames() {
 		n := m.Generations[name]
-		g, err := openGeneration(ctx, dir, name, n, s.caches.projection)
+		g, err := openGeneration(ctx, dir, name, n, s.caches.projection(name))
 		if err != nil {
 			return nil, wrap(err)
 		}
