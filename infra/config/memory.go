@@ -63,7 +63,7 @@ func (b Bytes) String() string {
 	for _, u := range []struct {
 		name string
 		size Bytes
-	}{{"GiB", GiB}, {"MiB", MiB}, {"KiB", KiB}} {
+	}{{"TiB", 1024 * GiB}, {"GiB", GiB}, {"MiB", MiB}, {"KiB", KiB}} {
 		if b != 0 && b%u.size == 0 {
 			return fmt.Sprintf("%d%s", b/u.size, u.name)
 		}

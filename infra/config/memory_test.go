@@ -56,7 +56,7 @@ func TestMemorySplit(t *testing.T) {
 }
 
 func TestBytesString(t *testing.T) {
-	for b, want := range map[Bytes]string{128 * MiB: "128MiB", GiB: "1GiB", 1536 * KiB: "1536KiB", 7: "7B", 0: "0B"} {
+	for b, want := range map[Bytes]string{128 * MiB: "128MiB", GiB: "1GiB", 2048 * GiB: "2TiB", 1536 * KiB: "1536KiB", 7: "7B", 0: "0B"} {
 		if got := b.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int64(b), got, want)
 		}
