@@ -18,6 +18,7 @@ func TestServeAppliesTheMemoryBudget(t *testing.T) {
 	} {
 		srv := launchServer(t, t.TempDir(), append([]string{"CHANCE_DEMO=false"}, c.env...)...)
 		line := budgetLine(srv.log.String())
+		srv.awaitReady(t) // a SIGTERM in the middle of the start is another test's subject
 		srv.stop(t)
 		for _, want := range c.want {
 			if !strings.Contains(line, want) {
