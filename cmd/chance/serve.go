@@ -47,6 +47,11 @@ func serveCommand() *cobra.Command {
 			}
 			slog.SetDefault(log) // the few parts that log without a logger of their own (followers pausing in an outage)
 			app.SetGoMemoryLimit(cfg)
+			stopProfiler, err := startProfiler(os.LookupEnv, log)
+			if err != nil {
+				return fmt.Errorf("configuration: %w", err)
+			}
+			defer stopProfiler()
 			return serve(ctx, cfg, log)
 		},
 	}

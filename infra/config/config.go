@@ -76,6 +76,8 @@ type Config struct {
 
 	// Logs and traces (observability.go).
 	Observability
+	// Watch links (playback.go).
+	Playback
 
 	// BillingFromBus feeds the billing history from its consumer of the accounts topic
 	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
@@ -125,6 +127,7 @@ func Defaults() Config {
 		ReadyMaxLag:   DefaultReadyMaxLag,
 		MemoryBudget:  DefaultMemoryBudget,
 		Observability: defaultObservability(),
+		Playback:      defaultPlayback(),
 	}
 }
 
@@ -184,6 +187,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	parse(lookup, &errs, "CHANCE_MEMORY_BUDGET", &c.MemoryBudget, ParseBytes, "an amount of memory such as 128MiB, 1GiB or 134217728 (bytes)")
 	errs = append(errs, rolesFromEnv(lookup, &c.Roles), testClockFromEnv(lookup, &c.TestClockOffset))
 	c.Observability.read(lookup)
+	c.Playback.read(lookup, &errs)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -336,6 +340,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateReadiness()...)
 	errs = append(errs, c.validateMemory()...)
 	errs = append(errs, c.Observability.validate()...)
+	errs = append(errs, c.Playback.validate()...)
 	return errors.Join(errs...)
 }
 
