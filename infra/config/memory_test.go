@@ -37,8 +37,8 @@ func TestMemoryBudgetFromEnv(t *testing.T) {
 func TestMemorySplit(t *testing.T) {
 	embedded := Defaults()
 	m := embedded.Memory()
-	want := MemorySplit{Budget: 128 * MiB, EventStoreCache: 16 * MiB, ReadModelCache: 32 * MiB, SnapshotCache: 2 * MiB,
-		StreamCache: 16 * MiB, GoLimit: 78 * MiB}
+	want := MemorySplit{Budget: 96 * MiB, EventStoreCache: 12 * MiB, ReadModelCache: 24 * MiB, SnapshotCache: 1536 * KiB,
+		StreamCache: 12 * MiB, GoLimit: 59904 * KiB}
 	if m != want {
 		t.Fatalf("default split %+v, want %+v", m, want)
 	}
@@ -50,7 +50,7 @@ func TestMemorySplit(t *testing.T) {
 	servers := Defaults()
 	servers.EventStore, servers.ReadStore = Postgres, Postgres
 	m = servers.Memory()
-	if m.EventStoreCache != 0 || m.ReadModelCache != 0 || m.SnapshotCache != 0 || m.GoLimit != m.Budget || m.StreamCache != 16*MiB {
+	if m.EventStoreCache != 0 || m.ReadModelCache != 0 || m.SnapshotCache != 0 || m.GoLimit != m.Budget || m.StreamCache != 12*MiB {
 		t.Errorf("split with PostgreSQL stores %+v", m)
 	}
 }
