@@ -138,8 +138,10 @@ func open(cfg config.Config, clock Clock, log *slog.Logger, tracing *observe.Tra
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Reads.Close)
-	// The shop's channels first, so a test's options may still change them.
-	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...)}, opts...)
+	a.logMemory()
+	// The shop's channels and the budget's stream cache first, so a test's options may
+	// still change them.
+	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...), streamCacheOption(cfg)}, opts...)
 	snapshots, err := openSnapshots(cfg)
 	if err != nil {
 		return nil, err

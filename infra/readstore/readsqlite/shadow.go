@@ -38,7 +38,7 @@ func (s *Store) Shadow(ctx context.Context, name string) (projections.Shadow, er
 				return nil, err
 			}
 		}
-		g, err := openGeneration(ctx, s.dir, name, n)
+		g, err := openGeneration(ctx, s.dir, name, n, s.caches.projection(name))
 		if err != nil {
 			return nil, err
 		}
