@@ -20,7 +20,7 @@ func TestKnownStreamsAfterReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	const streams = 25_000 // more than one page of the build
-	var wg sync.WaitGroup // concurrent appends share commits: a few hundred fsyncs, not 25,000
+	var wg sync.WaitGroup  // concurrent appends share commits: a few hundred fsyncs, not 25,000
 	for w := range 100 {
 		wg.Go(func() {
 			for j := w; j < streams; j += 100 {
