@@ -53,4 +53,5 @@ func TestPayloadsWrittenByDomainStructsEncodeByteForByte(t *testing.T) {
 // golden files and the field test cover them).
 var bornWithPayloadTypes = map[string]bool{
 	"user.notification_settings_changed.v1": true,
+	"premiere.details_changed.v1":           true,
 }

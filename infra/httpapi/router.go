@@ -17,6 +17,7 @@ import (
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/infra/auth"
+	"github.com/chance-video/chance/infra/playback"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/usecase"
 )
@@ -79,6 +80,11 @@ type Deps struct {
 	RequestMetrics RequestMetrics
 	// Tracer, if set, opens a span per request (tracing on).
 	Tracer RequestTracer
+	// Playback signs and checks watch links; nil: a key of this process alone (links
+	// then open only on this instance, until it restarts).
+	Playback *playback.Links
+	// PlaybackTTL is how long a watch link lasts (never beyond the term); 0: DefaultPlaybackTTL.
+	PlaybackTTL time.Duration
 }
 
 func (d Deps) validate() error {
@@ -103,9 +109,12 @@ type api struct {
 	rebuilder Rebuilder
 	ready     Readiness
 	dlq       DeadLetters // the dead-letter desk
-	clock     Clock
-	log       *slog.Logger
-	revoked   *revokedTokens
+	playback  *playback.Links
+	// playbackTTL bounds a watch link's life.
+	playbackTTL time.Duration
+	clock       Clock
+	log         *slog.Logger
+	revoked     *revokedTokens
 	// checkedTokens are tokens the read model called unrevoked a moment ago.
 	checkedTokens *checkedTokens
 	inFlight      *inFlight
@@ -136,6 +145,12 @@ func New(d Deps) (http.Handler, error) {
 		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 	a.knownUsers = newKnownUsers(maxKnownUsers)
 	a.checkedTokens = newCheckedTokens()
+	if a.playback, err = playbackLinks(d); err != nil {
+		return nil, err
+	}
+	if a.playbackTTL = d.PlaybackTTL; a.playbackTTL <= 0 {
+		a.playbackTTL = DefaultPlaybackTTL
+	}
 	if a.signUps = d.Registrations; a.signUps == nil {
 		if a.signUps, err = auth.NewRegistrationLimiter(auth.DefaultRegistrationLimits, d.Clock.Now); err != nil {
 			return nil, err
@@ -173,6 +188,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	ops.routes(e)
 	serveOpenAPI(e)
+	e.GET(WatchPath+"/:rental_id", a.gateUntilReady, a.watchPage)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }
@@ -198,6 +214,7 @@ func (a *api) routes(v1 *gin.RouterGroup) {
 	route(signed, http.MethodPost, "/rent", a.idempotent, a.rent)
 	route(signed, http.MethodPost, "/rent/:rental_id/term", a.idempotent, a.changeTerm)
 	route(signed, http.MethodPost, "/rent/:rental_id/cancel", a.idempotent, a.cancel)
+	route(signed, http.MethodPost, "/rentals/:id/watch", a.consistent(queries.ForRentals), a.watch)
 
 	route(signed, http.MethodGet, "/cart", a.consistent(queries.ForCart), a.cart)
 	route(signed, http.MethodPost, "/cart/items", a.addToCart)
