@@ -115,7 +115,9 @@ type api struct {
 	clock       Clock
 	log         *slog.Logger
 	revoked     *revokedTokens
-	inFlight    *inFlight
+	// checkedTokens are tokens the read model called unrevoked a moment ago.
+	checkedTokens *checkedTokens
+	inFlight      *inFlight
 	// knownUsers are token subjects seen to exist (userExists).
 	knownUsers *knownUsers
 
@@ -142,6 +144,7 @@ func New(d Deps) (http.Handler, error) {
 	a := &api{cmd: d.Commands, q: observeQueries(d.Queries, d.Hooks), tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, ready: d.Ready, clock: d.Clock,
 		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 	a.knownUsers = newKnownUsers(maxKnownUsers)
+	a.checkedTokens = newCheckedTokens()
 	if a.playback, err = playbackLinks(d); err != nil {
 		return nil, err
 	}
