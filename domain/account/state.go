@@ -45,14 +45,14 @@ type State struct {
 type decision uint8
 
 const (
-	wasMade        decision = iota + 1 // money moved (anything but a premiere withdrawal)
-	wasDeclined                        // decided, moved no money: never redeemable
-	wasForPremiere                     // a premiere withdrawal, redeemable (see redeemable)
-	wasRedeemed                        // a premiere withdrawal already used by a rent
-	wasPending                         // a provider top-up waiting to be paid (see topUps)
-	wasExpired                         // a provider top-up that expired unpaid (see topUps)
-	wasTopUpPaid                       // a provider top-up paid and credited
-	wasTopUpDeclined                   // a provider top-up declined: never credited
+	wasMade          decision = iota + 1 // money moved (anything but a premiere withdrawal)
+	wasDeclined                          // decided, moved no money: never redeemable
+	wasForPremiere                       // a premiere withdrawal, redeemable (see redeemable)
+	wasRedeemed                          // a premiere withdrawal already used by a rent
+	wasPending                           // a provider top-up waiting to be paid (see topUps)
+	wasExpired                           // a provider top-up that expired unpaid (see topUps)
+	wasTopUpPaid                         // a provider top-up paid and credited
+	wasTopUpDeclined                     // a provider top-up declined: never credited
 )
 
 // PaidCart is a cart version and the order that paid for it.
