@@ -20,6 +20,8 @@ type Service struct {
 	cache *streamCache
 	// snapshots, if set, keeps the states of long streams (WithSnapshots).
 	snapshots *snapshotter
+	// payments, if it has a Provider, takes top-ups through it (WithPayments).
+	payments Payments
 	// channels are the notification channels this shop sends on (WithChannels).
 	channels []string
 	// stepDone is called after each step of a flow; tests make it fail to stop a
