@@ -80,6 +80,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SearchPaging", testSearchPaging},
 		{"SearchOnSaleOnly", testSearchOnSaleOnly},
 		{"BalanceAndPayments", testBalanceAndPayments},
+		{"PendingTopUps", testPendingTopUps},
 		{"Ledger", testLedger},
 		{"LedgerStreams", testLedgerStreams},
 		{"DeclinedDebit", testDeclinedDebit},
