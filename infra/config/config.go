@@ -76,6 +76,8 @@ type Config struct {
 
 	// Logs and traces (observability.go).
 	Observability
+	// How top-ups are paid (payments.go).
+	Payments
 
 	// BillingFromBus feeds the billing history from its consumer of the accounts topic
 	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
@@ -121,6 +123,7 @@ func Defaults() Config {
 		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
 		ReadyMaxLag:   DefaultReadyMaxLag,
 		Observability: defaultObservability(),
+		Payments:      defaultPayments(),
 	}
 }
 
@@ -179,6 +182,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	duration("CHANCE_READY_MAX_LAG", &c.ReadyMaxLag)
 	errs = append(errs, rolesFromEnv(lookup, &c.Roles), testClockFromEnv(lookup, &c.TestClockOffset))
 	c.Observability.read(lookup)
+	c.Payments.read(lookup, &errs)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -330,6 +334,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateRoles()...)
 	errs = append(errs, c.validateReadiness()...)
 	errs = append(errs, c.Observability.validate()...)
+	errs = append(errs, c.Payments.validate()...)
 	return errors.Join(errs...)
 }
 
