@@ -43,7 +43,8 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{Commands: a.Handlers, Queries: q, Hooks: a.Hooks, Tokens: tokens, Hasher: opts.Hasher,
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
-		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer()})
+		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer(),
+		TestPay: a.testPayPage(q)})
 }
 
 // ServerLimits are the configured limits of the HTTP server.
