@@ -58,8 +58,9 @@ func (p Payments) ReturnTo(payment string) string {
 }
 
 func (p *Payments) read(lookup func(string) (string, bool), errs *[]error) {
+	// An empty variable keeps the default (a compose file passes unset ones on empty).
 	str := func(name string, into *string) {
-		if v, ok := lookup(name); ok {
+		if v, ok := lookup(name); ok && strings.TrimSpace(v) != "" {
 			*into = strings.TrimSpace(v)
 		}
 	}

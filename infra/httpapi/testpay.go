@@ -196,7 +196,7 @@ func (a *api) payPageHTML(c *gin.Context, status int, v payPageView) {
 
 // rubles writes kopecks for people: "1 234,50 ₽".
 func rubles(k money.Kopecks) string {
-	whole := fmt.Sprint(k / 100)
+	whole := fmt.Sprint(int64(k) / 100)
 	var b strings.Builder
 	for i, r := range whole {
 		if i > 0 && (len(whole)-i)%3 == 0 {
@@ -204,5 +204,5 @@ func rubles(k money.Kopecks) string {
 		}
 		b.WriteRune(r)
 	}
-	return fmt.Sprintf("%s,%02d\u00a0₽", b.String(), k%100)
+	return fmt.Sprintf("%s,%02d\u00a0₽", b.String(), int64(k)%100)
 }
