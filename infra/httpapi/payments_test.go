@@ -233,4 +233,3 @@ func TestYooKassaNotificationsAreVerified(t *testing.T) {
 	fake.SetDown(false)
 	wantSucceeded(t, c, "yookassaNotification")
 }
-
