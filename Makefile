@@ -6,7 +6,7 @@ BENCHTIME ?= 2s
 # cache and keeps its dependencies out of the shop's module graph.
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test chaos bench lint build clean deploy-check
+.PHONY: run test chaos bench bench-http lint build clean deploy-check
 
 run:
 	$(GO) run ./cmd/chance serve
@@ -23,6 +23,11 @@ chaos:
 # Benchmarks print their work size next to each figure (see README, Performance).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 30m $(PKGS)
+
+# The whole server over HTTP (`chance loadtest` against `chance serve` on a fresh data
+# folder), each figure next to its target; BENCH_DURATION, BENCH_CLIENTS, … in the script.
+bench-http:
+	GO=$(GO) ./scripts/bench-http.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -70,6 +70,7 @@ func execute[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		for _, e := range decided {
 			state = d.Evolve(state, e)
 		}
+		s.cacheAppended(stream, l.entry, state, data, res)
 		return Outcome[S]{State: state, Events: decided, Position: res.Position}, nil
 	}
 	return Outcome[S]{}, fmt.Errorf("%s after %d attempts: %w", stream, maxAttempts, ErrContention)
@@ -96,6 +97,7 @@ func conflictPause(ctx context.Context, attempt int) error {
 // loaded is a stream read for a request: its state, how many events it folds, and the
 // records (with their events) the request's key already produced.
 type loaded[S any] struct {
+	entry       cachedStream // as cached (or restored) for this load
 	next        uint64
 	state       S
 	prior       []eventlog.Record
@@ -119,7 +121,7 @@ func loadStream[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C
 	if err != nil {
 		return loaded[S]{}, err
 	}
-	return loaded[S]{next: entry.next, state: state, prior: prior, priorEvents: events}, nil
+	return loaded[S]{entry: entry, next: entry.next, state: state, prior: prior, priorEvents: events}, nil
 }
 
 // current is a stream's state now: the cached one (or its snapshot's, or the initial
@@ -132,6 +134,9 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 		var err error
 		cold := !found || !typed
 		if !cold {
+			if next, known := s.committedNext(stream); known && next == entry.next {
+				return entry, state, nil // the store knows nothing was appended since
+			}
 			fresh, err = s.store.ReadStream(ctx, stream, entry.next)
 		} else {
 			entry, state, fresh, err = fromStores(ctx, s, d, stream)
@@ -173,10 +178,48 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 	}
 }
 
+// cacheAppended caches the state a command's append left, when the store tells stream
+// heads (headKnower): the next command on the stream then reads nothing from the file
+// (the store confirms nothing was appended since), where it used to read back the
+// events just appended. Not when a snapshot is due: that load reads the events back, so
+// that the snapshot's last-record digest is the stored record's (tracing adds to the
+// metadata on the way in), and the digest kept here is never written anywhere.
+func (s *Service) cacheAppended(stream string, before cachedStream, state any, data []eventlog.EventData, res eventlog.AppendResult) {
+	if _, ok := s.store.(headKnower); !ok || len(data) == 0 || res.LastRevision != before.next+uint64(len(data))-1 {
+		return // another store, or the store found these events already there
+	}
+	records := make([]eventlog.Record, len(data))
+	for i, e := range data {
+		records[i] = eventlog.Record{EventData: e, StreamID: stream, Revision: before.next + uint64(i)}
+	}
+	entry := cachedStream{next: res.LastRevision + 1, state: state, keys: indexKeys(before.keys, records), snapshotAt: before.snapshotAt}
+	if s.snapshots.due(entry, false) {
+		return
+	}
+	s.cache.put(stream, entry)
+}
+
+// headKnower is a store that knows, without reading, how many events a stream holds,
+// for the streams its own process appended to (the SQLite store: one process per file).
+type headKnower interface {
+	CommittedNext(stream string) (next uint64, known bool)
+}
+
+// committedNext is how many events stream holds, when the store knows it without a read.
+func (s *Service) committedNext(stream string) (uint64, bool) {
+	if h, ok := s.store.(headKnower); ok {
+		return h.CommittedNext(stream)
+	}
+	return 0, false
+}
+
 // fromStores starts a stream the cache does not hold: from its snapshot, if the log
 // still holds the record the snapshot ends with (by digest, not id), else from the
 // initial state; fresh is what the log holds beyond it.
 func fromStores[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string) (cachedStream, S, []eventlog.Record, error) {
+	if short, ok, err := shortStream(ctx, s, d, stream); ok || err != nil {
+		return cachedStream{}, d.Initial(), short, err
+	}
 	if entry, state, ok := restore(ctx, s, d, stream); ok {
 		fresh, err := s.store.ReadStream(ctx, stream, entry.next-1)
 		if err != nil {
@@ -189,6 +232,23 @@ func fromStores[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C
 	}
 	fresh, err := s.store.ReadStream(ctx, stream, 0)
 	return cachedStream{}, d.Initial(), fresh, err
+}
+
+// shortStream reads a stream whole, and ok, when it is shorter than a snapshot is ever
+// taken of (coldSnapshotAfter events): most cold loads are of new or short streams (a
+// rental being created, a cart), for which looking for a snapshot first was a wasted
+// query on every rent. A longer stream costs one query more than before, once: its
+// cold load leaves a snapshot and the cache keeps it.
+func shortStream[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string) ([]eventlog.Record, bool, error) {
+	r, ranged := s.store.(rangeReader)
+	if s.snapshots == nil || d.Version == 0 || !ranged {
+		return nil, false, nil // no snapshot to look for, or no cheap way to stop early
+	}
+	head, err := r.ReadStreamRange(ctx, stream, 0, coldSnapshotAfter-1)
+	if err != nil || len(head) < coldSnapshotAfter {
+		return head, true, err
+	}
+	return nil, false, nil
 }
 
 // replayed is the outcome of a request the stream already holds.

@@ -188,6 +188,7 @@ func (s *Service) placeOrder(ctx context.Context, userID uuid.UUID, cmd account.
 	if err != nil {
 		return OrderResult{}, err
 	}
+	s.completed.done(res.OrderID)
 	res.Replayed = out.Replayed
 	return res, boughtNothing(res)
 }

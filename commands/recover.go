@@ -82,6 +82,9 @@ func (s *Service) Resume(ctx context.Context, r eventlog.Record) error {
 	case account.FundsWithdrawn:
 		switch e.Purpose.Kind {
 		case account.ForOrder:
+			if s.completed.take(e.Payment) {
+				return nil // its request completed it
+			}
 			_, err = s.completeOrder(ctx, e)
 		case account.ForTermChange:
 			_, err = s.completeTermCharge(ctx, e)
@@ -90,6 +93,9 @@ func (s *Service) Resume(ctx context.Context, r eventlog.Record) error {
 			}
 		}
 	case account.PaymentRedeemed:
+		if s.completed.take(e.Payment) {
+			return nil
+		}
 		_, err = s.completeOrder(ctx, e)
 	case rental.TermChanged:
 		if e.Delta < 0 { // an extension's change is a step of its charge's flow, not a start

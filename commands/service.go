@@ -24,6 +24,8 @@ type Service struct {
 	payments Payments
 	// channels are the notification channels this shop sends on (WithChannels).
 	channels []string
+	// completed are the orders this process's requests completed (Recovery skips them).
+	completed *completedFlows
 	// stepDone is called after each step of a flow; tests make it fail to stop a
 	// flow where a crash would, then check that Recover finishes the job.
 	stepDone func(step string) error
@@ -41,7 +43,8 @@ func WithStepHook(hook func(step string) error) Option {
 // New builds a Service.
 func New(store EventStore, clock Clock, opts ...Option) *Service {
 	s := &Service{store: store, codec: codec.Shop(), clock: clock, locks: &streamLocks{}, cache: newStreamCache(defaultCacheBytes, defaultCacheStreams),
-		channels: offered(user.DefaultChannels()), stepDone: func(string) error { return nil }}
+		completed: newCompletedFlows(),
+		channels:  offered(user.DefaultChannels()), stepDone: func(string) error { return nil }}
 	for _, o := range opts {
 		o(s)
 	}

@@ -90,3 +90,33 @@ func TestASkippedSnapshotIsWrittenByTheNextCommand(t *testing.T) {
 	}
 	mustEqual(t, "revision of the last snapshot", snap.Revision, 24)
 }
+
+// A cold load of a short stream (a new rental, a fresh account) reads the stream alone:
+// no snapshot is looked for, as none is ever taken of so few events. A long one still
+// starts from its snapshot.
+func TestAShortStreamIsLoadedWithoutASnapshotLookup(t *testing.T) {
+	ctx := context.Background()
+	store, snaps := openWithSnapshots(t)
+	short, long := uuid.New(), uuid.New()
+	appendFills(t, store, short, 0, 3)
+	appendFills(t, store, long, 0, 500)
+	first := commands.New(store, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: snaps}))
+	if _, err := first.Lookup().LoadAccount(ctx, long); err != nil {
+		t.Fatal(err)
+	}
+	first.WaitSnapshots()
+
+	counted := &countingSnapshots{Snapshots: snaps}
+	svc := commands.New(store, clock.NewManual(start), commands.WithSnapshots(commands.SnapshotConfig{Store: counted}))
+	a, err := svc.Lookup().LoadAccount(ctx, short)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "short balance", a.Balance, 3)
+	mustEqual(t, "snapshots looked for to load a 3-event stream", counted.loads.Load(), 0)
+	if a, err = svc.Lookup().LoadAccount(ctx, long); err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "long balance", a.Balance, 500)
+	mustEqual(t, "snapshots looked for to load a 500-event stream", counted.loads.Load(), 1)
+}

@@ -22,6 +22,6 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), replayCommand(), seedCommand(), usersCommand(), auditCommand(), probeCommand(), backupCommand(), restoreCommand())
+	root.AddCommand(serveCommand(), replayCommand(), seedCommand(), usersCommand(), auditCommand(), probeCommand(), backupCommand(), restoreCommand(), loadtestCommand())
 	return root
 }

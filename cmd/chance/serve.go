@@ -46,6 +46,11 @@ func serveCommand() *cobra.Command {
 				return fmt.Errorf("configuration: %w", err)
 			}
 			slog.SetDefault(log) // the few parts that log without a logger of their own (followers pausing in an outage)
+			stopProfiler, err := startProfiler(os.LookupEnv, log)
+			if err != nil {
+				return fmt.Errorf("configuration: %w", err)
+			}
+			defer stopProfiler()
 			return serve(ctx, cfg, log)
 		},
 	}

@@ -32,9 +32,28 @@ func Events(s EventStore, m *Metrics, t *Tracing) EventStore {
 	}
 	o := observedEvents{EventStore: s, m: m, t: t}
 	if r, ok := s.(rangeReader); ok {
-		return observedRangeEvents{observedEvents: o, r: r}
+		or := observedRangeEvents{observedEvents: o, r: r}
+		if h, ok := s.(headKnower); ok {
+			return observedHeadEvents{observedRangeEvents: or, h: h}
+		}
+		return or
 	}
 	return o
+}
+
+// headKnower is the SQLite store's CommittedNext: commands skip the read of a stream
+// whose cached state it shows current, so the wrapper must not hide it either.
+type headKnower interface {
+	CommittedNext(stream string) (next uint64, known bool)
+}
+
+type observedHeadEvents struct {
+	observedRangeEvents
+	h headKnower
+}
+
+func (o observedHeadEvents) CommittedNext(stream string) (uint64, bool) {
+	return o.h.CommittedNext(stream)
 }
 
 // rangeReader is the bounded stream read some stores have; commands use it to read a

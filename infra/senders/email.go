@@ -1,8 +1,11 @@
 package senders
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	netmail "net/mail"
 	"os"
 	"path/filepath"
@@ -88,14 +91,29 @@ func EmailFiles(dir string, composer *Composer) func(ctx context.Context, m *mes
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return err
-		}
 		final := filepath.Join(dir, msg.CreatedAt.UTC().Format("20060102T150405Z")+"-"+msg.Kind+"-"+msg.ID.String()+".eml")
 		tmp := final + ".tmp"
-		if err := email.WriteToFile(tmp); err != nil {
+		var b bytes.Buffer
+		if _, err := email.WriteTo(&b); err != nil {
+			return fmt.Errorf("compose %s: %w", final, err)
+		}
+		if err := writeInto(dir, tmp, b.Bytes()); err != nil {
 			return fmt.Errorf("write %s: %w", tmp, err)
 		}
 		return os.Rename(tmp, final)
 	}
+}
+
+// writeInto writes a file in dir with one write, creating dir only when it is missing:
+// a stat of the folder and a write per line of the message were half of each message's
+// system calls under load.
+func writeInto(dir, name string, b []byte) error {
+	err := os.WriteFile(name, b, 0o666)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return err
+		}
+		err = os.WriteFile(name, b, 0o666)
+	}
+	return err
 }

@@ -85,3 +85,29 @@ func TestEmailToAnOldNameWithLineBreaks(t *testing.T) {
 		t.Fatalf("a name injected headers: %v", m.Header)
 	}
 }
+
+// The mail folder is created when it is missing (it is looked for only then), and a
+// redelivered message replaces its own file.
+func TestEmailFilesCreateTheirFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", "mail")
+	u := user.State{ID: uuid.New(), Email: "anna@example.ru", FirstName: "Анна"}
+	msg := notifications.Message{ID: uuid.New(), UserID: u.ID, Kind: "welcome", Subject: "Добро пожаловать", Body: "Здравствуйте!\n",
+		Channels: []string{notifications.ChannelEmail}, CreatedAt: time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)}
+	payload, err := json.Marshal(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	composer, err := senders.NewComposer("", recipients(u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := senders.EmailFiles(dir, composer)(context.Background(), message.NewMessage(msg.ID.String(), payload)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) != 1 || !strings.HasSuffix(files[0], "-welcome-"+msg.ID.String()+".eml") {
+		t.Fatalf("files in the mail folder: %v", files)
+	}
+}

@@ -81,6 +81,7 @@ func (w *writer) flush(ctx context.Context) error {
 				// Only events_by_stream is unique: a revision the writer computed is
 				// taken, which only another process writing the file can cause.
 				w.cache.Reset()
+				w.heads.reset()
 				err = fmt.Errorf("%w (revision cache out of date: is another process writing the file?)", err)
 			}
 			return fmt.Errorf("insert: %w", err)

@@ -38,6 +38,7 @@ func (w *writer) checkHead(ctx context.Context) error {
 			w.onForeign(w.head, last)
 		}
 		w.cache = appendlog.NewRevisionCache(w.cache.Limit())
+		w.heads.reset()
 		w.head, w.next = last, last+1
 		w.publish(last)
 		return nil

@@ -110,3 +110,11 @@ func scanRecords(rows *sql.Rows, sizeHint int) ([]eventlog.Record, error) {
 	}
 	return records, rows.Err()
 }
+
+// CommittedNext is how many events stream holds, if this process has appended to it
+// since it opened the file (and the stream is still among the streamHeads kept); false
+// when it does not know, and the file must be read. Commands use it to skip the read
+// of a stream whose cached state is current.
+func (s *Store) CommittedNext(stream string) (uint64, bool) {
+	return s.w.heads.get(stream)
+}

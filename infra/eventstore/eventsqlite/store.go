@@ -32,6 +32,7 @@ type Store struct {
 	reads   readStatements
 	w       *writer
 	head    *headNotifier
+	recent  recentBatches // what subscriptions read lately, for the others (see recentBatches)
 
 	closing   chan struct{} // closed when Close starts
 	closeOnce sync.Once

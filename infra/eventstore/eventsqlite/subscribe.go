@@ -21,8 +21,8 @@ func (s *Store) Subscribe(ctx context.Context, after eventlog.Position, handle f
 		}
 		// Take the wake-up channel BEFORE reading: a commit that the read misses is
 		// published after this point, so it closes this very channel — no lost wake-up.
-		_, committed := s.head.current()
-		batch, err := s.readAll(ctx, after, subscribeBatch)
+		head, committed := s.head.current()
+		batch, err := s.readShared(ctx, after, head)
 		if err != nil {
 			if stop := s.usable(ctx); stop != nil {
 				return stop // the read failed because ctx ended or the store closed
@@ -74,4 +74,17 @@ func (n *headNotifier) publish(head uint64) {
 	n.head = head
 	close(n.committed)
 	n.committed = make(chan struct{})
+}
+
+// readShared reads the batch after `after`, or takes the one another subscription
+// read there at the same head (recentBatches).
+func (s *Store) readShared(ctx context.Context, after eventlog.Position, head uint64) ([]eventlog.Record, error) {
+	if batch, ok := s.recent.get(after.Commit, head); ok {
+		return batch, nil
+	}
+	batch, err := s.readAll(ctx, after, subscribeBatch)
+	if err == nil {
+		s.recent.put(after.Commit, head, batch)
+	}
+	return batch, err
 }

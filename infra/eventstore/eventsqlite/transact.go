@@ -69,6 +69,7 @@ func (w *writer) transact(batch []*appendRequest, drain bool) ([]*appendRequest,
 		return batch, w.abort(ctx, fmt.Errorf("commit: %w", err))
 	}
 	w.cache.Merge(w.pending)
+	w.heads.committed(w.pending)
 	w.head = w.next - 1
 	w.commits.Add(1)
 	if w.onCommit != nil {

@@ -31,6 +31,7 @@ type writer struct {
 
 	maxBatchEvents int
 	cache          *appendlog.RevisionCache
+	heads          *streamHeads // what readers may know of the committed streams (CommittedNext)
 
 	// Owned by the writer goroutine, for the open transaction.
 	head    uint64                           // last committed position
@@ -68,6 +69,7 @@ func newWriter(ctx context.Context, conn *sql.Conn, head uint64, o Options, quit
 		ckpt:           ckpt,
 		maxBatchEvents: o.MaxBatchEvents,
 		cache:          appendlog.NewRevisionCache(o.CachedStreams),
+		heads:          newStreamHeads(),
 		onForeign:      o.OnForeignWrites,
 		onCommit:       o.OnCommit,
 		head:           head,
