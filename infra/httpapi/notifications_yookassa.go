@@ -14,6 +14,11 @@ import (
 // maxNotificationBytes bounds a provider's notification: a payment object is a few KiB.
 const maxNotificationBytes = 64 << 10
 
+// maxNotificationsInFlight bounds the notifications verified at once: each asks the
+// provider, so a flood of (forged) ones cannot hold many outgoing calls open. One over
+// the bound is a 503, which a real provider sends again later.
+const maxNotificationsInFlight = 16
+
 // yookassaNotification is YooKassa's notification, as far as the shop reads it: only
 // the payment's id, to ask YooKassa about. Nothing else in it is trusted.
 type yookassaNotification struct {
@@ -29,6 +34,15 @@ type yookassaNotification struct {
 // final outcome (settled, ignored, refused) is a 200 so YooKassa stops sending it,
 // and only a failure to verify or record it now asks YooKassa to send it again.
 func (a *api) yookassaNotified(c *gin.Context) {
+	select {
+	case a.notifySlots <- struct{}{}:
+		defer func() { <-a.notifySlots }()
+	default:
+		p := newProblem(http.StatusServiceUnavailable, "too many payment notifications at once; send this one again later")
+		p.Header = http.Header{"Retry-After": {"5"}}
+		a.fail(c, p)
+		return
+	}
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxNotificationBytes))
 	var tooBig *http.MaxBytesError
 	switch {

@@ -233,3 +233,47 @@ func TestYooKassaNotificationsAreVerified(t *testing.T) {
 	fake.SetDown(false)
 	wantSucceeded(t, c, "yookassaNotification")
 }
+
+// stuckProvider is a provider whose answers about payments wait until released.
+type stuckProvider struct {
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (stuckProvider) Name() string { return "yookassa" }
+func (stuckProvider) Create(context.Context, commands.TopUpOrder) (commands.ProviderPayment, error) {
+	return commands.ProviderPayment{}, nil
+}
+func (p stuckProvider) Payment(ctx context.Context, id string) (commands.VerifiedPayment, error) {
+	p.entered <- struct{}{}
+	<-p.release
+	return commands.VerifiedPayment{}, commands.ErrUnknownAtProvider
+}
+
+// Notifications verified at once are bounded: one more is a 503 (sent again later).
+func TestNotificationsInFlightAreBounded(t *testing.T) {
+	p := stuckProvider{entered: make(chan struct{}), release: make(chan struct{})}
+	h := newHarnessWith(t, setup{payments: &commands.Payments{Provider: p, Verifier: p, PendingTTL: time.Hour}})
+	const bound = 16
+	done := make(chan int, bound)
+	for range bound {
+		go func() {
+			r := httptest.NewRequest(http.MethodPost, "/api/v1/payments/yookassa/notifications", strings.NewReader(`{"object":{"id":"x"}}`))
+			w := httptest.NewRecorder()
+			h.api.ServeHTTP(w, r)
+			done <- w.Code
+		}()
+	}
+	for range bound {
+		<-p.entered
+	}
+	h.post("/payments/yookassa/notifications", "", "", map[string]any{"object": map[string]any{"id": "y"}}).problem(t, http.StatusServiceUnavailable, "too many")
+	close(p.release)
+	for range bound {
+		if code := <-done; code != http.StatusOK {
+			t.Fatalf("a notification within the bound: %d", code)
+		}
+	}
+	go func() { <-p.entered }()
+	h.post("/payments/yookassa/notifications", "", "", map[string]any{"object": map[string]any{"id": "z"}}).want(t, http.StatusOK)
+}

@@ -107,10 +107,12 @@ type api struct {
 	ready     Readiness
 	dlq       DeadLetters // the dead-letter desk
 	testPay   *TestPayPage
-	clock     Clock
-	log       *slog.Logger
-	revoked   *revokedTokens
-	inFlight  *inFlight
+	// notifySlots bounds the payment notifications verified at once.
+	notifySlots chan struct{}
+	clock       Clock
+	log         *slog.Logger
+	revoked     *revokedTokens
+	inFlight    *inFlight
 	// knownUsers are token subjects seen to exist (userExists).
 	knownUsers *knownUsers
 
@@ -137,6 +139,7 @@ func New(d Deps) (http.Handler, error) {
 	a := &api{cmd: d.Commands, q: observeQueries(d.Queries, d.Hooks), tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, ready: d.Ready, clock: d.Clock,
 		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, testPay: d.TestPay, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 	a.knownUsers = newKnownUsers(maxKnownUsers)
+	a.notifySlots = make(chan struct{}, maxNotificationsInFlight)
 	if a.signUps = d.Registrations; a.signUps == nil {
 		if a.signUps, err = auth.NewRegistrationLimiter(auth.DefaultRegistrationLimits, d.Clock.Now); err != nil {
 			return nil, err
