@@ -22,7 +22,7 @@ func TestStateShapesArePinnedWithTheirVersions(t *testing.T) {
 	}{
 		{"account", account.Decider.Version, domain.StateShape[account.State](), [2]uint64{3, 0x9abbbd6c01a79aee}},
 		{"cart", cart.Decider.Version, domain.StateShape[cart.State](), [2]uint64{1, 0x8d4487ca06828fcb}},
-		{"premiere", premiere.Decider.Version, domain.StateShape[premiere.State](), [2]uint64{1, 0x3e9c2e51c0c01d4a}},
+		{"premiere", premiere.Decider.Version, domain.StateShape[premiere.State](), [2]uint64{2, 0x903094e87c932792}},
 		{"rental", rental.Decider.Version, domain.StateShape[rental.State](), [2]uint64{1, 0x1202fd5f422b4f74}},
 		{"user", user.Decider.Version, domain.StateShape[user.State](), [2]uint64{1, 0xe9b79edafcfd0e4b}},
 		{"email guard", user.EmailGuard.Version, domain.StateShape[user.EmailState](), [2]uint64{1, 0x241b02f387cc770e}},

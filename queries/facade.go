@@ -38,6 +38,16 @@ func (q *Service) Term(ctx context.Context, user, premiereID uuid.UUID) (rentals
 	return rentals.Queries{Reads: q.store, Clock: q.clock}.Term(ctx, user, premiereID)
 }
 
+// Watch is the customer's rental, if it may be watched now (rentals).
+func (q *Service) Watch(ctx context.Context, user, rentalID uuid.UUID) (rentals.Rental, error) {
+	return rentals.Queries{Reads: q.store, Clock: q.clock}.Watch(ctx, user, rentalID)
+}
+
+// Rental is a rental by id, whoever holds it (rentals): a watch link names no customer.
+func (q *Service) Rental(ctx context.Context, id uuid.UUID) (rentals.Rental, bool, error) {
+	return q.store.Rental(ctx, id)
+}
+
 // MyPremieres lists the customer's rentals (rentals).
 func (q *Service) MyPremieres(ctx context.Context, user uuid.UUID, show string) (rentals.MyPremieres, error) {
 	return rentals.Queries{Reads: q.store, Clock: q.clock}.MyPremieres(ctx, user, show)

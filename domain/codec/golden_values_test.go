@@ -54,6 +54,8 @@ var golden = map[string]domain.Event{
 	"premiere.discount_changed.v1":    premiere.DiscountChanged{ID: goldenPremiere, Percent: 20, At: goldenAt},
 	"premiere.edited.v1":              premiere.Edited{ID: goldenPremiere, Card: premiere.Card{Title: "Маузер", Actors: []string{"Ирина Купченко"}, Description: "Новая редакция."}, At: goldenAt},
 	"premiere.withdrawn_from_sale.v1": premiere.WithdrawnFromSale{ID: goldenPremiere, At: goldenAt},
+	"premiere.details_changed.v1": premiere.DetailsChanged{ID: goldenPremiere,
+		Details: premiere.Details{DurationMinutes: 150, Theatre: "Театр Наций", PosterURL: "/posters/1.svg"}, At: goldenAt},
 
 	"cart.item_added.v1":              cart.ItemAdded{UserID: goldenUser, Item: cart.Item{PremiereID: goldenPremiere, Hours: 24, StartsAt: goldenStart}, At: goldenAt},
 	"cart.item_added.v1@when_paid":    cart.ItemAdded{UserID: goldenUser, Item: cart.Item{PremiereID: goldenOther, Hours: 48}, At: goldenAt},

@@ -45,6 +45,16 @@ type premiereWithdrawnFromSaleV1 struct {
 	At time.Time `json:"at"`
 }
 
+// premiereDetailsChangedV1 carries all the details at once; a premiere whose log has
+// none (every one published before details existed) has empty details.
+type premiereDetailsChangedV1 struct {
+	ID              uuid.UUID `json:"premiere_id"`
+	DurationMinutes int       `json:"duration_minutes"`
+	Theatre         string    `json:"theatre"`
+	PosterURL       string    `json:"poster_url"`
+	At              time.Time `json:"at"`
+}
+
 // cardV1 is a premiere's card inside a stored event.
 type cardV1 struct {
 	Title       string   `json:"title"`
@@ -96,6 +106,11 @@ func premiereSchemas() []Schema {
 			return premiereEditedV1{ID: e.ID, Card: storedCard(e.Card), At: e.At}
 		}, func(p premiereEditedV1) premiere.Edited {
 			return premiere.Edited{ID: p.ID, Card: p.Card.card(), At: p.At}
+		}),
+		Stored(func(e premiere.DetailsChanged) premiereDetailsChangedV1 {
+			return premiereDetailsChangedV1{ID: e.ID, DurationMinutes: e.Details.DurationMinutes, Theatre: e.Details.Theatre, PosterURL: e.Details.PosterURL, At: e.At}
+		}, func(p premiereDetailsChangedV1) premiere.DetailsChanged {
+			return premiere.DetailsChanged{ID: p.ID, Details: premiere.Details{DurationMinutes: p.DurationMinutes, Theatre: p.Theatre, PosterURL: p.PosterURL}, At: p.At}
 		}),
 		Stored(func(e premiere.WithdrawnFromSale) premiereWithdrawnFromSaleV1 {
 			return premiereWithdrawnFromSaleV1{ID: e.ID, At: e.At}

@@ -7,9 +7,9 @@ var ErrNothingToChange = domain.Invalid("nothing to change")
 
 // decideChange splits a Change into the single-purpose commands it stands for,
 // completed from the current state — the card into an Edit, the prices and term into
-// a Reprice, the discount into a ChangeDiscount — and decides them in that order, each
-// on the state the previous ones lead to (a new discount is checked against new
-// prices). Any refusal refuses the whole change.
+// a Reprice, the discount into a ChangeDiscount, the details into a ChangeDetails — and
+// decides them in that order, each on the state the previous ones lead to (a new
+// discount is checked against new prices). Any refusal refuses the whole change.
 func decideChange(c Change, s State) ([]domain.Event, error) {
 	var parts []Command
 	if c.Title != nil || c.Actors != nil || c.Description != nil {
@@ -29,6 +29,13 @@ func decideChange(c Change, s State) ([]domain.Event, error) {
 	}
 	if c.DiscountPercent != nil {
 		parts = append(parts, ChangeDiscount{Percent: *c.DiscountPercent, Now: c.Now})
+	}
+	if c.DurationMinutes != nil || c.Theatre != nil || c.PosterURL != nil {
+		parts = append(parts, ChangeDetails{Details: Details{
+			DurationMinutes: deref(c.DurationMinutes, s.Details.DurationMinutes),
+			Theatre:         deref(c.Theatre, s.Details.Theatre),
+			PosterURL:       deref(c.PosterURL, s.Details.PosterURL),
+		}, Now: c.Now})
 	}
 	if len(parts) == 0 {
 		return nil, ErrNothingToChange

@@ -12,7 +12,7 @@ import (
 )
 
 // Decider is the premiere aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 1}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 2}
 
 // Limits of a card.
 const (
@@ -54,7 +54,15 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 		if err := c.Terms.Check(); err != nil {
 			return nil, err
 		}
-		return []domain.Event{Published{ID: c.ID, Card: card, TheaterPrice: c.TheaterPrice, Terms: c.Terms, At: c.Now}}, nil
+		details, err := checkDetails(c.Details)
+		if err != nil {
+			return nil, err
+		}
+		events := []domain.Event{Published{ID: c.ID, Card: card, TheaterPrice: c.TheaterPrice, Terms: c.Terms, At: c.Now}}
+		if details != (Details{}) {
+			events = append(events, DetailsChanged{ID: c.ID, Details: details, At: c.Now})
+		}
+		return events, nil
 	case Reprice:
 		if err := checkTheaterPrice(c.TheaterPrice); err != nil {
 			return nil, err
@@ -86,6 +94,8 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 			return nil, nil
 		}
 		return []domain.Event{Edited{ID: s.ID, Card: card, At: c.Now}}, nil
+	case ChangeDetails:
+		return decideDetails(c, s)
 	case Change:
 		return decideChange(c, s)
 	case WithdrawFromSale:

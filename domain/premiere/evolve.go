@@ -13,6 +13,8 @@ func Evolve(s State, e domain.Event) State {
 		s.Terms.DiscountPercent = e.Percent
 	case Edited:
 		s.Card = e.Card
+	case DetailsChanged:
+		s.Details = e.Details
 	case WithdrawnFromSale:
 		s.Withdrawn = true
 	}

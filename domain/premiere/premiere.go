@@ -1,5 +1,5 @@
 // Package premiere decides the catalogue: publishing a premiere, repricing it,
-// changing its discount, editing its card and withdrawing it from sale.
+// changing its discount, editing its card and its details and withdrawing it from sale.
 // Stream: "premiere-<id>".
 package premiere
 
@@ -32,6 +32,7 @@ type Publish struct {
 	Card         Card
 	TheaterPrice money.Kopecks
 	Terms        pricing.Terms
+	Details      Details // zero: none stated; otherwise recorded by a DetailsChanged after Published
 	Now          time.Time
 }
 
@@ -55,7 +56,7 @@ type Edit struct {
 	Now  time.Time
 }
 
-// Change is an admin's edit of a premiere: any of the card's fields, the prices,
+// Change is an admin's edit of a premiere: any of the card's fields, the details, the prices,
 // the standard term and the discount; a nil field stays as it is. It is one command,
 // so what it changes is decided on one state and recorded together, or not at all.
 type Change struct {
@@ -66,6 +67,9 @@ type Change struct {
 	OnlinePrice     *money.Kopecks
 	StandardHours   *int
 	DiscountPercent *int
+	DurationMinutes *int
+	Theatre         *string
+	PosterURL       *string
 	Now             time.Time
 }
 
@@ -127,5 +131,5 @@ func (WithdrawnFromSale) EventType() string { return "premiere.withdrawn_from_sa
 
 // Events lists one value of each event type, for the codec.
 func Events() []domain.Event {
-	return []domain.Event{Published{}, Repriced{}, DiscountChanged{}, Edited{}, WithdrawnFromSale{}}
+	return []domain.Event{Published{}, Repriced{}, DiscountChanged{}, Edited{}, WithdrawnFromSale{}, DetailsChanged{}}
 }

@@ -16,6 +16,7 @@ type State struct {
 	Card         Card
 	TheaterPrice money.Kopecks
 	Terms        pricing.Terms
+	Details      Details
 	Published    bool
 	Withdrawn    bool
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chance-video/chance/infra/auth"
 	"github.com/chance-video/chance/infra/httpapi"
+	"github.com/chance-video/chance/infra/playback"
 	"github.com/chance-video/chance/queries"
 )
 
@@ -17,7 +18,8 @@ type HTTPOptions struct {
 }
 
 // Handler builds the HTTP API over this App: tokens signed with the data folder's key
-// (or CHANCE_JWT_SECRET), queries that wait for the client's own writes.
+// (or CHANCE_JWT_SECRET), watch links signed with CHANCE_PLAYBACK_SECRET (or a key
+// derived from the tokens'), queries that wait for the client's own writes.
 func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	key, err := auth.LoadOrCreateKey(a.Config.DataDir, a.Config.JWTSecret)
 	if err != nil {
@@ -36,6 +38,10 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	links, err := a.playbackLinks(key)
+	if err != nil {
+		return nil, err
+	}
 	q, err := queries.New(a.Reads, a.Clock, a.Runner.Progress(), queries.Options{MaxWait: a.Config.ReadWait, Fed: a.fedReads()})
 	if err != nil {
 		return nil, err
@@ -44,7 +50,16 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
 		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer(),
-		TestPay: a.testPayPage(q)})
+		Playback: links, PlaybackTTL: a.Config.PlaybackTTL, TestPay: a.testPayPage(q)})
+}
+
+// playbackLinks sign watch links with CHANCE_PLAYBACK_SECRET, or else with a key
+// derived from the token signing key (the same on every instance that shares it).
+func (a *App) playbackLinks(tokenKey []byte) (*playback.Links, error) {
+	if a.Config.PlaybackSecret != "" {
+		return playback.NewLinks([]byte(a.Config.PlaybackSecret))
+	}
+	return playback.NewLinks(playback.DeriveKey(tokenKey))
 }
 
 // ServerLimits are the configured limits of the HTTP server.

@@ -78,6 +78,8 @@ type Config struct {
 	Observability
 	// How top-ups are paid (payments.go).
 	Payments
+	// Watch links (playback.go).
+	Playback
 
 	// BillingFromBus feeds the billing history from its consumer of the accounts topic
 	// instead of the projection runner. CHANCE_BUS=kafka implies it (see
@@ -124,6 +126,7 @@ func Defaults() Config {
 		ReadyMaxLag:   DefaultReadyMaxLag,
 		Observability: defaultObservability(),
 		Payments:      defaultPayments(),
+		Playback:      defaultPlayback(),
 	}
 }
 
@@ -183,6 +186,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	errs = append(errs, rolesFromEnv(lookup, &c.Roles), testClockFromEnv(lookup, &c.TestClockOffset))
 	c.Observability.read(lookup)
 	c.Payments.read(lookup, &errs)
+	c.Playback.read(lookup, &errs)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -335,6 +339,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateReadiness()...)
 	errs = append(errs, c.Observability.validate()...)
 	errs = append(errs, c.Payments.validate()...)
+	errs = append(errs, c.Playback.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -52,6 +52,7 @@ func (e entry) publish() premiere.Publish {
 			Description: e.description,
 		},
 		TheaterPrice: e.theatre,
+		Details:      details[e.slug],
 		Terms: pricing.Terms{
 			OnlinePrice:     e.online,
 			StandardHours:   e.hours,

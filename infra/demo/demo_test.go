@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/premiere"
 )
 
@@ -27,9 +28,10 @@ func TestEveryEntryPublishes(t *testing.T) {
 			t.Errorf("%q: %v", p.Card.Title, err)
 			continue
 		}
-		want := premiere.Published{ID: p.ID, Card: p.Card, TheaterPrice: p.TheaterPrice, Terms: p.Terms, At: now}
-		if len(events) != 1 || !reflect.DeepEqual(events[0], want) {
-			t.Errorf("%q: decided %#v, want exactly %#v (is the card trimmed?)", p.Card.Title, events, want)
+		want := []domain.Event{premiere.Published{ID: p.ID, Card: p.Card, TheaterPrice: p.TheaterPrice, Terms: p.Terms, At: now},
+			premiere.DetailsChanged{ID: p.ID, Details: p.Details, At: now}}
+		if !reflect.DeepEqual(events, want) {
+			t.Errorf("%q: decided %#v, want exactly %#v (are the card and the details trimmed?)", p.Card.Title, events, want)
 		}
 	}
 }
@@ -37,6 +39,9 @@ func TestEveryEntryPublishes(t *testing.T) {
 func TestContent(t *testing.T) {
 	for _, p := range Catalogue() {
 		title := p.Card.Title
+		if d := p.Details; d.Theatre == "" || d.DurationMinutes < 30 || d.DurationMinutes > 360 || d.PosterURL != "" {
+			t.Errorf("%q: details %+v (a theatre, 30 minutes to 6 hours, no poster)", title, d)
+		}
 		if n := len(p.Card.Actors); n < 1 || n > 5 {
 			t.Errorf("%q: %d actors", title, n)
 		}
@@ -154,5 +159,19 @@ func TestNormalisationFixtures(t *testing.T) {
 	}
 	if !yo || !ye || !latin {
 		t.Errorf("titles with ё: %v, with е for ё: %v, with a Latin word: %v", yo, ye, latin)
+	}
+}
+
+// Every detail names an entry: a slug misspelt in details.go would leave a premiere
+// without its details.
+func TestDetailsNameEntries(t *testing.T) {
+	slugs := map[string]bool{}
+	for _, e := range catalogue {
+		slugs[e.slug] = true
+	}
+	for slug := range details {
+		if !slugs[slug] {
+			t.Errorf("details for %q, which the catalogue does not have", slug)
+		}
 	}
 }

@@ -23,6 +23,9 @@ type publishBody struct {
 	OnlinePrice      money.Kopecks `json:"online_price"`
 	ReservationHours int           `json:"reservation_hours"`
 	DiscountPercent  int           `json:"discount_percent"`
+	DurationMinutes  int           `json:"duration_minutes"`
+	Theatre          string        `json:"theatre"`
+	PosterURL        string        `json:"poster_url"`
 }
 
 // publish: POST /admin/premieres — the id is generated here.
@@ -35,7 +38,8 @@ func (a *api) publish(c *gin.Context) {
 	id := uuid.New()
 	cmd := premiere.Publish{ID: id, Card: premiere.Card{Title: in.Title, Actors: in.Actors, Description: in.Description},
 		TheaterPrice: in.TheaterPrice, Now: a.clock.Now(),
-		Terms: pricing.Terms{OnlinePrice: in.OnlinePrice, StandardHours: in.ReservationHours, DiscountPercent: in.DiscountPercent}}
+		Details: premiere.Details{DurationMinutes: in.DurationMinutes, Theatre: in.Theatre, PosterURL: in.PosterURL},
+		Terms:   pricing.Terms{OnlinePrice: in.OnlinePrice, StandardHours: in.ReservationHours, DiscountPercent: in.DiscountPercent}}
 	w, err := a.cmd.PublishPremiere.Handle(c.Request.Context(), commands.PublishPremiere{Publish: cmd, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
@@ -55,6 +59,9 @@ type premierePatch struct {
 	OnlinePrice      *money.Kopecks `json:"online_price"`
 	ReservationHours *int           `json:"reservation_hours"`
 	DiscountPercent  *int           `json:"discount_percent"`
+	DurationMinutes  *int           `json:"duration_minutes"`
+	Theatre          *string        `json:"theatre"`
+	PosterURL        *string        `json:"poster_url"`
 }
 
 // empty reports whether the patch names nothing to change.
@@ -64,11 +71,13 @@ func (p premierePatch) empty() bool { return p == premierePatch{} }
 // premiere's current state and decides every part on that one state.
 func (p premierePatch) command(now time.Time) premiere.Change {
 	return premiere.Change{Title: p.Title, Actors: p.Actors, Description: p.Description, TheaterPrice: p.TheaterPrice,
-		OnlinePrice: p.OnlinePrice, StandardHours: p.ReservationHours, DiscountPercent: p.DiscountPercent, Now: now}
+		OnlinePrice: p.OnlinePrice, StandardHours: p.ReservationHours, DiscountPercent: p.DiscountPercent,
+		DurationMinutes: p.DurationMinutes, Theatre: p.Theatre, PosterURL: p.PosterURL, Now: now}
 }
 
 // changePremiere: PATCH /admin/premieres/:id — any of title, actors, description,
-// theater_price, online_price, reservation_hours, discount_percent. The patch is one
+// theater_price, online_price, reservation_hours, discount_percent, duration_minutes,
+// theatre, poster_url. The patch is one
 // command appended in one step, so it is recorded whole or not at all.
 func (a *api) changePremiere(c *gin.Context) {
 	id, err := pathID(c, "id")
@@ -82,7 +91,7 @@ func (a *api) changePremiere(c *gin.Context) {
 		return
 	}
 	if in.empty() {
-		a.fail(c, badRequest("nothing to change: send any of title, actors, description, theater_price, online_price, reservation_hours, discount_percent"))
+		a.fail(c, badRequest("nothing to change: send any of title, actors, description, theater_price, online_price, reservation_hours, discount_percent, duration_minutes, theatre, poster_url"))
 		return
 	}
 	w, err := a.cmd.ChangePremiere.Handle(c.Request.Context(), commands.ChangePremiere{PremiereID: id, Change: in.command(a.clock.Now()), Request: a.request(c)})
@@ -113,5 +122,6 @@ func (a *api) withdrawFromSale(c *gin.Context) {
 // cardOf shows the write side's premiere as the card queries show.
 func cardOf(s premiere.State) queries.Card {
 	return queries.CardOf(catalogue.Premiere{ID: s.ID, Title: s.Card.Title, Actors: s.Card.Actors, Description: s.Card.Description,
-		TheaterPrice: s.TheaterPrice, Terms: s.Terms, OnSale: s.OnSale()})
+		TheaterPrice: s.TheaterPrice, Terms: s.Terms, OnSale: s.OnSale(),
+		DurationMinutes: s.Details.DurationMinutes, Theatre: s.Details.Theatre, PosterURL: s.Details.PosterURL})
 }

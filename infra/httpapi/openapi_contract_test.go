@@ -264,8 +264,13 @@ func TestEveryAnswerOfAJourneyIsWhatTheDocumentSays(t *testing.T) {
 	h.get("/me/premieres", token).want(t, http.StatusOK)
 	h.post("/rent/"+rental+"/term", token, uuid.NewString(), map[string]any{"period": 15}).want(t, http.StatusOK)
 	h.post("/rent/"+uuid.NewString()+"/term", token, uuid.NewString(), map[string]any{"period": 15}).problem(t, http.StatusNotFound)
+	link := h.post("/rentals/"+rental+"/watch", token, "", nil).want(t, http.StatusOK).str("url")
+	raw(http.MethodGet, link, http.StatusOK)
+	raw(http.MethodGet, "/watch/"+rental+"?exp=1&sig=x", http.StatusForbidden)
+	h.post("/rentals/"+uuid.NewString()+"/watch", token, "", nil).problem(t, http.StatusNotFound)
 	h.post("/rent/"+rental+"/cancel", token, uuid.NewString(), nil).want(t, http.StatusOK)
 	h.post("/rent/"+rental+"/cancel", token, uuid.NewString(), nil).problem(t, http.StatusConflict)
+	h.post("/rentals/"+rental+"/watch", token, "", nil).problem(t, http.StatusForbidden, "cancelled")
 	h.get("/me/premieres?status=all", token).want(t, http.StatusOK)
 	h.get("/me/premieres?status=past", token).problem(t, http.StatusBadRequest)
 

@@ -19,6 +19,7 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/auth"
+	"github.com/chance-video/chance/readmodel/rentals"
 )
 
 // Problem is an RFC 9457 problem detail. Every error response of the API is one,
@@ -61,6 +62,7 @@ const (
 	typeKeyReused         = "urn:chance:problem:idempotency-key-reused"
 	typeKeyInFlight       = "urn:chance:problem:idempotency-key-in-flight"
 	typeTooManyAttempts   = "urn:chance:problem:too-many-attempts"
+	typeNotInTerm         = "urn:chance:problem:not-in-term"
 )
 
 func newProblem(status int, detail string) *Problem {
@@ -120,6 +122,7 @@ func problemFor(err error) *Problem {
 		holding *commands.AlreadyHolding
 		paid    *account.CartAlreadyPaid
 		policy  *auth.PolicyError
+		outside *rentals.NotInTerm
 	)
 	switch {
 	case errors.As(err, &p):
@@ -156,6 +159,11 @@ func problemFor(err error) *Problem {
 		}
 		p.Type, p.Title = typeAlreadyHolding, "Already holding"
 		p.Extensions = map[string]any{"premiere_id": holding.PremiereID, "rental_id": optionalID(holding.RentalID)}
+		return p
+	case errors.As(err, &outside):
+		p = forbidden(outside.Error())
+		p.Type, p.Title = typeNotInTerm, "Not in the rental's term"
+		p.Extensions = map[string]any{"reason": outside.Reason, "starts_at": outside.StartsAt.UTC(), "ends_at": outside.EndsAt.UTC()}
 		return p
 	case errors.Is(err, ErrRebuildInProgress):
 		return newProblem(http.StatusConflict, err.Error())

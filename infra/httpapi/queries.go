@@ -8,6 +8,7 @@ import (
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel/catalogue"
+	"github.com/chance-video/chance/readmodel/rentals"
 	"github.com/chance-video/chance/usecase"
 )
 
@@ -19,6 +20,8 @@ type Queries interface {
 	Quote(ctx context.Context, id uuid.UUID, hours int) (queries.Quote, error)
 	Term(ctx context.Context, user, premiereID uuid.UUID) (queries.Term, error)
 	MyPremieres(ctx context.Context, user uuid.UUID, show string) (queries.MyPremieres, error)
+	Watch(ctx context.Context, user, rentalID uuid.UUID) (rentals.Rental, error)
+	Rental(ctx context.Context, id uuid.UUID) (rentals.Rental, bool, error)
 	Cart(ctx context.Context, user uuid.UUID) (queries.Cart, error)
 	Balance(ctx context.Context, user uuid.UUID) (queries.Balance, error)
 	Payment(ctx context.Context, user, id uuid.UUID) (queries.PaymentStatus, error)
@@ -73,6 +76,24 @@ func (o observedQueries) Term(ctx context.Context, user, premiereID uuid.UUID) (
 
 func (o observedQueries) MyPremieres(ctx context.Context, user uuid.UUID, show string) (queries.MyPremieres, error) {
 	return ask(ctx, o, "my_premieres", func(ctx context.Context) (queries.MyPremieres, error) { return o.Queries.MyPremieres(ctx, user, show) })
+}
+
+func (o observedQueries) Watch(ctx context.Context, user, rentalID uuid.UUID) (rentals.Rental, error) {
+	return ask(ctx, o, "watch", func(ctx context.Context) (rentals.Rental, error) { return o.Queries.Watch(ctx, user, rentalID) })
+}
+
+// rentalSeen is a rental read by id, and whether it exists.
+type rentalSeen struct {
+	rental rentals.Rental
+	found  bool
+}
+
+func (o observedQueries) Rental(ctx context.Context, id uuid.UUID) (rentals.Rental, bool, error) {
+	seen, err := ask(ctx, o, "watch_link", func(ctx context.Context) (rentalSeen, error) {
+		r, found, err := o.Queries.Rental(ctx, id)
+		return rentalSeen{r, found}, err
+	})
+	return seen.rental, seen.found, err
 }
 
 func (o observedQueries) Cart(ctx context.Context, user uuid.UUID) (queries.Cart, error) {

@@ -17,6 +17,7 @@ import (
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/infra/auth"
+	"github.com/chance-video/chance/infra/playback"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/usecase"
 )
@@ -82,6 +83,11 @@ type Deps struct {
 	// TestPay, if set, serves the test payment provider's page (/pay/test/:id);
 	// nil: the page answers 404 (CHANCE_PAYMENTS is not test).
 	TestPay *TestPayPage
+	// Playback signs and checks watch links; nil: a key of this process alone (links
+	// then open only on this instance, until it restarts).
+	Playback *playback.Links
+	// PlaybackTTL is how long a watch link lasts (never beyond the term); 0: DefaultPlaybackTTL.
+	PlaybackTTL time.Duration
 }
 
 func (d Deps) validate() error {
@@ -109,6 +115,9 @@ type api struct {
 	testPay   *TestPayPage
 	// notifySlots bounds the payment notifications verified at once.
 	notifySlots chan struct{}
+	playback    *playback.Links
+	// playbackTTL bounds a watch link's life.
+	playbackTTL time.Duration
 	clock       Clock
 	log         *slog.Logger
 	revoked     *revokedTokens
@@ -140,6 +149,12 @@ func New(d Deps) (http.Handler, error) {
 		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, testPay: d.TestPay, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 	a.knownUsers = newKnownUsers(maxKnownUsers)
 	a.notifySlots = make(chan struct{}, maxNotificationsInFlight)
+	if a.playback, err = playbackLinks(d); err != nil {
+		return nil, err
+	}
+	if a.playbackTTL = d.PlaybackTTL; a.playbackTTL <= 0 {
+		a.playbackTTL = DefaultPlaybackTTL
+	}
 	if a.signUps = d.Registrations; a.signUps == nil {
 		if a.signUps, err = auth.NewRegistrationLimiter(auth.DefaultRegistrationLimits, d.Clock.Now); err != nil {
 			return nil, err
@@ -180,6 +195,7 @@ func New(d Deps) (http.Handler, error) {
 	// The test payment provider's page: a page for people, outside the API.
 	e.GET("/pay/test/:id", a.payPage)
 	e.POST("/pay/test/:id", a.payPagePost)
+	e.GET(WatchPath+"/:rental_id", a.gateUntilReady, a.watchPage)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
 }
@@ -207,6 +223,7 @@ func (a *api) routes(v1 *gin.RouterGroup) {
 	route(signed, http.MethodPost, "/rent", a.idempotent, a.rent)
 	route(signed, http.MethodPost, "/rent/:rental_id/term", a.idempotent, a.changeTerm)
 	route(signed, http.MethodPost, "/rent/:rental_id/cancel", a.idempotent, a.cancel)
+	route(signed, http.MethodPost, "/rentals/:id/watch", a.consistent(queries.ForRentals), a.watch)
 
 	route(signed, http.MethodGet, "/cart", a.consistent(queries.ForCart), a.cart)
 	route(signed, http.MethodPost, "/cart/items", a.addToCart)

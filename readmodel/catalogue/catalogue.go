@@ -18,7 +18,7 @@ import (
 // change what they hold: a new version is a fresh, empty projection rebuilt from
 // position zero, never a migration of projected rows. This is the only place the name
 // is written.
-const Name = "catalogue_v1"
+const Name = "catalogue_v2" // v2: the details (duration, theatre, poster)
 
 // Premiere is a premiere's card as customers see it.
 type Premiere struct {
@@ -28,9 +28,13 @@ type Premiere struct {
 	Description  string
 	TheaterPrice money.Kopecks
 	Terms        pricing.Terms
-	OnSale       bool
-	PublishedAt  time.Time
-	UpdatedAt    time.Time
+	// The details (premiere.Details): zero and empty when not stated.
+	DurationMinutes int
+	Theatre         string
+	PosterURL       string
+	OnSale          bool
+	PublishedAt     time.Time
+	UpdatedAt       time.Time
 }
 
 // SearchQuery filters and pages the catalogue. Zero values mean "no filter".

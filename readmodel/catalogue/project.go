@@ -32,6 +32,10 @@ func Project(ctx context.Context, w Writes, e projections.Event) error {
 		return update(ctx, w, ev.ID, ev.At, func(p *Premiere) {
 			p.Title, p.Actors, p.Description = ev.Card.Title, ev.Card.Actors, ev.Card.Description
 		})
+	case premiere.DetailsChanged:
+		return update(ctx, w, ev.ID, ev.At, func(p *Premiere) {
+			p.DurationMinutes, p.Theatre, p.PosterURL = ev.Details.DurationMinutes, ev.Details.Theatre, ev.Details.PosterURL
+		})
 	case premiere.WithdrawnFromSale:
 		return update(ctx, w, ev.ID, ev.At, func(p *Premiere) { p.OnSale = false })
 	}

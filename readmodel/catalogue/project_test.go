@@ -97,6 +97,15 @@ func TestProject(t *testing.T) {
 			}), Found: true, Searched: map[string]bool{"Чайка четвертый": true, "Маузер четвёртый": false}},
 		},
 		{
+			Name: "details change only the details",
+			Given: []domain.Event{published("шестой"), premiere.DetailsChanged{ID: id("шестой"),
+				Details: premiere.Details{DurationMinutes: 150, Theatre: "Театр Наций", PosterURL: "/posters/1.svg"}, At: later}},
+			Read: read("шестой"),
+			Then: seen{Card: with(row("шестой"), func(p *catalogue.Premiere) {
+				p.DurationMinutes, p.Theatre, p.PosterURL, p.UpdatedAt = 150, "Театр Наций", "/posters/1.svg", later
+			}), Found: true, Searched: map[string]bool{}},
+		},
+		{
 			Name:  "a premiere withdrawn from sale keeps its card and leaves search",
 			Given: []domain.Event{published("пятый"), premiere.WithdrawnFromSale{ID: id("пятый"), At: later}},
 			Read:  read("пятый", "пятый"),

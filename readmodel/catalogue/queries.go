@@ -35,6 +35,9 @@ type Card struct {
 	Price            money.Kopecks `json:"price"` // the standard term after the discount: what renting it costs
 	OnSale           bool          `json:"on_sale"`
 	Currency         string        `json:"currency"`
+	DurationMinutes  int           `json:"duration_minutes"` // 0: not stated
+	Theatre          string        `json:"theatre"`          // "": not stated
+	PosterURL        string        `json:"poster_url"`       // https URL or a path on this site; "": none
 }
 
 // CardOf shows a premiere as a card.
@@ -47,6 +50,7 @@ func CardOf(p Premiere) Card {
 		ID: p.ID, Title: p.Title, Actors: actors, Description: p.Description,
 		TheaterPrice: p.TheaterPrice, OnlinePrice: p.Terms.OnlinePrice, DiscountPercent: p.Terms.DiscountPercent,
 		ReservationHours: p.Terms.StandardHours, Price: p.OnlinePrice(), OnSale: p.OnSale, Currency: money.Currency,
+		DurationMinutes: p.DurationMinutes, Theatre: p.Theatre, PosterURL: p.PosterURL,
 	}
 }
 

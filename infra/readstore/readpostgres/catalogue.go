@@ -17,7 +17,7 @@ import (
 )
 
 // The catalogue is two tables (see the layout): premieres (narrow: what search matches,
-// filters and sorts on) and premiere_cards (the texts).
+// filters and sorts on) and premiere_cards (the texts and the details).
 
 var _ = register(model{
 	name: catalogue.Name,
@@ -49,7 +49,10 @@ CREATE TABLE premiere_cards (
     title            text  NOT NULL,
     actors           jsonb NOT NULL,
     description      text  NOT NULL,
-    description_norm text  NOT NULL -- for words the full-text index cannot find (short and stop words)
+    description_norm text  NOT NULL, -- for words the full-text index cannot find (short and stop words)
+    duration_minutes integer NOT NULL, -- the details: 0 and '' when not stated
+    theatre          text  NOT NULL,
+    poster_url       text  NOT NULL
 );
 
 -- The stems of the words of titles and actors (their lexemes in tsv), for typos: a word
@@ -93,7 +96,8 @@ var (
 
 // premiereColumns are what scanPremiere reads, from premieres p joined with premiere_cards c.
 const premiereColumns = `p.id, c.title, c.actors, c.description, p.theater_price, p.online_price,
-	p.standard_hours, p.discount_percent, p.on_sale, p.published_at, p.updated_at`
+	p.standard_hours, p.discount_percent, p.on_sale, p.published_at, p.updated_at,
+	c.duration_minutes, c.theatre, c.poster_url`
 
 const premiereFrom = ` FROM {s}.premieres p JOIN {s}.premiere_cards c ON c.id = p.id`
 
@@ -119,11 +123,14 @@ const upsertPremieres = `INSERT INTO {s}.premieres (id, on_sale, price, online_p
 		published_at = excluded.published_at, updated_at = excluded.updated_at,
 		title_norm = excluded.title_norm, actors_norm = excluded.actors_norm, tsv = excluded.tsv`
 
-const upsertPremiereCards = `INSERT INTO {s}.premiere_cards (id, title, actors, description, description_norm)
-	SELECT u.id, u.title, u.actors::jsonb, u.description, u.description_norm
-	FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, title, actors, description, description_norm)
+const upsertPremiereCards = `INSERT INTO {s}.premiere_cards (id, title, actors, description, description_norm,
+		duration_minutes, theatre, poster_url)
+	SELECT u.id, u.title, u.actors::jsonb, u.description, u.description_norm, u.duration_minutes, u.theatre, u.poster_url
+	FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[])
+		AS u(id, title, actors, description, description_norm, duration_minutes, theatre, poster_url)
 	ON CONFLICT (id) DO UPDATE SET title = excluded.title, actors = excluded.actors,
-		description = excluded.description, description_norm = excluded.description_norm`
+		description = excluded.description, description_norm = excluded.description_norm,
+		duration_minutes = excluded.duration_minutes, theatre = excluded.theatre, poster_url = excluded.poster_url`
 
 // addPremiereWords records the stems of titles and actors, for typo matching.
 const addPremiereWords = `INSERT INTO {s}.premiere_words (word)
@@ -156,6 +163,8 @@ func (w *catalogueWrites) flush(b *pgx.Batch) error {
 		published, updated         = make([]pgtype.Timestamptz, 0, n), make([]pgtype.Timestamptz, 0, n)
 		titles, titleNorm, actors  = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 		actorsNorm, desc, descNorm = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		duration                   = make([]int32, 0, n)
+		theatres, posters          = make([]string, 0, n), make([]string, 0, n)
 		err                        error
 	)
 	w.premieres.each(func(p catalogue.Premiere) {
@@ -178,13 +187,16 @@ func (w *catalogueWrites) flush(b *pgx.Batch) error {
 		actorsNorm = append(actorsNorm, searchtext.Normalize(strings.Join(p.Actors, actorsSeparator)))
 		desc = append(desc, p.Description)
 		descNorm = append(descNorm, searchtext.Normalize(p.Description))
+		duration = append(duration, int32(p.DurationMinutes))
+		theatres = append(theatres, p.Theatre)
+		posters = append(posters, p.PosterURL)
 	})
 	if err != nil {
 		return err
 	}
 	b.Queue(w.t.gen.sql(upsertPremieres), ids, onSale, price, online, theater, hours, discount, published, updated,
 		titleNorm, actorsNorm, descNorm)
-	b.Queue(w.t.gen.sql(upsertPremiereCards), ids, titles, actors, desc, descNorm)
+	b.Queue(w.t.gen.sql(upsertPremiereCards), ids, titles, actors, desc, descNorm, duration, theatres, posters)
 	named := make([]string, n) // titles and actors, for the stems of their words
 	for i := range named {
 		named[i] = titleNorm[i] + actorsSeparator + actorsNorm[i]
@@ -245,7 +257,8 @@ func scanPremiere(r scanner) (catalogue.Premiere, error) {
 		published, updatedAt pgtype.Timestamptz
 	)
 	err := r.Scan(&p.ID, &p.Title, &actors, &p.Description, &theater, &online,
-		&p.Terms.StandardHours, &p.Terms.DiscountPercent, &p.OnSale, &published, &updatedAt)
+		&p.Terms.StandardHours, &p.Terms.DiscountPercent, &p.OnSale, &published, &updatedAt,
+		&p.DurationMinutes, &p.Theatre, &p.PosterURL)
 	if err != nil {
 		return p, err
 	}

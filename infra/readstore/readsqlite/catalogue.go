@@ -21,8 +21,8 @@ import (
 //     discounted standard-term price, the discount, the normalised title, the publication
 //     time). Search joins every text match to it, so it must stay narrow: 25,000 lookups
 //     into rows carrying descriptions cost ~40 ms, into these a fraction of it.
-//   - premiere_texts: the long text, read only for the rows of a page (and for words too
-//     short for the index).
+//   - premiere_texts: the long text and the details (duration, theatre, poster), read
+//     only for the rows of a page (and the text for words too short for the index).
 //   - premiere_text: an FTS5 index with the trigram tokenizer over the normalised title,
 //     actors and description of the premieres on sale. Trigrams find any substring of 3
 //     or more characters (a stem, a prefix), which word tokenizers cannot. It is
@@ -72,7 +72,10 @@ var catalogueSchema = []string{
 		actors           TEXT NOT NULL,       -- JSON array
 		description      TEXT NOT NULL,
 		actors_norm      TEXT NOT NULL,
-		description_norm TEXT NOT NULL
+		description_norm TEXT NOT NULL,
+		duration_minutes INTEGER NOT NULL,
+		theatre          TEXT NOT NULL,
+		poster_url       TEXT NOT NULL
 	)`,
 	`CREATE VIRTUAL TABLE premiere_text USING fts5(
 		title, actors, description,
@@ -84,7 +87,8 @@ var catalogueSchema = []string{
 }
 
 const premiereColumns = `p.id, p.title, t.actors, t.description, p.theater_price, p.online_price,
-	p.standard_hours, p.discount_percent, p.on_sale, p.published_at, p.updated_at`
+	p.standard_hours, p.discount_percent, p.on_sale, p.published_at, p.updated_at,
+	t.duration_minutes, t.theatre, t.poster_url`
 
 const premiereFrom = ` FROM premieres p JOIN premiere_texts t ON t.seq = p.seq`
 
@@ -102,10 +106,12 @@ const upsertPremiere = `INSERT INTO premieres (id, title, title_norm, theater_pr
 		updated_at = excluded.updated_at
 	RETURNING seq`
 
-const upsertPremiereText = `INSERT INTO premiere_texts (seq, actors, description, actors_norm, description_norm)
-	VALUES (?, ?, ?, ?, ?)
+const upsertPremiereText = `INSERT INTO premiere_texts (seq, actors, description, actors_norm, description_norm,
+		duration_minutes, theatre, poster_url)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (seq) DO UPDATE SET actors = excluded.actors, description = excluded.description,
-		actors_norm = excluded.actors_norm, description_norm = excluded.description_norm`
+		actors_norm = excluded.actors_norm, description_norm = excluded.description_norm,
+		duration_minutes = excluded.duration_minutes, theatre = excluded.theatre, poster_url = excluded.poster_url`
 
 const (
 	indexPremiere   = `INSERT INTO premiere_text (rowid, title, actors, description) VALUES (?, ?, ?, ?)`
@@ -157,7 +163,8 @@ func (w catalogueWrites) putPremiere(ctx context.Context, p catalogue.Premiere) 
 	if err := row.Scan(&seq); err != nil {
 		return err
 	}
-	if err := w.t.exec(ctx, upsertPremiereText, seq, actors, p.Description, text.actors, text.description); err != nil {
+	if err := w.t.exec(ctx, upsertPremiereText, seq, actors, p.Description, text.actors, text.description,
+		p.DurationMinutes, p.Theatre, p.PosterURL); err != nil {
 		return err
 	}
 
@@ -284,7 +291,8 @@ func scanPremiere(r scanner) (catalogue.Premiere, error) {
 		published, updatedAt sql.NullInt64
 	)
 	err := r.Scan(scanUUID(&p.ID, "id"), &p.Title, &actors, &p.Description, &theater, &online,
-		&p.Terms.StandardHours, &p.Terms.DiscountPercent, &onSale, &published, &updatedAt)
+		&p.Terms.StandardHours, &p.Terms.DiscountPercent, &onSale, &published, &updatedAt,
+		&p.DurationMinutes, &p.Theatre, &p.PosterURL)
 	if err != nil {
 		return p, err
 	}

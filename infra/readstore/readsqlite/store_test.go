@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chance-video/chance/infra/readstore/readstoretest"
+	"github.com/chance-video/chance/readmodel/catalogue"
 	"github.com/chance-video/chance/readmodel/ledger"
 )
 
@@ -60,7 +61,8 @@ func TestOpenRemovesStrayGenerations(t *testing.T) {
 	// What a crash can leave: a shadow never promoted (with its WAL), an old generation
 	// whose deletion after a promote was cut short, a half-written manifest.
 	// Another version's files are not this build's to delete.
-	strays := []string{"catalogue_v1.g2.db", "catalogue_v1.g2.db-wal", "ledger_v2.g7.db", manifestName + ".tmp-123"}
+	shadow := generationFile(catalogue.Name, 2)
+	strays := []string{shadow, shadow + "-wal", "ledger_v2.g7.db", manifestName + ".tmp-123"}
 	foreign := []string{"catalogue_v0.g1.db", "notes.txt"}
 	for _, name := range append(slices.Clone(strays), foreign...) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("junk"), 0o644); err != nil {
@@ -74,7 +76,7 @@ func TestOpenRemovesStrayGenerations(t *testing.T) {
 			t.Errorf("%s was not deleted", name)
 		}
 	}
-	for _, name := range append(foreign, "catalogue_v1.g1.db", "ledger_v2.g1.db", manifestName, inboxFile) {
+	for _, name := range append(foreign, generationFile(catalogue.Name, 1), "ledger_v2.g1.db", manifestName, inboxFile) {
 		if !slices.Contains(left, name) {
 			t.Errorf("%s is gone", name)
 		}

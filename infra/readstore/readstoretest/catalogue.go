@@ -44,7 +44,8 @@ func testPremiereRoundTrip(t *testing.T, open func(t *testing.T) Store) {
 	full := catalogue.Premiere{
 		ID: uuid.New(), Title: "Маузер", Actors: []string{"Артём Голованов", "Вера Сташевская"},
 		Description: "Жёсткая постановка «о революции».", TheaterPrice: 350_000,
-		Terms:  pricing.Terms{OnlinePrice: 49_900, StandardHours: 48, DiscountPercent: 15},
+		Terms:           pricing.Terms{OnlinePrice: 49_900, StandardHours: 48, DiscountPercent: 15},
+		DurationMinutes: 165, Theatre: "Театр «Современник»", PosterURL: "https://images.example.ru/mauser.jpg?w=600&h=900",
 		OnSale: true, PublishedAt: at, UpdatedAt: at.Add(90 * time.Minute),
 	}
 	bare := catalogue.Premiere{ID: uuid.New(), Title: "Без актёров", Terms: pricing.Terms{OnlinePrice: 100, StandardHours: 1}}
