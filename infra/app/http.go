@@ -50,7 +50,7 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
 		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer(),
-		Playback: links, PlaybackTTL: a.Config.PlaybackTTL})
+		Playback: links, PlaybackTTL: a.Config.PlaybackTTL, TestPay: a.testPayPage(q)})
 }
 
 // playbackLinks sign watch links with CHANCE_PLAYBACK_SECRET, or else with a key

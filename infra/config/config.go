@@ -76,6 +76,8 @@ type Config struct {
 
 	// Logs and traces (observability.go).
 	Observability
+	// How top-ups are paid (payments.go).
+	Payments
 	// Watch links (playback.go).
 	Playback
 
@@ -127,6 +129,7 @@ func Defaults() Config {
 		ReadyMaxLag:   DefaultReadyMaxLag,
 		MemoryBudget:  DefaultMemoryBudget,
 		Observability: defaultObservability(),
+		Payments:      defaultPayments(),
 		Playback:      defaultPlayback(),
 	}
 }
@@ -187,6 +190,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	parse(lookup, &errs, "CHANCE_MEMORY_BUDGET", &c.MemoryBudget, ParseBytes, "an amount of memory such as 128MiB, 1GiB or 134217728 (bytes)")
 	errs = append(errs, rolesFromEnv(lookup, &c.Roles), testClockFromEnv(lookup, &c.TestClockOffset))
 	c.Observability.read(lookup)
+	c.Payments.read(lookup, &errs)
 	c.Playback.read(lookup, &errs)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
@@ -340,6 +344,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateReadiness()...)
 	errs = append(errs, c.validateMemory()...)
 	errs = append(errs, c.Observability.validate()...)
+	errs = append(errs, c.Payments.validate()...)
 	errs = append(errs, c.Playback.validate()...)
 	return errors.Join(errs...)
 }

@@ -64,7 +64,7 @@ func accountEvents(n int) []accountEvent {
 	return out
 }
 
-// applyEvents writes events into a fresh generation of accounts_v1, batch events per
+// applyEvents writes events into a fresh generation of accounts_v2, batch events per
 // Update, and returns how long the Updates took. The generation is discarded after.
 func applyEvents(b *testing.B, s *Store, events []accountEvent, batch int) time.Duration {
 	ctx := context.Background()

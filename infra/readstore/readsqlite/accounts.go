@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -33,8 +34,12 @@ var _ = register(model{
 			reason      TEXT    NOT NULL,
 			premiere_id TEXT    NOT NULL,
 			rental_id   TEXT    NOT NULL,
-			created_at  INTEGER
+			created_at  INTEGER,
+			confirmation_url TEXT NOT NULL,
+			expires_at  INTEGER
 		) WITHOUT ROWID`,
+		// The scheduler's question: pending top-ups by expiry (few rows: only pending ones).
+		`CREATE INDEX payments_pending_expiry ON payments (expires_at) WHERE status = 'pending'`,
 	},
 	statements: slices.Concat(putBalances.statements(), putPayments.statements(), []string{selectPayment}),
 	writes:     func(t *tx) projections.Writes { return accountWrites{t} },
@@ -53,14 +58,16 @@ var (
 var (
 	putBalances = newBatchedInsert(`INSERT INTO balances (user_id, balance)`,
 		`ON CONFLICT (user_id) DO UPDATE SET balance = excluded.balance`, 2)
-	putPayments = newBatchedInsert(`INSERT INTO payments (id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at)`,
+	putPayments = newBatchedInsert(`INSERT INTO payments (`+paymentColumns+`)`,
 		`ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, kind = excluded.kind, purpose = excluded.purpose,
 		amount = excluded.amount, status = excluded.status, reason = excluded.reason,
-		premiere_id = excluded.premiere_id, rental_id = excluded.rental_id, created_at = excluded.created_at`, 10)
+		premiere_id = excluded.premiere_id, rental_id = excluded.rental_id, created_at = excluded.created_at,
+		confirmation_url = excluded.confirmation_url, expires_at = excluded.expires_at`, 12)
 )
 
-const selectPayment = `SELECT id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at
-	FROM payments WHERE id = ?`
+const paymentColumns = `id, user_id, kind, purpose, amount, status, reason, premiere_id, rental_id, created_at, confirmation_url, expires_at`
+
+const selectPayment = `SELECT ` + paymentColumns + ` FROM payments WHERE id = ?`
 
 // PutBalance keeps the account's balance in memory until the transaction flushes: of
 // a batch of top-ups to one account only the last balance is written.
@@ -79,8 +86,12 @@ func (w accountWrites) PutPayment(ctx context.Context, p accounts.Payment) error
 	if err != nil {
 		return fmt.Errorf("put payment %s: %w", p.ID, err)
 	}
+	expires, err := timeArg(p.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("put payment %s: %w", p.ID, err)
+	}
 	w.t.add(putPayments, uuidArg(p.ID), uuidArg(p.UserID), p.Kind, p.Purpose, int64(p.Amount),
-		p.Status, p.Reason, uuidArg(p.PremiereID), uuidArg(p.RentalID), created)
+		p.Status, p.Reason, uuidArg(p.PremiereID), uuidArg(p.RentalID), created, p.ConfirmationURL, expires)
 	return nil
 }
 
@@ -123,20 +134,57 @@ func (s *Store) Payment(ctx context.Context, id uuid.UUID) (accounts.Payment, bo
 	return onePayment(g.read.QueryRowContext(ctx, selectPayment, uuidArg(id)), id)
 }
 
+// PendingTopUpsDue returns up to limit pending top-ups (all if limit ≤ 0) expired at now.
+func (s *Store) PendingTopUpsDue(ctx context.Context, now time.Time, limit int) ([]accounts.Payment, error) {
+	g, release, err := s.serving(accounts.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	at, err := timeArg(now)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := g.read.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments
+		WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`, at, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending top-ups due: %w", err)
+	}
+	defer rows.Close()
+	var out []accounts.Payment
+	for rows.Next() {
+		p, err := scanPayment(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("pending top-ups due: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 func onePayment(row *sql.Row, id uuid.UUID) (accounts.Payment, bool, error) {
-	var (
-		p       accounts.Payment
-		amount  int64
-		created sql.NullInt64
-	)
-	err := row.Scan(scanUUID(&p.ID, "id"), scanUUID(&p.UserID, "user_id"), &p.Kind, &p.Purpose, &amount, &p.Status,
-		&p.Reason, scanUUID(&p.PremiereID, "premiere_id"), scanUUID(&p.RentalID, "rental_id"), &created)
+	p, err := scanPayment(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return accounts.Payment{}, false, nil
 	}
 	if err != nil {
 		return accounts.Payment{}, false, fmt.Errorf("payment %s: %w", id, err)
 	}
-	p.Amount, p.CreatedAt = money.Kopecks(amount), timeCol(created)
 	return p, true, nil
+}
+
+// scanPayment reads the paymentColumns of a row.
+func scanPayment(scan func(dest ...any) error) (accounts.Payment, error) {
+	var (
+		p                accounts.Payment
+		amount           int64
+		created, expires sql.NullInt64
+	)
+	err := scan(scanUUID(&p.ID, "id"), scanUUID(&p.UserID, "user_id"), &p.Kind, &p.Purpose, &amount, &p.Status,
+		&p.Reason, scanUUID(&p.PremiereID, "premiere_id"), scanUUID(&p.RentalID, "rental_id"), &created, &p.ConfirmationURL, &expires)
+	p.Amount, p.CreatedAt, p.ExpiresAt = money.Kopecks(amount), timeCol(created), timeCol(expires)
+	return p, err
 }

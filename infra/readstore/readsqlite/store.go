@@ -5,7 +5,7 @@
 //
 //	manifest.json           which generation of each projection serves (written atomically)
 //	catalogue_v3.g1.db      one file per projection generation: its rows and its checkpoint
-//	accounts_v1.g1.db …
+//	accounts_v2.g1.db …
 //	inbox.db                the in-app notifications (not a projection: no generations)
 //	deadletters.db          messages a handler gave up on (not a projection either)
 //	sent.db, followers.db   sent records; the forwarder's and flow recovery's checkpoints

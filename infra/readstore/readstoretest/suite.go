@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SearchTypos", testSearchTypos},
 		{"SearchCountBound", testSearchCountBound},
 		{"BalanceAndPayments", testBalanceAndPayments},
+		{"PendingTopUps", testPendingTopUps},
 		{"Ledger", testLedger},
 		{"LedgerStreams", testLedgerStreams},
 		{"DeclinedDebit", testDeclinedDebit},
