@@ -43,6 +43,15 @@ func factOf(e domain.Event) (f fact, ok bool) {
 		// Refused: the attempt is a history line for what it asked, leaving the balance as it was.
 		return fact{user: e.UserID, payment: pay(e.UserID, e.Payment, readmodel.KindWithdrawal, e.Amount, readmodel.PaymentRejected),
 			line: true, amount: -e.Amount, after: e.Balance}, true
+	case account.TopUpRequested:
+		// Waiting for the provider: no money moved, so no line.
+		return fact{user: e.UserID, payment: pay(e.UserID, e.Payment, readmodel.KindTopUp, e.Amount, readmodel.PaymentPending)}, true
+	case account.TopUpCanceled:
+		status := readmodel.PaymentCanceled
+		if e.Reason == account.CanceledExpired {
+			status = readmodel.PaymentExpired
+		}
+		return fact{user: e.UserID, payment: pay(e.UserID, e.Payment, readmodel.KindTopUp, e.Amount, status)}, true
 	}
 	return fact{}, false
 }

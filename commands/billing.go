@@ -17,12 +17,20 @@ type Payment struct {
 	Balance   money.Kopecks // after the payment (the current balance on a replay)
 	Replayed  bool
 	Position  eventlog.Position
+	// TopUp is where a top-up through a provider stands (TopUpUnknown: credited at
+	// once, or not a top-up); ConfirmationURL is where its customer pays.
+	TopUp           account.TopUpStatus
+	ConfirmationURL string
 }
 
-// Fill tops up a customer's balance.
+// Fill tops up a customer's balance: at once (the demo), or through the payment
+// provider, pending until it settles the top-up.
 func (s *Service) Fill(ctx context.Context, userID uuid.UUID, amount money.Kopecks, req Request) (Payment, error) {
 	if req.Key == "" {
 		return Payment{}, ErrKeyRequired
+	}
+	if s.payments.Provider != nil {
+		return s.requestTopUp(ctx, userID, amount, req)
 	}
 	payment := PaymentID(userID, req.Key)
 	out, err := execute(ctx, s, account.Decider, account.Stream(userID),

@@ -138,6 +138,8 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 				return entry, state, nil // the store knows nothing was appended since
 			}
 			fresh, err = s.store.ReadStream(ctx, stream, entry.next)
+		} else if next, known := s.committedNext(stream); known && next == 0 {
+			return cachedStream{}, d.Initial(), nil // a new stream: the store holds none of it
 		} else {
 			entry, state, fresh, err = fromStores(ctx, s, d, stream)
 		}

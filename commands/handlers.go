@@ -42,6 +42,11 @@ type Handlers struct {
 	Checkout   usecase.Handler[Checkout, OrderResult]
 	ChangeTerm usecase.Handler[ChangeTerm, TermResult]
 	Cancel     usecase.Handler[Cancel, TermResult]
+	// Top-ups through a payment provider: the test provider's page settles its own,
+	// a provider's notification is verified and settles, the scheduler expires.
+	SettleTopUp   usecase.Handler[Settlement, Settled]
+	TopUpNotified usecase.Handler[string, Notice]
+	ExpireTopUp   usecase.Handler[ExpireTopUp, Settled]
 	// The scheduler's.
 	Remind usecase.Handler[Remind, eventlog.Position]
 	Expire usecase.Handler[Expire, eventlog.Position]
@@ -146,6 +151,9 @@ type (
 	Expire struct {
 		RentalID uuid.UUID
 	}
+	ExpireTopUp struct {
+		UserID, Payment uuid.UUID
+	}
 )
 
 // NewHandlers lists the use cases the Service runs, each decorated with hooks under
@@ -202,6 +210,11 @@ func NewHandlers(s *Service, hooks usecase.Hooks) Handlers {
 		}),
 		Cancel: command(hooks, "cancel", func(ctx context.Context, in Cancel) (TermResult, error) {
 			return s.Cancel(ctx, in.UserID, in.RentalID, in.Request)
+		}),
+		SettleTopUp:   command(hooks, "settle_top_up", s.SettleTopUp),
+		TopUpNotified: command(hooks, "top_up_notified", s.TopUpNotified),
+		ExpireTopUp: command(hooks, "expire_top_up", func(ctx context.Context, in ExpireTopUp) (Settled, error) {
+			return s.ExpireTopUp(ctx, in.UserID, in.Payment)
 		}),
 		Remind: command(hooks, "remind", func(ctx context.Context, in Remind) (eventlog.Position, error) {
 			return s.Remind(ctx, in.RentalID, in.TermVersion)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -93,4 +94,49 @@ func TestACommandLeavesItsStateCached(t *testing.T) {
 	if err != nil || !res.Replayed {
 		t.Fatalf("retry: %+v, %v", res, err)
 	}
+}
+
+// streamReads counts the reads of streams whose name starts with prefix, whole or ranged.
+type streamReads struct {
+	*eventsqlite.Store
+	prefix string
+	reads  atomic.Int64
+}
+
+func (r *streamReads) ReadStream(ctx context.Context, stream string, from uint64) ([]eventlog.Record, error) {
+	if strings.HasPrefix(stream, r.prefix) {
+		r.reads.Add(1)
+	}
+	return r.Store.ReadStream(ctx, stream, from)
+}
+
+func (r *streamReads) ReadStreamRange(ctx context.Context, stream string, from, to uint64) ([]eventlog.Record, error) {
+	if strings.HasPrefix(stream, r.prefix) {
+		r.reads.Add(1)
+	}
+	return r.Store.ReadStreamRange(ctx, stream, from, to)
+}
+
+// A rent creates a new rental stream without reading it (planning looked for a free
+// slot, creating it appended): the store knows the file holds none of it. Loading
+// it afterwards reads nothing either (the command left its state cached).
+func TestARentDoesNotReadItsNewRentalStream(t *testing.T) {
+	store, snaps := openWithSnapshots(t) // with snapshots, a cold load of a short stream is a ranged read
+	if err := store.StreamsIndexed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	counted := &streamReads{Store: store, prefix: "rental-"}
+	clk := clock.NewManual(start)
+	sh := &shop{t: t, ctx: context.Background(), store: store, clock: clk,
+		svc: commands.New(counted, clk, commands.WithSnapshots(commands.SnapshotConfig{Store: snaps, Every: 100}))}
+	user, p := sh.customer(), sh.publish("Маузер")
+	sh.fill(user, 100_000)
+	res := sh.rent(user, p, 24, "rent-1")
+	r, err := sh.svc.Lookup().LoadRental(sh.ctx, res.Rentals[0].RentalID)
+	if err != nil || !r.Exists() {
+		t.Fatalf("rental: %+v, %v", r, err)
+	}
+	mustEqual(t, "reads of rental streams for a rent and a load", counted.reads.Load(), 0)
+	again := sh.rent(user, p, 24, "rent-1")
+	mustEqual(t, "replayed", again.Replayed, true)
 }

@@ -20,6 +20,8 @@ type Service struct {
 	cache *streamCache
 	// snapshots, if set, keeps the states of long streams (WithSnapshots).
 	snapshots *snapshotter
+	// payments, if it has a Provider, takes top-ups through it (WithPayments).
+	payments Payments
 	// channels are the notification channels this shop sends on (WithChannels).
 	channels []string
 	// completed are the orders this process's requests completed (Recovery skips them).

@@ -20,7 +20,7 @@ func TestStateShapesArePinnedWithTheirVersions(t *testing.T) {
 		shape   uint64
 		want    [2]uint64 // version, shape
 	}{
-		{"account", account.Decider.Version, domain.StateShape[account.State](), [2]uint64{2, 0x87c993abc7024d99}},
+		{"account", account.Decider.Version, domain.StateShape[account.State](), [2]uint64{3, 0x9abbbd6c01a79aee}},
 		{"cart", cart.Decider.Version, domain.StateShape[cart.State](), [2]uint64{1, 0x8d4487ca06828fcb}},
 		{"premiere", premiere.Decider.Version, domain.StateShape[premiere.State](), [2]uint64{2, 0x903094e87c932792}},
 		{"rental", rental.Decider.Version, domain.StateShape[rental.State](), [2]uint64{1, 0x1202fd5f422b4f74}},

@@ -24,67 +24,25 @@ type RebuildReport struct {
 // in once caught up; queries read the current tables meanwhile. Use it when no
 // Runner follows the store (the replay command); Runner.Rebuild does it online.
 func Rebuild(ctx context.Context, log Log, store Rebuildable, p Projector, report func(RebuildReport)) error {
-	return rebuild(ctx, log, store, codec.Shop(), p, report, func() (func(), error) { return func() {}, nil })
+	return only(RebuildAll(ctx, log, store, []Projector{p}, report))
 }
 
 // Rebuild rebuilds one of the runner's projections while the shop runs: the live
 // follower keeps the current tables up to date until the shadow has nearly caught
 // up, then pauses for the last stretch and the swap, and resumes on the new tables.
 func (r *Runner) Rebuild(ctx context.Context, name string, report func(RebuildReport)) error {
-	p, ok := r.projectors[name]
-	if !ok {
-		return fmt.Errorf("no projection named %q", name)
-	}
-	store, ok := r.store.(Rebuildable)
-	if !ok {
-		return fmt.Errorf("the read store cannot rebuild projections")
-	}
-	ctx, done, err := r.startRebuild(ctx)
-	if err != nil {
-		return fmt.Errorf("rebuild %s: %w", name, err)
-	}
-	defer done()
-	return rebuild(ctx, r.log, store, r.codec, p, report, func() (func(), error) { return r.pause(name) })
+	return only(r.RebuildTogether(ctx, []string{name}, nil, report))
 }
 
-func rebuild(ctx context.Context, log Log, store Rebuildable, c *codec.Codec, p Projector, report func(RebuildReport), pause func() (func(), error)) (err error) {
-	if report == nil {
-		report = func(RebuildReport) {}
-	}
-	shadow, err := store.Shadow(ctx, p.Name())
-	if err != nil {
-		return fmt.Errorf("rebuild %s: %w", p.Name(), err)
-	}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, shadow.Discard(context.WithoutCancel(ctx)))
+// only is the error of a rebuild of one projection: its own, not a Failed of one.
+func only(err error) error {
+	var failed Failed
+	if errors.As(err, &failed) && len(failed) == 1 {
+		for _, err := range failed {
+			return err
 		}
-	}()
-	started := time.Now()
-	progress := RebuildReport{Projection: p.Name()}
-	step := func(reached eventlog.Position, events int) {
-		progress.Events += uint64(events)
-		progress.Reached = reached
-		progress.Elapsed = time.Since(started)
-		report(progress)
 	}
-	if err := catchUp(ctx, log, shadow, c, p, &progress, step); err != nil {
-		return fmt.Errorf("rebuild %s: %w", p.Name(), err)
-	}
-	resume, err := pause()
-	if err != nil {
-		return err
-	}
-	defer resume()
-	if err := catchUp(ctx, log, shadow, c, p, &progress, step); err != nil {
-		return fmt.Errorf("rebuild %s: %w", p.Name(), err)
-	}
-	if err := shadow.Promote(ctx); err != nil {
-		return fmt.Errorf("rebuild %s: promote: %w", p.Name(), err)
-	}
-	progress.Done = true
-	report(progress)
-	return nil
+	return err
 }
 
 var errCaughtUp = errors.New("caught up")

@@ -15,6 +15,7 @@ import (
 	"github.com/chance-video/chance/infra/eventstore/eventsqlite"
 	"github.com/chance-video/chance/infra/readstore/readsqlite"
 	"github.com/chance-video/chance/projections"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/users"
 )
 
@@ -37,7 +38,7 @@ func (f failing) Apply(ctx context.Context, _ projections.Writes, _ projections.
 // busy works on its first event until it is told to stop, and says when it has.
 type busy struct{ started, stopped chan struct{} }
 
-func (busy) Name() string                  { return "accounts_v1" }
+func (busy) Name() string                  { return accounts.Name }
 func (busy) Handles(eventType string) bool { return eventType == account.FundsAdded{}.EventType() }
 func (b busy) Apply(ctx context.Context, _ projections.Writes, _ projections.Event) error {
 	close(b.started)

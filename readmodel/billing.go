@@ -7,6 +7,10 @@ const (
 	PaymentSucceeded = "succeeded"
 	PaymentRejected  = "rejected"
 	PaymentPending   = "pending"
+	// PaymentCanceled and PaymentExpired: a top-up through a provider that ended unpaid
+	// (declined, or nobody paid in time). Only a succeeded top-up moved money.
+	PaymentCanceled = "canceled"
+	PaymentExpired  = "expired"
 )
 
 // Payment kinds.

@@ -1,7 +1,8 @@
 // Package scheduler issues the commands time calls for: the reminder before a term
-// ends and the expiry at its end, once per term version. It reads what is due from
-// the rentals read model; the rental aggregate decides, so a stale read model can
-// only cause a no-op, never a wrong reminder or an early expiry.
+// ends and the expiry at its end, once per term version, and the expiry of top-ups
+// left unpaid. It reads what is due from the rentals and accounts read models; the
+// aggregates decide, so a stale read model can only cause a no-op, never a wrong
+// reminder or an early expiry.
 package scheduler
 
 import (
@@ -15,6 +16,7 @@ import (
 
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/readmodel/accounts"
 	"github.com/chance-video/chance/readmodel/rentals"
 )
 
@@ -23,10 +25,17 @@ type Due interface {
 	DueRentals(ctx context.Context, now time.Time, limit int) ([]rentals.Rental, error)
 }
 
-// Commands are the rental commands the scheduler issues.
+// DueTopUps lists pending top-ups whose expiry has come.
+type DueTopUps interface {
+	PendingTopUpsDue(ctx context.Context, now time.Time, limit int) ([]accounts.Payment, error)
+}
+
+// Commands are the commands the scheduler issues.
 type Commands interface {
 	Remind(ctx context.Context, rentalID uuid.UUID, termVersion int) (eventlog.Position, error)
 	Expire(ctx context.Context, rentalID uuid.UUID) (eventlog.Position, error)
+	// ExpireTopUp ends a top-up left unpaid; changed is false if it was settled meanwhile.
+	ExpireTopUp(ctx context.Context, userID, payment uuid.UUID) (changed bool, err error)
 }
 
 // Clock tells the time.
@@ -35,6 +44,7 @@ type Clock interface{ Now() time.Time }
 // Scheduler issues due reminders and expiries.
 type Scheduler struct {
 	Due      Due
+	TopUps   DueTopUps // nil: no top-ups expire (the demo credits them at once)
 	Commands Commands
 	Clock    Clock
 	Log      *slog.Logger
@@ -47,7 +57,10 @@ const batch = 200
 // shop was down — and returns how many commands recorded something.
 func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 	now := s.Clock.Now()
-	issued := 0
+	issued, err := s.expireTopUps(ctx, now)
+	if err != nil {
+		return issued, err
+	}
 	seen := map[uuid.UUID]bool{}
 	for {
 		due, err := s.Due.DueRentals(ctx, now, batch)
@@ -66,6 +79,41 @@ func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 				return issued, err
 			}
 			if done {
+				issued++
+			}
+		}
+		if !progressed || len(due) < batch {
+			return issued, nil
+		}
+	}
+}
+
+// expireTopUps expires the top-ups left unpaid past their expiry.
+func (s *Scheduler) expireTopUps(ctx context.Context, now time.Time) (int, error) {
+	if s.TopUps == nil {
+		return 0, nil
+	}
+	issued := 0
+	seen := map[uuid.UUID]bool{}
+	for {
+		due, err := s.TopUps.PendingTopUpsDue(ctx, now, batch)
+		if err != nil {
+			return issued, fmt.Errorf("pending top-ups due: %w", err)
+		}
+		progressed := false
+		for _, p := range due {
+			if seen[p.ID] {
+				continue // the read model has not caught up with our own command yet
+			}
+			seen[p.ID], progressed = true, true
+			changed, err := s.Commands.ExpireTopUp(ctx, p.UserID, p.ID)
+			if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
+				continue // the account decided otherwise (read model behind): a later tick sees
+			}
+			if err != nil {
+				return issued, err
+			}
+			if changed {
 				issued++
 			}
 		}

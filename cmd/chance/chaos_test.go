@@ -146,7 +146,7 @@ type customer struct {
 	rentals int              // rentals those orders created
 }
 
-func signUp(t *testing.T, base, email string) *customer {
+func signUp(t testing.TB, base, email string) *customer {
 	t.Helper()
 	body := map[string]any{"email": email, "password": "correct horse battery", "first_name": "Анна", "last_name": "Каренина"}
 	if status, raw := chaosPost(base, "/register", "", "", body); status != http.StatusCreated {

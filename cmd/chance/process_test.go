@@ -27,7 +27,7 @@ var built struct {
 	err  error
 }
 
-func chanceBinary(t *testing.T) string {
+func chanceBinary(t testing.TB) string {
 	t.Helper()
 	built.once.Do(func() {
 		built.dir, built.err = os.MkdirTemp("", "chance-bin-")
@@ -113,7 +113,7 @@ func startServer(t *testing.T, dir string, extra ...string) *server {
 }
 
 // launchServer starts `chance serve` on dir and waits until it listens.
-func launchServer(t *testing.T, dir string, extra ...string) *server {
+func launchServer(t testing.TB, dir string, extra ...string) *server {
 	t.Helper()
 	cmd := exec.Command(chanceBinary(t), "serve")
 	cmd.Env = append(chanceEnv(dir), extra...)
@@ -188,7 +188,7 @@ func (s *server) kill() {
 }
 
 // stop asks the process to drain and stop, and reports how it ended.
-func (s *server) stop(t *testing.T) {
+func (s *server) stop(t testing.TB) {
 	t.Helper()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -44,33 +46,42 @@ func replay(ctx context.Context, a *app.App, name string, out io.Writer) error {
 	if len(chosen) == 0 {
 		return fmt.Errorf("no projection named %q (try all, or one of %v)", name, names)
 	}
-	for _, p := range chosen {
-		head, err := a.Events.Head(ctx)
-		if err != nil {
-			return err
-		}
-		bar := progressbar.NewOptions64(int64(head.Commit),
-			progressbar.OptionSetDescription(p.Name()),
-			progressbar.OptionSetWriter(out),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("events"),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(out) }),
-		)
-		started := time.Now()
-		var events uint64
-		err = projections.Rebuild(ctx, a.Events, a.Reads, p, func(r projections.RebuildReport) {
-			events = r.Events
-			_ = bar.Set64(int64(min(r.Reached.Commit, head.Commit)))
-		})
-		if err != nil {
-			return err
-		}
-		_ = bar.Finish()
-		elapsed := time.Since(started)
-		fmt.Fprintf(out, "%s: %d events in %s (%.0f events/s), swapped in\n", p.Name(), events, elapsed.Round(time.Millisecond), float64(events)/max(elapsed.Seconds(), 1e-9))
+	head, err := a.Events.Head(ctx)
+	if err != nil {
+		return err
 	}
-	return nil
+	bar := progressbar.NewOptions64(int64(head.Commit),
+		progressbar.OptionSetDescription(describe(chosen)),
+		progressbar.OptionSetWriter(out),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("events"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(out) }),
+	)
+	// One pass over the log feeds every chosen projection; the bar follows the one
+	// furthest behind.
+	reached := map[string]uint64{}
+	var done []projections.RebuildReport
+	err = projections.RebuildAll(ctx, a.Events, a.Reads, chosen, func(r projections.RebuildReport) {
+		reached[r.Projection] = min(r.Reached.Commit, head.Commit)
+		if r.Done {
+			done = append(done, r)
+		}
+		_ = bar.Set64(int64(slices.Min(slices.Collect(maps.Values(reached)))))
+	})
+	_ = bar.Finish()
+	for _, r := range done {
+		fmt.Fprintf(out, "%s: %d events in %s (%.0f events/s), swapped in\n", r.Projection, r.Events, r.Elapsed.Round(time.Millisecond), float64(r.Events)/max(r.Elapsed.Seconds(), 1e-9))
+	}
+	return err
+}
+
+// describe names the projections a replay rebuilds, for its progress bar.
+func describe(ps []projections.Projector) string {
+	if len(ps) == 1 {
+		return ps[0].Name()
+	}
+	return fmt.Sprintf("%d projections, one pass", len(ps))
 }

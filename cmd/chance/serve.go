@@ -46,6 +46,7 @@ func serveCommand() *cobra.Command {
 				return fmt.Errorf("configuration: %w", err)
 			}
 			slog.SetDefault(log) // the few parts that log without a logger of their own (followers pausing in an outage)
+			app.SetGoMemoryLimit(cfg)
 			stopProfiler, err := startProfiler(os.LookupEnv, log)
 			if err != nil {
 				return fmt.Errorf("configuration: %w", err)

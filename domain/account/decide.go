@@ -10,7 +10,7 @@ import (
 )
 
 // Decider is the account aggregate.
-var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 2}
+var Decider = domain.Decider[State, Command]{Initial: Initial, Decide: Decide, Evolve: Evolve, Version: 3}
 
 // Errors an account decides, beyond bad input and InsufficientFunds.
 var (
@@ -72,6 +72,12 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 		return []domain.Event{FundsRefunded{UserID: c.UserID, Payment: c.Payment, Amount: c.Amount, BalanceAfter: s.Balance + c.Amount, Purpose: c.Purpose, At: c.Now}}, nil
 	case Redeem:
 		return redeem(c, s)
+	case RequestTopUp:
+		return requestTopUp(c, s)
+	case SettleTopUp:
+		return settleTopUp(c, s)
+	case ExpireTopUp:
+		return expireTopUp(c, s)
 	default:
 		return nil, fmt.Errorf("account: unknown command %T", c)
 	}
@@ -108,7 +114,8 @@ func redeem(c Redeem, s State) ([]domain.Event, error) {
 		return nil, ErrDeclinedPayment
 	case wasRedeemed:
 		return nil, ErrAlreadyRedeemed
-	case wasMade:
+	case wasForPremiere:
+	default:
 		return nil, ErrNotRedeemable
 	}
 	w := s.redeemable[c.Withdrawal]

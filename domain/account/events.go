@@ -82,5 +82,5 @@ func (PaymentDeclined) EventType() string { return "account.payment_declined.v1"
 
 // Events lists one value of each event type, for the codec.
 func Events() []domain.Event {
-	return []domain.Event{FundsAdded{}, FundsWithdrawn{}, FundsRefunded{}, PaymentRedeemed{}, PaymentDeclined{}}
+	return []domain.Event{FundsAdded{}, FundsWithdrawn{}, FundsRefunded{}, PaymentRedeemed{}, PaymentDeclined{}, TopUpRequested{}, TopUpCanceled{}}
 }

@@ -9,7 +9,11 @@ func Evolve(s State, e domain.Event) State {
 	switch e := e.(type) {
 	case FundsAdded:
 		s.Balance += e.Amount
-		s = s.decide(e.Payment, wasMade)
+		if d, _ := s.decided.Get(e.Payment); d == wasPending || d == wasExpired {
+			s = s.decide(e.Payment, wasTopUpPaid).withTopUp(e.Payment, nil)
+		} else {
+			s = s.decide(e.Payment, wasMade)
+		}
 	case FundsWithdrawn:
 		s.Balance -= e.Amount
 		if e.Purpose.Kind == ForPremiere {
@@ -30,6 +34,15 @@ func Evolve(s State, e domain.Event) State {
 		s = s.decide(e.Payment, wasMade)
 	case PaymentDeclined:
 		s = s.decide(e.Payment, wasDeclined) // no money moved: the balance stays
+	case TopUpRequested:
+		s = s.decide(e.Payment, wasPending).withTopUp(e.Payment, &TopUp{Amount: e.Amount, Provider: e.Provider,
+			ProviderPayment: e.ProviderPayment, ConfirmationURL: e.ConfirmationURL, ExpiresAt: e.ExpiresAt})
+	case TopUpCanceled:
+		if e.Reason == CanceledExpired {
+			s = s.decide(e.Payment, wasExpired) // kept: a late payment is still credited
+		} else {
+			s = s.decide(e.Payment, wasTopUpDeclined).withTopUp(e.Payment, nil)
+		}
 	}
 	return s
 }

@@ -36,16 +36,23 @@ type State struct {
 	redeemable map[uuid.UUID]Payment
 	// PaidCart is the latest cart content a checkout paid for.
 	PaidCart PaidCart
+	// topUps holds the provider top-ups not paid yet: pending or expired; few, and
+	// copied on write.
+	topUps map[uuid.UUID]TopUp
 }
 
 // decision is what the account remembers of a payment id.
 type decision uint8
 
 const (
-	wasMade        decision = iota + 1 // money moved (anything but a premiere withdrawal)
-	wasDeclined                        // decided, moved no money: never redeemable
-	wasForPremiere                     // a premiere withdrawal, redeemable (see redeemable)
-	wasRedeemed                        // a premiere withdrawal already used by a rent
+	wasMade          decision = iota + 1 // money moved (anything but a premiere withdrawal)
+	wasDeclined                          // decided, moved no money: never redeemable
+	wasForPremiere                       // a premiere withdrawal, redeemable (see redeemable)
+	wasRedeemed                          // a premiere withdrawal already used by a rent
+	wasPending                           // a provider top-up waiting to be paid (see topUps)
+	wasExpired                           // a provider top-up that expired unpaid (see topUps)
+	wasTopUpPaid                         // a provider top-up paid and credited
+	wasTopUpDeclined                     // a provider top-up declined: never credited
 )
 
 // PaidCart is a cart version and the order that paid for it.
@@ -105,26 +112,40 @@ func (s State) withRedeemable(payment uuid.UUID, w *Payment) State {
 	return s
 }
 
+// withTopUp returns s with an unpaid provider top-up added (t set) or removed.
+func (s State) withTopUp(payment uuid.UUID, t *TopUp) State {
+	next := maps.Clone(s.topUps)
+	if t == nil {
+		delete(next, payment)
+	} else {
+		if next == nil {
+			next = map[uuid.UUID]TopUp{}
+		}
+		next[payment] = *t
+	}
+	s.topUps = next
+	return s
+}
+
 // A State's snapshot form (see domain.Decider.Version: bump it when this changes) is
 // binary, as a 10,000-payment account is read back in tens of microseconds: the
 // balance (varint), the paid cart (version uvarint, order 16 bytes), the redeemable
-// withdrawals (few: their JSON, after its length as a uvarint), then the decided
-// payment ids (idmap's binary form, one byte of decision each).
+// withdrawals (few: their JSON, after its length as a uvarint), the unpaid provider
+// top-ups (the same way), then the decided payment ids (idmap's binary form, one byte
+// of decision each).
 
 // AppendSnapshot appends the state's snapshot form to b.
 func (s State) AppendSnapshot(b []byte) ([]byte, error) {
 	b = binary.AppendVarint(b, int64(s.Balance))
 	b = binary.AppendUvarint(b, uint64(s.PaidCart.Version))
 	b = append(b, s.PaidCart.Order[:]...)
-	var redeemable []byte
-	if len(s.redeemable) > 0 {
-		var err error
-		if redeemable, err = json.Marshal(s.redeemable); err != nil {
-			return nil, fmt.Errorf("account state: redeemable: %w", err)
-		}
+	b, err := appendJSON(b, s.redeemable)
+	if err != nil {
+		return nil, fmt.Errorf("account state: redeemable: %w", err)
 	}
-	b = binary.AppendUvarint(b, uint64(len(redeemable)))
-	b = append(b, redeemable...)
+	if b, err = appendJSON(b, s.topUps); err != nil {
+		return nil, fmt.Errorf("account state: top-ups: %w", err)
+	}
 	return s.decided.AppendBinary(b, 1, func(dst []byte, d decision) { dst[0] = byte(d) }), nil
 }
 
@@ -142,16 +163,14 @@ func (s *State) ReadSnapshot(b []byte) error {
 	}
 	next := State{Balance: money.Kopecks(balance), PaidCart: PaidCart{Version: int(cart), Order: uuid.UUID(b[n : n+16])}}
 	b = b[n+16:]
-	size, n := binary.Uvarint(b)
-	if n <= 0 || size > uint64(len(b)-n) {
-		return errors.New("account state: bad redeemable")
+	b, err := readJSON(b, &next.redeemable)
+	if err != nil {
+		return fmt.Errorf("account state: redeemable: %w", err)
 	}
-	if size > 0 {
-		if err := json.Unmarshal(b[n:n+int(size)], &next.redeemable); err != nil {
-			return fmt.Errorf("account state: redeemable: %w", err)
-		}
+	if b, err = readJSON(b, &next.topUps); err != nil {
+		return fmt.Errorf("account state: top-ups: %w", err)
 	}
-	decided, rest, err := idmap.ReadBinary[uuid.UUID](b[n+int(size):], readDecision, checkDecision)
+	decided, rest, err := idmap.ReadBinary[uuid.UUID](b, readDecision, checkDecision)
 	if err != nil {
 		return fmt.Errorf("account state: decided: %w", err)
 	}
@@ -163,10 +182,37 @@ func (s *State) ReadSnapshot(b []byte) error {
 	return nil
 }
 
+// appendJSON appends a small map's JSON after its length (0 and nothing for an empty one).
+func appendJSON[M ~map[uuid.UUID]V, V any](b []byte, m M) ([]byte, error) {
+	if len(m) == 0 {
+		return binary.AppendUvarint(b, 0), nil
+	}
+	j, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(len(j)))
+	return append(b, j...), nil
+}
+
+// readJSON reads what appendJSON wrote into m and returns the bytes after it.
+func readJSON[M ~map[uuid.UUID]V, V any](b []byte, m *M) ([]byte, error) {
+	size, n := binary.Uvarint(b)
+	if n <= 0 || size > uint64(len(b)-n) {
+		return nil, errors.New("bad length")
+	}
+	if size > 0 {
+		if err := json.Unmarshal(b[n:n+int(size)], m); err != nil {
+			return nil, err
+		}
+	}
+	return b[n+int(size):], nil
+}
+
 func readDecision(b []byte) decision { return decision(b[0]) }
 
 func checkDecision(b []byte) error {
-	if len(b) != 1 || b[0] < byte(wasMade) || b[0] > byte(wasRedeemed) {
+	if len(b) != 1 || b[0] < byte(wasMade) || b[0] > byte(wasTopUpDeclined) {
 		return errors.New("bad decision")
 	}
 	return nil

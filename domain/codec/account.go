@@ -56,6 +56,25 @@ type accountPaymentDeclinedV1 struct {
 	At      time.Time `json:"at"`
 }
 
+type accountTopUpRequestedV1 struct {
+	UserID          uuid.UUID `json:"user_id"`
+	Payment         uuid.UUID `json:"payment_id"`
+	Amount          int64     `json:"amount"`
+	Provider        string    `json:"provider"`
+	ProviderPayment string    `json:"provider_payment_id"`
+	ConfirmationURL string    `json:"confirmation_url"`
+	ExpiresAt       time.Time `json:"expires_at"`
+	At              time.Time `json:"at"`
+}
+
+type accountTopUpCanceledV1 struct {
+	UserID  uuid.UUID `json:"user_id"`
+	Payment uuid.UUID `json:"payment_id"`
+	Amount  int64     `json:"amount"`
+	Reason  string    `json:"reason"` // declined, expired
+	At      time.Time `json:"at"`
+}
+
 // purposeV1 is what a payment was for, inside a stored event. Only the fields of its
 // kind are set; the others are left out.
 type purposeV1 struct {
@@ -150,6 +169,18 @@ func accountSchemas() []Schema {
 		}, func(p accountPaymentDeclinedV1) account.PaymentDeclined {
 			return account.PaymentDeclined{UserID: p.UserID, Payment: p.Payment, Amount: money.Kopecks(p.Amount), Balance: money.Kopecks(p.Balance),
 				Reason: account.DeclineReason(p.Reason), Purpose: p.Purpose.purpose(), At: p.At}
+		}),
+		Stored(func(e account.TopUpRequested) accountTopUpRequestedV1 {
+			return accountTopUpRequestedV1{UserID: e.UserID, Payment: e.Payment, Amount: int64(e.Amount), Provider: e.Provider,
+				ProviderPayment: e.ProviderPayment, ConfirmationURL: e.ConfirmationURL, ExpiresAt: e.ExpiresAt, At: e.At}
+		}, func(p accountTopUpRequestedV1) account.TopUpRequested {
+			return account.TopUpRequested{UserID: p.UserID, Payment: p.Payment, Amount: money.Kopecks(p.Amount), Provider: p.Provider,
+				ProviderPayment: p.ProviderPayment, ConfirmationURL: p.ConfirmationURL, ExpiresAt: p.ExpiresAt, At: p.At}
+		}),
+		Stored(func(e account.TopUpCanceled) accountTopUpCanceledV1 {
+			return accountTopUpCanceledV1{UserID: e.UserID, Payment: e.Payment, Amount: int64(e.Amount), Reason: string(e.Reason), At: e.At}
+		}, func(p accountTopUpCanceledV1) account.TopUpCanceled {
+			return account.TopUpCanceled{UserID: p.UserID, Payment: p.Payment, Amount: money.Kopecks(p.Amount), Reason: account.CancelReason(p.Reason), At: p.At}
 		}),
 	}
 }

@@ -87,6 +87,13 @@ var golden = map[string]domain.Event{
 		Reason:  account.DeclinedInsufficientFunds,
 		Purpose: account.Purpose{Kind: account.ForOrder, OrderID: goldenPayment, Rentals: []account.RentalLine{goldenLine}, ClearCart: true, CartVersion: 3},
 		At:      goldenAt},
+	"account.top_up_requested.v1": account.TopUpRequested{UserID: goldenUser, Payment: goldenPayment, Amount: 50000, Provider: "yookassa",
+		ProviderPayment: "2d7b1c9e-000f-5000-9000-1b2c3d4e5f60", ConfirmationURL: "https://yoomoney.ru/checkout/payments/v2/contract?orderId=2d7b1c9e-000f-5000-9000-1b2c3d4e5f60",
+		ExpiresAt: goldenAt.Add(30 * time.Minute), At: goldenAt},
+	"account.top_up_requested.v1@test_provider": account.TopUpRequested{UserID: goldenUser, Payment: goldenPayment, Amount: 50000, Provider: "test",
+		ProviderPayment: goldenPayment.String(), ConfirmationURL: "/pay/test/" + goldenPayment.String(), ExpiresAt: goldenAt.Add(30 * time.Minute), At: goldenAt},
+	"account.top_up_canceled.v1":         account.TopUpCanceled{UserID: goldenUser, Payment: goldenPayment, Amount: 50000, Reason: account.CanceledDeclined, At: goldenAt},
+	"account.top_up_canceled.v1@expired": account.TopUpCanceled{UserID: goldenUser, Payment: goldenPayment, Amount: 50000, Reason: account.CanceledExpired, At: goldenAt.Add(30 * time.Minute)},
 
 	"rental.rented.v1": rental.Rented{RentalID: goldenRental, UserID: goldenUser, PremiereID: goldenPremiere, Title: "Маузер", Terms: goldenTerms,
 		StartsAt: goldenStart, EndsAt: goldenStart.Add(24 * time.Hour), Hours: 24, Price: 20400, Payment: goldenPayment, At: goldenAt},

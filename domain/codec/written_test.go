@@ -53,5 +53,7 @@ func TestPayloadsWrittenByDomainStructsEncodeByteForByte(t *testing.T) {
 // golden files and the field test cover them).
 var bornWithPayloadTypes = map[string]bool{
 	"user.notification_settings_changed.v1": true,
+	"account.top_up_requested.v1":           true,
+	"account.top_up_canceled.v1":            true,
 	"premiere.details_changed.v1":           true,
 }

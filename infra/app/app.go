@@ -138,8 +138,10 @@ func open(cfg config.Config, clock Clock, log *slog.Logger, tracing *observe.Tra
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Reads.Close)
-	// The shop's channels first, so a test's options may still change them.
-	opts = append([]commands.Option{commands.WithChannels(cfg.Channels()...)}, opts...)
+	a.logMemory()
+	// The shop's channels, payments and the budget's stream cache first, so a test's
+	// options may still change them.
+	opts = append(append([]commands.Option{commands.WithChannels(cfg.Channels()...), streamCacheOption(cfg)}, paymentOptions(cfg)...), opts...)
 	snapshots, err := openSnapshots(cfg)
 	if err != nil {
 		return nil, err
@@ -172,6 +174,9 @@ func open(cfg config.Config, clock Clock, log *slog.Logger, tracing *observe.Tra
 	}
 	a.watchFollowers()
 	a.Scheduler = &scheduler.Scheduler{Due: a.Reads, Commands: scheduled{a.Handlers}, Clock: clock, Log: log}
+	if expiresTopUps(cfg) {
+		a.Scheduler.TopUps = a.Reads
+	}
 	a.Recovery = a.recovery()
 	return a, nil
 }

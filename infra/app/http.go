@@ -51,11 +51,12 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.New(httpapi.Deps{Commands: a.Handlers, Queries: q, Hooks: a.Hooks, Tokens: tokens, Hasher: opts.Hasher,
+	return httpapi.New(httpapi.Deps{Commands: a.Handlers, Queries: q, Hooks: a.Hooks, Tokens: tokens, Hasher: auth.NewBoundedHasher(opts.Hasher, hashSlots(a.Config, opts.Hasher)),
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
 		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer(),
-		Storefront: storefront, Playback: links, PlaybackTTL: a.Config.PlaybackTTL})
+		Playback: links, PlaybackTTL: a.Config.PlaybackTTL, TestPay: a.testPayPage(q),
+		Storefront: storefront})
 }
 
 // playbackLinks sign watch links with CHANCE_PLAYBACK_SECRET, or else with a key

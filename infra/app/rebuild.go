@@ -90,31 +90,79 @@ func transactionConflict(err error) bool {
 	return errors.As(err, &coded) && (coded.SQLState() == "40P01" || coded.SQLState() == "40001")
 }
 
+// Rebuild rebuilds the named read models from one pass over the log (see
+// projections.Runner.RebuildTogether): the runner's own with their followers paused
+// for the swap, the fed ones beside their consumers, then caught up. A read model whose
+// rebuild the database ended as a transaction conflict is rebuilt again (up to three
+// passes in all); one that failed otherwise is reported, the others are swapped in.
 func (r *rebuilds) Rebuild(ctx context.Context, names []string, done func(string, uint64)) error {
 	release, err := r.reserve(names)
 	if err != nil {
 		return err
 	}
 	defer release()
-	for _, name := range names {
-		var events uint64
-		report := func(p projections.RebuildReport) { events = p.Events }
-		var err error
-		if p, fed := r.fed[name]; fed {
-			err = r.rebuildFed(ctx, p, report)
-		} else {
-			// The follower of another process (this one's lease standing by) may
-			// deadlock with the swap: it starts afresh.
-			err = retryConflicts(func() error { return r.runner.Rebuild(ctx, name, report) })
-		}
+	left, failed := names, projections.Failed{}
+	for round := 1; len(left) > 0; round++ {
+		lost, events, err := r.rebuildOnce(ctx, left)
 		if err != nil {
-			return fmt.Errorf("rebuild %s: %w", name, err)
+			return err
 		}
-		if done != nil {
-			done(name, events)
+		retry := left[:0:0]
+		for _, name := range left {
+			err, ok := lost[name]
+			switch {
+			case !ok:
+				if done != nil {
+					done(name, events[name])
+				}
+			case transactionConflict(err) && round < 3:
+				retry = append(retry, name)
+			default:
+				failed[name] = err
+			}
 		}
+		left = retry
+	}
+	if len(failed) > 0 {
+		return failed
 	}
 	return nil
+}
+
+// rebuildOnce rebuilds names in one pass and catches the fed ones up: it returns those
+// that failed, with why, and how many log events each read.
+func (r *rebuilds) rebuildOnce(ctx context.Context, names []string) (projections.Failed, map[string]uint64, error) {
+	var mu sync.Mutex
+	events := map[string]uint64{}
+	report := func(p projections.RebuildReport) {
+		mu.Lock()
+		defer mu.Unlock()
+		events[p.Projection] = p.Events
+	}
+	var own []string
+	var fed []projections.Projector
+	for _, name := range names {
+		if p, ok := r.fed[name]; ok {
+			fed = append(fed, p)
+		} else {
+			own = append(own, name)
+		}
+	}
+	failed := projections.Failed{}
+	if err := r.runner.RebuildTogether(ctx, own, fed, report); err != nil && !errors.As(err, &failed) {
+		return nil, nil, err
+	}
+	for _, p := range fed {
+		if _, lost := failed[p.Name()]; lost {
+			continue
+		}
+		// What the consumer wrote to the old tables meanwhile is in the log past the new
+		// tables' checkpoint (see rebuildFed).
+		if err := retryConflicts(func() error { return projections.CatchUp(ctx, r.log, r.store, p) }); err != nil {
+			failed[p.Name()] = fmt.Errorf("rebuild %s: catch up: %w", p.Name(), err)
+		}
+	}
+	return failed, events, nil
 }
 
 // reserve marks every name busy, or none.

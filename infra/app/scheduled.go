@@ -20,3 +20,8 @@ func (s scheduled) Remind(ctx context.Context, rentalID uuid.UUID, termVersion i
 func (s scheduled) Expire(ctx context.Context, rentalID uuid.UUID) (eventlog.Position, error) {
 	return s.h.Expire.Handle(ctx, commands.Expire{RentalID: rentalID})
 }
+
+func (s scheduled) ExpireTopUp(ctx context.Context, userID, payment uuid.UUID) (bool, error) {
+	r, err := s.h.ExpireTopUp.Handle(ctx, commands.ExpireTopUp{UserID: userID, Payment: payment})
+	return r.Changed, err
+}

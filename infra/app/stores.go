@@ -52,7 +52,7 @@ func openEvents(cfg config.Config, onCommit func(appends, events int)) (eventlog
 		}
 		return s, nil
 	default:
-		s, err := eventsqlite.OpenWith(cfg.EventsPath(), eventsqlite.Options{OnCommit: onCommit})
+		s, err := eventsqlite.OpenWith(cfg.EventsPath(), eventStoreOptions(cfg, onCommit))
 		if err != nil {
 			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
 		}
@@ -72,7 +72,7 @@ func openReads(cfg config.Config) (ReadStore, error) {
 		}
 		return s, nil
 	default:
-		s, err := readsqlite.Open(cfg.ReadDir())
+		s, err := readsqlite.OpenWith(cfg.ReadDir(), readStoreOptions(cfg))
 		if err != nil {
 			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
 		}
@@ -103,7 +103,7 @@ func openSnapshots(cfg config.Config) (snapshotsCloser, error) {
 		}
 		return s, nil
 	default:
-		s, err := snapsqlite.Open(filepath.Join(cfg.DataDir, "snapshots.db"))
+		s, err := snapsqlite.OpenWithCache(filepath.Join(cfg.DataDir, "snapshots.db"), snapshotCacheKiB(cfg))
 		if err != nil {
 			return nil, fmt.Errorf("CHANCE_DATA_DIR: %w", err)
 		}

@@ -51,6 +51,7 @@ type Tokens struct {
 	ttl    time.Duration
 	now    func() time.Time
 	parser *jwt.Parser
+	known  verifiedTokens
 }
 
 // NewTokens returns Tokens signing with key (at least MinKeyLength bytes), valid
@@ -122,6 +123,17 @@ func (t *Tokens) Issue(userID uuid.UUID, roles []string) (string, Claims, error)
 // against the injected clock, and returns its claims. Every failure wraps
 // ErrInvalidToken. A token expires at exp exactly (valid while now < exp).
 func (t *Tokens) Verify(token string) (Claims, error) {
+	if c, ok := t.known.get(token, t.now()); ok {
+		return c, nil
+	}
+	c, err := t.verify(token)
+	if err == nil {
+		t.known.add(token, c)
+	}
+	return c, err
+}
+
+func (t *Tokens) verify(token string) (Claims, error) {
 	var wc wireClaims
 	_, err := t.parser.ParseWithClaims(token, &wc, func(*jwt.Token) (any, error) {
 		return t.key, nil // WithValidMethods has already pinned the algorithm

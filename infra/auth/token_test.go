@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -340,4 +341,28 @@ func shorten(s string) string {
 		return s[:20] + "…"
 	}
 	return s
+}
+
+// A token verified once (and so remembered) is still refused once outside its times,
+// and each answer's roles are the caller's own.
+func TestARememberedTokenIsCheckedAgain(t *testing.T) {
+	tok, clk := newTestTokens(t)
+	token, _, err := tok.Issue(uuid.New(), []string{"customer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := tok.Verify(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Roles[0] = "admin"
+	if again, err := tok.Verify(token); err != nil || !slices.Equal(again.Roles, []string{"customer"}) {
+		t.Fatalf("again: %+v, %v; want the roles it was issued with", again, err)
+	}
+	clk.Set(testStart.Add(-time.Minute))
+	requireInvalid(t, tok, token, "remembered, iat after now")
+	clk.Set(testStart.Add(testTTL))
+	if err := requireInvalid(t, tok, token, "remembered, at expiry"); !errors.Is(err, jwt.ErrTokenExpired) {
+		t.Fatalf("at expiry: %v does not say expired", err)
+	}
 }

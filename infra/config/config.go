@@ -76,6 +76,8 @@ type Config struct {
 
 	// Logs and traces (observability.go).
 	Observability
+	// How top-ups are paid (payments.go).
+	Payments
 	// Watch links (playback.go).
 	Playback
 
@@ -90,6 +92,9 @@ type Config struct {
 	// ReadyMaxLag (CHANCE_READY_MAX_LAG): /readyz answers 503 while the oldest event
 	// the read models have not applied is older than this.
 	ReadyMaxLag time.Duration
+	// MemoryBudget (CHANCE_MEMORY_BUDGET) is shared out between SQLite's page caches,
+	// the stream cache and the Go heap (see memory.go and Memory).
+	MemoryBudget Bytes
 	// TestClockOffset moves this process's clock (tests only, see testclock.go).
 	TestClockOffset time.Duration
 }
@@ -122,7 +127,9 @@ func Defaults() Config {
 		Bus: GoChannel, KafkaPartitions: 6,
 		MailFrom: DefaultMailFrom, TelegramAPIURL: DefaultTelegramAPIURL,
 		ReadyMaxLag:   DefaultReadyMaxLag,
+		MemoryBudget:  DefaultMemoryBudget,
 		Observability: defaultObservability(),
+		Payments:      defaultPayments(),
 		Playback:      defaultPlayback(),
 	}
 }
@@ -180,8 +187,10 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("CHANCE_TELEGRAM_BOT_TOKEN", &c.TelegramBotToken)
 	str("CHANCE_TELEGRAM_API_URL", &c.TelegramAPIURL)
 	duration("CHANCE_READY_MAX_LAG", &c.ReadyMaxLag)
+	parse(lookup, &errs, "CHANCE_MEMORY_BUDGET", &c.MemoryBudget, ParseBytes, "an amount of memory such as 128MiB, 1GiB or 134217728 (bytes)")
 	errs = append(errs, rolesFromEnv(lookup, &c.Roles), testClockFromEnv(lookup, &c.TestClockOffset))
 	c.Observability.read(lookup)
+	c.Payments.read(lookup, &errs)
 	c.Playback.read(lookup, &errs)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
@@ -333,7 +342,9 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateChannels()...)
 	errs = append(errs, c.validateRoles()...)
 	errs = append(errs, c.validateReadiness()...)
+	errs = append(errs, c.validateMemory()...)
 	errs = append(errs, c.Observability.validate()...)
+	errs = append(errs, c.Payments.validate()...)
 	errs = append(errs, c.Playback.validate()...)
 	return errors.Join(errs...)
 }

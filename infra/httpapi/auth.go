@@ -83,12 +83,16 @@ func (a *api) verify(c *gin.Context) (auth.Claims, error) {
 	case err != nil:
 		return auth.Claims{}, unauthorized("the token is not valid; sign in again", "invalid_token")
 	}
-	revoked := a.revoked.has(claims.TokenID, a.clock.Now())
-	if !revoked {
+	now := a.clock.Now()
+	revoked := a.revoked.has(claims.TokenID, now)
+	if !revoked && !a.checkedTokens.fresh(claims.TokenID, now) {
 		// The read model learns of revocations from other instances too; this
 		// process's own logouts are refused above even before it catches up.
 		if revoked, err = a.q.TokenRevoked(c.Request.Context(), claims.TokenID); err != nil {
 			return auth.Claims{}, err
+		}
+		if !revoked {
+			a.checkedTokens.unrevoked(claims.TokenID, now)
 		}
 	}
 	if revoked {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel"
@@ -30,10 +31,19 @@ type paymentReply struct {
 	Currency   string        `json:"currency"`
 	PremiereID *uuid.UUID    `json:"premiere_id,omitempty"` // a withdrawal's premiere
 	Period     int           `json:"period,omitempty"`      // a withdrawal's term
+	// ConfirmationURL is where the customer pays a pending top-up.
+	ConfirmationURL string `json:"confirmation_url,omitempty"`
 }
 
 func paymentOf(p commands.Payment) paymentReply {
-	return paymentReply{PaymentID: p.PaymentID, Status: readmodel.PaymentSucceeded, Amount: p.Amount, Balance: p.Balance, Currency: money.Currency}
+	out := paymentReply{PaymentID: p.PaymentID, Status: readmodel.PaymentSucceeded, Amount: p.Amount, Balance: p.Balance, Currency: money.Currency}
+	if p.TopUp != account.TopUpUnknown {
+		out.Status = statusOfTopUp(p.TopUp)
+	}
+	if p.TopUp == account.TopUpPending {
+		out.ConfirmationURL = p.ConfirmationURL
+	}
+	return out
 }
 
 type fillBody struct {

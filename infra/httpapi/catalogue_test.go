@@ -35,7 +35,7 @@ func TestSearchFiltersAndPages(t *testing.T) {
 	}
 	page := h.get("/search/?sort=price_asc&limit=2&page=2", "").want(t, http.StatusOK)
 	items := page.items(t)
-	if page.num("total") != 4 || page.num("page") != 2 || page.num("limit") != 2 || len(items) != 2 ||
+	if page.num("total") != 4 || page.JSON["total_exact"] != true || page.num("page") != 2 || page.num("limit") != 2 || len(items) != 2 ||
 		items[0]["price"] != float64(40000) || items[1]["price"] != float64(50000) {
 		t.Fatalf("page 2 by price = %s", page.Raw)
 	}

@@ -45,6 +45,7 @@ type harness struct {
 	clock    *clock.Manual
 	cmd      *commands.Service
 	progress *projections.Progress
+	events   *eventsqlite.Store
 	gate     *gate
 	tokens   *auth.Tokens // signs with the API's own key, for forged-but-valid tokens
 }
@@ -67,6 +68,10 @@ type setup struct {
 	// channels are the notification channels the shop sends on beyond the inbox and
 	// email (commands.WithChannels); none if empty.
 	channels []string
+	// payments, if set, takes top-ups through a provider; testPay serves the test
+	// provider's page over the read store.
+	payments *commands.Payments
+	testPay  bool
 }
 
 func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *harness {
@@ -81,12 +86,16 @@ func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *h
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, clock: clock.NewManual(start), gate: &gate{}}
+	h := &harness{t: t, clock: clock.NewManual(start), gate: &gate{}, events: events}
 	var written commands.EventStore = events
 	if wrap != nil {
 		written = wrap(events)
 	}
-	h.cmd = commands.New(written, h.clock, commands.WithStepHook(h.gate.step), commands.WithChannels(append([]string{"email"}, with.channels...)...))
+	opts := []commands.Option{commands.WithStepHook(h.gate.step), commands.WithChannels(append([]string{"email"}, with.channels...)...)}
+	if with.payments != nil {
+		opts = append(opts, commands.WithPayments(*with.payments))
+	}
+	h.cmd = commands.New(written, h.clock, opts...)
 	runner := projections.NewRunner(events, reads, all.Projectors()...)
 	h.progress = runner.Progress()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -121,6 +130,9 @@ func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *h
 	}
 	deps := httpapi.Deps{Commands: commands.NewHandlers(h.cmd, with.hooks), Hooks: with.hooks, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
 		Limiter: limiter, Registrations: signUps, Clock: h.clock, Ops: httpapi.Ops{Metrics: observe.NewMetrics().Handler()}}
+	if with.testPay {
+		deps.TestPay = &httpapi.TestPayPage{Find: reads.Payment, ReturnURL: func(p uuid.UUID) string { return "/#/wallet?payment=" + p.String() }}
+	}
 	for _, o := range options {
 		o(&deps)
 	}

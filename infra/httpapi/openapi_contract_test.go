@@ -342,7 +342,7 @@ func TestEveryAnswerOfAJourneyIsWhatTheDocumentSays(t *testing.T) {
 	// Every operation answered successfully at least once, except the online rebuild,
 	// which needs the whole app.
 	for _, op := range documentedOperationIDs(c.spec) {
-		if op == "rebuildReadModel" {
+		if op == "rebuildReadModel" || slices.Contains(providerOperations, op) {
 			continue
 		}
 		if !slices.ContainsFunc(seen, func(s string) bool { return strings.HasPrefix(s, op+" 2") }) {

@@ -171,6 +171,12 @@ func problemFor(err error) *Problem {
 		p = newProblem(http.StatusUnprocessableEntity, "this Idempotency-Key was already used for a different request; use a new key for a new request")
 		p.Type, p.Title = typeKeyReused, "Idempotency key reused"
 		return p
+	case errors.Is(err, commands.ErrNoVerifier):
+		return notFound("this shop takes no payment notifications from this provider")
+	case errors.Is(err, commands.ErrProviderUnavailable):
+		p = newProblem(http.StatusServiceUnavailable, "the payment provider cannot be reached right now; retry in a moment with the same Idempotency-Key")
+		p.Header = http.Header{"Retry-After": {"5"}}
+		return p
 	case errors.As(err, &policy):
 		return badRequest("%s", policy.Error())
 	case errors.Is(err, domain.ErrInvalid):

@@ -42,9 +42,10 @@ func (a *api) replay(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
 	out := make([]replayReply, 0, len(names))
 	started := time.Now()
+	// One pass over the log feeds every named read model: seconds is the time from the
+	// request to that read model's swap.
 	err := a.rebuilder.Rebuild(c.Request.Context(), names, func(n string, events uint64) {
 		out = append(out, replayReply{Projection: n, Events: events, Seconds: time.Since(started).Seconds()})
-		started = time.Now()
 	})
 	if errors.Is(err, ErrUnknownProjection) {
 		a.fail(c, notFound("no read model named "+name+"; try all, or one of "+strings.Join(a.rebuilder.Names(), ", ")))

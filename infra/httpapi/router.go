@@ -82,6 +82,9 @@ type Deps struct {
 	Tracer RequestTracer
 	// Storefront, if set, serves the customers' pages at / and /assets/.
 	Storefront Storefront
+	// TestPay, if set, serves the test payment provider's page (/pay/test/:id);
+	// nil: the page answers 404 (CHANCE_PAYMENTS is not test).
+	TestPay *TestPayPage
 	// Playback signs and checks watch links; nil: a key of this process alone (links
 	// then open only on this instance, until it restarts).
 	Playback *playback.Links
@@ -111,13 +114,18 @@ type api struct {
 	rebuilder Rebuilder
 	ready     Readiness
 	dlq       DeadLetters // the dead-letter desk
-	playback  *playback.Links
+	testPay   *TestPayPage
+	// notifySlots bounds the payment notifications verified at once.
+	notifySlots chan struct{}
+	playback    *playback.Links
 	// playbackTTL bounds a watch link's life.
 	playbackTTL time.Duration
 	clock       Clock
 	log         *slog.Logger
 	revoked     *revokedTokens
-	inFlight    *inFlight
+	// checkedTokens are tokens the read model called unrevoked a moment ago.
+	checkedTokens *checkedTokens
+	inFlight      *inFlight
 	// knownUsers are token subjects seen to exist (userExists).
 	knownUsers *knownUsers
 
@@ -142,8 +150,10 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	a := &api{cmd: d.Commands, q: observeQueries(d.Queries, d.Hooks), tokens: d.Tokens, hasher: d.Hasher, limiter: d.Limiter, rebuilder: d.Rebuilder, ready: d.Ready, clock: d.Clock,
-		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
+		maxHeaderBytes: d.MaxHeaderBytes, dlq: d.DeadLetters, testPay: d.TestPay, log: log, revoked: newRevokedTokens(), inFlight: newInFlight(), dummyHash: dummy}
 	a.knownUsers = newKnownUsers(maxKnownUsers)
+	a.checkedTokens = newCheckedTokens()
+	a.notifySlots = make(chan struct{}, maxNotificationsInFlight)
 	if a.playback, err = playbackLinks(d); err != nil {
 		return nil, err
 	}
@@ -190,6 +200,9 @@ func New(d Deps) (http.Handler, error) {
 	if d.Storefront != nil {
 		a.storefrontRoutes(e, d.Storefront)
 	}
+	// The test payment provider's page: a page for people, outside the API.
+	e.GET("/pay/test/:id", a.payPage)
+	e.POST("/pay/test/:id", a.payPagePost)
 	e.GET(WatchPath+"/:rental_id", a.gateUntilReady, a.watchPage)
 	a.routes(e.Group(Prefix, a.gateUntilReady))
 	return e, nil
@@ -204,6 +217,8 @@ func (a *api) routes(v1 *gin.RouterGroup) {
 	route(public, http.MethodGet, "/search", a.consistent(queries.ForCatalogue), a.search)
 	route(public, http.MethodGet, "/premiere/:id", a.consistent(queries.ForCatalogue), a.premiere)
 	route(public, http.MethodGet, "/rent/:id", a.consistent(queries.ForCatalogue), a.quote)
+	// The payment provider calls this one; what it says is verified with the provider.
+	route(public, http.MethodPost, "/payments/yookassa/notifications", a.yookassaNotified)
 
 	signed := v1.Group("", a.authenticate(true))
 	route(signed, http.MethodPost, "/logout", a.logout)

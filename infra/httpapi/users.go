@@ -143,6 +143,7 @@ func (a *api) logout(c *gin.Context) {
 		return
 	}
 	a.revoked.add(claims.TokenID, claims.ExpiresAt, a.clock.Now())
+	a.checkedTokens.forget(claims.TokenID)
 	a.wrote(c, pos)
 	c.Status(http.StatusNoContent)
 }

@@ -17,7 +17,7 @@ import (
 // change what they hold: a new version is a fresh, empty projection rebuilt from
 // position zero, never a migration of projected rows. This is the only place the name
 // is written.
-const Name = "accounts_v1"
+const Name = "accounts_v2" // v2: top-ups through a provider (pending, canceled, expired)
 
 // Payment is one money movement of an account, for GET /billing/status/:id.
 type Payment struct {
@@ -31,4 +31,8 @@ type Payment struct {
 	PremiereID uuid.UUID
 	RentalID   uuid.UUID
 	CreatedAt  time.Time
+	// ConfirmationURL is where the customer pays a pending top-up; ExpiresAt is when it
+	// expires unpaid. Both are zero for every other payment.
+	ConfirmationURL string
+	ExpiresAt       time.Time
 }

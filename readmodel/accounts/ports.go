@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -22,4 +23,7 @@ type Reads interface {
 	// Balance is a customer's balance; 0 for a customer with no account yet.
 	Balance(ctx context.Context, user uuid.UUID) (money.Kopecks, error)
 	Payment(ctx context.Context, id uuid.UUID) (Payment, bool, error)
+	// PendingTopUpsDue returns up to limit pending top-ups (all if limit ≤ 0) whose
+	// expiry is at or before now, the earliest first: what the scheduler expires.
+	PendingTopUpsDue(ctx context.Context, now time.Time, limit int) ([]Payment, error)
 }

@@ -28,6 +28,19 @@ func Project(ctx context.Context, w Writes, e projections.Event) error {
 	if d, ok := e.Event.(account.PaymentDeclined); ok {
 		return w.PutPayment(ctx, declinedPayment(d)) // no money moved: the balance is left alone
 	}
+	switch t := e.Event.(type) {
+	case account.TopUpRequested: // no money moved yet
+		return w.PutPayment(ctx, Payment{ID: t.Payment, UserID: t.UserID, Kind: readmodel.KindTopUp, Amount: t.Amount,
+			Status: readmodel.PaymentPending, CreatedAt: t.At, ConfirmationURL: t.ConfirmationURL, ExpiresAt: t.ExpiresAt})
+	case account.TopUpCanceled:
+		p := canceledTopUp(t)
+		if requested, found, err := w.Payment(ctx, t.Payment); err != nil {
+			return err
+		} else if found {
+			p.CreatedAt = requested.CreatedAt // a payment is dated when it was asked for
+		}
+		return w.PutPayment(ctx, p)
+	}
 	line, ok := ledger.LineOf(e)
 	if !ok {
 		return nil
@@ -55,6 +68,16 @@ func declinedPayment(d account.PaymentDeclined) Payment {
 	return Payment{ID: d.Payment, UserID: d.UserID, Kind: readmodel.KindWithdrawal, Purpose: string(d.Purpose.Kind),
 		Amount: d.Amount, Status: readmodel.PaymentRejected, Reason: reason, PremiereID: readmodel.FirstPremiere(d.Purpose),
 		RentalID: readmodel.DeclinedRental(d), CreatedAt: d.At}
+}
+
+// canceledTopUp is the status of a top-up that ended unpaid: canceled (declined) or expired.
+func canceledTopUp(c account.TopUpCanceled) Payment {
+	p := Payment{ID: c.Payment, UserID: c.UserID, Kind: readmodel.KindTopUp, Amount: c.Amount, Status: readmodel.PaymentCanceled,
+		Reason: "the payment was declined", CreatedAt: c.At}
+	if c.Reason == account.CanceledExpired {
+		p.Status, p.Reason = readmodel.PaymentExpired, "nobody paid before it expired"
+	}
+	return p
 }
 
 func premiereOf(e domain.Event) uuid.UUID {

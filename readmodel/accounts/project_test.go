@@ -44,9 +44,10 @@ func TestProject(t *testing.T) {
 		}
 	}
 	var (
-		user, topUp, debit, refund, redeemed, declined = uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
-		premiere, rental, order                        = uuid.New(), uuid.New(), uuid.New()
-		forOrder                                       = account.Purpose{Kind: account.ForOrder, OrderID: order,
+		user, topUp, debit, refund, redeemed, declined   = uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
+		premiere, rental, order                          = uuid.New(), uuid.New(), uuid.New()
+		payer, pendingTopUp, declinedTopUp, expiredTopUp = uuid.New(), uuid.New(), uuid.New(), uuid.New()
+		forOrder                                         = account.Purpose{Kind: account.ForOrder, OrderID: order,
 			Rentals: []account.RentalLine{{RentalID: rental, PremiereID: premiere, Title: "Маузер", Hours: 48, Price: 30_000}}}
 		cancellation = account.Purpose{Kind: account.ForCancellation, RentalID: rental, PremiereID: premiere}
 	)
@@ -97,6 +98,33 @@ func TestProject(t *testing.T) {
 				Purpose: string(account.ForOrder), Amount: 90_000, Status: readmodel.PaymentRejected,
 				Reason:     "insufficient funds: the balance was 31000 kopecks, 90000 were needed",
 				PremiereID: premiere, CreatedAt: at}}},
+		},
+		{
+			Name: "a provider top-up is pending, moves no money, and says where it is paid",
+			Given: []domain.Event{account.TopUpRequested{UserID: payer, Payment: pendingTopUp, Amount: 20_000, Provider: "test",
+				ProviderPayment: pendingTopUp.String(), ConfirmationURL: "/pay/test/" + pendingTopUp.String(), ExpiresAt: at.Add(30 * time.Minute), At: at}},
+			Read: read(payer, pendingTopUp),
+			Then: state{Payments: []accounts.Payment{{ID: pendingTopUp, UserID: payer, Kind: readmodel.KindTopUp, Amount: 20_000,
+				Status: readmodel.PaymentPending, CreatedAt: at, ConfirmationURL: "/pay/test/" + pendingTopUp.String(), ExpiresAt: at.Add(30 * time.Minute)}}},
+		},
+		{
+			Name: "paid: succeeded and credited; declined and expired ones credit nothing and keep their date",
+			Given: []domain.Event{
+				account.TopUpRequested{UserID: payer, Payment: pendingTopUp, Amount: 20_000, Provider: "test", ExpiresAt: at.Add(time.Hour), At: at},
+				account.TopUpRequested{UserID: payer, Payment: declinedTopUp, Amount: 30_000, Provider: "test", ExpiresAt: at.Add(time.Hour), At: at},
+				account.TopUpRequested{UserID: payer, Payment: expiredTopUp, Amount: 40_000, Provider: "test", ExpiresAt: at.Add(time.Hour), At: at},
+				account.FundsAdded{UserID: payer, Payment: pendingTopUp, Amount: 20_000, BalanceAfter: 20_000, At: at.Add(time.Minute)},
+				account.TopUpCanceled{UserID: payer, Payment: declinedTopUp, Amount: 30_000, Reason: account.CanceledDeclined, At: at.Add(time.Minute)},
+				account.TopUpCanceled{UserID: payer, Payment: expiredTopUp, Amount: 40_000, Reason: account.CanceledExpired, At: at.Add(time.Hour)},
+			},
+			Read: read(payer, pendingTopUp, declinedTopUp, expiredTopUp),
+			Then: state{Balance: 20_000, Payments: []accounts.Payment{
+				{ID: pendingTopUp, UserID: payer, Kind: readmodel.KindTopUp, Amount: 20_000, Status: readmodel.PaymentSucceeded, CreatedAt: at.Add(time.Minute)},
+				{ID: declinedTopUp, UserID: payer, Kind: readmodel.KindTopUp, Amount: 30_000, Status: readmodel.PaymentCanceled,
+					Reason: "the payment was declined", CreatedAt: at},
+				{ID: expiredTopUp, UserID: payer, Kind: readmodel.KindTopUp, Amount: 40_000, Status: readmodel.PaymentExpired,
+					Reason: "nobody paid before it expired", CreatedAt: at},
+			}},
 		},
 	}
 	projectortest.Run(t, accounts.Projector, specs)

@@ -46,6 +46,10 @@ type PaymentStatus struct {
 	PremiereID *uuid.UUID    `json:"premiere_id"`
 	RentalID   *uuid.UUID    `json:"rental_id"`
 	CreatedAt  time.Time     `json:"created_at"`
+	// ConfirmationURL (while a top-up is pending) is where the customer pays it, until
+	// ExpiresAt.
+	ConfirmationURL string     `json:"confirmation_url,omitempty"`
+	ExpiresAt       *time.Time `json:"expires_at,omitempty"`
 }
 
 // ErrPaymentNotFound: no payment with this id on the caller's account.
@@ -61,9 +65,14 @@ func (q Queries) Payment(ctx context.Context, user, id uuid.UUID) (PaymentStatus
 	if !found || p.UserID != user {
 		return PaymentStatus{}, ErrPaymentNotFound
 	}
-	return PaymentStatus{
+	status := PaymentStatus{
 		PaymentID: p.ID, Kind: p.Kind, Purpose: p.Purpose, Amount: p.Amount, Currency: money.Currency,
 		Status: p.Status, Reason: p.Reason, PremiereID: readmodel.OptionalID(p.PremiereID),
 		RentalID: readmodel.OptionalID(p.RentalID), CreatedAt: p.CreatedAt.UTC(),
-	}, nil
+	}
+	if p.Status == readmodel.PaymentPending && p.ConfirmationURL != "" {
+		expires := p.ExpiresAt.UTC()
+		status.ConfirmationURL, status.ExpiresAt = p.ConfirmationURL, &expires
+	}
+	return status, nil
 }

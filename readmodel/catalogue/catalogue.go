@@ -18,7 +18,8 @@ import (
 // change what they hold: a new version is a fresh, empty projection rebuilt from
 // position zero, never a migration of projected rows. This is the only place the name
 // is written.
-const Name = "catalogue_v2" // v2: the details (duration, theatre, poster)
+// v2: the details (duration, theatre, poster); v3: the SQLite store's typo vocabulary.
+const Name = "catalogue_v3"
 
 // Premiere is a premiere's card as customers see it.
 type Premiere struct {
@@ -62,8 +63,17 @@ const (
 // SearchResult is one page of matching premieres and how many match in all.
 type SearchResult struct {
 	Items []Premiere
-	Total int
+	// Total is how many match, counted exactly up to CountBound; when more match, it is
+	// CountBound and Capped is set.
+	Total  int
+	Capped bool
 }
+
+// CountBound is how far a search counts its matches exactly. Counting every match of a
+// broad word (a quarter of 100,000 premieres) cost more than finding the page itself;
+// beyond this a search says "more than CountBound", which is all a page of results
+// needs to show.
+const CountBound = 1000
 
 // OnlinePrice is the standard term's price after the discount: what search filters
 // and sorts by.

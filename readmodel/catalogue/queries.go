@@ -57,9 +57,11 @@ func CardOf(p Premiere) Card {
 // SearchPage is one page of search results.
 type SearchPage struct {
 	Items []Card `json:"items"`
-	Total int    `json:"total"`
-	Page  int    `json:"page"`
-	Limit int    `json:"limit"`
+	// Total is the number of matches when TotalExact, else CountBound: more match.
+	Total      int  `json:"total"`
+	TotalExact bool `json:"total_exact"`
+	Page       int  `json:"page"`
+	Limit      int  `json:"limit"`
 }
 
 // Limits of a search's filters, besides its paging (DefaultSearchLimit, MaxSearchLimit).
@@ -117,7 +119,7 @@ func (q Queries) Search(ctx context.Context, s SearchQuery) (SearchPage, error) 
 	if err != nil {
 		return SearchPage{}, fmt.Errorf("search: %w", err)
 	}
-	page := SearchPage{Items: make([]Card, 0, len(res.Items)), Total: res.Total, Page: s.Page, Limit: s.Limit}
+	page := SearchPage{Items: make([]Card, 0, len(res.Items)), Total: res.Total, TotalExact: !res.Capped, Page: s.Page, Limit: s.Limit}
 	for _, p := range res.Items {
 		page.Items = append(page.Items, CardOf(p))
 	}

@@ -82,6 +82,7 @@ func (w *writer) flush(ctx context.Context) error {
 				// taken, which only another process writing the file can cause.
 				w.cache.Reset()
 				w.heads.reset()
+				w.known.invalidate()
 				err = fmt.Errorf("%w (revision cache out of date: is another process writing the file?)", err)
 			}
 			return fmt.Errorf("insert: %w", err)

@@ -39,6 +39,7 @@ func (w *writer) checkHead(ctx context.Context) error {
 		}
 		w.cache = appendlog.NewRevisionCache(w.cache.Limit())
 		w.heads.reset()
+		w.known.invalidate()
 		w.head, w.next = last, last+1
 		w.publish(last)
 		return nil

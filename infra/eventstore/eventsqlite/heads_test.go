@@ -1,6 +1,7 @@
 package eventsqlite
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -23,8 +24,11 @@ func TestCommittedNextKnowsOnlyWhatThisProcessCommitted(t *testing.T) {
 	if next, known := server.CommittedNext("s-1"); !known || next != 5 {
 		t.Fatalf("s-1: %d, %v; want 5, known", next, known)
 	}
-	if _, known := server.CommittedNext("never-appended"); known {
-		t.Fatal("a stream this process never appended to is known")
+	if err := server.StreamsIndexed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if next, known := server.CommittedNext("never-appended"); !known || next != 0 {
+		t.Fatalf("never-appended: %d, %v; want 0, known (the file has none of it)", next, known)
 	}
 
 	other, err := Open(path)
@@ -38,6 +42,9 @@ func TestCommittedNextKnowsOnlyWhatThisProcessCommitted(t *testing.T) {
 	mustAppend(t, server, "s-2", eventlog.NoStream, testEvents(1)) // its transaction finds the other's event
 	if _, known := server.CommittedNext("s-1"); known {
 		t.Fatal("s-1 is still known after another process appended to the file")
+	}
+	if _, known := server.CommittedNext("never-appended"); known {
+		t.Fatal("a new stream is known empty after another process appended to the file")
 	}
 	if next, known := server.CommittedNext("s-2"); !known || next != 1 {
 		t.Fatalf("s-2: %d, %v; want 1, known", next, known)

@@ -77,3 +77,8 @@ func (o Options) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Connections is how many connections a Store with these options opens: the writer's,
+// the checkpointer's and the read pool. CacheKiB is per connection, so the page cache
+// can reach CacheKiB × Connections.
+func (o Options) Connections() int { return 2 + o.withDefaults().ReadConns }

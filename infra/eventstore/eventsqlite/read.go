@@ -112,9 +112,16 @@ func scanRecords(rows *sql.Rows, sizeHint int) ([]eventlog.Record, error) {
 }
 
 // CommittedNext is how many events stream holds, if this process has appended to it
-// since it opened the file (and the stream is still among the streamHeads kept); false
-// when it does not know, and the file must be read. Commands use it to skip the read
+// since it opened the file (and the stream is still among the streamHeads kept), or 0
+// when the file certainly holds none (knownStreams); false when it does not know, and
+// the file must be read. Commands use it to skip the read
 // of a stream whose cached state is current.
 func (s *Store) CommittedNext(stream string) (uint64, bool) {
-	return s.w.heads.get(stream)
+	if next, ok := s.w.heads.get(stream); ok {
+		return next, true
+	}
+	if s.w.known.absent(stream) {
+		return 0, true // the file holds none of its events (knownStreams)
+	}
+	return 0, false
 }

@@ -58,6 +58,12 @@ func OpenWith(path string, opts Options) (*Store, error) {
 func (s *Store) start() {
 	go s.w.run()
 	go s.w.ckpt.run()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-s.closing
+		cancel()
+	}()
+	go s.w.known.build(ctx, s.readDB)
 }
 
 // open prepares everything but starts no goroutine (tests drive the writer by hand).
@@ -137,6 +143,7 @@ func (s *Store) Close() error {
 		close(s.closing)
 		<-s.w.done
 		<-s.w.ckpt.done
+		<-s.w.known.built
 		s.closeErr = s.closeResources()
 	})
 	return s.closeErr

@@ -70,6 +70,7 @@ func (w *writer) transact(batch []*appendRequest, drain bool) ([]*appendRequest,
 	}
 	w.cache.Merge(w.pending)
 	w.heads.committed(w.pending)
+	w.known.committed(w.pending)
 	w.head = w.next - 1
 	w.commits.Add(1)
 	if w.onCommit != nil {
@@ -154,6 +155,9 @@ func (w *writer) state(ctx context.Context, stream string) (appendlog.StreamStat
 	}
 	if st, ok := w.cache.Get(stream); ok {
 		return st, nil
+	}
+	if w.known.absent(stream) {
+		return appendlog.StreamState{}, nil // a new stream: nothing to read
 	}
 	// Not in pending, so the open transaction has not written this stream (none of its
 	// rows wait in w.rows): the file holds its committed state, which can go straight

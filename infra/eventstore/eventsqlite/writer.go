@@ -31,7 +31,8 @@ type writer struct {
 
 	maxBatchEvents int
 	cache          *appendlog.RevisionCache
-	heads          *streamHeads // what readers may know of the committed streams (CommittedNext)
+	heads          *streamHeads  // what readers may know of the committed streams (CommittedNext)
+	known          *knownStreams // the streams the file holds, so a new one is not looked for
 
 	// Owned by the writer goroutine, for the open transaction.
 	head    uint64                           // last committed position
@@ -70,6 +71,7 @@ func newWriter(ctx context.Context, conn *sql.Conn, head uint64, o Options, quit
 		maxBatchEvents: o.MaxBatchEvents,
 		cache:          appendlog.NewRevisionCache(o.CachedStreams),
 		heads:          newStreamHeads(),
+		known:          newKnownStreams(),
 		onForeign:      o.OnForeignWrites,
 		onCommit:       o.OnCommit,
 		head:           head,

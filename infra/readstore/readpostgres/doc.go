@@ -11,7 +11,7 @@
 //	<base>.checkpoints              one checkpoint per generation
 //	<base>.notifications            the in-app inbox (not a projection: no generations)
 //	<base>_catalogue_v1_g3.*        the tables of one generation of one projection
-//	<base>_accounts_v1_g1.* …
+//	<base>_accounts_v2_g1.* …
 //
 // The shared tables change through numbered migrations embedded in the binary. A
 // projection's tables are created from its layout (declared in the read model's file:

@@ -22,15 +22,10 @@ const shortWord = 3
 // ~80 ms, for an order nobody reads hundreds of results deep into. The count stays exact.
 const rankWindow = 200
 
-// Typo matching (see resolveWords): a word found nowhere is replaced by the typoWords
-// stems of titles and actors most similar to its stem (pg_trgm's similarity, whole word
-// to whole word), if at least typoThreshold similar. 0.6 takes one doubled or inserted
-// letter in a stem of six letters or more (мауззер → маузер: 0.67, иваннов → иванов:
-// 0.67) and keeps a longer word from matching a stem it starts with (маузерист →
-// маузер: 0.55). A replaced letter changes three trigrams and is found in long words only.
+// Typo matching (see resolveWords) follows searchtext: TypoThreshold and TypoWords.
 const (
-	typoThreshold = 0.6
-	typoWords     = 5
+	typoThreshold = searchtext.TypoThreshold
+	typoWords     = searchtext.TypoWords
 )
 
 // searchWord is a word of the query text.
@@ -82,6 +77,12 @@ func (pl searchPlan) indexable() []string {
 		}
 	}
 	return out
+}
+
+// textIndexed says whether a text index narrows the matches: a word found through the
+// full-text index, or an actor filter through the trigram index.
+func (pl searchPlan) textIndexed() bool {
+	return pl.rankQuery() != "" || utf8.RuneCountInString(pl.actor) >= shortWord
 }
 
 // ranked says whether the page is ordered by relevance: the default order, when some
@@ -174,21 +175,34 @@ func (pl searchPlan) from(s *searchSQL) string {
 	return ` FROM ` + from + ` WHERE ` + strings.Join(conds, ` AND `)
 }
 
-// countSQL counts the matches.
+// countSQL counts the matches, up to one past catalogue.CountBound: beyond it, the count
+// would visit every match of a broad word for a number nobody needs exactly.
 func (pl searchPlan) countSQL() (string, []any) {
 	var s searchSQL
-	return `SELECT count(*)` + pl.from(&s), s.args
+	from := pl.from(&s)
+	return `SELECT count(*) FROM (SELECT 1` + from + ` LIMIT ` + s.arg(catalogue.CountBound+1) + `) m`, s.args
+}
+
+// matches is the subquery of the matches with what the orders need, as p. Unless walked
+// (see Store.search), it is fenced (OFFSET 0) so that the planner gathers the matches
+// through the text index and sorts them, rather than walking an order's index.
+func (pl searchPlan) matches(s *searchSQL, walked bool) string {
+	if walked {
+		return `SELECT p.id, p.tsv, p.published_at, p.price, p.discount_percent, p.title_norm` + pl.from(s)
+	}
+	return `SELECT * FROM (SELECT p.id, p.tsv, p.published_at, p.price, p.discount_percent, p.title_norm` +
+		pl.from(s) + ` OFFSET 0) f`
 }
 
 // orderedSQL is the page rows [offset, offset+limit) of the matches in the plan's order
 // (or, when ranked, newest first: the tail after the rank window).
-func (pl searchPlan) orderedSQL(offset, limit int) (string, []any) {
+func (pl searchPlan) orderedSQL(offset, limit int, walked bool) (string, []any) {
 	var s searchSQL
 	order := pl.orderBy()
 	if pl.ranked() {
 		order = newest
 	}
-	return `SELECT ` + premiereColumns + ` FROM (SELECT p.id` + pl.from(&s) + ` ORDER BY ` + order +
+	return `SELECT ` + premiereColumns + ` FROM (SELECT p.id FROM (` + pl.matches(&s, walked) + `) p ORDER BY ` + order +
 		` LIMIT ` + s.arg(limit) + ` OFFSET ` + s.arg(offset) + `) m
 		JOIN {s}.premieres p ON p.id = m.id JOIN {s}.premiere_cards c ON c.id = m.id
 		ORDER BY ` + order, s.args
@@ -196,9 +210,10 @@ func (pl searchPlan) orderedSQL(offset, limit int) (string, []any) {
 
 // rankedSQL is the page rows [offset, offset+limit) of the rankWindow newest matches
 // ordered by relevance.
-func (pl searchPlan) rankedSQL(offset, limit int) (string, []any) {
+func (pl searchPlan) rankedSQL(offset, limit int, walked bool) (string, []any) {
 	var s searchSQL
-	window := `SELECT p.id, p.tsv, p.published_at` + pl.from(&s) + ` ORDER BY ` + newest + ` LIMIT ` + strconv.Itoa(rankWindow)
+	window := `SELECT p.id, p.tsv, p.published_at FROM (` + pl.matches(&s, walked) + `) p ORDER BY ` + newest +
+		` LIMIT ` + strconv.Itoa(rankWindow)
 	rank := `ts_rank(w.tsv, ` + s.arg(pl.rankQuery()) + `::tsquery)`
 	return `SELECT ` + premiereColumns + ` FROM (
 			SELECT w.id, w.published_at, ` + rank + ` AS rank FROM (` + window + `) w

@@ -15,7 +15,7 @@ import (
 // build is this engine's half of a shadow (generations.Shadow has the lifecycle): a new
 // generation's schema beside the serving one, recorded in the manifest table by Commit.
 //
-// The build holds one pooled connection for its whole life, with the projection's build
+// The build holds one connection of the builds pool for its whole life, with the projection's build
 // lock taken at session level: no other process can start a build of the projection or
 // drop this one as a stray, and if this process dies the lock goes with its session.
 type build struct {
@@ -39,7 +39,7 @@ func (s *Store) Shadow(ctx context.Context, name string) (projections.Shadow, er
 
 // begin takes the build lock and creates the next generation's schema.
 func (s *Store) begin(ctx context.Context, name string) (_ *build, err error) {
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.builds.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,11 @@ type Store struct {
 	// locks holds the connections of Exclusively's advisory locks, each held across a
 	// send: apart from pool, so that lock holders (which check and record through pool)
 	// can never take every connection pool has, and queries never wait for a send.
-	locks       *pgxpool.Pool
+	locks *pgxpool.Pool
+	// builds holds the connections of shadow builds, one per build for its whole life
+	// (its build lock): apart from pool, so that a rebuild of every projection at once
+	// cannot take every connection its own updates and the followers need.
+	builds      *pgxpool.Pool
 	schema      string // the base schema, as configured
 	base        string // the same, quoted
 	trgm        string // the schema of the pg_trgm extension, quoted
@@ -93,7 +97,15 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *Store, err error)
 		pool.Close()
 		return nil, wrap(err)
 	}
-	s := &Store{pool: pool, locks: locks, schema: cfg.schema, base: quote(cfg.schema), projections: map[string]*projection{}}
+	buildCfg := poolCfg.Copy()
+	buildCfg.MaxConns = int32(len(projectionNames()))
+	builds, err := pgxpool.NewWithConfig(ctx, buildCfg)
+	if err != nil {
+		pool.Close()
+		locks.Close()
+		return nil, wrap(err)
+	}
+	s := &Store{pool: pool, locks: locks, builds: builds, schema: cfg.schema, base: quote(cfg.schema), projections: map[string]*projection{}}
 	defer func() {
 		if err != nil {
 			s.Close() //nolint:errcheck // the open error is the one to report
@@ -192,6 +204,7 @@ func (s *Store) close() {
 		}
 	}
 	s.locks.Close()
+	s.builds.Close()
 	s.pool.Close()
 	if err := errors.Join(errs...); err != nil {
 		s.closeErr = fmt.Errorf("close postgres read store: %w", err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -15,7 +16,7 @@ import (
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
-// The catalogue is three tables:
+// The catalogue is three tables, and the typo vocabulary (catalogue_words.go):
 //
 //   - premieres: one narrow row per premiere with what search filters and sorts on (the
 //     discounted standard-term price, the discount, the normalised title, the publication
@@ -32,10 +33,11 @@ import (
 // seq, an INTEGER PRIMARY KEY, is the rowid the index refers to (an implicit rowid could
 // change on VACUUM); it grows with every new premiere, so "seq DESC" is "added last first".
 var _ = register(model{
-	name:       catalogue.Name,
-	schema:     catalogueSchema,
-	statements: []string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere},
-	writes:     func(t *tx) projections.Writes { return catalogueWrites{t} },
+	name:   catalogue.Name,
+	schema: slices.Concat(catalogueSchema, catalogueWordsSchema),
+	statements: slices.Concat([]string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere},
+		catalogueWordsStatements),
+	writes: func(t *tx) projections.Writes { return catalogueWrites{t} },
 })
 
 // catalogueWrites is catalogue.Writes on a transaction of the catalogue file.
@@ -170,18 +172,23 @@ func (w catalogueWrites) putPremiere(ctx context.Context, p catalogue.Premiere) 
 
 	// Reindex only what changed: repricing a premiere must not rewrite its trigrams.
 	wasIndexed := found && before.onSale
-	same := found && before == text
-	if wasIndexed && !same {
+	if found && before == text {
+		return nil
+	}
+	var stemsBefore, stemsAfter []string
+	if wasIndexed {
 		if err := w.t.exec(ctx, unindexPremiere, seq); err != nil {
 			return fmt.Errorf("unindex: %w", err)
 		}
+		stemsBefore = typoStems(before.title, before.actors)
 	}
-	if text.onSale && !same {
+	if text.onSale {
 		if err := w.t.exec(ctx, indexPremiere, seq, text.title, text.actors, text.description); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
+		stemsAfter = typoStems(text.title, text.actors)
 	}
-	return nil
+	return w.recountWords(ctx, stemsBefore, stemsAfter)
 }
 
 // indexedText is what decides a premiere's entry in the search index.

@@ -38,7 +38,7 @@ const (
 )
 
 // openFile opens (creating if needed) the file at path with tables, in WAL mode.
-func openFile(ctx context.Context, path string, tables, statements []string, withCheckpoint bool, sync durability) (_ *file, err error) {
+func openFile(ctx context.Context, path string, tables, statements []string, withCheckpoint bool, sync durability, cache cacheSizes) (_ *file, err error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("path %q contains '?' or '#'", path) // the driver splits its DSN there
 	}
@@ -54,8 +54,9 @@ func openFile(ctx context.Context, path string, tables, statements []string, wit
 		"synchronous("+string(sync)+")",
 		"busy_timeout(10000)",
 		"journal_size_limit(67108864)",
-		// Room for a rebuild's large transaction before pages spill to the file.
-		"cache_size(-65536)",
+		// Sized from the memory budget (caches.go): beyond it, a large transaction's
+		// pages spill to the WAL before it commits, which is correct, only slower.
+		fmt.Sprintf("cache_size(-%d)", cache.WriterKiB),
 	)); err != nil {
 		return nil, err
 	}
@@ -68,12 +69,11 @@ func openFile(ctx context.Context, path string, tables, statements []string, wit
 	if err := f.prepare(ctx, statements); err != nil {
 		return nil, err
 	}
-	// query_only: a bug can never write through the read pool. A larger page cache keeps
-	// the search index's hot pages in memory.
+	// query_only: a bug can never write through the read pool.
 	if f.read, err = sql.Open("sqlite", dsn(path, "",
 		"busy_timeout(10000)",
 		"query_only(1)",
-		"cache_size(-16384)",
+		fmt.Sprintf("cache_size(-%d)", cache.ReaderKiB),
 	)); err != nil {
 		return nil, err
 	}

@@ -49,10 +49,10 @@ func parseGenerationFile(name string) (projection string, n int, ok bool) {
 	return base[:i], n, true
 }
 
-func openGeneration(ctx context.Context, dir, projection string, n int) (*generation, error) {
+func openGeneration(ctx context.Context, dir, projection string, n int, cache cacheSizes) (*generation, error) {
 	path := filepath.Join(dir, generationFile(projection, n))
 	m := modelOf(projection)
-	f, err := openFile(ctx, path, m.schema, append(slices.Clone(m.statements), upsertCheckpoint), true, rebuildable)
+	f, err := openFile(ctx, path, m.schema, append(slices.Clone(m.statements), upsertCheckpoint), true, rebuildable, cache)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

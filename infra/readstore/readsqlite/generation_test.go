@@ -209,3 +209,44 @@ func TestReadsDuringPromote(t *testing.T) {
 		t.Errorf("after promote: %+v, %v", res, err)
 	}
 }
+
+// A shadow commits without syncing while it is built (nothing reads it, and a crash
+// deletes it); once promoted it serves with synchronous=NORMAL and its WAL checkpointed
+// into the file.
+func TestShadowSyncsOnlyOncePromoted(t *testing.T) {
+	dir := t.TempDir()
+	s := openIn(t, dir)
+	sh, err := s.Shadow(t.Context(), catalogue.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	putTitle(t, sh, 1, "Теневое поколение")
+	var building int
+	err = sh.Update(t.Context(), catalogue.Name, eventlog.Position{Commit: 2, Prepare: 2}, func(w projections.Writes) error {
+		return w.(catalogueWrites).t.sql.QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&building)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if building != 0 {
+		t.Errorf("shadow being built: synchronous %d, want 0 (OFF)", building)
+	}
+	if err := sh.Promote(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	g, release, err := s.projections[catalogue.Name].Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	var serving int
+	if err := g.write.QueryRow(`PRAGMA synchronous`).Scan(&serving); err != nil {
+		t.Fatal(err)
+	}
+	if serving != 1 {
+		t.Errorf("promoted shadow: synchronous %d, want 1 (NORMAL)", serving)
+	}
+	if info, err := os.Stat(g.path + "-wal"); err == nil && info.Size() != 0 {
+		t.Errorf("promoted shadow's WAL holds %d bytes, want it checkpointed into the file", info.Size())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -40,7 +41,7 @@ var _ = register(model{
 			revision  INTEGER NOT NULL
 		)`,
 	},
-	statements: []string{insertLedgerEntry, upsertLedgerStream},
+	statements: slices.Concat(addLedgerEntries.statements(), putLedgerStreams.statements()),
 	writes:     func(t *tx) projections.Writes { return ledgerWrites{t} },
 })
 
@@ -52,11 +53,10 @@ var (
 	_ ledger.Reads  = (*Store)(nil)
 )
 
-// insertLedgerEntry ignores an entry whose event id (or position) is already recorded:
-// a redelivered message is the same entry.
-const insertLedgerEntry = `INSERT INTO ledger (position, event_id, user_id, kind, purpose, amount, balance_after,
-	payment_id, rental_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT DO NOTHING`
+// addLedgerEntries ignores an entry whose event id (or position) is already recorded:
+// a redelivered message is the same entry. Written in batches (rowbatch.go).
+var addLedgerEntries = newBatchedInsert(`INSERT INTO ledger (position, event_id, user_id, kind, purpose, amount, balance_after,
+	payment_id, rental_id, occurred_at)`, `ON CONFLICT DO NOTHING`, 10)
 
 const ledgerColumns = `position, event_id, user_id, kind, purpose, amount, balance_after, payment_id, rental_id, occurred_at`
 
@@ -69,26 +69,28 @@ func (w ledgerWrites) AddEntry(ctx context.Context, e ledger.Entry) error {
 	if err != nil {
 		return fmt.Errorf("add ledger entry %s: %w", e.EventID, err)
 	}
-	err = w.t.exec(ctx, insertLedgerEntry, pos, uuidArg(e.EventID), uuidArg(e.UserID), e.Kind, e.Purpose,
+	w.t.add(addLedgerEntries, pos, uuidArg(e.EventID), uuidArg(e.UserID), e.Kind, e.Purpose,
 		int64(e.Amount), int64(e.BalanceAfter), uuidArg(e.PaymentID), uuidArg(e.RentalID), occurred)
-	if err != nil {
-		return fmt.Errorf("add ledger entry %s: %w", e.EventID, err)
-	}
 	return nil
 }
 
-// upsertLedgerStream keeps the highest revision applied: a redelivered event is older.
-const upsertLedgerStream = `INSERT INTO ledger_streams (stream_id, revision) VALUES (?, ?)
-	ON CONFLICT (stream_id) DO UPDATE SET revision = max(revision, excluded.revision)`
+// putLedgerStreams keeps the highest revision applied: a redelivered event is older.
+var putLedgerStreams = newBatchedInsert(`INSERT INTO ledger_streams (stream_id, revision)`,
+	`ON CONFLICT (stream_id) DO UPDATE SET revision = max(revision, excluded.revision)`, 2)
 
+// Applied keeps the highest revision of each stream in memory until the transaction
+// flushes: one row written per stream of the batch.
 func (w ledgerWrites) Applied(ctx context.Context, stream string, revision uint64) error {
 	rev, err := positionArg(revision)
 	if err != nil {
 		return fmt.Errorf("ledger: %s applied to %d: %w", stream, revision, err)
 	}
-	if err := w.t.exec(ctx, upsertLedgerStream, stream, rev); err != nil {
-		return fmt.Errorf("ledger: %s applied to %d: %w", stream, revision, err)
-	}
+	applied := folded(w.t, ledger.Name+".streams", func(m map[string]int64) {
+		for stream, rev := range m {
+			w.t.add(putLedgerStreams, stream, rev)
+		}
+	})
+	applied[stream] = max(applied[stream], rev)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package readsqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,22 +18,30 @@ import (
 const trigram = 3
 
 // rankWindow bounds the matches ranked by relevance: the rankWindow matches added last
-// are ordered by bm25, any further ones follow, added last first. Ranking every match of
-// a broad word (a quarter of 100,000 premieres) costs ~20 ms more per query for an order
-// nobody reads a thousand results deep into; the count stays exact.
-const rankWindow = 1000
+// are ordered by bm25, any further ones follow, added last first. bm25 costs some 10 µs
+// a match (it reads each match's positions and length): ranking every match of a broad
+// word (a quarter of 100,000 premieres) took hundreds of milliseconds, a window of 1,000
+// ~10 ms, for an order nobody reads hundreds of results deep into. PostgreSQL ranks the
+// same window.
+const rankWindow = 200
 
 // relevance weighs a match in the title above one in the actors, above the description.
 const relevance = `bm25(premiere_text, 10.0, 5.0, 1.0)`
 
 // searchPlan is a search as SQL: what to match, what to filter, how to order and page.
 type searchPlan struct {
-	match   string   // FTS5 query, all phrases required; "" for none
-	facets  []string // conditions on premieres p
-	texts   []string // conditions on premiere_texts t (and p): words too short for the index
-	args    []any    // for facets, then texts
-	ranked  bool     // order by relevance within rankWindow
-	orderBy string   // otherwise
+	match  string   // FTS5 query, all phrases required; "" for none
+	terms  []string // the words of the text the index searches, as their stems
+	facets []string // conditions on premieres p
+	texts  []string // conditions on premiere_texts t (and p): words too short for the index
+	args   []any    // for facets, then texts
+	ranked bool     // order by relevance within rankWindow
+	newest bool     // order by publication, newest first
+	// walk: the facets that do not lead the order's index, as conditions SQLite cannot
+	// use an index for (a unary +), so that a page of many matches walks the order's
+	// index rather than gathering a facet's matches and sorting them.
+	walk    []string
+	orderBy string // otherwise
 	limit   int
 	offset  int
 }
@@ -40,13 +49,15 @@ type searchPlan struct {
 // Search finds premieres on sale. Every word of q.Text must be found in the title, the
 // actors or the description, as its Russian stem (any form of the word) or, for other
 // words, as typed; case and ё/е do not matter, and a part of a word (3 letters or more)
-// matches too.
+// matches too. When nothing matches, a word found nowhere is taken for a typo of a word
+// of a title or an actor's name (searchTypos).
 //
-// The count and the page's ids are read in one read transaction, so Total and Items
-// agree, then the page's rows by id. SQLite sorts inside the query and keeps only the
-// page (a bounded top-N sort): no query brings its matches into Go.
+// The count (exact up to catalogue.CountBound) and the page's ids are read in one read
+// transaction, so Total and Items agree, then the page's rows by id. SQLite sorts inside
+// the query and keeps only the page (a bounded top-N sort; for a broad word newest
+// first, the matches added last: newestPage): no query brings its matches into Go.
 func (s *Store) Search(ctx context.Context, q catalogue.SearchQuery) (catalogue.SearchResult, error) {
-	pl, err := planSearch(q)
+	pl, err := planSearch(q, nil)
 	if err != nil {
 		return catalogue.SearchResult{}, err
 	}
@@ -62,28 +73,81 @@ func (s *Store) Search(ctx context.Context, q catalogue.SearchQuery) (catalogue.
 	}
 	defer rtx.Rollback() //nolint:errcheck // read only
 	res, err := pl.run(ctx, rtx)
+	if err == nil && res.Total == 0 && len(pl.terms) > 0 {
+		res, err = searchTypos(ctx, rtx, q, pl)
+	}
 	if err != nil {
 		return catalogue.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 	return res, nil
 }
 
+// searchTypos searches again when a search found nothing, taking each word the index
+// finds nowhere for a typo (searchtext.TypoThreshold): it is replaced by the stems of
+// titles and actors most similar to it, any of which may match (Мауззер → маузер).
+// Only a search that found nothing pays for this; a word found somewhere is never
+// replaced, so correct words are not diluted by similar ones.
+func searchTypos(ctx context.Context, rtx *sql.Tx, q catalogue.SearchQuery, pl searchPlan) (catalogue.SearchResult, error) {
+	alternatives := map[string][]string{}
+	for _, term := range pl.terms {
+		var one int
+		err := rtx.QueryRowContext(ctx, `SELECT 1 FROM premiere_text WHERE premiere_text MATCH ? LIMIT 1`, phrase(term)).Scan(&one)
+		if err == nil {
+			continue // found as it is
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return catalogue.SearchResult{}, fmt.Errorf("find %q: %w", term, err)
+		}
+		similar, err := similarWords(ctx, rtx, term)
+		if err != nil {
+			return catalogue.SearchResult{}, err
+		}
+		if len(similar) > 0 {
+			alternatives[term] = similar
+		}
+	}
+	if len(alternatives) == 0 {
+		return catalogue.SearchResult{}, nil
+	}
+	typos, err := planSearch(q, alternatives)
+	if err != nil {
+		return catalogue.SearchResult{}, err
+	}
+	return typos.run(ctx, rtx)
+}
+
 func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResult, error) {
 	var res catalogue.SearchResult
 	from, args := pl.from()
-	if err := rtx.QueryRowContext(ctx, `SELECT count(*) `+from, args...).Scan(&res.Total); err != nil {
+	err := rtx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 `+from+` LIMIT ?)`, with(args, catalogue.CountBound+1)...).Scan(&res.Total)
+	if err != nil {
 		return res, fmt.Errorf("count: %w", err)
 	}
-	if res.Total <= pl.offset {
+	if res.Total > catalogue.CountBound {
+		res.Total, res.Capped = catalogue.CountBound, true
+	}
+	if !res.Capped && res.Total <= pl.offset {
 		return res, nil
 	}
 	var (
-		page []int64
-		err  error
+		page  []int64
+		found bool
 	)
-	if pl.ranked {
-		page, err = pl.rankedPage(ctx, rtx, res.Total)
-	} else {
+	if pl.newest && pl.match != "" && res.Capped {
+		if page, found, err = pl.newestPage(ctx, rtx); err != nil {
+			return res, err
+		}
+	}
+	switch {
+	case found:
+	case pl.ranked:
+		page, err = pl.rankedPage(ctx, rtx, res)
+	case pl.match == "" && res.Capped:
+		walking := pl
+		walking.facets = pl.walk
+		walkFrom, walkArgs := walking.from()
+		page, err = seqs(ctx, rtx, `SELECT p.seq `+walkFrom+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(walkArgs, pl.limit, pl.offset)...)
+	default:
 		page, err = seqs(ctx, rtx, `SELECT `+pl.seq()+` `+from+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.limit, pl.offset)...)
 	}
 	if err != nil {
@@ -96,12 +160,13 @@ func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResu
 // rankedPage orders the rankWindow matches added last by bm25 and the rest after them,
 // added last first. The index delivers matches by rowid in either direction and seeks
 // rowid ranges, so neither part visits more than its share of the matches.
-func (pl searchPlan) rankedPage(ctx context.Context, rtx *sql.Tx, total int) ([]int64, error) {
+func (pl searchPlan) rankedPage(ctx context.Context, rtx *sql.Tx, counted catalogue.SearchResult) ([]int64, error) {
 	from, args := pl.from()
 	seq := pl.seq()
-	ranked, cutoff := total, int64(0)
-	if total > rankWindow {
-		ranked = rankWindow
+	ranked, cutoff := counted.Total, int64(0)
+	rest := counted.Capped
+	if counted.Capped || counted.Total > rankWindow {
+		ranked, rest = rankWindow, true
 		err := rtx.QueryRowContext(ctx, `SELECT `+seq+` `+from+` ORDER BY `+seq+` DESC LIMIT 1 OFFSET ?`,
 			with(args, rankWindow-1)...).Scan(&cutoff)
 		if err != nil {
@@ -117,9 +182,9 @@ func (pl searchPlan) rankedPage(ctx context.Context, rtx *sql.Tx, total int) ([]
 		}
 		page = top
 	}
-	if rest := pl.limit - len(page); rest > 0 && total > ranked {
+	if more := pl.limit - len(page); more > 0 && rest {
 		tail, err := seqs(ctx, rtx, `SELECT `+seq+` `+from+` AND `+seq+` < ? ORDER BY `+seq+` DESC LIMIT ? OFFSET ?`,
-			with(args, cutoff, rest, max(pl.offset-ranked, 0))...)
+			with(args, cutoff, more, max(pl.offset-ranked, 0))...)
 		if err != nil {
 			return nil, err
 		}
@@ -167,8 +232,9 @@ func (pl searchPlan) from() (string, []any) {
 	return b.String(), append(args, pl.args...)
 }
 
-// planSearch turns a query into a plan; an unknown sort order is an error.
-func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
+// planSearch turns a query into a plan; an unknown sort order is an error. A word with
+// alternatives (the stems it may be a typo of) matches any of them instead of itself.
+func planSearch(q catalogue.SearchQuery, alternatives map[string][]string) (searchPlan, error) {
 	var (
 		pl       searchPlan
 		phrases  []string
@@ -179,7 +245,8 @@ func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 	for _, w := range searchtext.Words(q.Text) {
 		term := stem(searchtext.Normalize(w))
 		if utf8.RuneCountInString(term) >= trigram {
-			phrases = append(phrases, phrase(term))
+			pl.terms = append(pl.terms, term)
+			phrases = append(phrases, anyOf(term, alternatives[term]))
 			hasWords = true
 		} else {
 			short = append(short, term)
@@ -217,10 +284,10 @@ func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 	const newest = `p.published_at DESC, p.id`
 	switch q.Sort {
 	case "", catalogue.SortRelevance:
-		pl.ranked = hasWords
+		pl.ranked, pl.newest = hasWords, !hasWords
 		pl.orderBy = newest
 	case catalogue.SortNewest:
-		pl.orderBy = newest
+		pl.orderBy, pl.newest = newest, true
 	case catalogue.SortPriceAsc:
 		pl.orderBy = `p.price, p.id`
 	case catalogue.SortPriceDesc:
@@ -233,6 +300,14 @@ func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 		return pl, fmt.Errorf("search: unknown sort order %q", q.Sort)
 	}
 
+	lead := strings.TrimSuffix(strings.Fields(pl.orderBy)[0], ",")
+	for _, f := range pl.facets {
+		if strings.HasPrefix(f, lead+" ") {
+			pl.walk = append(pl.walk, f)
+		} else {
+			pl.walk = append(pl.walk, "+"+f)
+		}
+	}
 	pl.limit, pl.offset = q.Window()
 	return pl, nil
 }
@@ -240,6 +315,18 @@ func planSearch(q catalogue.SearchQuery) (searchPlan, error) {
 // with returns args followed by more, in a new slice: the plan's arguments are shared by
 // the statements of one search.
 func with(args []any, more ...any) []any { return slices.Concat(args, more) }
+
+// anyOf is the FTS5 query for a word: its phrase, or any of its alternatives.
+func anyOf(term string, alternatives []string) string {
+	if len(alternatives) == 0 {
+		return phrase(term)
+	}
+	quoted := make([]string, len(alternatives))
+	for i, a := range alternatives {
+		quoted[i] = phrase(a)
+	}
+	return "(" + strings.Join(quoted, " OR ") + ")"
+}
 
 // phrase quotes s as an FTS5 string: with the trigram tokenizer, a substring to find.
 func phrase(s string) string {

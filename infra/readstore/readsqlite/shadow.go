@@ -38,9 +38,12 @@ func (s *Store) Shadow(ctx context.Context, name string) (projections.Shadow, er
 				return nil, err
 			}
 		}
-		g, err := openGeneration(ctx, s.dir, name, n)
+		g, err := openGeneration(ctx, s.dir, name, n, s.caches.projection(name))
 		if err != nil {
 			return nil, err
+		}
+		if err := g.scratch(ctx); err != nil {
+			return nil, errors.Join(err, g.remove())
 		}
 		return &build{store: s, name: name, gen: g}, nil
 	})
@@ -56,8 +59,12 @@ func (b *build) Update(ctx context.Context, name string, reached eventlog.Positi
 	return update(ctx, b.gen.file, name, reached, fn)
 }
 
-// Commit names the shadow's file in the manifest, so that a restart serves it.
-func (b *build) Commit(context.Context) error {
+// Commit makes the shadow's file durable and names it in the manifest, so that a
+// restart serves it.
+func (b *build) Commit(ctx context.Context) error {
+	if err := b.gen.harden(ctx); err != nil {
+		return fmt.Errorf("shadow %s: %w", b.name, err)
+	}
 	s := b.store
 	s.manifestMu.Lock()
 	defer s.manifestMu.Unlock()
@@ -80,3 +87,33 @@ func (b *build) Retire(_ context.Context, old *generation) {
 
 // Drop closes and deletes the shadow's file.
 func (b *build) Drop(context.Context) error { return b.gen.remove() }
+
+// scratch stops the shadow's commits from syncing (synchronous=OFF): a power cut may
+// then corrupt the file, but a shadow serves nothing until Commit, and a shadow cut
+// short by a crash is deleted on the next Open (the manifest does not name it), so
+// nothing could ever read a corrupt one. The setting is the write connection's own: if
+// database/sql ever replaced that connection, the new one would be NORMAL again (the
+// file's DSN), the safe side.
+func (g *generation) scratch(ctx context.Context) error {
+	if _, err := g.write.ExecContext(ctx, `PRAGMA synchronous = OFF`); err != nil {
+		return fmt.Errorf("shadow without syncs: %w", err)
+	}
+	return nil
+}
+
+// harden makes a shadow written by scratch durable before it is named in the manifest:
+// back to synchronous=NORMAL, then a checkpoint, which syncs the WAL, copies it into the
+// file and syncs the file.
+func (g *generation) harden(ctx context.Context) error {
+	if _, err := g.write.ExecContext(ctx, `PRAGMA synchronous = `+string(rebuildable)); err != nil {
+		return fmt.Errorf("synchronous %s: %w", rebuildable, err)
+	}
+	var busy, frames, done int
+	if err := g.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("checkpoint: blocked (%d of %d frames copied)", done, frames)
+	}
+	return nil
+}

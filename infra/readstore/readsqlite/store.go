@@ -4,8 +4,8 @@
 // Layout of the folder:
 //
 //	manifest.json           which generation of each projection serves (written atomically)
-//	catalogue_v1.g1.db      one file per projection generation: its rows and its checkpoint
-//	accounts_v1.g1.db …
+//	catalogue_v3.g1.db      one file per projection generation: its rows and its checkpoint
+//	accounts_v2.g1.db …
 //	inbox.db                the in-app notifications (not a projection: no generations)
 //	deadletters.db          messages a handler gave up on (not a projection either)
 //	sent.db, followers.db   sent records; the forwarder's and flow recovery's checkpoints
@@ -53,6 +53,8 @@ type Store struct {
 	sent        *slot // likewise
 	followers   *slot // likewise
 
+	caches cachePlan // every connection's page cache, from Options.CacheKiB
+
 	manifestMu sync.Mutex // serializes promotes' manifest rewrites
 	manifest   manifest   // guarded by manifestMu
 
@@ -68,11 +70,17 @@ var (
 	_ senders.SentRecords     = (*Store)(nil)
 )
 
-// Open opens (creating if needed) the read store in dir: the generations the manifest
-// names, after deleting any other generation file left by a crash.
-func Open(dir string) (s *Store, err error) {
+// Open opens (creating if needed) the read store in dir with default Options.
+func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens (creating if needed) the read store in dir: the generations the
+// manifest names, after deleting any other generation file left by a crash.
+func OpenWith(dir string, opts Options) (s *Store, err error) {
 	ctx := context.Background()
 	wrap := func(err error) error { return fmt.Errorf("open read store %s: %w", dir, err) }
+	if err := opts.Validate(); err != nil {
+		return nil, wrap(err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, wrap(err)
 	}
@@ -99,7 +107,7 @@ func Open(dir string) (s *Store, err error) {
 		}
 	}
 
-	s = &Store{dir: dir, projections: map[string]*projection{}, manifest: m}
+	s = &Store{dir: dir, projections: map[string]*projection{}, manifest: m, caches: planCaches(opts.CacheKiB, projectionNames())}
 	defer func() {
 		if err != nil {
 			s.Close() //nolint:errcheck // the open error is the one to report
@@ -107,28 +115,28 @@ func Open(dir string) (s *Store, err error) {
 	}()
 	for _, name := range projectionNames() {
 		n := m.Generations[name]
-		g, err := openGeneration(ctx, dir, name, n)
+		g, err := openGeneration(ctx, dir, name, n, s.caches.projection(name))
 		if err != nil {
 			return nil, wrap(err)
 		}
 		s.projections[name] = &projection{Projection: generations.New(name, g), next: max(n, highest[name]) + 1}
 	}
-	inbox, err := openFile(ctx, filepath.Join(dir, inboxFile), inboxSchema, []string{insertNotification}, false, durable)
+	inbox, err := openFile(ctx, filepath.Join(dir, inboxFile), inboxSchema, []string{insertNotification}, false, durable, s.caches.other)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("open %s: %w", inboxFile, err))
 	}
 	s.inbox = generations.New("inbox", &generation{file: inbox, refs: inflight.New()})
-	dead, err := openFile(ctx, filepath.Join(dir, deadLettersFile), deadLettersSchema, []string{recordDeadLetter, markDeadLetterRequeued}, false, durable)
+	dead, err := openFile(ctx, filepath.Join(dir, deadLettersFile), deadLettersSchema, []string{recordDeadLetter, markDeadLetterRequeued}, false, durable, s.caches.other)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("open %s: %w", deadLettersFile, err))
 	}
 	s.deadLetters = generations.New("dead letters", &generation{file: dead, refs: inflight.New()})
-	sent, err := openFile(ctx, filepath.Join(dir, sentFile), sentSchema, []string{markSent, pruneSent}, false, durable)
+	sent, err := openFile(ctx, filepath.Join(dir, sentFile), sentSchema, []string{markSent, pruneSent}, false, durable, s.caches.other)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("open %s: %w", sentFile, err))
 	}
 	s.sent = generations.New("sent records", &generation{file: sent, refs: inflight.New()})
-	followers, err := openFile(ctx, filepath.Join(dir, followersFile), followersSchema, []string{saveFollower}, false, durable)
+	followers, err := openFile(ctx, filepath.Join(dir, followersFile), followersSchema, []string{saveFollower}, false, durable, s.caches.other)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("open %s: %w", followersFile, err))
 	}

@@ -17,6 +17,12 @@ type tx struct {
 	sql        *sql.Tx
 	file       *file
 	stmts      map[string]*sql.Stmt
+
+	// Rows held until flush (see rowbatch.go): by batched statement, and folded writes.
+	pending      map[string]*pendingRows
+	pendingOrder []string
+	folds        map[string]any // by model: see folded
+	flushers     []func()
 }
 
 // update runs fn in one transaction of f and records reached as the checkpoint in it.
@@ -35,8 +41,12 @@ func update(ctx context.Context, f *file, name string, reached eventlog.Position
 		return fmt.Errorf("update %s: begin: %w", name, err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
-	t := &tx{projection: name, sql: sqlTx, file: f, stmts: map[string]*sql.Stmt{}}
+	t := &tx{projection: name, sql: sqlTx, file: f, stmts: map[string]*sql.Stmt{},
+		pending: map[string]*pendingRows{}, folds: map[string]any{}}
 	if err := fn(writesOf(name, t)); err != nil {
+		return fmt.Errorf("update %s to %s: %w", name, reached, err)
+	}
+	if err := t.flush(ctx); err != nil {
 		return fmt.Errorf("update %s to %s: %w", name, reached, err)
 	}
 	if err := t.exec(ctx, upsertCheckpoint, commit, prepare); err != nil {

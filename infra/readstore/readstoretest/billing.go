@@ -18,7 +18,10 @@ import (
 	"github.com/chance-video/chance/readmodel/ledger"
 )
 
-func canonPayment(p accounts.Payment) accounts.Payment { p.CreatedAt = utc(p.CreatedAt); return p }
+func canonPayment(p accounts.Payment) accounts.Payment {
+	p.CreatedAt, p.ExpiresAt = utc(p.CreatedAt), utc(p.ExpiresAt)
+	return p
+}
 
 func testBalanceAndPayments(t *testing.T, open func(t *testing.T) Store) {
 	s := open(t)
@@ -75,6 +78,58 @@ func testBalanceAndPayments(t *testing.T, open func(t *testing.T) Store) {
 	if got.Status != readmodel.PaymentRejected || got.Reason != "insufficient funds" || got.Amount != withdrawal.Amount {
 		t.Errorf("payment after upsert: %+v", got)
 	}
+}
+
+// Pending top-ups keep where they are paid and when they expire; the scheduler asks for
+// those due, earliest first, and never for one settled.
+func testPendingTopUps(t *testing.T, open func(t *testing.T) Store) {
+	s := open(t)
+	ctx := t.Context()
+	user := uuid.New()
+	pending := func(expires time.Time) accounts.Payment {
+		id := uuid.New()
+		return accounts.Payment{ID: id, UserID: user, Kind: readmodel.KindTopUp, Amount: 10_000, Status: readmodel.PaymentPending,
+			CreatedAt: at, ConfirmationURL: "/pay/test/" + id.String(), ExpiresAt: expires}
+	}
+	late, early, later := pending(at.Add(20*time.Minute)), pending(at.Add(10*time.Minute)), pending(at.Add(time.Hour))
+	paid := pending(at)
+	paid.Status, paid.ConfirmationURL, paid.ExpiresAt = readmodel.PaymentSucceeded, "", time.Time{}
+	write(t, s, accounts.Name, 1, func(ctx context.Context, tx accounts.Writes) error {
+		for _, p := range []accounts.Payment{late, early, later, paid} {
+			if err := tx.PutPayment(ctx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got, found, err := s.Payment(ctx, late.ID)
+	if err != nil || !found {
+		t.Fatalf("pending top-up: found %v, %v", found, err)
+	}
+	checkUTC(t, "expires_at", got.ExpiresAt)
+	same(t, "pending top-up", got, late, canonPayment)
+	due := func(now time.Time, limit int, want ...accounts.Payment) {
+		t.Helper()
+		got, err := s.PendingTopUpsDue(ctx, now, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("due at %s (limit %d): %d top-ups, want %d", now, limit, len(got), len(want))
+		}
+		for i := range want {
+			same(t, "due top-up", got[i], want[i], canonPayment)
+		}
+	}
+	due(at, 0)
+	due(at.Add(10*time.Minute), 0, early)
+	due(at.Add(30*time.Minute), 0, early, late)
+	due(at.Add(30*time.Minute), 1, early)
+	write(t, s, accounts.Name, 2, func(ctx context.Context, tx accounts.Writes) error {
+		early.Status, early.Reason = readmodel.PaymentExpired, "nobody paid before it expired"
+		return tx.PutPayment(ctx, early)
+	})
+	due(at.Add(2*time.Hour), 0, late, later)
 }
 
 func testLedger(t *testing.T, open func(t *testing.T) Store) {

@@ -14,8 +14,9 @@ import (
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
-// MeasureLatency runs call b.N times and reports the median and 95th percentile latency.
-func MeasureLatency(b *testing.B, call func() error) {
+// MeasureLatency runs call b.N times, reports the median and 95th percentile latency and
+// returns them, in milliseconds.
+func MeasureLatency(b *testing.B, call func() error) (p50, p95 float64) {
 	var latencies []time.Duration
 	for b.Loop() {
 		start := time.Now()
@@ -28,8 +29,10 @@ func MeasureLatency(b *testing.B, call func() error) {
 	pct := func(p float64) float64 {
 		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
 	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.95), "p95-ms")
+	p50, p95 = pct(0.50), pct(0.95)
+	b.ReportMetric(p50, "p50-ms")
+	b.ReportMetric(p95, "p95-ms")
+	return p50, p95
 }
 
 var (

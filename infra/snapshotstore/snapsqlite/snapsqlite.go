@@ -27,14 +27,25 @@ const schema = `CREATE TABLE IF NOT EXISTS snapshots (
 	data      BLOB    NOT NULL
 ) WITHOUT ROWID`
 
-// Open opens (creating it if need be) the snapshot file at path.
-func Open(path string) (*Store, error) {
-	q := url.Values{"_pragma": {"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "cache_size(-2048)"}}
+// DefaultCacheKiB is the page cache of the file's connections together by default.
+const DefaultCacheKiB = 2048
+
+// conns: the background writer and a cold load; SQLite serialises writes anyway.
+const conns = 2
+
+// Open opens (creating it if need be) the snapshot file at path, with the default cache.
+func Open(path string) (*Store, error) { return OpenWithCache(path, DefaultCacheKiB) }
+
+// OpenWithCache opens the snapshot file at path with cacheKiB of SQLite page cache over
+// its connections (at least 128 KiB each).
+func OpenWithCache(path string, cacheKiB int) (*Store, error) {
+	perConn := max(cacheKiB/conns, 128)
+	q := url.Values{"_pragma": {"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", fmt.Sprintf("cache_size(-%d)", perConn)}}
 	db, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open snapshots %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(2) // the background writer and a cold load; SQLite serialises writes anyway
+	db.SetMaxOpenConns(conns)
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open snapshots %s: %w", path, err)
