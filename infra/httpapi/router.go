@@ -80,6 +80,8 @@ type Deps struct {
 	RequestMetrics RequestMetrics
 	// Tracer, if set, opens a span per request (tracing on).
 	Tracer RequestTracer
+	// Storefront, if set, serves the customers' pages at / and /assets/.
+	Storefront Storefront
 	// TestPay, if set, serves the test payment provider's page (/pay/test/:id);
 	// nil: the page answers 404 (CHANCE_PAYMENTS is not test).
 	TestPay *TestPayPage
@@ -195,6 +197,9 @@ func New(d Deps) (http.Handler, error) {
 	}
 	ops.routes(e)
 	serveOpenAPI(e)
+	if d.Storefront != nil {
+		a.storefrontRoutes(e, d.Storefront)
+	}
 	// The test payment provider's page: a page for people, outside the API.
 	e.GET("/pay/test/:id", a.payPage)
 	e.POST("/pay/test/:id", a.payPagePost)
