@@ -199,7 +199,7 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 // metadata on the way in), and the digest kept here is never written anywhere.
 func (s *Service) cacheAppended(stream string, before cachedStream, state any, data []eventlog.EventData, res eventlog.AppendResult) {
 	if _, ok := s.store.(headKnower); !ok || len(data) == 0 || res.LastRevision != before.next+uint64(len(data))-1 {
-		return // another store, or the store found these events already there
+		return // another store, or the store found these events stored at other revisions (a retry at these very revisions: see execute)
 	}
 	records := make([]eventlog.Record, len(data))
 	for i, e := range data {
