@@ -21,29 +21,22 @@ import (
 // (outside the Go heap), the commands' stream cache and the Go heap's soft limit. See
 // config.Config.Memory for the shares.
 
-// cacheSizeKiB is the PRAGMA cache_size (in KiB of pages) whose pages take share of
-// memory once full. The driver's allocator (modernc.org/memory) rounds every
-// allocation up to a power-of-two slot, so a page and its header take more than the
-// page: a full 16 MiB cache took 24.6 MiB with 2 KiB pages and 27.1 MiB with 4 KiB
-// pages (RssAnon, measured here). Hence 4/7: a share buys 1/1.75 of its size in pages.
-func cacheSizeKiB(share config.Bytes) int { return int(share/config.KiB) * 4 / 7 }
-
 // eventStoreOptions sizes the embedded event store's per-connection page cache from its
 // share of the budget.
 func eventStoreOptions(cfg config.Config, onCommit func(appends, events int)) eventsqlite.Options {
 	o := eventsqlite.Options{OnCommit: onCommit}
-	o.CacheKiB = max(cacheSizeKiB(cfg.Memory().EventStoreCache)/o.Connections(), 128)
+	o.CacheKiB = max(config.PageCacheKiB(cfg.Memory().EventStoreCache)/o.Connections(), 128)
 	return o
 }
 
 // readStoreOptions gives the embedded read store its share of the budget; it sizes
 // each file's connections itself.
 func readStoreOptions(cfg config.Config) readsqlite.Options {
-	return readsqlite.Options{CacheKiB: cacheSizeKiB(cfg.Memory().ReadModelCache)}
+	return readsqlite.Options{CacheKiB: config.PageCacheKiB(cfg.Memory().ReadModelCache)}
 }
 
 // snapshotCacheKiB is the embedded snapshot file's share of the budget.
-func snapshotCacheKiB(cfg config.Config) int { return cacheSizeKiB(cfg.Memory().SnapshotCache) }
+func snapshotCacheKiB(cfg config.Config) int { return config.PageCacheKiB(cfg.Memory().SnapshotCache) }
 
 // streamCacheOption bounds the commands' stream cache by its share of the budget.
 func streamCacheOption(cfg config.Config) commands.Option {
