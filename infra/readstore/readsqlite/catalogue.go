@@ -37,7 +37,8 @@ var _ = register(model{
 	schema: slices.Concat(catalogueSchema, catalogueWordsSchema),
 	statements: slices.Concat([]string{upsertPremiere, upsertPremiereText, selectPremiere, selectIndexed, indexPremiere, unindexPremiere},
 		catalogueWordsStatements),
-	writes: func(t *tx) projections.Writes { return catalogueWrites{t} },
+	writes:      func(t *tx) projections.Writes { return catalogueWrites{t} },
+	textIndexes: []string{"premiere_text"},
 })
 
 // catalogueWrites is catalogue.Writes on a transaction of the catalogue file.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/infra/readstore/inflight"
@@ -23,6 +24,8 @@ type generation struct {
 	*file
 	number int
 	refs   *inflight.Refs
+	// merging: a background merge of its text indexes is running (mergeLive).
+	merging atomic.Bool
 }
 
 func generationFile(projection string, n int) string {

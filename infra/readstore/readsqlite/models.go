@@ -17,6 +17,8 @@ type model struct {
 	// writes wraps a transaction as the read model's write port: the only methods its
 	// projector gets.
 	writes func(*tx) projections.Writes
+	// textIndexes are its FTS5 tables, kept merged (textindex.go).
+	textIndexes []string
 }
 
 // models holds every registered read model, by name.

@@ -62,6 +62,12 @@ func (b *build) Update(ctx context.Context, name string, reached eventlog.Positi
 // Commit makes the shadow's file durable and names it in the manifest, so that a
 // restart serves it.
 func (b *build) Commit(ctx context.Context) error {
+	// Merged before it serves: nothing reads the shadow, so the steps run back to back.
+	for _, table := range modelOf(b.name).textIndexes {
+		if _, err := mergeText(ctx, b.gen.file, table, 1, nil); err != nil {
+			return fmt.Errorf("shadow %s: %w", b.name, err)
+		}
+	}
 	if err := b.gen.harden(ctx); err != nil {
 		return fmt.Errorf("shadow %s: %w", b.name, err)
 	}

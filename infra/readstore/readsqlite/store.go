@@ -55,6 +55,8 @@ type Store struct {
 
 	caches cachePlan // every connection's page cache, from Options.CacheKiB
 
+	merges sync.WaitGroup // background merges of text indexes (mergeLive)
+
 	manifestMu sync.Mutex // serializes promotes' manifest rewrites
 	manifest   manifest   // guarded by manifestMu
 
@@ -160,6 +162,7 @@ func (s *Store) Close() error {
 				errs = append(errs, closeSlot(p))
 			}
 		}
+		s.merges.Wait() // each stops at its next step: its generation no longer serves
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("close read store %s: %w", s.dir, err)
 		}
@@ -210,7 +213,11 @@ func (s *Store) Update(ctx context.Context, name string, reached eventlog.Positi
 		return err
 	}
 	defer release()
-	return update(ctx, g.file, name, reached, fn)
+	if err := update(ctx, g.file, name, reached, fn); err != nil {
+		return err
+	}
+	s.mergeLive(p, g)
+	return nil
 }
 
 // serving returns the serving generation of a projection for one read.
