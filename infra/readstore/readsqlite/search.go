@@ -31,6 +31,8 @@ const relevance = `bm25(premiere_text, 10.0, 5.0, 1.0)`
 // searchPlan is a search as SQL: what to match, what to filter, how to order and page.
 type searchPlan struct {
 	match  string   // FTS5 query, all phrases required; "" for none
+	words  string   // the part of match for the words of the text; "" for none
+	actor  string   // the actor filter, normalised, when match holds it; "" for none
 	terms  []string // the words of the text the index searches, as their stems
 	facets []string // conditions on premieres p
 	texts  []string // conditions on premiere_texts t (and p): words too short for the index
@@ -142,11 +144,8 @@ func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResu
 	case found:
 	case pl.ranked:
 		page, err = pl.rankedPage(ctx, rtx, res)
-	case pl.match == "" && res.Capped:
-		walking := pl
-		walking.facets = pl.walk
-		walkFrom, walkArgs := walking.from()
-		page, err = seqs(ctx, rtx, `SELECT p.seq `+walkFrom+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(walkArgs, pl.limit, pl.offset)...)
+	case res.Capped:
+		page, err = pl.walkPage(ctx, rtx)
 	default:
 		page, err = seqs(ctx, rtx, `SELECT `+pl.seq()+` `+from+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.limit, pl.offset)...)
 	}
@@ -155,6 +154,51 @@ func (pl searchPlan) run(ctx context.Context, rtx *sql.Tx) (catalogue.SearchResu
 	}
 	res.Items, err = premieresBySeq(ctx, rtx, page)
 	return res, err
+}
+
+// probeRows bounds the rows of an order's index a walk probes the text index for, one
+// by one (~30 µs each, a few hundred for the first pages of a word in a quarter of the
+// catalogue); past it, gathering every match once is cheaper (~10 ms for 24,000).
+const probeRows = 256
+
+// walkPage is the page of a search with more than catalogue.CountBound matches in an
+// order of the premieres' own (price, discount, title, newest): it walks that order's
+// index and keeps the rows that pass the filters and match the text, stopping at the
+// page's end, where sorting would visit every match (a broad word sorted by price took
+// ~25 ms). The actor filter is checked on the row's own text (instr, as the index's
+// trigrams would match it), the cheap conditions first. The words are checked one row
+// at a time against the text index while the page fills within probeRows rows of the
+// walk; otherwise their matches are gathered once, by rowid, into a set the walk looks
+// rows up in (the unary + keeps SQLite from driving the query from that set and sorting).
+func (pl searchPlan) walkPage(ctx context.Context, rtx *sql.Tx) ([]int64, error) {
+	walking := pl
+	walking.facets, walking.match = pl.walk, ""
+	if pl.match == "" {
+		from, args := walking.from()
+		return seqs(ctx, rtx, `SELECT p.seq `+from+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.limit, pl.offset)...)
+	}
+	if pl.offset+pl.limit <= probeRows/2 {
+		probing := walking
+		if pl.actor != "" {
+			probing.texts = append(slices.Clone(pl.texts), `instr(t.actors_norm, ?) > 0`)
+			probing.args = with(pl.args, pl.actor)
+		}
+		from, args := probing.from()
+		query := `SELECT p.seq FROM (SELECT p.seq, p.id, p.price, p.discount_percent, p.title_norm, p.published_at ` + from +
+			` ORDER BY ` + pl.orderBy + ` LIMIT ?) AS p`
+		args = with(args, probeRows)
+		if pl.words != "" {
+			query += ` WHERE EXISTS (SELECT 1 FROM premiere_text WHERE premiere_text MATCH ? AND premiere_text.rowid = p.seq)`
+			args = with(args, pl.words)
+		}
+		page, err := seqs(ctx, rtx, query+` ORDER BY `+pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.limit, pl.offset)...)
+		if err != nil || len(page) == pl.limit {
+			return page, err
+		}
+	}
+	from, args := walking.from()
+	return seqs(ctx, rtx, `SELECT p.seq `+from+` AND +p.seq IN (SELECT rowid FROM premiere_text WHERE premiere_text MATCH ?) ORDER BY `+
+		pl.orderBy+` LIMIT ? OFFSET ?`, with(args, pl.match, pl.limit, pl.offset)...)
 }
 
 // rankedPage orders the rankWindow matches added last by bm25 and the rest after them,
@@ -252,9 +296,11 @@ func planSearch(q catalogue.SearchQuery, alternatives map[string][]string) (sear
 			short = append(short, term)
 		}
 	}
+	pl.words = strings.Join(phrases, " AND ")
 	if actor := searchtext.Normalize(strings.TrimSpace(q.Actor)); actor != "" {
 		if utf8.RuneCountInString(actor) >= trigram {
 			phrases = append(phrases, `{actors} : `+phrase(actor))
+			pl.actor = actor
 		} else {
 			pl.texts = append(pl.texts, `instr(t.actors_norm, ?) > 0`)
 			textArgs = append(textArgs, actor)
