@@ -59,6 +59,13 @@ func openGeneration(ctx context.Context, dir, projection string, n int, cache ca
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	for _, table := range m.textIndexes {
+		for _, setting := range textIndexSettings(table) {
+			if _, err := f.write.ExecContext(ctx, setting); err != nil {
+				return nil, errors.Join(fmt.Errorf("open %s: %s: %w", path, table, err), f.close())
+			}
+		}
+	}
 	return &generation{file: f, number: n, refs: inflight.New()}, nil
 }
 

@@ -64,7 +64,7 @@ func (b *build) Update(ctx context.Context, name string, reached eventlog.Positi
 func (b *build) Commit(ctx context.Context) error {
 	// Merged before it serves: nothing reads the shadow, so the steps run back to back.
 	for _, table := range modelOf(b.name).textIndexes {
-		if _, err := mergeText(ctx, b.gen.file, table, 1, nil); err != nil {
+		if _, err := mergeText(ctx, b.gen.file, table, 1, -shadowMergePages, nil); err != nil {
 			return fmt.Errorf("shadow %s: %w", b.name, err)
 		}
 	}

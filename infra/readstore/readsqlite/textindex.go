@@ -15,17 +15,32 @@ import (
 // merged into one before it is promoted, and a serving one is merged again in the
 // background when it has more than liveSegmentLimit.
 //
-// Merging is done in steps of mergeStepPages leaf pages, each its own short write
-// transaction: the writer's lock is released between them, so projector updates keep
-// flowing (one 'optimize' of 100,000 premieres held it for ~11 s).
+// Merging is done in steps, each its own short write transaction: the writer's lock is
+// released between them, so projector updates keep flowing (one 'optimize' of 100,000
+// premieres was seen to hold it for ~11 s).
+//
+// WARNING: a serving index is merged level by level ('merge' with a positive page count,
+// usermerge 2), never all at once (a negative count): an all-levels merge restarts
+// whenever a commit adds a segment meanwhile, and under a stream of single-premiere
+// commits it never finished while the index grew to FTS5's limit of 2,000 segments.
 const (
-	mergeStepPages = 500
+	// shadowMergePages is a step of a shadow's merge: nothing else writes the shadow.
+	shadowMergePages = 2000
+	// liveMergePages is a step of a serving index's merge: short, as updates queue behind it.
+	liveMergePages = 100
 	// liveSegmentLimit: with automerge (4 segments a level) a trickle of edits stays
 	// below it; only a burst of writes goes past it.
 	liveSegmentLimit = 8
 	// maxMergeSteps bounds one merge: a step that merged nothing ends it sooner.
 	maxMergeSteps = 100_000
 )
+
+// textIndexSettings are run on a text index's file at every open: a 'merge' command
+// merges a level holding 2 segments or more (default 4), so that the level-by-level
+// merge of a serving index ends with one segment a level.
+func textIndexSettings(table string) []string {
+	return []string{`INSERT INTO "` + table + `" ("` + table + `", rank) VALUES ('usermerge', 2)`}
+}
 
 // ftsStructureRowid is the %_data row holding an FTS5 index's structure record.
 const ftsStructureRowid = 10
@@ -79,10 +94,11 @@ func sqliteVarint(b []byte) (uint64, int) {
 }
 
 // mergeText merges the FTS5 index table of f down to at most `until` segments (one
-// merges it fully), a step at a time; each step is its own transaction on the write
+// merges it fully), a step of |pages| pages at a time (negative: all levels together, for
+// a shadow only, see the WARNING above); each step is its own transaction on the write
 // connection. hold, if not nil, runs before each step and may stop the merge (false);
 // the step runs before its release. It returns how many steps it ran.
-func mergeText(ctx context.Context, f *file, table string, until int, hold func() (release func(), ok bool)) (int, error) {
+func mergeText(ctx context.Context, f *file, table string, until, pages int, hold func() (release func(), ok bool)) (int, error) {
 	for steps := 0; steps < maxMergeSteps; steps++ {
 		if err := ctx.Err(); err != nil {
 			return steps, err
@@ -94,7 +110,7 @@ func mergeText(ctx context.Context, f *file, table string, until int, hold func(
 				return steps, nil
 			}
 		}
-		done, err := mergeTextStep(ctx, f, table, until)
+		done, err := mergeTextStep(ctx, f, table, until, pages)
 		release()
 		if err != nil || done {
 			return steps, err
@@ -105,12 +121,12 @@ func mergeText(ctx context.Context, f *file, table string, until int, hold func(
 
 // mergeTextStep runs one step unless the index has `until` segments or fewer; done
 // reports that it has, or that the step found nothing to merge.
-func mergeTextStep(ctx context.Context, f *file, table string, until int) (done bool, err error) {
+func mergeTextStep(ctx context.Context, f *file, table string, until, pages int) (done bool, err error) {
 	segments, err := textSegments(ctx, f.write, table)
 	if err != nil || segments <= until {
 		return true, err
 	}
-	merged, err := mergeStep(ctx, f, table)
+	merged, err := mergeStep(ctx, f, table, pages)
 	return !merged, err
 }
 
@@ -148,15 +164,15 @@ func (s *Store) mergeLive(p *projection, g *generation) {
 			if err != nil || segments <= liveSegmentLimit {
 				continue
 			}
-			mergeText(context.Background(), g.file, table, 1, hold) //nolint:errcheck // see above
+			mergeText(context.Background(), g.file, table, 1, liveMergePages, hold) //nolint:errcheck // see above
 		}
 	}()
 }
 
-// mergeStep writes up to mergeStepPages pages of merged segments; a negative page count
-// asks FTS5 to merge segments of every level, not only a level's automerge set. It
+// mergeStep writes up to |pages| pages of merged segments: of the levels holding
+// usermerge segments or more, or, for a negative count, of every level together. It
 // reports whether it merged anything (FTS5's own test: total_changes grew by 2 or more).
-func mergeStep(ctx context.Context, f *file, table string) (bool, error) {
+func mergeStep(ctx context.Context, f *file, table string, pages int) (bool, error) {
 	conn, err := f.write.Conn(ctx)
 	if err != nil {
 		return false, err
@@ -166,7 +182,7 @@ func mergeStep(ctx context.Context, f *file, table string) (bool, error) {
 	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
 		return false, err
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO "`+table+`" ("`+table+`", rank) VALUES ('merge', ?)`, -mergeStepPages); err != nil {
+	if _, err := conn.ExecContext(ctx, `INSERT INTO "`+table+`" ("`+table+`", rank) VALUES ('merge', ?)`, pages); err != nil {
 		return false, fmt.Errorf("merge %s: %w", table, err)
 	}
 	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {

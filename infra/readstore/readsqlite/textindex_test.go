@@ -77,7 +77,7 @@ func TestMergeTextInSteps(t *testing.T) {
 	if got := segmentsOf(t, f); got != liveSegmentLimit {
 		t.Fatalf("before: %d segments, want %d (one a commit)", got, liveSegmentLimit)
 	}
-	steps, err := mergeText(context.Background(), f, "premiere_text", 1, nil)
+	steps, err := mergeText(context.Background(), f, "premiere_text", 1, liveMergePages, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestMergeTextInSteps(t *testing.T) {
 	if got := searchCommon(t, s); got != liveSegmentLimit {
 		t.Fatalf("search after the merge: %d matches, want %d", got, liveSegmentLimit)
 	}
-	if steps, err := mergeText(context.Background(), f, "premiere_text", 1, nil); err != nil || steps != 0 {
+	if steps, err := mergeText(context.Background(), f, "premiere_text", 1, liveMergePages, nil); err != nil || steps != 0 {
 		t.Fatalf("merging one segment again: %d steps, %v; want none", steps, err)
 	}
 }
