@@ -260,3 +260,20 @@ func TestOpenTopUpsAreBoundedBeforeTheProviderIsAsked(t *testing.T) {
 		t.Fatalf("past the expiry = %+v, %v", top, err)
 	}
 }
+
+// A shop restarted without its provider (CHANCE_PAYMENTS back to demo) answers a retry
+// of a top-up still pending as pending: never as a top-up credited at once.
+func TestARetryAfterTheProviderWasDroppedStillSaysPending(t *testing.T) {
+	sh, _ := paymentsShop(t)
+	user := sh.customer()
+	top, err := sh.svc.Fill(sh.ctx, user, 30_000, key("top"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.restart()
+	again, err := sh.svc.Fill(sh.ctx, user, 30_000, key("top"))
+	if err != nil || !again.Replayed || again.PaymentID != top.PaymentID || again.TopUp != account.TopUpPending || again.Balance != 0 {
+		t.Fatalf("a retry in the demo = %+v, %v; want the same top-up, pending, nothing credited", again, err)
+	}
+	mustEqual(t, "balance", sh.balance(user), 0)
+}
