@@ -1,7 +1,10 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -12,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/infra/payments/testpay"
 	"github.com/chance-video/chance/infra/payments/yookassa"
 	"github.com/chance-video/chance/infra/payments/yookassa/yookassatest"
@@ -302,4 +306,28 @@ func TestTestProviderRefusesPaymentPastExpiry(t *testing.T) {
 	if s := h.get("/billing/status/"+id, token).want(t, http.StatusOK); s.str("status") != "pending" {
 		t.Fatalf("status %s: the page past expiry must leave the top-up for the scheduler to expire", s.Raw)
 	}
+}
+
+// A notification's payment id is the only thing read from it, and it is written to the
+// log: one longer than any YooKassa gives (36 characters) is a 400, never logged whole.
+func TestALongNotificationIDIsRefusedUnlogged(t *testing.T) {
+	var logged bytes.Buffer
+	h := newHarnessWith(t, setup{payments: &commands.Payments{Provider: unknownPayments{}, Verifier: unknownPayments{}, PendingTTL: 30 * time.Minute}},
+		func(d *httpapi.Deps) { d.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
+	long := strings.Repeat("x", 60<<10)
+	h.post("/payments/yookassa/notifications", "", "", `{"object":{"id":"`+long+`"}}`).problem(t, http.StatusBadRequest)
+	if strings.Contains(logged.String(), strings.Repeat("x", 100)) {
+		t.Fatalf("the id was logged: %d bytes of log", logged.Len())
+	}
+}
+
+// unknownPayments is a provider that knows no payment.
+type unknownPayments struct{}
+
+func (unknownPayments) Name() string { return "yookassa" }
+func (unknownPayments) Create(context.Context, commands.TopUpOrder) (commands.ProviderPayment, error) {
+	return commands.ProviderPayment{}, errors.New("down")
+}
+func (unknownPayments) Payment(context.Context, string) (commands.VerifiedPayment, error) {
+	return commands.VerifiedPayment{}, commands.ErrUnknownAtProvider
 }
