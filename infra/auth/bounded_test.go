@@ -80,7 +80,7 @@ func TestAWaiterWhoseRequestEndedGivesUpItsTurn(t *testing.T) {
 	b := NewBoundedHasher(inner, 1)
 	done := make(chan struct{})
 	go func() { defer close(done); b.Hash(context.Background(), "p") }() //nolint:errcheck
-	<-inner.entered // the one slot is taken
+	<-inner.entered                                                      // the one slot is taken
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
