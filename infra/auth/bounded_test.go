@@ -79,8 +79,11 @@ func TestAWaiterWhoseRequestEndedGivesUpItsTurn(t *testing.T) {
 	inner := &heldHasher{entered: make(chan struct{}), release: make(chan struct{})}
 	b := NewBoundedHasher(inner, 1)
 	done := make(chan struct{})
-	go func() { defer close(done); b.Hash(context.Background(), "p") }() //nolint:errcheck
-	<-inner.entered                                                      // the one slot is taken
+	go func() {
+		defer close(done)
+		b.Hash(context.Background(), "p") //nolint:errcheck
+	}()
+	<-inner.entered // the one slot is taken
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
