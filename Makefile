@@ -6,13 +6,20 @@ BENCHTIME ?= 2s
 # cache and keeps its dependencies out of the shop's module graph.
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test chaos bench bench-http lint build clean deploy-check
+.PHONY: run test e2e chaos bench bench-http lint build clean deploy-check
 
 run:
 	$(GO) run ./cmd/chance serve
 
 test:
 	$(GO) test -race -count=1 -timeout 9m $(PKGS)
+
+# The storefront's customer journey in Debian's chromium (apt-get install --no-install-recommends
+# chromium); `make test` runs it too when chromium and e2e/node_modules are there. Screenshots
+# of each step: e2e/artifacts/.
+e2e:
+	cd e2e && npm ci --no-audit --no-fund
+	CHANCE_REQUIRE_BROWSER=1 $(GO) test -count=1 -run '^TestStorefrontJourneyInABrowser$$' -v ./cmd/chance
 
 # The chaos test at length: CHAOS_ROUNDS kills of a running `chance serve` under
 # concurrent keyed requests, then `chance audit verify` (`make test` runs 3 kills).

@@ -36,7 +36,7 @@ type Outcome[S any] struct {
 // loaded revision. A request whose key the stream already holds is not decided
 // again: its original events are returned (or ErrKeyReused if the content differs).
 func execute[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], stream string, cmd C, req Request) (Outcome[S], error) {
-	unlock := s.locks.lock(stream)
+	unlock, unsettled := s.locks.lock(stream)
 	defer unlock()
 	for attempt := range maxAttempts {
 		if err := conflictPause(ctx, attempt); err != nil {
@@ -65,12 +65,23 @@ func execute[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 			continue // someone else appended: decide again on the new state
 		}
 		if err != nil {
+			*unsettled = true // it may still land: see below
 			return Outcome[S]{}, fmt.Errorf("append to %s: %w", stream, err)
 		}
 		for _, e := range decided {
 			state = d.Evolve(state, e)
 		}
-		s.cacheAppended(stream, l.entry, state, data, res)
+		// After an append whose caller stopped waiting (its context ended), this load
+		// may have been made before its events landed: a retry of it then decides
+		// again at the same revisions with the same ids, and the store answers with
+		// the events already stored, which this state (decided later: other times, a
+		// new expiry) is not. So it is not cached; the next load reads them. Appends
+		// are answered in the order they are queued, so once this one is answered the
+		// unsettled one is settled (it was queued before its command let the lock go).
+		if !*unsettled {
+			s.cacheAppended(stream, l.entry, state, data, res)
+		}
+		*unsettled = false
 		return Outcome[S]{State: state, Events: decided, Position: res.Position}, nil
 	}
 	return Outcome[S]{}, fmt.Errorf("%s after %d attempts: %w", stream, maxAttempts, ErrContention)
@@ -188,7 +199,7 @@ func current[S, C any](ctx context.Context, s *Service, d domain.Decider[S, C], 
 // metadata on the way in), and the digest kept here is never written anywhere.
 func (s *Service) cacheAppended(stream string, before cachedStream, state any, data []eventlog.EventData, res eventlog.AppendResult) {
 	if _, ok := s.store.(headKnower); !ok || len(data) == 0 || res.LastRevision != before.next+uint64(len(data))-1 {
-		return // another store, or the store found these events already there
+		return // another store, or the store found these events stored at other revisions (a retry at these very revisions: see execute)
 	}
 	records := make([]eventlog.Record, len(data))
 	for i, e := range data {
@@ -299,12 +310,18 @@ func (s *Service) encodeAll(stream string, revision int, events []domain.Event, 
 // streamLocks serialises commands on one stream inside this process, so concurrent
 // requests queue instead of burning attempts on conflicts. Striped: a fixed array of
 // mutexes, never a growing map.
-type streamLocks [256]sync.Mutex
+type streamLocks [256]struct {
+	sync.Mutex
+	// unsettled: an append to a stream of this stripe failed without an answer from
+	// the store and may still land (see execute). Read and written under the mutex.
+	unsettled bool
+}
 
-func (l *streamLocks) lock(stream string) (unlock func()) {
+// lock locks stream's stripe; unsettled is the stripe's flag, for the holder only.
+func (l *streamLocks) lock(stream string) (unlock func(), unsettled *bool) {
 	h := fnv.New32a()
 	h.Write([]byte(stream))
 	m := &l[h.Sum32()%uint32(len(l))]
 	m.Lock()
-	return m.Unlock
+	return m.Unlock, &m.unsettled
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/chance-video/chance/infra/auth"
 	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/infra/playback"
+	"github.com/chance-video/chance/infra/web"
 	"github.com/chance-video/chance/queries"
 )
 
@@ -46,11 +47,16 @@ func (a *App) Handler(opts HTTPOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	storefront, err := web.New()
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.New(httpapi.Deps{Commands: a.Handlers, Queries: q, Hooks: a.Hooks, Tokens: tokens, Hasher: auth.NewBoundedHasher(opts.Hasher, hashSlots(a.Config, opts.Hasher)),
 		Limiter: limiter, Clock: a.Clock, Logger: a.Log, Rebuilder: a.rebuilder(), DeadLetters: a.DeadLetters,
 		Ready: a.readyForHTTP(), MaxHeaderBytes: a.Config.HTTPMaxHeaderBytes, Registrations: signUps,
 		TrustedProxies: a.Config.TrustedProxies, Ops: a.Ops(), RequestMetrics: a.Metrics, Tracer: a.requestTracer(),
-		Playback: links, PlaybackTTL: a.Config.PlaybackTTL, TestPay: a.testPayPage(q)})
+		Playback: links, PlaybackTTL: a.Config.PlaybackTTL, TestPay: a.testPayPage(q),
+		Storefront: storefront})
 }
 
 // playbackLinks sign watch links with CHANCE_PLAYBACK_SECRET, or else with a key

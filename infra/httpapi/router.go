@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -25,10 +26,11 @@ import (
 // Prefix is where the API lives.
 const Prefix = "/api/v1"
 
-// PasswordHasher hashes and checks passwords (auth.Hasher).
+// PasswordHasher hashes and checks passwords (auth.BoundedHasher): a costly step that
+// waits its turn, given up when the request's ctx ends.
 type PasswordHasher interface {
-	Hash(plain string) (string, error)
-	Check(plain, hash string) (bool, error)
+	Hash(ctx context.Context, plain string) (string, error)
+	Check(ctx context.Context, plain, hash string) (bool, error)
 }
 
 // LoginLimiter rate-limits sign-in attempts (auth.LoginLimiter).
@@ -80,6 +82,8 @@ type Deps struct {
 	RequestMetrics RequestMetrics
 	// Tracer, if set, opens a span per request (tracing on).
 	Tracer RequestTracer
+	// Storefront, if set, serves the customers' pages at / and /assets/.
+	Storefront Storefront
 	// TestPay, if set, serves the test payment provider's page (/pay/test/:id);
 	// nil: the page answers 404 (CHANCE_PAYMENTS is not test).
 	TestPay *TestPayPage
@@ -143,7 +147,7 @@ func New(d Deps) (http.Handler, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	dummy, err := d.Hasher.Hash(uuid.NewString())
+	dummy, err := d.Hasher.Hash(context.Background(), uuid.NewString())
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +199,9 @@ func New(d Deps) (http.Handler, error) {
 	}
 	ops.routes(e)
 	serveOpenAPI(e)
+	if d.Storefront != nil {
+		a.storefrontRoutes(e, d.Storefront)
+	}
 	// The test payment provider's page: a page for people, outside the API.
 	e.GET("/pay/test/:id", a.payPage)
 	e.POST("/pay/test/:id", a.payPagePost)
