@@ -73,11 +73,13 @@ func decodeFor(c *codec.Codec, p Projector, batch []eventlog.Record) ([]Event, e
 }
 
 // How far the reader may run ahead of the writer, in batches, and how many events of
-// the log one merged batch may span: a few thousand keep a transaction in the tens
-// of milliseconds, so a query waiting for the projection is not held up long.
+// the log one merged batch may span. Live batches are a commit's few events, so four
+// waiting cut a lagging follower's transactions by up to five; a catching-up follower
+// holds at most 4 × 500 records more than the one it writes (memory budget), and two
+// thousand events keep a transaction short for the queries waiting on it.
 const (
-	aheadBatches  = 8
-	maxMergedSpan = 4096
+	aheadBatches  = 4
+	maxMergedSpan = 2048
 )
 
 // mergeWaiting appends to b the batches already waiting in batches until the merged

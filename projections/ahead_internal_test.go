@@ -44,7 +44,8 @@ func (ignoresAll) Apply(context.Context, Writes, Event) error { return nil }
 // A writer that was busy while the reader read on gets everything read meanwhile as
 // one batch, not one transaction per batch.
 func TestReadAheadMergesTheBatchesReadWhileTheWriterWasBusy(t *testing.T) {
-	log := burstLog{n: 6, taken: make(chan struct{}), delivered: make(chan struct{})}
+	// Position 1, then as many batches as may wait for the writer.
+	log := burstLog{n: aheadBatches + 1, taken: make(chan struct{}), delivered: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var got []decoded
@@ -62,21 +63,21 @@ func TestReadAheadMergesTheBatchesReadWhileTheWriterWasBusy(t *testing.T) {
 	if err != context.Canceled {
 		t.Fatalf("readAhead: %v", err)
 	}
-	if len(got) != 2 || got[0].size != 1 || got[1].size != 5 || got[1].last.Commit != 6 {
-		t.Fatalf("batches handled (size, last): %v, want (1, 1) then (5, 6)", sizes(got))
+	if len(got) != 2 || got[0].size != 1 || got[1].size != aheadBatches || got[1].last.Commit != log.n {
+		t.Fatalf("batches handled (size, last): %v, want (1, 1) then (%d, %d)", sizes(got), aheadBatches, log.n)
 	}
 }
 
 func TestMergeWaitingStopsAtTheSpanLimit(t *testing.T) {
 	batches := make(chan decoded, 3)
 	for i := uint64(1); i <= 3; i++ {
-		batches <- decoded{last: eventlog.Position{Commit: i * 2048}, size: 2048,
-			events: []Event{{Record: eventlog.Record{Position: eventlog.Position{Commit: i * 2048}}}}}
+		batches <- decoded{last: eventlog.Position{Commit: i * 1024}, size: 1024,
+			events: []Event{{Record: eventlog.Record{Position: eventlog.Position{Commit: i * 1024}}}}}
 	}
 	first := <-batches
 	b := mergeWaiting(first, batches)
-	if b.size != 4096 || len(b.events) != 2 || b.last.Commit != 4096 || len(batches) != 1 {
-		t.Fatalf("merged size %d, %d events, last %d, %d left waiting; want 4096, 2, 4096, 1", b.size, len(b.events), b.last.Commit, len(batches))
+	if b.size != 2048 || len(b.events) != 2 || b.last.Commit != 2048 || len(batches) != 1 {
+		t.Fatalf("merged size %d, %d events, last %d, %d left waiting; want 2048, 2, 2048, 1", b.size, len(b.events), b.last.Commit, len(batches))
 	}
 }
 
