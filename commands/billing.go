@@ -41,7 +41,9 @@ func (s *Service) Fill(ctx context.Context, userID uuid.UUID, amount money.Kopec
 	if err != nil {
 		return Payment{}, err
 	}
-	return Payment{PaymentID: payment, Amount: amount, Balance: out.State.Balance, Replayed: out.Replayed, Position: out.Position}, nil
+	// A retry answers what the key recorded: a top-up opened at a provider before the
+	// shop dropped it is still pending, not credited.
+	return topUpOf(out, payment)
 }
 
 // Withdraw debits the current quote of a premiere for a term, to be redeemed by a

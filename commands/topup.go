@@ -74,6 +74,10 @@ func (s *Service) requestTopUp(ctx context.Context, userID uuid.UUID, amount mon
 	if prior.state.Processed(payment) {
 		return Payment{}, fmt.Errorf("%s: %w", stream, ErrKeyReused) // the key named another operation
 	}
+	// Refused before the provider is asked: no payment is opened there for nothing.
+	if prior.state.PendingTopUps(s.clock.Now()) >= account.MaxPendingTopUps {
+		return Payment{}, fmt.Errorf("%s: %w", stream, account.ErrTooManyTopUps)
+	}
 	created, err := s.payments.Provider.Create(ctx, TopUpOrder{Payment: payment, UserID: userID, Amount: amount})
 	if err != nil {
 		return Payment{}, fmt.Errorf("top-up %s: %w: %w", payment, ErrProviderUnavailable, err)

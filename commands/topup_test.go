@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -217,4 +218,62 @@ func TestATopUpExpiresAndALatePaymentIsStillCredited(t *testing.T) {
 		t.Fatalf("late payment = %+v, %v", n, err)
 	}
 	mustEqual(t, "balance", sh.balance(user), money.Kopecks(25_000))
+}
+
+// A customer cannot open top-ups without end: one over account.MaxPendingTopUps waiting
+// is refused before the provider is asked, so no payment is opened there for nothing.
+func TestOpenTopUpsAreBoundedBeforeTheProviderIsAsked(t *testing.T) {
+	sh, prov := paymentsShop(t)
+	user := sh.customer()
+	var first commands.Payment
+	for i := range account.MaxPendingTopUps {
+		top, err := sh.svc.Fill(sh.ctx, user, 1_000, key(fmt.Sprint("top-", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = top
+		}
+	}
+	_, err := sh.svc.Fill(sh.ctx, user, 1_000, key("one-more"))
+	mustErr(t, err, account.ErrTooManyTopUps)
+	mustErr(t, err, domain.ErrConflict)
+	if prov.creates != account.MaxPendingTopUps {
+		t.Fatalf("the provider was asked %d times for %d top-ups opened", prov.creates, account.MaxPendingTopUps)
+	}
+	// A retry of an open one is still answered.
+	if again, err := sh.svc.Fill(sh.ctx, user, 1_000, key("top-0")); err != nil || again.PaymentID != first.PaymentID {
+		t.Fatalf("a retry = %+v, %v", again, err)
+	}
+	// Once one is paid, another may be opened.
+	id := "yk-" + first.PaymentID.String()
+	prov.set(id, func(v *commands.VerifiedPayment) { v.Status = "succeeded" })
+	if _, err := sh.svc.TopUpNotified(sh.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if top, err := sh.svc.Fill(sh.ctx, user, 1_000, key("one-more")); err != nil || top.TopUp != account.TopUpPending {
+		t.Fatalf("after one was paid = %+v, %v", top, err)
+	}
+	// Past their expiry they wait for nobody, whether the scheduler expired them or not.
+	sh.clock.Advance(30 * time.Minute)
+	if top, err := sh.svc.Fill(sh.ctx, user, 1_000, key("later")); err != nil || top.TopUp != account.TopUpPending {
+		t.Fatalf("past the expiry = %+v, %v", top, err)
+	}
+}
+
+// A shop restarted without its provider (CHANCE_PAYMENTS back to demo) answers a retry
+// of a top-up still pending as pending: never as a top-up credited at once.
+func TestARetryAfterTheProviderWasDroppedStillSaysPending(t *testing.T) {
+	sh, _ := paymentsShop(t)
+	user := sh.customer()
+	top, err := sh.svc.Fill(sh.ctx, user, 30_000, key("top"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.restart()
+	again, err := sh.svc.Fill(sh.ctx, user, 30_000, key("top"))
+	if err != nil || !again.Replayed || again.PaymentID != top.PaymentID || again.TopUp != account.TopUpPending || again.Balance != 0 {
+		t.Fatalf("a retry in the demo = %+v, %v; want the same top-up, pending, nothing credited", again, err)
+	}
+	mustEqual(t, "balance", sh.balance(user), 0)
 }

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -111,7 +112,24 @@ var (
 	ErrTopUpProvider   = domain.Conflict("this top-up was made through another payment provider or provider payment")
 	ErrTopUpAmount     = domain.Conflict("the amount paid differs from the top-up's amount")
 	ErrTopUpNotExpired = domain.Conflict("this top-up has not expired yet")
+	ErrTooManyTopUps   = domain.Conflict(fmt.Sprintf("%d top-ups are already waiting for payment: pay or decline one, or let it expire, before opening another", MaxPendingTopUps))
 )
+
+// MaxPendingTopUps bounds the top-ups of an account waiting for payment at once: each
+// is a payment opened at the provider and kept in the account's state.
+const MaxPendingTopUps = 10
+
+// PendingTopUps counts the top-ups still waiting for payment at now (pending and not
+// past their expiry, whether or not the scheduler has expired them yet).
+func (s State) PendingTopUps(now time.Time) int {
+	n := 0
+	for p, t := range s.topUps {
+		if d, _ := s.decided.Get(p); d == wasPending && now.Before(t.ExpiresAt) {
+			n++
+		}
+	}
+	return n
+}
 
 // TopUp is a provider top-up's status and, unless it succeeded or was declined, what it
 // was requested with.
@@ -138,6 +156,9 @@ func requestTopUp(c RequestTopUp, s State) ([]domain.Event, error) {
 	}
 	if c.Provider == "" || !c.ExpiresAt.After(c.Now) {
 		return nil, domain.Invalid("a top-up needs a payment provider and an expiry after now")
+	}
+	if s.PendingTopUps(c.Now) >= MaxPendingTopUps {
+		return nil, ErrTooManyTopUps
 	}
 	return []domain.Event{TopUpRequested{UserID: c.UserID, Payment: c.Payment, Amount: c.Amount, Provider: c.Provider,
 		ProviderPayment: c.ProviderPayment, ConfirmationURL: c.ConfirmationURL, ExpiresAt: c.ExpiresAt, At: c.Now}}, nil

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -109,4 +110,28 @@ func TestTopUpStatus(t *testing.T) {
 	if s.Balance != 500 {
 		t.Errorf("balance %d, want 500: only the paid top-up credits", s.Balance)
 	}
+}
+
+// A customer cannot open top-ups without end: each is a payment opened at the provider
+// and kept in the account's state.
+func TestOpenTopUpsAreBounded(t *testing.T) {
+	var open []domain.Event
+	for i := range MaxPendingTopUps {
+		open = append(open, requested(uuid.NewSHA1(p1, []byte{byte(i)}), 500))
+	}
+	expiredOne := canceled(open[0].(TopUpRequested).Payment, 500, CanceledExpired, expiresAt)
+	declinedOne := canceled(open[0].(TopUpRequested).Payment, 500, CanceledDeclined, now)
+	paidOne := added(open[0].(TopUpRequested).Payment, 500, 500)
+	later := request(p2, 500)
+	later.Now, later.ExpiresAt = expiresAt, expiresAt.Add(30*time.Minute)
+	laterEvent := requested(p2, 500)
+	laterEvent.At, laterEvent.ExpiresAt = later.Now, later.ExpiresAt
+	decidertest.Run(t, Decider, []decidertest.Spec[Command]{
+		{Name: "one more than the bound waiting is refused", Given: open, When: request(p2, 500), WantErr: ErrTooManyTopUps},
+		{Name: "a retry of an open one is still a no-op", Given: open, When: request(open[1].(TopUpRequested).Payment, 500)},
+		{Name: "one paid frees a place", Given: append(slices.Clone(open), paidOne), When: request(p2, 500), Then: []domain.Event{requested(p2, 500)}},
+		{Name: "one declined frees a place", Given: append(slices.Clone(open), declinedOne), When: request(p2, 500), Then: []domain.Event{requested(p2, 500)}},
+		{Name: "one expired frees a place", Given: append(slices.Clone(open), expiredOne), When: request(p2, 500), Then: []domain.Event{requested(p2, 500)}},
+		{Name: "ones past their expiry wait for nobody, expired or not yet", Given: open, When: later, Then: []domain.Event{laterEvent}},
+	})
 }

@@ -1,5 +1,7 @@
 package auth
 
+import "context"
+
 // BoundedHasher lets at most n hashes run at once. Each argon2id hash takes its
 // params' memory (19 MiB by default) for as long as it runs, so a burst of sign-ins and
 // registrations from many addresses (the login limiter is per address) would take
@@ -21,19 +23,35 @@ func NewBoundedHasher(h interface {
 	return &BoundedHasher{hasher: h, slots: make(chan struct{}, max(n, 1))}
 }
 
-// Hash is h.Hash in a slot.
-func (b *BoundedHasher) Hash(plain string) (string, error) {
-	b.slots <- struct{}{}
-	defer func() { <-b.slots }()
+// Hash is h.Hash in a slot. A caller whose ctx ends while it waits gives up its turn
+// (a client that left must not still cost a hash).
+func (b *BoundedHasher) Hash(ctx context.Context, plain string) (string, error) {
+	if err := b.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer b.release()
 	return b.hasher.Hash(plain)
 }
 
-// Check is h.Check in a slot.
-func (b *BoundedHasher) Check(plain, hash string) (bool, error) {
-	b.slots <- struct{}{}
-	defer func() { <-b.slots }()
+// Check is h.Check in a slot, given up like Hash's.
+func (b *BoundedHasher) Check(ctx context.Context, plain, hash string) (bool, error) {
+	if err := b.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer b.release()
 	return b.hasher.Check(plain, hash)
 }
+
+func (b *BoundedHasher) acquire(ctx context.Context) error {
+	select {
+	case b.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (b *BoundedHasher) release() { <-b.slots }
 
 // MemoryKiB is what one hash with h's params takes.
 func (h Hasher) MemoryKiB() int { return int(h.params().MemoryKiB) }

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,9 +39,9 @@ func TestBoundedHasherRunsAtMostNAtOnce(t *testing.T) {
 			defer wg.Done()
 			started.Done()
 			if i%2 == 0 {
-				b.Hash("p") //nolint:errcheck
+				b.Hash(context.Background(), "p") //nolint:errcheck
 			} else {
-				b.Check("p", "h") //nolint:errcheck
+				b.Check(context.Background(), "p", "h") //nolint:errcheck
 			}
 		}()
 	}
@@ -61,14 +63,36 @@ func TestBoundedHasherRunsAtMostNAtOnce(t *testing.T) {
 
 func TestBoundedHasherHashesAndChecks(t *testing.T) {
 	b := NewBoundedHasher(Hasher{Params: FastParamsForTests}, 1)
-	hash, err := b.Hash("correct horse battery")
+	hash, err := b.Hash(context.Background(), "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := b.Check("correct horse battery", hash); !ok || err != nil {
+	if ok, err := b.Check(context.Background(), "correct horse battery", hash); !ok || err != nil {
 		t.Fatalf("check: %v %v", ok, err)
 	}
-	if ok, _ := b.Check("wrong", hash); ok {
+	if ok, _ := b.Check(context.Background(), "wrong", hash); ok {
 		t.Fatal("a wrong password passed")
+	}
+}
+
+func TestAWaiterWhoseRequestEndedGivesUpItsTurn(t *testing.T) {
+	inner := &heldHasher{entered: make(chan struct{}), release: make(chan struct{})}
+	b := NewBoundedHasher(inner, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Hash(context.Background(), "p") //nolint:errcheck
+	}()
+	<-inner.entered // the one slot is taken
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := b.Check(ctx, "p", "h"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a waiter whose request ended: %v, want context.Canceled without hashing", err)
+	}
+	inner.release <- struct{}{}
+	<-done
+	if got := inner.most.Load(); got != 1 {
+		t.Fatalf("%d ran at once", got)
 	}
 }

@@ -128,7 +128,7 @@ func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *h
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := httpapi.Deps{Commands: commands.NewHandlers(h.cmd, with.hooks), Hooks: with.hooks, Queries: q, Tokens: tokens, Hasher: auth.Hasher{Params: auth.FastParamsForTests},
+	deps := httpapi.Deps{Commands: commands.NewHandlers(h.cmd, with.hooks), Hooks: with.hooks, Queries: q, Tokens: tokens, Hasher: auth.NewBoundedHasher(auth.Hasher{Params: auth.FastParamsForTests}, 4),
 		Limiter: limiter, Registrations: signUps, Clock: h.clock, Ops: httpapi.Ops{Metrics: observe.NewMetrics().Handler()}}
 	if with.testPay {
 		deps.TestPay = &httpapi.TestPayPage{Find: reads.Payment, ReturnURL: func(p uuid.UUID) string { return "/#/wallet?payment=" + p.String() }}

@@ -19,6 +19,10 @@ const maxNotificationBytes = 64 << 10
 // the bound is a 503, which a real provider sends again later.
 const maxNotificationsInFlight = 16
 
+// maxNotificationIDBytes bounds the payment id a notification names (YooKassa's are 36
+// characters): it is asked about and logged, so a forged one cannot fill the log.
+const maxNotificationIDBytes = 64
+
 // yookassaNotification is YooKassa's notification, as far as the shop reads it: only
 // the payment's id, to ask YooKassa about. Nothing else in it is trusted.
 type yookassaNotification struct {
@@ -56,6 +60,10 @@ func (a *api) yookassaNotified(c *gin.Context) {
 	var n yookassaNotification
 	if err := json.Unmarshal(raw, &n); err != nil || n.Object.ID == "" {
 		a.fail(c, badRequest("want a notification {type, event, object: {id, …}}"))
+		return
+	}
+	if len(n.Object.ID) > maxNotificationIDBytes || len(n.Event) > maxNotificationIDBytes {
+		a.fail(c, badRequest("object.id and event are at most %d bytes", maxNotificationIDBytes))
 		return
 	}
 	ctx := c.Request.Context()

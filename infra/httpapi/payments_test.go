@@ -1,7 +1,10 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -12,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/httpapi"
 	"github.com/chance-video/chance/infra/payments/testpay"
 	"github.com/chance-video/chance/infra/payments/yookassa"
 	"github.com/chance-video/chance/infra/payments/yookassa/yookassatest"
@@ -276,4 +280,54 @@ func TestNotificationsInFlightAreBounded(t *testing.T) {
 	}
 	go func() { <-p.entered }()
 	h.post("/payments/yookassa/notifications", "", "", map[string]any{"object": map[string]any{"id": "z"}}).want(t, http.StatusOK)
+}
+
+// The test provider takes no payment once the top-up's expiry has passed, even while
+// the read model still shows it pending (the scheduler has not ticked yet, or its
+// expiry is not projected yet): the shop may already have expired it, and the page
+// must not credit a top-up the customer was told had expired.
+func TestTestProviderRefusesPaymentPastExpiry(t *testing.T) {
+	h := newHarnessWith(t, setup{payments: &commands.Payments{Provider: testpay.Provider{}, PendingTTL: 30 * time.Minute}, testPay: true})
+	token, _ := h.customer("late")
+	r := h.post("/billing/fill", token, uuid.NewString(), map[string]any{"summ": 7_000}).want(t, http.StatusCreated)
+	id, page := r.str("payment_id"), r.str("confirmation_url")
+	h.clock.Advance(30 * time.Minute)
+	h.atHead()
+	if w := h.page(http.MethodGet, page, ""); w.Code != http.StatusOK || strings.Contains(w.Body.String(), "Оплатить") || !strings.Contains(w.Body.String(), "истёк") {
+		t.Fatalf("page past expiry: %d\n%s", w.Code, w.Body)
+	}
+	if w := h.page(http.MethodPost, page, "action=pay"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "истёк") {
+		t.Fatalf("pay past expiry: %d\n%s", w.Code, w.Body)
+	}
+	h.atHead()
+	if b := h.balance(token); b != 0 {
+		t.Fatalf("balance %d: a top-up paid past its expiry on the test page was credited", b)
+	}
+	if s := h.get("/billing/status/"+id, token).want(t, http.StatusOK); s.str("status") != "pending" {
+		t.Fatalf("status %s: the page past expiry must leave the top-up for the scheduler to expire", s.Raw)
+	}
+}
+
+// A notification's payment id is the only thing read from it, and it is written to the
+// log: one longer than any YooKassa gives (36 characters) is a 400, never logged whole.
+func TestALongNotificationIDIsRefusedUnlogged(t *testing.T) {
+	var logged bytes.Buffer
+	h := newHarnessWith(t, setup{payments: &commands.Payments{Provider: unknownPayments{}, Verifier: unknownPayments{}, PendingTTL: 30 * time.Minute}},
+		func(d *httpapi.Deps) { d.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
+	long := strings.Repeat("x", 60<<10)
+	h.post("/payments/yookassa/notifications", "", "", `{"object":{"id":"`+long+`"}}`).problem(t, http.StatusBadRequest)
+	if strings.Contains(logged.String(), strings.Repeat("x", 100)) {
+		t.Fatalf("the id was logged: %d bytes of log", logged.Len())
+	}
+}
+
+// unknownPayments is a provider that knows no payment.
+type unknownPayments struct{}
+
+func (unknownPayments) Name() string { return "yookassa" }
+func (unknownPayments) Create(context.Context, commands.TopUpOrder) (commands.ProviderPayment, error) {
+	return commands.ProviderPayment{}, errors.New("down")
+}
+func (unknownPayments) Payment(context.Context, string) (commands.VerifiedPayment, error) {
+	return commands.VerifiedPayment{}, commands.ErrUnknownAtProvider
 }

@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -25,10 +26,11 @@ import (
 // Prefix is where the API lives.
 const Prefix = "/api/v1"
 
-// PasswordHasher hashes and checks passwords (auth.Hasher).
+// PasswordHasher hashes and checks passwords (auth.BoundedHasher): a costly step that
+// waits its turn, given up when the request's ctx ends.
 type PasswordHasher interface {
-	Hash(plain string) (string, error)
-	Check(plain, hash string) (bool, error)
+	Hash(ctx context.Context, plain string) (string, error)
+	Check(ctx context.Context, plain, hash string) (bool, error)
 }
 
 // LoginLimiter rate-limits sign-in attempts (auth.LoginLimiter).
@@ -145,7 +147,7 @@ func New(d Deps) (http.Handler, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	dummy, err := d.Hasher.Hash(uuid.NewString())
+	dummy, err := d.Hasher.Hash(context.Background(), uuid.NewString())
 	if err != nil {
 		return nil, err
 	}

@@ -107,6 +107,12 @@ func (a *api) payPageTopUp(c *gin.Context) (accounts.Payment, bool) {
 		a.payPageMessage(c, http.StatusNotFound, "Платёж не найден", "Такого платежа нет.")
 		return accounts.Payment{}, false
 	}
+	// Past its expiry a top-up takes no payment here, though the read model may still
+	// show it pending (the scheduler not ticked yet, or its expiry not projected yet):
+	// the shop may have expired it already, and a "pay" would then credit it late.
+	if p.Status == readmodel.PaymentPending && !a.clock.Now().Before(p.ExpiresAt) {
+		p.Status = readmodel.PaymentExpired
+	}
 	return p, true
 }
 

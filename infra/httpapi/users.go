@@ -50,7 +50,7 @@ func (a *api) register(c *gin.Context) {
 		a.fail(c, tooManyAttempts("registrations from this address", retry))
 		return
 	}
-	hash, err := a.hasher.Hash(in.Password)
+	hash, err := a.hasher.Hash(c.Request.Context(), in.Password)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -110,7 +110,7 @@ func (a *api) login(c *gin.Context) {
 	}
 	u, err := a.cmd.UserByEmail.Handle(c.Request.Context(), in.Email)
 	if errors.Is(err, user.ErrNotFound) {
-		_, _ = a.hasher.Check(in.Password, a.dummyHash) // as slow as a real check
+		_, _ = a.hasher.Check(c.Request.Context(), in.Password, a.dummyHash) // as slow as a real check
 		a.fail(c, errWrongCredentials)
 		return
 	}
@@ -118,7 +118,7 @@ func (a *api) login(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	ok, err := a.hasher.Check(in.Password, u.PasswordHash)
+	ok, err := a.hasher.Check(c.Request.Context(), in.Password, u.PasswordHash)
 	if err != nil {
 		a.fail(c, err)
 		return
