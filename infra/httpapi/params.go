@@ -160,3 +160,17 @@ func shorten(s string) string {
 	}
 	return s[:cut] + "…"
 }
+
+// pathIDWithoutBody is the id in the path of a POST that needs no body: an empty body
+// or `{}` is accepted, anything else refused like any bad JSON.
+func pathIDWithoutBody(c *gin.Context, name string) (uuid.UUID, error) {
+	id, err := pathID(c, name)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	var in struct{}
+	if err := decode(c, &in, true); err != nil {
+		return uuid.Nil, err
+	}
+	return id, nil
+}

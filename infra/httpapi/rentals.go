@@ -141,13 +141,8 @@ func (a *api) changeTerm(c *gin.Context) {
 
 // cancel: POST /rent/:rental_id/cancel (no body needed)
 func (a *api) cancel(c *gin.Context) {
-	id, err := pathID(c, "rental_id")
+	id, err := pathIDWithoutBody(c, "rental_id")
 	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	var in struct{}
-	if err := decode(c, &in, true); err != nil {
 		a.fail(c, err)
 		return
 	}

@@ -44,13 +44,8 @@ type watchReply struct {
 // the caller's rentals, only during its term. It lasts the playback TTL, never beyond
 // the term's end.
 func (a *api) watch(c *gin.Context) {
-	id, err := pathID(c, "id")
+	id, err := pathIDWithoutBody(c, "id")
 	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	var in struct{}
-	if err := decode(c, &in, true); err != nil {
 		a.fail(c, err)
 		return
 	}
