@@ -86,8 +86,8 @@ function rental(main, r, loadedAt) {
     return busy(ev.currentTarget, async () => {
       const out = await act(`term-${r.rental_id}`, 'POST', `/rent/${r.rental_id}/term`, { period: hours });
       const money = out.charged > 0 ? `доплачено ${rub(out.charged)}` : out.refunded > 0 ? `возвращено ${rub(out.refunded)}` : 'без доплаты';
+      await myPremieresPage(main); // the message comes with the new term, not before it
       flash(`Срок «${r.title}» — ${term(hours)}, ${money}.`);
-      await myPremieresPage(main);
     });
   } }, 'Изменить срок');
   const cancel = h('button', { type: 'button', class: 'danger', onclick: (ev) => {
@@ -99,8 +99,8 @@ function rental(main, r, loadedAt) {
     }
     return busy(b, async () => {
       const out = await act(`cancel-${r.rental_id}`, 'POST', `/rent/${r.rental_id}/cancel`);
-      flash(`«${r.title}» отменена, возвращено ${rub(out.refunded)}.`);
       await myPremieresPage(main);
+      flash(`«${r.title}» отменена, возвращено ${rub(out.refunded)}.`);
     });
   } }, 'Отменить');
   const watch = h('button', { type: 'button', class: 'primary watch', disabled: r.status !== 'active',

@@ -32,15 +32,15 @@ function cartLine(main, it) {
     if (start.value) body.starts_at = new Date(start.value).toISOString();
     return busy(ev.currentTarget, async () => {
       await call('PATCH', `/cart/items/${encodeURIComponent(it.premiere_id)}`, { body });
+      await cartPage(main); // the message comes with the new prices, not before them
       flash(`Срок «${it.title}» — ${term(hours)}.`);
-      await cartPage(main);
     });
   } }, 'Сохранить');
   const remove = h('button', { type: 'button', class: 'danger', onclick: (ev) => busy(ev.currentTarget, async () => {
     await call('DELETE', `/cart/items/${encodeURIComponent(it.premiere_id)}`);
-    flash(`«${it.title}» убрана из корзины.`);
     document.dispatchEvent(new CustomEvent('cart-changed'));
     await cartPage(main);
+    flash(`«${it.title}» убрана из корзины.`);
   }) }, 'Удалить');
   return h('li', { class: 'line', 'data-premiere': it.premiere_id },
     h('div', { class: 'line-head' },
