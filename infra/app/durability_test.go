@@ -29,11 +29,8 @@ func snapshot(t *testing.T, sh *shop, token string) string {
 // journeyState makes a customer with a balance, a rental and a cart item.
 func journeyState(t *testing.T, sh *shop) (token string) {
 	t.Helper()
-	if _, err := sh.app.Seed(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	sh.seed()
 	token = sh.signUp("boris@example.ru")
-	sh.settle() // an anonymous search waits for no write: let the catalogue have the seed
 	found := sh.expect(http.StatusOK, call{method: "GET", path: "/search/?q=" + urlq("маузер")})["items"].([]any)
 	first, second := found[0].(map[string]any)["id"].(string), found[1].(map[string]any)["id"].(string)
 	sh.expect(http.StatusCreated, call{method: "POST", path: "/billing/fill", token: token, key: "f1", body: map[string]any{"summ": 500_000}})
@@ -118,9 +115,7 @@ func TestConcurrentRentsOverHTTP(t *testing.T) {
 // A retried fill or rent with the same key moves money once.
 func TestRetriesMoveMoneyOnce(t *testing.T) {
 	sh := newShop(t)
-	if _, err := sh.app.Seed(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	sh.seed()
 	token := sh.signUp("gleb@example.ru")
 	id := sh.expect(http.StatusOK, call{method: "GET", path: "/search/?q=" + urlq("маузер")})["items"].([]any)[0].(map[string]any)["id"].(string)
 	for range 3 {

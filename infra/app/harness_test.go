@@ -201,6 +201,16 @@ func (sh *shop) expect(status int, c call) map[string]any {
 	return r.json(sh.t)
 }
 
+// seed loads the demo catalogue and waits for the read models to have it: an
+// anonymous search waits for no write of its own.
+func (sh *shop) seed() {
+	sh.t.Helper()
+	if _, err := sh.app.Seed(context.Background()); err != nil {
+		sh.t.Fatal(err)
+	}
+	sh.settle()
+}
+
 // signUp registers and signs in a customer, returning the token.
 func (sh *shop) signUp(email string) string {
 	sh.t.Helper()

@@ -17,9 +17,7 @@ func TestCustomerJourney(t *testing.T) { customerJourney(t, newShop(t)) }
 
 func customerJourney(t *testing.T, sh *shop) {
 	ctx := context.Background()
-	if _, err := sh.app.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
+	sh.seed()
 	token := sh.signUp("anna@example.ru")
 
 	// 1. Search finds «Маузер» in its word forms.

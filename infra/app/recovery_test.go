@@ -32,9 +32,7 @@ func TestRecoveryLoopCompletesAFlowThatFailedAtRuntime(t *testing.T) {
 	var failure failOnce
 	sh := newShopOn(t, embedded, commands.WithStepHook(failure.hook))
 	ctx := context.Background()
-	if _, err := sh.app.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
+	sh.seed()
 	token := sh.signUp("vera@example.ru")
 	found := sh.expect(http.StatusOK, call{method: "GET", path: "/search/?q=" + urlq("маузер")})["items"].([]any)
 	sh.expect(http.StatusCreated, call{method: "POST", path: "/billing/fill", token: token, key: "f", body: map[string]any{"summ": 1_000_000}})
@@ -112,9 +110,7 @@ func TestAFlowFailingAtStartDoesNotKeepTheShopDown(t *testing.T) {
 		return nil
 	}
 	sh := newShopOn(t, embedded, commands.WithStepHook(hook))
-	if _, err := sh.app.Seed(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	sh.seed()
 	token := sh.signUp("vera@example.ru")
 	found := sh.expect(http.StatusOK, call{method: "GET", path: "/search/?q=" + urlq("маузер")})["items"].([]any)
 	sh.expect(http.StatusCreated, call{method: "POST", path: "/billing/fill", token: token, key: "f", body: map[string]any{"summ": 1_000_000}})

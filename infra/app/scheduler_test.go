@@ -12,9 +12,7 @@ import (
 func TestSchedulerRemindsOnceAndExpiresAfterDowntime(t *testing.T) {
 	sh := newShop(t)
 	ctx := context.Background()
-	if _, err := sh.app.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
+	sh.seed()
 	token := sh.signUp("dina@example.ru")
 	ids := sh.expect(http.StatusOK, call{method: "GET", path: "/search/?q=" + urlq("маузер")})["items"].([]any)
 	sh.expect(http.StatusCreated, call{method: "POST", path: "/billing/fill", token: token, key: "f", body: map[string]any{"summ": 1_000_000}})
