@@ -114,7 +114,9 @@ func TestSMSFailuresAreRetried(t *testing.T) {
 	})
 	p := newPipeline(t)
 	p.retry.Attempts = 4
-	p.run(senders.SMSHandler, p.sms(g.URL, &http.Client{Timeout: 100 * time.Millisecond}).Handler(p.once))
+	// A second, not less: under a loaded race run a shorter timeout gave up on other
+	// attempts before they reached the gateway, and the four attempts ran out.
+	p.run(senders.SMSHandler, p.sms(g.URL, &http.Client{Timeout: time.Second}).Handler(p.once))
 	msg := message1(notifications.ChannelSMS)
 	p.publish(msg)
 	if got := g.seen(); len(got) != 4 || !p.sent(notifications.ChannelSMS, msg.ID) || len(p.deadLetters()) != 0 {
