@@ -520,18 +520,22 @@ async function afterPayment(page, shot, flash) {
   await page.waitForURL((u) => u.pathname.startsWith('/pay/test/'));
   const leftPending = JSON.parse(await pendingTopUp());
   assert.ok(leftPending && leftPending.id, 'the tab remembers the top-up it started');
-  const polled = page.waitForResponse((r) => r.url().endsWith(`/api/v1/billing/status/${leftPending.id}`));
+  const polled = () => page.waitForResponse((r) => r.url().endsWith(`/api/v1/billing/status/${leftPending.id}`));
+  const firstPoll = polled();
   await page.goto(`${base}/#/wallet`); // back without paying: the wallet waits for it
   await page.locator('.payment-status').getByText('Ждём подтверждения оплаты…').waitFor();
-  await polled;
+  await firstPoll;
   await shot('top-up-pending');
 
-  // Sign out while the wallet polls: the polling stops and the tab forgets the customer.
+  // Sign out while the wallet polls (just after a poll was answered: the next is a second
+  // away, so none is in flight while the token is revoked): the polling stops and the tab
+  // forgets the customer.
   const lateStatus = [];
   const signedOut = { at: false };
   page.on('request', (r) => {
     if (signedOut.at && r.url().includes('/api/v1/billing/status/')) lateStatus.push(r.url());
   });
+  await polled();
   await page.getByRole('button', { name: 'Выйти' }).click();
   await page.locator('#nav').getByRole('link', { name: 'Войти' }).waitFor();
   signedOut.at = true;
