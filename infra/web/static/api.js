@@ -118,8 +118,9 @@ export async function signIn(email, password) {
   return out;
 }
 
-/** Everything this storefront keeps in the browser starts with this: all of it is the customer's. */
-export const PREFIX = 'chance.';
+// Everything this storefront keeps in the browser is named chance.…, and all of it is
+// the signed-in customer's.
+const PREFIX = 'chance.';
 
 // forgetCustomer drops all the signed-in customer's state from both storages: the
 // token, idempotency keys, a pending top-up (cart.js), and anything added later under
