@@ -6,10 +6,11 @@
 //  - buy: sign up, search «Маузер», add two premieres, change a term, top up through the
 //    test payment provider's page, pay, find them under «Мои премьеры», press «Смотреть»,
 //    read the purchase notification, choose channels, a phone's screen, sign out;
-//  - after: what follows payment: a top-up declined at the provider (told in Russian), a
-//    cart line removed, a term extended and shortened and a rental cancelled, each checked
-//    against the wallet and the premiere page's quotes, sign out and in (all kept), then
-//    another customer signing up in the same tab sees nothing of the first.
+//  - after: around and after payment: a cart line removed, a top-up declined at the
+//    provider (told in Russian only), paid; a term extended and shortened and a rental
+//    cancelled, each checked against the wallet and the premiere page's quotes; sign out
+//    and in (all kept); a cart line and a pending top-up left behind, sign out while the
+//    wallet polls, and another customer signing up in the same tab sees nothing of them.
 //
 // Screenshots go to e2e/artifacts/ as buy-NN-step.png and after-NN-step.png (and
 // buy-failed.png / after-failed.png where a journey failed); each run clears the old ones.
