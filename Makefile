@@ -14,9 +14,10 @@ run:
 test:
 	$(GO) test -race -count=1 -timeout 9m $(PKGS)
 
-# The storefront's customer journey in Debian's chromium (apt-get install --no-install-recommends
-# chromium); `make test` runs it too when chromium and e2e/node_modules are there. Screenshots
-# of each step: e2e/artifacts/.
+# The storefront's customer journeys (buying; what follows payment) in Debian's chromium
+# (apt-get install --no-install-recommends chromium); `make test` runs them too when chromium
+# and e2e/node_modules are there. Screenshots of each step: e2e/artifacts/buy-NN-*.png and
+# after-NN-*.png.
 e2e:
 	cd e2e && npm ci --no-audit --no-fund
 	CHANCE_REQUIRE_BROWSER=1 $(GO) test -count=1 -run '^TestStorefrontJourneyInABrowser$$' -v ./cmd/chance

@@ -10,11 +10,12 @@ import (
 	"time"
 )
 
-// The storefront's whole customer journey in a real browser (e2e/journey.mjs): Debian's
-// chromium driven by playwright-core against the built binary, plus the pages' unit
-// tests. It needs /usr/bin/chromium (apt-get install --no-install-recommends chromium),
-// node and `npm ci` in e2e/; without them it skips, saying what is missing, unless
-// CHANCE_REQUIRE_BROWSER=1 (CI), when it fails instead. Screenshots: e2e/artifacts/.
+// The storefront's customer journeys in a real browser (e2e/journey.mjs: buying, and
+// what follows payment), Debian's chromium driven by playwright-core against the built
+// binary, plus the pages' unit tests. It needs /usr/bin/chromium (apt-get install
+// --no-install-recommends chromium), node and `npm ci` in e2e/; without them it skips,
+// saying what is missing, unless CHANCE_REQUIRE_BROWSER=1 (CI), when it fails instead.
+// Screenshots: e2e/artifacts/buy-NN-*.png and after-NN-*.png.
 func TestStorefrontJourneyInABrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a browser journey is not short")

@@ -5,12 +5,20 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 
+// A stand-in Storage over a Map (getItem, setItem, removeItem, key, length).
+function storage(store) {
+  return {
+    getItem: (k) => (store.has(k) ? store.get(k) : null),
+    setItem: (k, v) => store.set(k, String(v)),
+    removeItem: (k) => store.delete(k),
+    key: (i) => [...store.keys()][i] ?? null,
+    get length() { return store.size; },
+  };
+}
 const store = new Map();
-globalThis.sessionStorage = {
-  getItem: (k) => (store.has(k) ? store.get(k) : null),
-  setItem: (k, v) => store.set(k, String(v)),
-  removeItem: (k) => store.delete(k),
-};
+const local = new Map();
+globalThis.sessionStorage = storage(store);
+globalThis.localStorage = storage(local);
 let answers = []; // what the stand-in fetch does next: a status and body, or 'network'
 const sent = [];
 globalThis.fetch = async (url, init) => {
@@ -19,10 +27,11 @@ globalThis.fetch = async (url, init) => {
   if (a === 'network') throw new TypeError('Failed to fetch');
   return new Response(a.status === 204 ? null : JSON.stringify(a.body ?? {}), { status: a.status, headers: a.headers });
 };
-const { act, call, Problem } = await import('../../infra/web/static/api.js');
+const { act, call, Problem, signOut } = await import('../../infra/web/static/api.js');
 
 beforeEach(() => {
   store.clear();
+  local.clear();
   store.set('chance.token', 'T');
   sent.length = 0;
 });
@@ -70,4 +79,37 @@ test('a refused token signs the tab out', async () => {
   answers = [{ status: 401, body: { detail: 'token expired' } }];
   await assert.rejects(call('GET', '/cart'), (e) => e.status === 401 && e.message === 'token expired');
   assert.equal(sessionStorage.getItem('chance.token'), null);
+});
+
+test('a refusal of a request sent before signing out (or in as someone else) ends no session', async () => {
+  const stand = globalThis.fetch;
+  globalThis.fetch = async () => {
+    store.set('chance.token', 'U'); // meanwhile: signed out, and in as another customer
+    return new Response(JSON.stringify({ detail: 'revoked' }), { status: 401 });
+  };
+  try {
+    await assert.rejects(call('GET', '/cart'), (e) => e.status === 401);
+  } finally {
+    globalThis.fetch = stand;
+  }
+  assert.equal(sessionStorage.getItem('chance.token'), 'U', 'the new session stays');
+});
+
+test('signing out forgets everything of the customer in both storages', async () => {
+  store.set('chance.keys', JSON.stringify({ fill: { print: '[]', key: 'k' } }));
+  store.set('chance.pending-topup', JSON.stringify({ id: 'p', back: '#/checkout' }));
+  local.set('chance.later', 'x');
+  store.set('other.app', 'kept');
+  answers = [{ status: 204 }];
+  await signOut();
+  assert.equal(sent.at(-1).url, '/api/v1/logout');
+  assert.equal(sent.at(-1).auth, 'Bearer T', 'the token being revoked is sent');
+  assert.deepEqual([...store.keys(), ...local.keys()], ['other.app']);
+});
+
+test('signing out forgets the customer even when the shop cannot be reached', async () => {
+  store.set('chance.pending-topup', '{}');
+  answers = ['network'];
+  await assert.rejects(signOut(), (e) => e.status === 0);
+  assert.deepEqual([...store.keys()], []);
 });

@@ -109,9 +109,10 @@ function rental(main, r, loadedAt) {
       const url = safeURL(out.url);
       if (url) location.assign(url);
     }) }, 'Смотреть');
-  return h('li', { class: `line rental ${r.status}`, 'data-rental': r.rental_id },
+  return h('li', { class: `line rental ${r.status}`, 'data-rental': r.rental_id, 'data-period': r.period },
     h('div', { class: 'line-head' }, h('a', { href: `#/premiere/${r.premiere_id}` }, r.title), h('span', { class: 'badge' }, STATUS[r.status] || r.status)),
     h('p', { class: 'muted' }, `${when(r.starts_at)} — ${when(r.expires_at)} (${term(r.period)}) `, left),
+    h('p', { class: 'paid' }, 'Оплачено ', h('strong', { class: 'price' }, rub(r.paid))),
     live ? h('div', { class: 'actions' }, watch) : null,
     live ? h('details', {}, h('summary', {}, 'Изменить срок или отменить'),
       h('div', { class: 'line-edit' }, h('label', {}, 'Новый срок ', picker.el), h('span', { class: 'actions' }, change, cancel))) : null);

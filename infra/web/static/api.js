@@ -59,7 +59,9 @@ export async function call(method, path, { body, key, auth = true } = {}) {
   if (Number.isSafeInteger(at) && at > position) position = at;
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
-    if (res.status === 401 && auth && token) {
+    // Refused: the session ended, unless this was an answer to a request sent before the
+    // customer signed out (or in as someone else), which ends nothing now.
+    if (res.status === 401 && auth && token && sessionStorage.getItem(TOKEN) === token) {
       setToken(null);
       onSignedOut();
     }
@@ -116,11 +118,28 @@ export async function signIn(email, password) {
   return out;
 }
 
+// Everything this storefront keeps in the browser is named chance.…, and all of it is
+// the signed-in customer's.
+const PREFIX = 'chance.';
+
+// forgetCustomer drops all the signed-in customer's state from both storages: the
+// token, idempotency keys, a pending top-up (cart.js), and anything added later under
+// PREFIX, so the next customer in this tab inherits none of it.
+function forgetCustomer() {
+  for (const store of [sessionStorage, localStorage]) {
+    const mine = [];
+    for (let i = 0; i < store.length; i++) {
+      const k = store.key(i);
+      if (k !== null && k.startsWith(PREFIX)) mine.push(k);
+    }
+    mine.forEach((k) => store.removeItem(k));
+  }
+}
+
 export async function signOut() {
   try {
     await call('POST', '/logout');
   } finally {
-    setToken(null);
-    sessionStorage.removeItem(KEYS);
+    forgetCustomer();
   }
 }

@@ -68,6 +68,9 @@ function nav() {
   mount(el, link('#/', 'Поиск'), h('a', { href: '#/cart', class: 'cart-link' }, 'Корзина ', count), link('#/my', 'Мои премьеры'),
     link('#/inbox', 'Уведомления'), link('#/wallet', 'Баланс'), link('#/settings', 'Настройки'),
     h('button', { type: 'button', class: 'link', onclick: async () => {
+      // The customer's page goes first: nothing on it (the wallet's polling) asks the shop
+      // anything with a token that is being revoked.
+      mount(main, h('p', { class: 'muted' }, 'Выходим…'));
       try {
         await signOut();
       } catch (e) {

@@ -150,23 +150,29 @@ export async function walletPage(main) {
 }
 
 // Polls the payment until it is settled (the provider tells the shop, not the browser);
-// about two minutes, then it says so and leaves it to the customer.
+// about two minutes, then it says so and leaves it to the customer. It stops as soon as
+// its status element leaves the page (another page, sign-out): nothing it learns after
+// that is shown or acted on.
 async function follow(id, status, balance) {
   const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
   const back = pending && pending.id === id ? pending.back : null;
   mount(status, h('p', { class: 'flash' }, 'Ждём подтверждения оплаты…'));
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 120 && status.isConnected; i++) {
     let p;
     try {
       p = await call('GET', `/billing/status/${encodeURIComponent(id)}`);
     } catch (e) {
+      if (!status.isConnected) return;
+      if (e instanceof Problem && e.status === 404) sessionStorage.removeItem(PENDING); // not this customer's
       showError(e);
       return;
     }
+    if (!status.isConnected) return;
     if (p.status !== 'pending') {
       sessionStorage.removeItem(PENDING);
       if (p.status === 'succeeded') {
         const b = await call('GET', '/billing/amount');
+        if (!status.isConnected) return;
         balance.textContent = rub(b.balance);
         mount(status, h('p', { class: 'flash ok' }, `Платёж прошёл: баланс пополнен на ${rub(p.amount)}.`));
         if (back && back !== '#/wallet') {
@@ -174,14 +180,14 @@ async function follow(id, status, balance) {
           location.hash = back;
         }
       } else {
-        const why = { canceled: 'отклонён', expired: 'не был подтверждён вовремя', rejected: 'отклонён' }[p.status] || p.status;
-        mount(status, h('p', { class: 'flash error', role: 'alert' }, `Платёж ${why}: деньги не списаны.`,
-          p.reason ? ` (${p.reason})` : ''));
+        // The API's reason is for developers (English): the customer reads the outcome only.
+        const why = { canceled: 'Платёж отклонён', expired: 'Платёж не был подтверждён вовремя', rejected: 'Платёж отклонён' }[p.status]
+          || 'Платёж не прошёл';
+        mount(status, h('p', { class: 'flash error', role: 'alert' }, `${why}: деньги не списаны, баланс не изменился.`));
       }
       return;
     }
     await new Promise((r) => setTimeout(r, 1000));
-    if (!location.hash.startsWith('#/wallet')) return; // the customer went elsewhere
   }
-  mount(status, h('p', { class: 'flash' }, 'Платёж ещё не подтверждён. Обновите страницу позже.'));
+  if (status.isConnected) mount(status, h('p', { class: 'flash' }, 'Платёж ещё не подтверждён. Обновите страницу позже.'));
 }
