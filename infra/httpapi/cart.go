@@ -28,7 +28,7 @@ func (a *api) cart(c *gin.Context) {
 
 type cartItemBody struct {
 	PremiereID string `json:"premiere_id"`
-	Period     int    `json:"period"`
+	Period     *int   `json:"period"`
 	StartsAt   string `json:"starts_at"`
 }
 
@@ -45,11 +45,12 @@ func (in cartItemBody) item(premiere uuid.UUID) (cart.Item, error) {
 			return cart.Item{}, badRequest("premiere_id in the body must be the one in the path, or left out")
 		}
 	}
-	if err := checkPeriod(in.Period); err != nil {
+	hours, err := requiredPeriod(in.Period)
+	if err != nil {
 		return cart.Item{}, err
 	}
 	start, err := optionalTime("starts_at", in.StartsAt)
-	return cart.Item{PremiereID: premiere, Hours: in.Period, StartsAt: start}, err
+	return cart.Item{PremiereID: premiere, Hours: hours, StartsAt: start}, err
 }
 
 // addToCart: POST /cart/items {premiere_id, period, starts_at?}
