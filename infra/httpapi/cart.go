@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/cart"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/term"
@@ -147,6 +148,9 @@ type checkoutForm struct {
 // the write side), so the total it shows is the expected_total checkout accepts.
 func (a *api) checkoutForm(c *gin.Context) {
 	plan, err := a.cmd.CheckoutForm.Handle(c.Request.Context(), callerID(c))
+	if paid := (*account.CartAlreadyPaid)(nil); errors.As(err, &paid) {
+		err = paidCartForm{paid}
+	}
 	if err != nil {
 		a.fail(c, err)
 		return
