@@ -60,4 +60,20 @@ func TestMissingPeriodOrAmountIsNamed(t *testing.T) {
 	}
 	// The quote names its missing query parameter the same way.
 	h.get("/rent/"+film.String(), "").problem(t, http.StatusBadRequest, "period is required")
+
+	// So does publishing a premiere, and an explicit 0 names its own field.
+	admin := h.withRole("vlad", "admin")
+	for _, tc := range []struct{ body, detail string }{
+		{`{"online_price":1000,"reservation_hours":24}`, "title is required"},
+		{`{"title":"Нос","reservation_hours":24}`, "online_price is required"},
+		{`{"title":"Нос","online_price":null,"reservation_hours":24}`, "online_price is required"},
+		{`{"title":"Нос","online_price":1000}`, "reservation_hours is required"},
+		{`{"title":"Нос","online_price":0,"reservation_hours":24}`, "online_price must be a whole number of kopecks from 1 to 100000000, got 0"},
+		{`{"title":"Нос","online_price":1000,"reservation_hours":0}`, "reservation_hours must be a whole number of hours from 1 to 720, got 0"},
+	} {
+		h.send(req{Method: http.MethodPost, Path: "/admin/premieres", Token: admin, Body: tc.body}).problem(t, http.StatusBadRequest, tc.detail)
+	}
+	if found := h.get("/search?q=Нос", admin).want(t, http.StatusOK); found.num("total") != 0 {
+		t.Fatalf("a refused card was published: %s", found.Raw)
+	}
 }
