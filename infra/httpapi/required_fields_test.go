@@ -61,6 +61,17 @@ func TestMissingPeriodOrAmountIsNamed(t *testing.T) {
 	// The quote names its missing query parameter the same way.
 	h.get("/rent/"+film.String(), "").problem(t, http.StatusBadRequest, "period is required")
 
+	// So does signing up: each field by name, before any costly work.
+	for _, tc := range []struct{ body, detail string }{
+		{`{}`, "email is required"},
+		{`{"email":"nina@example.ru"}`, "password is required"},
+		{`{"email":"nina@example.ru","password":"correct horse"}`, "first_name is required"},
+		{`{"email":"nina@example.ru","password":"correct horse","first_name":"Нина","last_name":"  "}`, "last_name is required"},
+	} {
+		h.post("/register", "", "", tc.body).problem(t, http.StatusBadRequest, tc.detail)
+	}
+	h.post("/login", "", "", `{"email":"nina@example.ru","password":"correct horse"}`).want(t, http.StatusUnauthorized)
+
 	// So does publishing a premiere, and an explicit 0 names its own field.
 	admin := h.withRole("vlad", "admin")
 	for _, tc := range []struct{ body, detail string }{
