@@ -22,7 +22,7 @@ func TestCheckoutFormOfAPaidCartNamesTheOrder(t *testing.T) {
 	h.fill(token, 10000)
 
 	// An empty cart that was never paid for has nothing to confirm.
-	h.get("/cart/checkout", token).problem(t, http.StatusConflict, "the cart is empty")
+	h.get("/cart/checkout", token).problem(t, http.StatusConflict, "the cart is empty", "add a premiere")
 
 	h.post("/cart/items", token, "", map[string]any{"premiere_id": film, "period": 10}).want(t, http.StatusCreated)
 	form := h.get("/cart/checkout", token).want(t, http.StatusOK)
