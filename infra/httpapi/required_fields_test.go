@@ -60,6 +60,8 @@ func TestMissingPeriodOrAmountIsNamed(t *testing.T) {
 	}
 	// The quote names its missing query parameter the same way.
 	h.get("/rent/"+film.String(), "").problem(t, http.StatusBadRequest, "period is required")
+	h.get("/rent/"+film.String()+"?period=", "").problem(t, http.StatusBadRequest, "period is required")
+	h.get("/rent/"+film.String()+"?period=0", "").problem(t, http.StatusBadRequest, "from 1 to 720, got 0")
 
 	// So does signing up: each field by name, before any costly work.
 	for _, tc := range []struct{ body, detail string }{
