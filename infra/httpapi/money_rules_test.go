@@ -136,6 +136,7 @@ func TestMoneyRulesOfTheDesign(t *testing.T) {
 		{name: "poor: rent B 2h", who: poor, send: rent(poor, b, 2, nil), status: 201, keep: "poorB", want: map[string]int64{"price": 447, "balance": 53}, balance: 53},
 		{name: "poor: extend B to 3h needs 670 − 447", who: poor, send: changeTerm(poor, "poorB", 3), status: 402, want: map[string]int64{"balance": 53, "needed": 223, "shortfall": 170}, balance: 53},
 		{name: "poor: shorten B to 1h: 447 − 223 back", who: poor, send: changeTerm(poor, "poorB", 1), status: 200, want: map[string]int64{"refunded": 224, "balance": 277}, balance: 277},
+		{name: "poor: cancel B in its only hour: nothing comes back", advance: 10 * time.Minute, who: poor, send: cancel(poor, "poorB"), status: 200, want: map[string]int64{"refunded": 0, "charged": 0, "balance": 277}, balance: 277},
 	} {
 		h.clock.Advance(s.advance)
 		r := s.send()
