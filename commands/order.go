@@ -138,7 +138,7 @@ func (s *Service) planCheckout(ctx context.Context, userID uuid.UUID) (CheckoutP
 		if c.CheckedOutBy != uuid.Nil {
 			return CheckoutPlan{}, &account.CartAlreadyPaid{OrderID: c.CheckedOutBy}
 		}
-		return CheckoutPlan{}, domain.Conflict("the cart is empty")
+		return CheckoutPlan{}, domain.Conflict("the cart is empty: add a premiere to it before checking out")
 	}
 	plan := CheckoutPlan{At: s.clock.Now(), CartVersion: c.Version}
 	var itemErr error

@@ -22,11 +22,13 @@ type Terms struct {
 
 // Check rejects terms that cannot price a rental.
 func (t Terms) Check() error {
-	if err := money.CheckOperation(t.OnlinePrice); err != nil {
-		return domain.Invalid(fmt.Sprintf("online_price: %v", err))
+	// The messages name the fields as clients send them: the generic checks' words
+	// ("amount", "period") read as if another field were wrong.
+	if money.CheckOperation(t.OnlinePrice) != nil {
+		return domain.Invalid(fmt.Sprintf("online_price must be a whole number of kopecks from %d to %d, got %d", money.MinOperation, money.MaxOperation, t.OnlinePrice))
 	}
-	if err := term.CheckHours(t.StandardHours); err != nil {
-		return domain.Invalid(fmt.Sprintf("reservation_hours: %v", err))
+	if term.CheckHours(t.StandardHours) != nil {
+		return domain.Invalid(fmt.Sprintf("reservation_hours must be a whole number of hours from %d to %d, got %d", term.MinHours, term.MaxHours, t.StandardHours))
 	}
 	if t.DiscountPercent < 0 || t.DiscountPercent > MaxDiscountPercent {
 		return domain.Invalid(fmt.Sprintf("discount_percent must be from 0 to %d, got %d", MaxDiscountPercent, t.DiscountPercent))

@@ -11,21 +11,36 @@ import (
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/premiere"
 	"github.com/chance-video/chance/domain/pricing"
+	"github.com/chance-video/chance/domain/term"
 	"github.com/chance-video/chance/queries"
 	"github.com/chance-video/chance/readmodel/catalogue"
 )
 
 type publishBody struct {
-	Title            string        `json:"title"`
-	Actors           []string      `json:"actors"`
-	Description      string        `json:"description"`
-	TheaterPrice     money.Kopecks `json:"theater_price"`
-	OnlinePrice      money.Kopecks `json:"online_price"`
-	ReservationHours int           `json:"reservation_hours"`
-	DiscountPercent  int           `json:"discount_percent"`
-	DurationMinutes  int           `json:"duration_minutes"`
-	Theatre          string        `json:"theatre"`
-	PosterURL        string        `json:"poster_url"`
+	Title            *string        `json:"title"` // required, like online_price and reservation_hours
+	Actors           []string       `json:"actors"`
+	Description      string         `json:"description"`
+	TheaterPrice     money.Kopecks  `json:"theater_price"`
+	OnlinePrice      *money.Kopecks `json:"online_price"`
+	ReservationHours *int           `json:"reservation_hours"`
+	DiscountPercent  int            `json:"discount_percent"`
+	DurationMinutes  int            `json:"duration_minutes"`
+	Theatre          string         `json:"theatre"`
+	PosterURL        string         `json:"poster_url"`
+}
+
+// missing names the first required field the body leaves out (or sends as null):
+// read as "" or 0 it would be blamed as too short or out of range.
+func (in publishBody) missing() error {
+	switch {
+	case in.Title == nil:
+		return badRequest("title is required")
+	case in.OnlinePrice == nil:
+		return badRequest("online_price is required: the price in kopecks for the standard term, reservation_hours")
+	case in.ReservationHours == nil:
+		return badRequest("reservation_hours is required: the standard term in whole hours, from %d to %d", term.MinHours, term.MaxHours)
+	}
+	return nil
 }
 
 // publish: POST /admin/premieres — the id is generated here.
@@ -35,11 +50,15 @@ func (a *api) publish(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
+	if err := in.missing(); err != nil {
+		a.fail(c, err)
+		return
+	}
 	id := uuid.New()
-	cmd := premiere.Publish{ID: id, Card: premiere.Card{Title: in.Title, Actors: in.Actors, Description: in.Description},
+	cmd := premiere.Publish{ID: id, Card: premiere.Card{Title: *in.Title, Actors: in.Actors, Description: in.Description},
 		TheaterPrice: in.TheaterPrice, Now: a.clock.Now(),
 		Details: premiere.Details{DurationMinutes: in.DurationMinutes, Theatre: in.Theatre, PosterURL: in.PosterURL},
-		Terms:   pricing.Terms{OnlinePrice: in.OnlinePrice, StandardHours: in.ReservationHours, DiscountPercent: in.DiscountPercent}}
+		Terms:   pricing.Terms{OnlinePrice: *in.OnlinePrice, StandardHours: *in.ReservationHours, DiscountPercent: in.DiscountPercent}}
 	w, err := a.cmd.PublishPremiere.Handle(c.Request.Context(), commands.PublishPremiere{Publish: cmd, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)

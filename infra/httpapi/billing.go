@@ -47,7 +47,7 @@ func paymentOf(p commands.Payment) paymentReply {
 }
 
 type fillBody struct {
-	Summ money.Kopecks `json:"summ"`
+	Summ *money.Kopecks `json:"summ"`
 }
 
 // fill: POST /billing/fill {summ}
@@ -57,11 +57,12 @@ func (a *api) fill(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	if err := checkAmount("summ", in.Summ); err != nil {
+	summ, err := requiredAmount("summ", in.Summ)
+	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	p, err := a.cmd.Fill.Handle(c.Request.Context(), commands.Fill{UserID: callerID(c), Amount: in.Summ, Request: a.request(c)})
+	p, err := a.cmd.Fill.Handle(c.Request.Context(), commands.Fill{UserID: callerID(c), Amount: summ, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -72,9 +73,9 @@ func (a *api) fill(c *gin.Context) {
 }
 
 type withdrawBody struct {
-	ID     string        `json:"id"` // the premiere
-	Summ   money.Kopecks `json:"summ"`
-	Period int           `json:"period"`
+	ID     string         `json:"id"` // the premiere
+	Summ   *money.Kopecks `json:"summ"`
+	Period *int           `json:"period"`
 }
 
 // withdraw: POST /billing/withdraw/ {id, summ, period}: pays the current quote now,
@@ -85,25 +86,29 @@ func (a *api) withdraw(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
+	var (
+		summ  money.Kopecks
+		hours int
+	)
 	premiere, err := requiredID("id", in.ID)
 	if err == nil {
-		err = checkAmount("summ", in.Summ)
+		summ, err = requiredAmount("summ", in.Summ)
 	}
 	if err == nil {
-		err = checkPeriod(in.Period)
+		hours, err = requiredPeriod(in.Period)
 	}
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	p, err := a.cmd.Withdraw.Handle(c.Request.Context(), commands.Withdraw{UserID: callerID(c), PremiereID: premiere, Hours: in.Period, Amount: in.Summ, Request: a.request(c)})
+	p, err := a.cmd.Withdraw.Handle(c.Request.Context(), commands.Withdraw{UserID: callerID(c), PremiereID: premiere, Hours: hours, Amount: summ, Request: a.request(c)})
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
 	a.wrote(c, p.Position)
 	out := paymentOf(p)
-	out.PremiereID, out.Period = &premiere, in.Period
+	out.PremiereID, out.Period = &premiere, hours
 	c.Header("Location", Prefix+"/billing/status/"+p.PaymentID.String())
 	replyCommand(c, http.StatusCreated, p.Replayed, out)
 }

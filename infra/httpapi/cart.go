@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/cart"
 	"github.com/chance-video/chance/domain/money"
 	"github.com/chance-video/chance/domain/term"
@@ -28,7 +29,7 @@ func (a *api) cart(c *gin.Context) {
 
 type cartItemBody struct {
 	PremiereID string `json:"premiere_id"`
-	Period     int    `json:"period"`
+	Period     *int   `json:"period"`
 	StartsAt   string `json:"starts_at"`
 }
 
@@ -45,11 +46,12 @@ func (in cartItemBody) item(premiere uuid.UUID) (cart.Item, error) {
 			return cart.Item{}, badRequest("premiere_id in the body must be the one in the path, or left out")
 		}
 	}
-	if err := checkPeriod(in.Period); err != nil {
+	hours, err := requiredPeriod(in.Period)
+	if err != nil {
 		return cart.Item{}, err
 	}
 	start, err := optionalTime("starts_at", in.StartsAt)
-	return cart.Item{PremiereID: premiere, Hours: in.Period, StartsAt: start}, err
+	return cart.Item{PremiereID: premiere, Hours: hours, StartsAt: start}, err
 }
 
 // addToCart: POST /cart/items {premiere_id, period, starts_at?}
@@ -146,6 +148,9 @@ type checkoutForm struct {
 // the write side), so the total it shows is the expected_total checkout accepts.
 func (a *api) checkoutForm(c *gin.Context) {
 	plan, err := a.cmd.CheckoutForm.Handle(c.Request.Context(), callerID(c))
+	if paid := (*account.CartAlreadyPaid)(nil); errors.As(err, &paid) {
+		err = paidCartForm{paid}
+	}
 	if err != nil {
 		a.fail(c, err)
 		return

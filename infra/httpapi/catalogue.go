@@ -65,7 +65,7 @@ func (a *api) quote(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	if _, given := c.GetQuery("period"); !given {
+	if c.Query("period") == "" { // absent, or ?period= with nothing: not a 0 out of range
 		a.fail(c, badRequest("query parameter period is required: the term in whole hours, from 1 to 720"))
 		return
 	}

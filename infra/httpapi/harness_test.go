@@ -188,7 +188,8 @@ type req struct {
 	Method, Path, Token, Key string
 	Body                     any
 	Header                   map[string]string
-	RemoteAddr               string // the client's address; a fixed test address if empty
+	Headers                  http.Header // added value by value: a name may repeat
+	RemoteAddr               string      // the client's address; a fixed test address if empty
 }
 
 func (h *harness) send(r req) response {
@@ -220,6 +221,11 @@ func (h *harness) send(r req) response {
 	}
 	for k, v := range r.Header {
 		hr.Header.Set(k, v)
+	}
+	for k, vs := range r.Headers {
+		for _, v := range vs {
+			hr.Header.Add(k, v)
+		}
 	}
 	w := httptest.NewRecorder()
 	h.api.ServeHTTP(w, hr)

@@ -32,8 +32,8 @@ const requestKey = "chance.request"
 // idempotent requires an Idempotency-Key on a request that moves money, computes the
 // request's fingerprint and holds the key for the request's duration.
 func (a *api) idempotent(c *gin.Context) {
-	key := c.GetHeader(headerIdempotencyKey)
-	if err := checkKey(key); err != nil {
+	key, err := oneKey(c.Request.Header.Values(headerIdempotencyKey))
+	if err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -54,13 +54,29 @@ func (a *api) idempotent(c *gin.Context) {
 	c.Next()
 }
 
+// oneKey is the request's one Idempotency-Key. Two headers (even equal ones), or one
+// holding a comma-separated list (what a proxy makes of two), are ambiguous: which
+// request a retry repeats must never depend on which header a server reads.
+func oneKey(values []string) (string, error) {
+	switch {
+	case len(values) == 0:
+		return "", badRequest("this request moves money and needs an %s header: a fresh random value (a UUID) per request, "+
+			"sent again unchanged when retrying it", headerIdempotencyKey)
+	case len(values) > 1:
+		return "", badRequest("the request has %d %s headers; send exactly one, so that a retry is unambiguous", len(values), headerIdempotencyKey)
+	}
+	return values[0], checkKey(values[0])
+}
+
 func checkKey(key string) error {
 	switch {
-	case key == "":
-		return badRequest("this request moves money and needs an %s header: a fresh random value (a UUID) per request, "+
+	case strings.TrimSpace(key) == "": // a server trims the value; httptest and proxies may not
+		return badRequest("the %s header is empty: send a fresh random value (a UUID) per request, "+
 			"sent again unchanged when retrying it", headerIdempotencyKey)
 	case len(key) > maxKeyLength:
 		return badRequest("the %s header must be at most %d characters long", headerIdempotencyKey, maxKeyLength)
+	case strings.Contains(key, ","):
+		return badRequest("the %s header holds a list (a comma); send exactly one key, without commas", headerIdempotencyKey)
 	case strings.IndexFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0:
 		return badRequest("the %s header must be printable ASCII without spaces", headerIdempotencyKey)
 	}

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -111,5 +112,41 @@ func TestConcurrentRequestWithTheSameKeyIsAConflict(t *testing.T) {
 	}
 	if got := h.balance(token); got != 9001 {
 		t.Fatalf("balance %d, want 9001", got)
+	}
+}
+
+// One request has one key. Two Idempotency-Key headers (even equal ones), a list in
+// one header (what a proxy makes of two), an empty or an over-long key are a 400
+// that says which, and move no money; the request then goes through with one key.
+func TestAmbiguousOrMalformedKeysAreRefused(t *testing.T) {
+	h := newHarness(t)
+	token, _ := h.customer("rita")
+	for _, tc := range []struct {
+		name      string
+		keys      []string
+		detailHas []string
+	}{
+		{"two different keys", []string{"key-one", "key-two"}, []string{"2 Idempotency-Key headers", "exactly one"}},
+		{"the same key twice", []string{"key-one", "key-one"}, []string{"2 Idempotency-Key headers", "exactly one"}},
+		{"a list in one header", []string{"key-one, key-two"}, []string{"Idempotency-Key", "list", "exactly one key"}},
+		{"a list without spaces", []string{"key-one,key-two"}, []string{"Idempotency-Key", "list"}},
+		{"an empty key", []string{""}, []string{"Idempotency-Key header is empty"}},
+		{"a blank key", []string{"   "}, []string{"Idempotency-Key header is empty"}},
+		{"an over-long key", []string{strings.Repeat("k", 256)}, []string{"Idempotency-Key", "at most 255 characters"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h.send(req{Method: http.MethodPost, Path: "/billing/fill", Token: token, Body: `{"summ": 100}`,
+				Headers: http.Header{"Idempotency-Key": tc.keys}}).problem(t, http.StatusBadRequest, tc.detailHas...)
+		})
+	}
+	if got := h.balance(token); got != 0 {
+		t.Fatalf("balance %d, want 0: a request with an ambiguous key moved money", got)
+	}
+	// The longest key allowed, alone, is fine; and the refusals did not spend "key-one".
+	h.send(req{Method: http.MethodPost, Path: "/billing/fill", Token: token, Body: `{"summ": 100}`,
+		Headers: http.Header{"Idempotency-Key": {strings.Repeat("k", 255)}}}).want(t, http.StatusCreated)
+	h.post("/billing/fill", token, "key-one", `{"summ": 100}`).want(t, http.StatusCreated)
+	if got := h.balance(token); got != 200 {
+		t.Fatalf("balance %d, want 200", got)
 	}
 }

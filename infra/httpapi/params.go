@@ -140,6 +140,23 @@ func optionalTime(name, raw string) (time.Time, error) {
 // checkPeriod refuses a term outside 1..720 hours before any command runs.
 func checkPeriod(hours int) error { return term.CheckHours(hours) }
 
+// requiredPeriod reads a period body field that must be present. A missing period
+// (or null) is named as missing: read as 0 it would be blamed as out of range.
+func requiredPeriod(hours *int) (int, error) {
+	if hours == nil {
+		return 0, badRequest("period is required: the term in whole hours, from %d to %d", term.MinHours, term.MaxHours)
+	}
+	return *hours, checkPeriod(*hours)
+}
+
+// requiredAmount reads an amount body field that must be present, like requiredPeriod.
+func requiredAmount(field string, k *money.Kopecks) (money.Kopecks, error) {
+	if k == nil {
+		return 0, badRequest("%s is required: a whole number of kopecks from %d to %d", field, money.MinOperation, money.MaxOperation)
+	}
+	return *k, checkAmount(field, *k)
+}
+
 // checkAmount refuses an amount outside one operation's limits.
 func checkAmount(field string, k money.Kopecks) error {
 	if k < money.MinOperation || k > money.MaxOperation {

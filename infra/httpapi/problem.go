@@ -110,6 +110,13 @@ type totalChanged struct{ *commands.PriceChanged }
 
 func (e totalChanged) Unwrap() error { return e.PriceChanged }
 
+// paidCartForm is CartAlreadyPaid met by GET /cart/checkout: the customer opening the
+// form again (after a lost answer, in a second tab) learns that the order went
+// through and where its rentals are, not that "nothing was charged for this request".
+type paidCartForm struct{ *account.CartAlreadyPaid }
+
+func (e paidCartForm) Unwrap() error { return e.CartAlreadyPaid }
+
 // problemFor maps an error to its problem. Domain errors carry their category and a
 // customer-readable detail; anything unrecognised is a 500 whose detail says nothing
 // of the internals (the caller logs the error itself).
@@ -119,6 +126,7 @@ func problemFor(err error) *Problem {
 		short   *account.InsufficientFunds
 		changed *commands.PriceChanged
 		total   totalChanged
+		form    paidCartForm
 		holding *commands.AlreadyHolding
 		paid    *account.CartAlreadyPaid
 		policy  *auth.PolicyError
@@ -137,10 +145,17 @@ func problemFor(err error) *Problem {
 			p.Detail += "; this payment was declined: after topping up, send the request again with a new Idempotency-Key"
 		}
 		return p
-	case errors.As(err, &paid):
-		p = newProblem(http.StatusConflict, fmt.Sprintf("this cart was already paid for by order %s; nothing was charged for this request", paid.OrderID))
+	case errors.As(err, &form):
+		p = newProblem(http.StatusConflict, fmt.Sprintf("this cart was already paid for by order %s: its premieres are in GET %s/me/premieres, "+
+			"the payment in GET %s/billing/status/%s; add premieres to the cart to check out again", form.OrderID, Prefix, Prefix, form.OrderID))
 		p.Type, p.Title = typeCartAlreadyPaid, "Cart already paid"
-		p.Extensions = map[string]any{"order_id": paid.OrderID}
+		p.Extensions = map[string]any{"order_id": form.OrderID, "payment_id": form.OrderID}
+		return p
+	case errors.As(err, &paid):
+		p = newProblem(http.StatusConflict, fmt.Sprintf("this cart was already paid for by order %s; nothing was charged for this request "+
+			"(GET %s/billing/status/%s tells the order's payment)", paid.OrderID, Prefix, paid.OrderID))
+		p.Type, p.Title = typeCartAlreadyPaid, "Cart already paid"
+		p.Extensions = map[string]any{"order_id": paid.OrderID, "payment_id": paid.OrderID}
 		return p
 	case errors.As(err, &total):
 		p = newProblem(http.StatusConflict, fmt.Sprintf("the cart total is now %d kopecks, not %d; confirm the new total", total.Quote, total.Expected))

@@ -14,7 +14,7 @@ import (
 
 type rentBody struct {
 	ID        string `json:"id"` // the premiere
-	Period    int    `json:"period"`
+	Period    *int   `json:"period"`
 	StartsAt  string `json:"starts_at"`
 	PaymentID string `json:"payment_id"` // an earlier withdrawal to redeem
 }
@@ -25,7 +25,8 @@ func (in rentBody) input() (commands.RentInput, error) {
 	if err != nil {
 		return commands.RentInput{}, err
 	}
-	if err := checkPeriod(in.Period); err != nil {
+	hours, err := requiredPeriod(in.Period)
+	if err != nil {
 		return commands.RentInput{}, err
 	}
 	start, err := optionalTime("starts_at", in.StartsAt)
@@ -33,7 +34,7 @@ func (in rentBody) input() (commands.RentInput, error) {
 		return commands.RentInput{}, err
 	}
 	withdrawal, err := optionalIDField("payment_id", in.PaymentID)
-	return commands.RentInput{PremiereID: premiere, Hours: in.Period, StartsAt: start, Withdrawal: withdrawal}, err
+	return commands.RentInput{PremiereID: premiere, Hours: hours, StartsAt: start, Withdrawal: withdrawal}, err
 }
 
 type rentReply struct {
@@ -86,7 +87,7 @@ func (a *api) rent(c *gin.Context) {
 }
 
 type termBody struct {
-	Period int `json:"period"`
+	Period *int `json:"period"`
 }
 
 type termReply struct {
@@ -126,11 +127,12 @@ func (a *api) changeTerm(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	if err := checkPeriod(in.Period); err != nil {
+	hours, err := requiredPeriod(in.Period)
+	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	res, err := a.cmd.ChangeTerm.Handle(c.Request.Context(), commands.ChangeTerm{UserID: callerID(c), RentalID: id, Hours: in.Period, Request: a.request(c)})
+	res, err := a.cmd.ChangeTerm.Handle(c.Request.Context(), commands.ChangeTerm{UserID: callerID(c), RentalID: id, Hours: hours, Request: a.request(c)})
 	a.wrote(c, res.Position) // a compensated extension moved money too
 	if err != nil {
 		a.fail(c, err)
