@@ -92,6 +92,13 @@ func (s *Service) planRedeemedLine(ctx context.Context, userID uuid.UUID, in Ren
 		return account.RentalLine{}, account.ErrRedeemMismatch
 	}
 	line := account.RentalLine{PremiereID: in.PremiereID, Title: w.Purpose.Title, Terms: w.Purpose.Terms, Hours: in.Hours, Price: w.Amount}
+	p, err := s.loadPremiere(ctx, in.PremiereID)
+	if err != nil {
+		return account.RentalLine{}, err
+	}
+	if p.Published {
+		line.Title = p.Card.Title // the title as it reads now, on sale or not
+	}
 	return s.slotLine(ctx, userID, line, in.StartsAt, now)
 }
 
