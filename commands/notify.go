@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/account"
 	"github.com/chance-video/chance/domain/money"
 )
@@ -64,7 +65,8 @@ const (
 )
 
 // ErrNoVerifier: notifications come for a provider this shop does not use.
-var ErrNoVerifier = errors.New("this shop takes no notifications from this payment provider")
+// Whoever sent it is mistaken (or probing): a refusal, never the shop's failure.
+var ErrNoVerifier = domain.NotFound("this shop takes no notifications from this payment provider")
 
 // TopUpNotified handles a provider's notification about its payment providerID: it
 // asks the provider for the payment and settles the top-up on what the provider says.

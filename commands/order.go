@@ -55,27 +55,51 @@ func (s *Service) Rent(ctx context.Context, userID uuid.UUID, in RentInput, req 
 	}
 	now := s.clock.Now()
 	payment := PaymentID(userID, req.Key)
-	line, err := s.planLine(ctx, userID, in.PremiereID, in.Hours, in.StartsAt, now)
-	if err != nil {
-		return OrderResult{}, err
-	}
 	purpose := account.Purpose{Kind: account.ForOrder, OrderID: payment}
-	var cmd account.Command
 	if in.Withdrawal == uuid.Nil {
-		purpose.Rentals = []account.RentalLine{line}
-		cmd = account.Withdraw{UserID: userID, Payment: payment, Amount: line.Price, Purpose: purpose, Now: now}
-	} else {
-		acct, err := s.loadAccount(ctx, userID)
+		line, err := s.planLine(ctx, userID, in.PremiereID, in.Hours, in.StartsAt, now)
 		if err != nil {
 			return OrderResult{}, err
 		}
-		if w, ok := acct.Withdrawal(in.Withdrawal); ok {
-			line.Terms, line.Price = w.Purpose.Terms, w.Amount // the rental keeps the terms it was paid at
-		}
 		purpose.Rentals = []account.RentalLine{line}
-		cmd = account.Redeem{UserID: userID, Payment: payment, Withdrawal: in.Withdrawal, Purpose: purpose, Now: now}
+		return s.placeOrder(ctx, userID, account.Withdraw{UserID: userID, Payment: payment, Amount: line.Price, Purpose: purpose, Now: now}, req)
 	}
-	return s.placeOrder(ctx, userID, cmd, req)
+	line, err := s.planRedeemedLine(ctx, userID, in, now)
+	if err != nil {
+		return OrderResult{}, err
+	}
+	purpose.Rentals = []account.RentalLine{line}
+	return s.placeOrder(ctx, userID, account.Redeem{UserID: userID, Payment: payment, Withdrawal: in.Withdrawal, Purpose: purpose, Now: now}, req)
+}
+
+// planRedeemedLine plans the rental an earlier withdrawal paid for. Money taken buys
+// what it was taken for: the line is priced by the withdrawal's locked terms and
+// does not ask whether the premiere is still on sale (or at that price) — a premiere
+// withdrawn from sale after the payment must still be rentable with it.
+func (s *Service) planRedeemedLine(ctx context.Context, userID uuid.UUID, in RentInput, now time.Time) (account.RentalLine, error) {
+	acct, err := s.loadAccount(ctx, userID)
+	if err != nil {
+		return account.RentalLine{}, err
+	}
+	w, ok := acct.Withdrawal(in.Withdrawal)
+	if !ok {
+		// Unknown, declined, already redeemed or not for a premiere: the account's
+		// decision on the redeem names which (planned against the catalogue as a
+		// plain rent would be, so bad input is still reported first).
+		return s.planLine(ctx, userID, in.PremiereID, in.Hours, in.StartsAt, now)
+	}
+	if w.Purpose.PremiereID != in.PremiereID || w.Purpose.Hours != in.Hours {
+		return account.RentalLine{}, account.ErrRedeemMismatch
+	}
+	line := account.RentalLine{PremiereID: in.PremiereID, Title: w.Purpose.Title, Terms: w.Purpose.Terms, Hours: in.Hours, Price: w.Amount}
+	p, err := s.loadPremiere(ctx, in.PremiereID)
+	if err != nil {
+		return account.RentalLine{}, err
+	}
+	if p.Published {
+		line.Title = p.Card.Title // the title as it reads now, on sale or not
+	}
+	return s.slotLine(ctx, userID, line, in.StartsAt, now)
 }
 
 // Checkout pays for the whole cart in one debit and creates every rental.
@@ -315,10 +339,16 @@ func (s *Service) planLine(ctx context.Context, userID, premiereID uuid.UUID, ho
 	if err != nil {
 		return account.RentalLine{}, err
 	}
+	return s.slotLine(ctx, userID, account.RentalLine{PremiereID: premiereID, Title: p.Card.Title, Terms: p.Terms, Hours: hours, Price: price}, startsAt, now)
+}
+
+// slotLine checks a priced line against the rental rules and finds its slot.
+func (s *Service) slotLine(ctx context.Context, userID uuid.UUID, line account.RentalLine, startsAt, now time.Time) (account.RentalLine, error) {
+	premiereID := line.PremiereID
 	if startsAt.IsZero() {
 		startsAt = now.Truncate(time.Second) // "now" as customers read it: whole seconds
 	}
-	line := account.RentalLine{PremiereID: premiereID, Title: p.Card.Title, Terms: p.Terms, StartsAt: startsAt.UTC(), Hours: hours, Price: price}
+	line.StartsAt = startsAt.UTC()
 	// Check the rental rules now, so bad input fails before any money moves.
 	if _, err := rental.Decide(rentCommand(userID, line, uuid.Nil, now), rental.Initial()); err != nil {
 		return account.RentalLine{}, err

@@ -356,3 +356,32 @@ func TestAKeyReusedOnAnotherOperationIsRefused(t *testing.T) {
 		t.Fatalf("replay of the first cancel: %+v, %v", again, err)
 	}
 }
+
+// Money taken buys what was promised: a withdrawal paid before its premiere left the
+// catalogue is still redeemed, at the terms it was paid at.
+func TestAWithdrawalIsRedeemedAfterThePremiereLeavesSale(t *testing.T) {
+	sh := newShop(t)
+	user, mauser := sh.customer(), sh.publish("Маузер")
+	sh.fill(user, 50_000)
+	w, err := sh.svc.Withdraw(sh.ctx, user, mauser, 24, 24_000, key("w1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := sh.svc.Premiere(sh.ctx, mauser, premiere.WithdrawFromSale{Now: sh.clock.Now()}, commands.Request{}); err != nil {
+		t.Fatal(err)
+	}
+	// A plain rent is refused: the premiere is not on sale.
+	_, err = sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24}, key("plain"))
+	mustErr(t, err, domain.ErrConflict)
+	_, err = sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 12, Withdrawal: w.PaymentID}, key("r0"))
+	mustErr(t, err, account.ErrRedeemMismatch)
+	res, err := sh.svc.Rent(sh.ctx, user, commands.RentInput{PremiereID: mauser, Hours: 24, Withdrawal: w.PaymentID}, key("r1"))
+	if err != nil {
+		t.Fatalf("redeeming a paid withdrawal after the premiere left sale: %v", err)
+	}
+	mustEqual(t, "balance", res.Balance, 26_000)
+	mustEqual(t, "title", res.Rentals[0].Title, "Маузер")
+	r, _ := sh.svc.Lookup().LoadRental(sh.ctx, res.Rentals[0].RentalID)
+	mustEqual(t, "paid", r.Paid(), 24_000)
+	mustEqual(t, "hours", r.Hours, 24)
+}

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -29,7 +28,8 @@ var (
 	// ErrKeyRequired: a command that moves money came without an idempotency key.
 	ErrKeyRequired = domain.Invalid("the Idempotency-Key header is required for requests that move money")
 	// ErrKeyReused: the idempotency key was already used for a different request.
-	ErrKeyReused = errors.New("idempotency key reused with a different request")
+	// A client's mistake, not the shop's failure: it is a refusal (domain.ErrUnprocessable).
+	ErrKeyReused = domain.Unprocessable("idempotency key reused with a different request")
 	// ErrContention: the stream kept changing under the command; the client may retry.
 	ErrContention = domain.Conflict("the data changed concurrently too many times; retry the request")
 )

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -75,4 +76,35 @@ func StripNonText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Visible reports whether s has a character a reader can see. A name, a title or an
+// actor made only of spaces (of any kind), zero-width or other invisible format
+// characters (U+200B, ZWJ/ZWNJ, U+2060, U+FEFF), fillers that render as nothing
+// (U+3164, U+115F, U+1160, U+FFA0, the blank braille pattern U+2800) or combining
+// marks with nothing to combine with shows as blank: an impersonation aid and an
+// empty card, so it is refused like an empty one.
+func Visible(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return !invisible(r) }) >= 0
+}
+
+// CheckVisible refuses a text field with no visible character; field names it.
+func CheckVisible(field, v string) error {
+	if Visible(v) {
+		return nil
+	}
+	return Invalid(fmt.Sprintf("%s must have a visible character: it is empty or only spaces and invisible characters", field))
+}
+
+func invisible(r rune) bool {
+	switch {
+	case unicode.IsSpace(r), unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp),
+		unicode.In(r, unicode.Cc, unicode.Cf, unicode.Cs),
+		unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc), // marks: visible only on a base character
+		unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector),
+		r == 0x2800, // braille pattern blank
+		r == utf8.RuneError:
+		return true
+	}
+	return false
 }

@@ -47,3 +47,21 @@ func TestStripNonTextLeavesTextThatPasses(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestVisible(t *testing.T) {
+	for _, blank := range []string{"", " ", "\t\n", "\u00A0", "\u3000", "\u2003\u202F", "\u200B", "\u200C\u200D", "\u2060", "\uFEFF",
+		"\u3164", "\u115F\u1160", "\uFFA0", "\u2800\u2800", "\u0301", "\u0301\u0308", "\u00AD", "\u180E", "\uFE0F", "\U000E0041",
+		"\u200B \u3164\u2800"} {
+		if domain.Visible(blank) {
+			t.Errorf("domain.Visible(%+q) = true", blank)
+		}
+		if err := domain.CheckVisible("first_name", blank); !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "first_name") {
+			t.Errorf("domain.CheckVisible(%+q) = %v, want an invalid first_name", blank, err)
+		}
+	}
+	for _, name := range []string{"Анна", "\u200BА", "е\u0301", "О'Нил", "李", "🎭", "1", "-", "\u3164Ж"} {
+		if !domain.Visible(name) || domain.CheckVisible("title", name) != nil {
+			t.Errorf("domain.Visible(%+q) = false", name)
+		}
+	}
+}

@@ -26,7 +26,7 @@ func OutcomeOf(err error) Outcome {
 	case err == nil:
 		return OK
 	case errors.Is(err, domain.ErrInvalid), errors.Is(err, domain.ErrNotFound),
-		errors.Is(err, domain.ErrConflict), errors.Is(err, domain.ErrFunds):
+		errors.Is(err, domain.ErrConflict), errors.Is(err, domain.ErrFunds), errors.Is(err, domain.ErrUnprocessable):
 		return Refused
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return Canceled

@@ -124,6 +124,9 @@ func checkCard(c Card) (Card, error) {
 	if c.Title == "" || utf8.RuneCountInString(c.Title) > MaxTitle {
 		return Card{}, domain.Invalid(fmt.Sprintf("title must have 1 to %d characters", MaxTitle))
 	}
+	if err := domain.CheckVisible("title", c.Title); err != nil {
+		return Card{}, err
+	}
 	if utf8.RuneCountInString(c.Description) > MaxDescription {
 		return Card{}, domain.Invalid(fmt.Sprintf("description must have at most %d characters", MaxDescription))
 	}
@@ -138,6 +141,9 @@ func checkCard(c Card) (Card, error) {
 		a = strings.TrimSpace(a)
 		if a == "" || utf8.RuneCountInString(a) > MaxActorName {
 			return Card{}, domain.Invalid(fmt.Sprintf("each actor's name must have 1 to %d characters", MaxActorName))
+		}
+		if err := domain.CheckVisible("actors", a); err != nil {
+			return Card{}, err
 		}
 		actors = append(actors, a)
 	}

@@ -70,6 +70,11 @@ func checkDetails(d Details) (Details, error) {
 		return Details{}, err
 	}
 	d.Theatre = strings.TrimSpace(d.Theatre)
+	if d.Theatre != "" { // optional, but a blank-looking theatre is no theatre
+		if err := domain.CheckVisible("theatre", d.Theatre); err != nil {
+			return Details{}, err
+		}
+	}
 	if utf8.RuneCountInString(d.Theatre) > MaxTheatre {
 		return Details{}, domain.Invalid(fmt.Sprintf("theatre must have at most %d characters", MaxTheatre))
 	}

@@ -20,6 +20,9 @@ var (
 	ErrTermChanged      = domain.Conflict("the term was changed meanwhile; quote again")
 	ErrNotYetDue        = domain.Conflict("not due yet")
 	ErrTooCheapToCharge = domain.Invalid("this term is too short to be priced")
+	// ErrExtensionFree: under the rental's locked terms the added hours round to no
+	// kopeck; granting them would give viewing time away (one free hour at a time).
+	ErrExtensionFree = domain.Invalid("this extension is too short to be priced: the added hours cost nothing under the rental's terms; extend by more hours")
 )
 
 // Decide applies the rental rules to a command.
@@ -81,10 +84,14 @@ func changeTerm(c ChangeTerm, s State) ([]domain.Event, error) {
 	if !newEnd.After(c.Now) {
 		return nil, domain.Invalid(fmt.Sprintf("a term of %d hours would end at %s, before now", c.Hours, newEnd.UTC().Format(time.RFC3339)))
 	}
+	delta := s.Terms.Quote(c.Hours) - s.Paid()
+	if c.Hours > s.Hours && delta <= 0 {
+		return nil, ErrExtensionFree
+	}
 	return []domain.Event{TermChanged{
 		RentalID: s.ID, UserID: s.UserID, PremiereID: s.PremiereID,
 		FromHours: s.Hours, Hours: c.Hours, EndsAt: newEnd, TermVersion: s.TermVersion + 1,
-		Delta: s.Terms.Quote(c.Hours) - s.Paid(), Payment: c.Payment, At: c.Now,
+		Delta: delta, Payment: c.Payment, At: c.Now,
 	}}, nil
 }
 

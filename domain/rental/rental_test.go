@@ -66,6 +66,15 @@ func TestRent(t *testing.T) {
 	})
 }
 
+// cheap is a rental under terms of 100 kopecks for 720 hours: 4 h cost 1 kopeck, and
+// so do 5 h (rounded half up), 12 h cost 2.
+func cheap(start time.Time, hours int) Rented {
+	r := rented(start, hours)
+	r.Terms = pricing.Terms{OnlinePrice: 100, StandardHours: 720}
+	r.Price = r.Terms.Quote(hours)
+	return r
+}
+
 func TestChangeTerm(t *testing.T) {
 	start := now.Add(-2 * time.Hour) // active for two hours
 	given := []domain.Event{rented(start, 24)}
@@ -85,6 +94,12 @@ func TestChangeTerm(t *testing.T) {
 		{Name: "priced on the current version", Given: given, When: ChangeTerm{Hours: 48, TermVersion: 1, Payment: pay2, Now: now},
 			Then: []domain.Event{changed(start, 24, 48, 2, now)}},
 		{Name: "unknown rental", When: ChangeTerm{Hours: 48, Now: now}, WantErr: ErrNotRented},
+		{Name: "an extension whose difference rounds to zero kopecks is refused",
+			Given: []domain.Event{cheap(start, 4)}, When: ChangeTerm{Hours: 5, Payment: pay2, Now: now}, WantErr: ErrExtensionFree},
+		{Name: "a longer extension of a cheap rental is charged",
+			Given: []domain.Event{cheap(start, 4)}, When: ChangeTerm{Hours: 12, Payment: pay2, Now: now},
+			Then: []domain.Event{TermChanged{RentalID: rentalID, UserID: userID, PremiereID: premID, FromHours: 4, Hours: 12,
+				EndsAt: start.Add(12 * time.Hour), TermVersion: 2, Delta: 1, Payment: pay2, At: now}}},
 		{Name: "after the end", Given: given, When: ChangeTerm{Hours: 48, Now: start.Add(24 * time.Hour)}, WantErr: ErrEnded},
 		{Name: "after cancel", Given: append(given, Cancelled{RentalID: rentalID}), When: ChangeTerm{Hours: 48, Now: now}, WantErr: ErrCancelled},
 		{Name: "locked terms survive later changes: the delta uses them",

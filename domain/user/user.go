@@ -239,6 +239,9 @@ func checkName(field, v string) (string, error) {
 	if v == "" || len([]rune(v)) > MaxName {
 		return "", domain.Invalid(fmt.Sprintf("%s must have 1 to %d characters", field, MaxName))
 	}
+	if err := domain.CheckVisible(field, v); err != nil {
+		return "", err
+	}
 	return v, nil
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/csv"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -73,7 +74,11 @@ func (a *api) auditCSV(c *gin.Context, f queries.LedgerFilter) {
 		return
 	}
 	if err != nil {
-		a.log.ErrorContext(c.Request.Context(), "audit export cut short", "error", err, "request_id", requestID(c))
+		level := slog.LevelError
+		if clientGone(c, err) {
+			level = slog.LevelInfo // the auditor hung up: nothing failed here
+		}
+		a.log.Log(c.Request.Context(), level, "audit export cut short", "error", err, "request_id", requestID(c))
 		panic(http.ErrAbortHandler)
 	}
 	start()

@@ -205,3 +205,14 @@ func (r *revokedTokens) has(tokenID string, now time.Time) bool {
 	exp, ok := r.expiry[tokenID]
 	return ok && exp.After(now)
 }
+
+// noStoreWhenSignedIn keeps every answer to a request carrying Authorization out of
+// caches: a balance, a token or a history is one customer's, and a shared cache
+// (a proxy, a CDN) that kept it could hand it to the next caller of the URL. An
+// answer to an unsigned request keeps its own caching (a public catalogue page).
+func noStoreWhenSignedIn(c *gin.Context) {
+	if c.GetHeader("Authorization") != "" {
+		c.Header("Cache-Control", "no-store")
+	}
+	c.Next()
+}

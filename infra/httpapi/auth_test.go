@@ -179,3 +179,27 @@ func TestPremiereTextThatIsNotTextIsRefused(t *testing.T) {
 	h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер", "actors": []string{"Анна\r\n"}, "online_price": 50000, "reservation_hours": 48}).
 		problem(t, http.StatusBadRequest, "actors", "must not contain")
 }
+
+// A name, title or actor made only of invisible characters shows as blank: a 400
+// naming the field, at registration and in the catalogue alike (domain.Visible).
+func TestInvisibleNamesAreRefused(t *testing.T) {
+	h := newHarness(t)
+	blanks := []string{"\u200B", "\u200C\u200D", "\u2060", "\u3164", "\u115F\u1160", "\u2800", "\uFEFF", "\u0301\u0308", "\u200B\u3000\u00A0"}
+	for _, blank := range blanks {
+		body := map[string]string{"email": "ann-" + uuid.NewString()[:8] + "@example.ru", "password": "correct horse", "first_name": blank, "last_name": "Тестова"}
+		h.post("/register", "", "", body).problem(t, http.StatusBadRequest, "first_name", "visible")
+		body["first_name"], body["last_name"] = "Анна", blank
+		h.post("/register", "", "", body).problem(t, http.StatusBadRequest, "last_name", "visible")
+	}
+	admin := h.withRole("admin", "admin")
+	for _, blank := range blanks {
+		h.post("/admin/premieres", admin, "", map[string]any{"title": blank, "online_price": 50000, "reservation_hours": 48}).
+			problem(t, http.StatusBadRequest, "title")
+		h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер", "actors": []string{"Анна", blank}, "online_price": 50000, "reservation_hours": 48}).
+			problem(t, http.StatusBadRequest, "actors")
+	}
+	id := h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер", "actors": []string{"Анна"}, "online_price": 50000, "reservation_hours": 48}).
+		want(t, http.StatusCreated).str("id")
+	h.send(req{Method: http.MethodPatch, Path: "/admin/premieres/" + id, Token: admin, Body: map[string]any{"title": "\u200B\u3164"}}).
+		problem(t, http.StatusBadRequest, "title", "visible")
+}

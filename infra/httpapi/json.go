@@ -36,11 +36,22 @@ func body(c *gin.Context) ([]byte, error) {
 	case errors.As(err, &tooBig):
 		return nil, badRequest("the request body is larger than %d bytes (1 MiB)", MaxBody)
 	case err != nil:
-		return nil, badRequest("the request body could not be read: %v", err)
+		// The client hung up mid-body (or its connection broke): its mistake at worst.
+		p := badRequest("the request body could not be read: %v", err)
+		return nil, &bodyCutShort{p}
 	}
 	c.Set(bodyKey, b)
 	return b, nil
 }
+
+// errBodyCutShort marks a body that broke off before its end: the client went away.
+var errBodyCutShort = errors.New("request body cut short")
+
+// bodyCutShort is the 400 answered for a body that could not be read; it is
+// errBodyCutShort, so the request is logged as the client going away.
+type bodyCutShort struct{ *Problem }
+
+func (b *bodyCutShort) Unwrap() []error { return []error{b.Problem, errBodyCutShort} }
 
 // Request bodies are read with JSON v2 semantics (github.com/go-json-experiment/json,
 // the module that became encoding/json/v2): member names match case-sensitively,

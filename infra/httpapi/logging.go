@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -42,15 +44,7 @@ func (a *api) logRequests(c *gin.Context) {
 	c.Request = c.Request.WithContext(observe.WithRequestID(c.Request.Context(), id))
 	c.Next()
 	status := c.Writer.Status()
-	level := slog.LevelInfo
-	switch {
-	case status == http.StatusServiceUnavailable:
-		// Starting, a store out of reach, a second scrape: expected and retried, and
-		// load balancers poll /readyz through it — a warning, not an error per poll.
-		level = slog.LevelWarn
-	case status >= http.StatusInternalServerError:
-		level = slog.LevelError
-	}
+	level := levelOf(c, status)
 	route := routeOf(c)
 	attrs := []slog.Attr{
 		slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.String("route", route),
@@ -61,6 +55,49 @@ func (a *api) logRequests(c *gin.Context) {
 		attrs = append(attrs, slog.String("user_id", user.String()))
 	}
 	a.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+}
+
+// Outcomes of a request, as its log line classes them. fail records which one an
+// error answer was; an answer written without fail is classed by its status.
+const (
+	outcomeKey = "chance.outcome"
+	// outcomeRefused: the client's mistake (bad input, unknown id, conflict, a reused
+	// key, a watch outside the term …). The shop did its job: Debug, never Error,
+	// or a hostile client could flood the error log and page whoever watches it.
+	outcomeRefused = "refused"
+	// outcomeClientGone: the client hung up before the answer. Nothing failed on
+	// our side: Info.
+	outcomeClientGone = "client_gone"
+)
+
+// levelOf is the level of a request's log line: the shop's own failures are
+// errors, an unavailable dependency a warning (expected and retried; load balancers
+// poll /readyz through it), a client's mistake a debug line.
+func levelOf(c *gin.Context, status int) slog.Level {
+	switch c.GetString(outcomeKey) {
+	case outcomeClientGone:
+		return slog.LevelInfo
+	case outcomeRefused:
+		return slog.LevelDebug
+	}
+	switch {
+	case status == http.StatusServiceUnavailable:
+		return slog.LevelWarn
+	case status >= http.StatusInternalServerError:
+		return slog.LevelError
+	case status >= http.StatusBadRequest:
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
+// clientGone reports whether err is the client hanging up: the request's context
+// was cancelled (the connection closed) or its body broke off mid-way.
+func clientGone(c *gin.Context, err error) bool {
+	if errors.Is(err, errBodyCutShort) {
+		return true
+	}
+	return errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil
 }
 
 // recoverPanics turns a handler's panic into a logged 500 problem instead of a

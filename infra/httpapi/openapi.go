@@ -32,7 +32,9 @@ const openAPICacheControl = "public, max-age=300"
 func serveOpenAPI(e *gin.Engine) {
 	e.GET(Prefix+"/openapi.json", func(c *gin.Context) {
 		c.Header("ETag", openAPIETag)
-		c.Header("Cache-Control", openAPICacheControl)
+		if c.GetHeader("Authorization") == "" { // else no-store (noStoreWhenSignedIn)
+			c.Header("Cache-Control", openAPICacheControl)
+		}
 		if etagMatches(c.GetHeader("If-None-Match"), openAPIETag) {
 			c.Status(http.StatusNotModified)
 			return

@@ -44,8 +44,9 @@ func newContract(t *testing.T) *contract {
 }
 
 // headersNotDeclared are sent with every answer and documented once, in the document's
-// description (X-Request-Id), or are the content's own.
-var headersNotDeclared = []string{"Content-Type", "Content-Length", "X-Request-Id"}
+// description (X-Request-Id; Cache-Control: no-store on every signed-in answer), or
+// are the content's own.
+var headersNotDeclared = []string{"Content-Type", "Content-Length", "X-Request-Id", "Cache-Control"}
 
 // wrap is next, with every answer checked; a violation fails t, naming the request.
 func (c *contract) wrap(t *testing.T, next http.Handler) http.Handler {

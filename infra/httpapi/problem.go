@@ -233,7 +233,15 @@ func (a *api) fail(c *gin.Context, err error) {
 		}
 	}
 	p := *problemFor(err) // a copy: the mapped problem may be a shared value
-	if p.Status >= http.StatusInternalServerError {
+	switch {
+	case clientGone(c, err):
+		// Nobody reads this answer; the request line says the client went away.
+		c.Set(outcomeKey, outcomeClientGone)
+		a.log.InfoContext(c.Request.Context(), "client went away", "error", err, "method", c.Request.Method,
+			"path", c.Request.URL.Path, "request_id", requestID(c))
+	case p.Status < http.StatusInternalServerError:
+		c.Set(outcomeKey, outcomeRefused)
+	default:
 		a.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method,
 			"path", c.Request.URL.Path, "request_id", requestID(c))
 	}

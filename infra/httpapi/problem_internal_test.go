@@ -99,4 +99,7 @@ func TestPanicsBecomeLoggedProblems(t *testing.T) {
 	if !strings.Contains(logs.String(), "nil map write") || !strings.Contains(logs.String(), id) {
 		t.Fatalf("the panic is not logged with the request id %s:\n%s", id, logs.String())
 	}
+	if !strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Fatalf("the shop's own failure is not logged as an error:\n%s", logs.String())
+	}
 }

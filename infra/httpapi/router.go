@@ -185,7 +185,7 @@ func New(d Deps) (http.Handler, error) {
 	if d.Tracer != nil {
 		e.Use(a.traceRequests(d.Tracer))
 	}
-	e.Use(a.recoverPanics, a.limitHeaders)
+	e.Use(a.recoverPanics, a.limitHeaders, noStoreWhenSignedIn)
 	e.NoRoute(func(c *gin.Context) {
 		a.fail(c, notFound("there is no "+c.Request.URL.Path+"; the API lives under "+Prefix))
 	})

@@ -149,6 +149,7 @@ func (a *api) login(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
+	c.Header("Cache-Control", "no-store") // a token, as RFC 6749 §5.1 asks of token answers
 	reply(c, http.StatusOK, loginReply{Token: token, TokenType: "Bearer", ExpiresAt: claims.ExpiresAt, UserID: u.ID, Roles: claims.Roles})
 }
 

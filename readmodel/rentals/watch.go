@@ -35,6 +35,10 @@ func (e *NotInTerm) Error() string {
 	}
 }
 
+// Unwrap makes a watch outside the term a refusal (the rental's state does not
+// allow it), not a failure, wherever errors are classed.
+func (e *NotInTerm) Unwrap() error { return domain.ErrConflict }
+
 // Watchable is nil if r may be watched at now (its term is active), else a *NotInTerm.
 func Watchable(r Rental, now time.Time) error {
 	refuse := func(reason string) error { return &NotInTerm{Reason: reason, StartsAt: r.StartsAt, EndsAt: r.EndsAt()} }
