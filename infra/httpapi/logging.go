@@ -43,13 +43,10 @@ func (a *api) logRequests(c *gin.Context) {
 	c.Next()
 	status := c.Writer.Status()
 	level := slog.LevelInfo
-	switch {
-	case status == http.StatusServiceUnavailable:
-		// Starting, a store out of reach, a second scrape: expected and retried, and
-		// load balancers poll /readyz through it — a warning, not an error per poll.
-		level = slog.LevelWarn
-	case status >= http.StatusInternalServerError:
-		level = slog.LevelError
+	if status >= http.StatusInternalServerError {
+		// Starting, a store out of reach, a second scrape: a 503 is expected and retried,
+		// and load balancers poll /readyz through it — a warning, not an error per poll.
+		level = failureLevel(status)
 	}
 	route := routeOf(c)
 	attrs := []slog.Attr{
