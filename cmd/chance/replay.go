@@ -53,7 +53,7 @@ func replay(ctx context.Context, a *app.App, name string, out io.Writer) error {
 		}
 	}
 	if len(chosen) == 0 {
-		return fmt.Errorf("no projection named %q (try all, or one of %v)", name, names)
+		return fmt.Errorf("no projection named %q (try all, or one of %s)", name, strings.Join(names, ", "))
 	}
 	head, err := a.Events.Head(ctx)
 	if err != nil {
