@@ -194,4 +194,27 @@ func TestLoadtestAcksEveryAcknowledgedCommand(t *testing.T) {
 	for key, a := range keys {
 		t.Errorf("acknowledged but not in the log: %s %s of %s (key %s)", a.Op, a.Path, a.Email, key)
 	}
+	a.Close()
+
+	// chance audit acks finds every line in the log, and names one that is not there.
+	t.Setenv("CHANCE_DATA_DIR", dir)
+	out.Reset()
+	audit := auditCommand()
+	audit.SetOut(&out)
+	audit.SetArgs([]string{"acks", acks})
+	if err := audit.ExecuteContext(context.Background()); err != nil || !strings.Contains(out.String(), fmt.Sprintf("%d acknowledged commands checked, 0 missing", len(lines))) {
+		t.Fatalf("audit acks: %v\n%s", err, out.String())
+	}
+	lost, _ := json.Marshal(loadtest.Ack{Op: loadtest.OpFill, Email: "lost@loadtest.example", Method: "POST", Path: "/billing/fill",
+		IdempotencyKey: "never-appended", Status: 201, Body: json.RawMessage(`{}`)})
+	if err := os.WriteFile(acks, append(raw, append(lost, '\n')...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	audit = auditCommand()
+	audit.SetOut(&out)
+	audit.SetArgs([]string{"acks", acks})
+	if err := audit.ExecuteContext(context.Background()); err == nil || !strings.Contains(out.String(), "MISSING fill POST /billing/fill of lost@loadtest.example (Idempotency-Key never-appended") {
+		t.Fatalf("audit acks with a lost command: %v\n%s", err, out.String())
+	}
 }

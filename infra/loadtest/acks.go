@@ -1,11 +1,17 @@
 package loadtest
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/chance-video/chance/eventlog"
 )
 
 // Ack is one line of the --acks file: a money-moving command the server answered 2xx.
@@ -76,4 +82,48 @@ func (l *ackLog) result() (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.n, l.err
+}
+
+// LogReader reads the whole log in order (eventlog's ReadAll).
+type LogReader func(ctx context.Context, after eventlog.Position, limit int) ([]eventlog.Record, error)
+
+// CheckAcks reads an --acks file and the whole log, and returns how many acknowledged
+// commands it read and those whose Idempotency-Key no event of the log carries: each
+// such command was answered 2xx and then lost.
+func CheckAcks(ctx context.Context, acks io.Reader, read LogReader) (checked int, missing []Ack, err error) {
+	want := map[string]Ack{}
+	sc := bufio.NewScanner(acks)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var a Ack
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil || a.IdempotencyKey == "" {
+			return checked, nil, fmt.Errorf("line %d is not an acknowledgement (a JSON object with idempotency_key): %v", line, err)
+		}
+		want[a.IdempotencyKey] = a
+		checked++
+	}
+	if err := sc.Err(); err != nil {
+		return checked, nil, fmt.Errorf("read the acknowledgements: %w", err)
+	}
+	for after := eventlog.Start; len(want) > 0; {
+		batch, err := read(ctx, after, 1000)
+		if err != nil {
+			return checked, nil, fmt.Errorf("read the log after %s: %w", after, err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, r := range batch {
+			after = r.Position
+			delete(want, r.Metadata.IdempotencyKey)
+		}
+	}
+	for _, a := range want {
+		missing = append(missing, a)
+	}
+	slices.SortFunc(missing, func(x, y Ack) int { return x.At.Compare(y.At) })
+	return checked, missing, nil
 }
