@@ -38,6 +38,9 @@ method, path, idempotency_key, status, body, at), the sign-ups' top-ups included
 after killing the server mid-load, every line must be found in its event log.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+			if err := cfg.Validate(); err != nil {
+				return err // before --acks is created
+			}
 			if acks != "" {
 				f, err := os.Create(acks)
 				if err != nil {
