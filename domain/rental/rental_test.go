@@ -86,6 +86,15 @@ func TestChangeTerm(t *testing.T) {
 			Then: []domain.Event{changed(start, 24, 48, 2, now)}},
 		{Name: "unknown rental", When: ChangeTerm{Hours: 48, Now: now}, WantErr: ErrNotRented},
 		{Name: "after the end", Given: given, When: ChangeTerm{Hours: 48, Now: start.Add(24 * time.Hour)}, WantErr: ErrEnded},
+		{Name: "a change that costs the same names no payment", Given: []domain.Event{func() Rented {
+			r := rented(start, 120)
+			r.Terms = pricing.Terms{OnlinePrice: 3, StandardHours: 720} // 120 and 121 hours both cost 1 kopeck
+			r.Price = r.Terms.Quote(120)
+			return r
+		}()},
+			When: ChangeTerm{Hours: 121, Payment: pay2, Now: now},
+			Then: []domain.Event{TermChanged{RentalID: rentalID, UserID: userID, PremiereID: premID, FromHours: 120, Hours: 121,
+				EndsAt: start.Add(121 * time.Hour), TermVersion: 2, At: now}}},
 		{Name: "after cancel", Given: append(given, Cancelled{RentalID: rentalID}), When: ChangeTerm{Hours: 48, Now: now}, WantErr: ErrCancelled},
 		{Name: "locked terms survive later changes: the delta uses them",
 			Given: []domain.Event{rented(start, 24), changed(start, 24, 48, 2, now)},
