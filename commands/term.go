@@ -186,7 +186,9 @@ func (s *Service) completeTermCharge(ctx context.Context, w account.FundsWithdra
 // completeRefund refunds what a shortening or a cancellation left due.
 func (s *Service) completeRefund(ctx context.Context, userID, rentalID, payment uuid.UUID, amount money.Kopecks, kind account.PurposeKind, hours int) (TermResult, error) {
 	var position eventlog.Position
-	if amount > 0 {
+	if amount <= 0 {
+		payment = uuid.Nil // nothing refunded: no payment to name
+	} else {
 		refund := account.Refund{UserID: userID, Payment: payment, Amount: amount, Now: s.clock.Now(),
 			Purpose: account.Purpose{Kind: kind, RentalID: rentalID, Hours: hours}}
 		out, err := execute(ctx, s, account.Decider, account.Stream(userID), account.Command(refund), stepRequest(payment, "refund"))

@@ -83,8 +83,11 @@ func Compose(ctx context.Context, lookup Lookup, configured []string, rec eventl
 			return nil, err
 		}
 		money := "Доплачено: " + rub(ev.Delta)
-		if ev.Delta < 0 {
+		switch {
+		case ev.Delta < 0:
 			money = "Возвращено на баланс: " + rub(-ev.Delta)
+		case ev.Delta == 0:
+			money = "Стоимость не изменилась"
 		}
 		return msg(ev.UserID, KindTermChanged, fmt.Sprintf("Срок просмотра «%s» изменён", t),
 			fmt.Sprintf("Новый срок просмотра премьеры «%s»: до %s (%d ч).\n%s.\n", t, when(ev.EndsAt), ev.Hours, money),
@@ -93,6 +96,11 @@ func Compose(ctx context.Context, lookup Lookup, configured []string, rec eventl
 		t, err := title(ev.RentalID)
 		if err != nil {
 			return nil, err
+		}
+		if ev.Refund == 0 { // every hour paid for had started: nothing comes back, and no "0,00 ₽ returned"
+			return msg(ev.UserID, KindCancelled, fmt.Sprintf("Аренда «%s» отменена", t),
+				fmt.Sprintf("Аренда премьеры «%s» отменена.\nВозврата нет: все оплаченные часы уже начались.\n", t),
+				fmt.Sprintf("Шанс-видео: аренда «%s» отменена, возврата нет", clip(t, maxShortTitle)))
 		}
 		return msg(ev.UserID, KindCancelled, fmt.Sprintf("Аренда «%s» отменена", t),
 			fmt.Sprintf("Аренда премьеры «%s» отменена.\nНа баланс возвращено %s.\n", t, rub(ev.Refund)),

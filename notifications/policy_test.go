@@ -59,6 +59,8 @@ func TestPolicy(t *testing.T) {
 		{rental.TermChanged{UserID: userID, RentalID: rentalID, Hours: 72, EndsAt: at.Add(72 * time.Hour), Delta: 24000}, KindTermChanged, []string{"«Маузер»", "Доплачено: 240,00"}, []string{"«Маузер»", "03.12 15:00", "Доплачено: 240,00"}},
 		{rental.TermChanged{UserID: userID, RentalID: rentalID, Hours: 24, EndsAt: at.Add(24 * time.Hour), Delta: -24000}, KindTermChanged, []string{"Возвращено на баланс: 240,00"}, []string{"Возвращено на баланс: 240,00"}},
 		{rental.Cancelled{UserID: userID, RentalID: rentalID, Refund: 10000}, KindCancelled, []string{"«Маузер»", "100,00"}, []string{"«Маузер»", "отменена", "100,00"}},
+		{rental.Cancelled{UserID: userID, RentalID: rentalID}, KindCancelled, []string{"«Маузер»", "Возврата нет"}, []string{"«Маузер»", "отменена, возврата нет"}},
+		{rental.TermChanged{UserID: userID, RentalID: rentalID, Hours: 25, EndsAt: at.Add(25 * time.Hour)}, KindTermChanged, []string{"Стоимость не изменилась"}, []string{"Стоимость не изменилась"}},
 		{rental.ReminderDue{UserID: userID, RentalID: rentalID, Title: "Маузер", EndsAt: at}, KindReminder, []string{"«Маузер»", "скоро закончится"}, []string{"«Маузер» доступна до 30.11 15:00 МСК"}},
 		{rental.Expired{UserID: userID, RentalID: rentalID, EndsAt: at}, KindExpired, []string{"«Маузер»", "закончился"}, []string{"«Маузер»", "закончился"}},
 		{account.FundsRefunded{UserID: userID, Amount: 500, Purpose: account.Purpose{Kind: account.ForCompensation}}, KindRefund, []string{"5,00"}, []string{"5,00"}},

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,6 +12,7 @@ import (
 
 func loadtestCommand() *cobra.Command {
 	cfg := loadtest.Defaults()
+	acks := ""
 	cmd := &cobra.Command{
 		Use:   "loadtest",
 		Short: "Drive a running server with many customers and print throughput and latency percentiles per operation",
@@ -28,9 +31,28 @@ with CHANCE_TRUSTED_PROXIES=127.0.0.1 limits them per customer; any other is wai
 (429 + Retry-After).
 
 --scenario aged tops up one account with --aged-events top-ups, then alternates one
-top-up on it with one on a new account from a single client and prints the ratio.`,
+top-up on it with one on a new account from a single client and prints the ratio.
+
+--acks FILE writes one JSON line per money-moving command answered 2xx (op, email,
+method, path, idempotency_key, status, body, at), the sign-ups' top-ups included:
+after killing the server mid-load, every line must be found in its event log.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+			if err := cfg.Validate(); err != nil {
+				return err // before --acks is created
+			}
+			if acks != "" {
+				f, err := os.Create(acks)
+				if err != nil {
+					return fmt.Errorf("--acks: %w", err)
+				}
+				defer func() {
+					if cerr := f.Close(); cerr != nil && err == nil {
+						err = fmt.Errorf("--acks: %w", cerr)
+					}
+				}()
+				cfg.Acks = f
+			}
 			report, err := loadtest.Run(cmd.Context(), cfg, cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -50,5 +72,6 @@ top-up on it with one on a new account from a single client and prints the ratio
 	f.StringVar(&cfg.AdminEmail, "admin-email", "", "an admin's email, to publish premieres")
 	f.StringVar(&cfg.AdminPassword, "admin-password", "", "that admin's password")
 	f.IntVar(&cfg.AgedEvents, "aged-events", cfg.AgedEvents, "top-ups on the old account before --scenario aged")
+	f.StringVar(&acks, "acks", "", "write each money-moving command answered 2xx to this file, one JSON line each")
 	return cmd
 }

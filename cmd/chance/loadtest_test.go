@@ -3,12 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/app"
+	"github.com/chance-video/chance/infra/clock"
 	"github.com/chance-video/chance/infra/config"
 	"github.com/chance-video/chance/infra/loadtest"
 )
@@ -16,17 +25,23 @@ import (
 // loadtestServer serves the embedded default with the sign-up limits a load test
 // needs: the load generator is a trusted proxy naming one address per customer.
 func loadtestServer(t *testing.T) string {
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	cfg.TrustedProxies = []string{"127.0.0.1"}
-	base, stop := startServe(t, cfg)
+	base, _, stop := loadtestServerIn(t, t.TempDir())
 	t.Cleanup(func() {
 		if err := stop(); err != nil {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	untilReady(t, base+"/search/?limit=1")
 	return base
+}
+
+// loadtestServerIn is loadtestServer on dir, stopped by the caller.
+func loadtestServerIn(t *testing.T, dir string) (base, dataDir string, stop func() error) {
+	cfg := config.Defaults()
+	cfg.DataDir = dir
+	cfg.TrustedProxies = []string{"127.0.0.1"}
+	base, stop = startServe(t, cfg)
+	untilReady(t, base+"/search/?limit=1")
+	return base, dir, stop
 }
 
 // The mixed scenario does every operation against a real server, none fails, and the
@@ -97,5 +112,109 @@ func TestLoadtestRefusesBadConfig(t *testing.T) {
 		if err := cfg.Validate(); err == nil {
 			t.Errorf("%+v was accepted", cfg)
 		}
+	}
+}
+
+// --acks writes one line per money-moving command answered 2xx: the sign-ups' top-ups
+// and every rent, fill, checkout and cancel the report counts as successful, each with
+// its own Idempotency-Key, and each key is in the server's event log.
+func TestLoadtestAcksEveryAcknowledgedCommand(t *testing.T) {
+	base, dir, stop := loadtestServerIn(t, t.TempDir())
+	acks := filepath.Join(t.TempDir(), "acks.jsonl")
+	cmd := loadtestCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(io.Discard)
+	const customers = 4
+	cmd.SetArgs([]string{"--url", base, "--concurrency", "2", "--customers", strconv.Itoa(customers), "--duration", "1500ms",
+		"--scenario", "mixed", "--mix", "rent=2,fill=1,checkout=1,cancel=1", "--acks", acks})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	okByOp := map[string]int{loadtest.OpTopUp: customers}
+	for _, m := range regexp.MustCompile(`(?m)^RESULT scenario=mixed op=(\S+) clients=2 ok=(\d+) `).FindAllStringSubmatch(out.String(), -1) {
+		n, _ := strconv.Atoi(m[2])
+		okByOp[m[1]] = n
+	}
+	raw, err := os.ReadFile(acks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+	gotByOp, keys := map[string]int{}, map[string]loadtest.Ack{}
+	for i, line := range lines {
+		var a loadtest.Ack
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatalf("line %d %q: %v", i+1, line, err)
+		}
+		if a.Status < 200 || a.Status > 299 || a.Email == "" || a.IdempotencyKey == "" || a.Method != "POST" || len(a.Body) == 0 {
+			t.Errorf("line %d is not a whole acknowledgement: %s", i+1, line)
+		}
+		if _, twice := keys[a.IdempotencyKey]; twice {
+			t.Errorf("line %d repeats key %s", i+1, a.IdempotencyKey)
+		}
+		keys[a.IdempotencyKey] = a
+		gotByOp[a.Op]++
+	}
+	for _, op := range []string{loadtest.OpTopUp, loadtest.OpRent, loadtest.OpFill, loadtest.OpCheckout, loadtest.OpCancel} {
+		if gotByOp[op] != okByOp[op] || okByOp[op] == 0 {
+			t.Errorf("%s: %d lines in --acks, %d answered 2xx by the report", op, gotByOp[op], okByOp[op])
+		}
+	}
+	if len(lines) != customers+okByOp[loadtest.OpRent]+okByOp[loadtest.OpFill]+okByOp[loadtest.OpCheckout]+okByOp[loadtest.OpCancel] {
+		t.Errorf("%d lines for %v", len(lines), okByOp)
+	}
+	if !strings.Contains(out.String(), fmt.Sprintf("%d acknowledged money-moving commands written to --acks", len(lines))) {
+		t.Errorf("the report does not count the lines:\n%s", out.String())
+	}
+
+	cfg := config.Defaults()
+	cfg.DataDir, cfg.Demo = dir, false
+	a, err := app.Open(cfg, clock.System{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for after := eventlog.Start; ; {
+		batch, err := a.Events.ReadAll(context.Background(), after, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, r := range batch {
+			after = r.Position
+			delete(keys, r.Metadata.IdempotencyKey)
+		}
+	}
+	for key, a := range keys {
+		t.Errorf("acknowledged but not in the log: %s %s of %s (key %s)", a.Op, a.Path, a.Email, key)
+	}
+	a.Close()
+
+	// chance audit acks finds every line in the log, and names one that is not there.
+	t.Setenv("CHANCE_DATA_DIR", dir)
+	out.Reset()
+	audit := auditCommand()
+	audit.SetOut(&out)
+	audit.SetArgs([]string{"acks", acks})
+	if err := audit.ExecuteContext(context.Background()); err != nil || !strings.Contains(out.String(), fmt.Sprintf("%d acknowledged commands checked, 0 missing", len(lines))) {
+		t.Fatalf("audit acks: %v\n%s", err, out.String())
+	}
+	lost, _ := json.Marshal(loadtest.Ack{Op: loadtest.OpFill, Email: "lost@loadtest.example", Method: "POST", Path: "/billing/fill",
+		IdempotencyKey: "never-appended", Status: 201, Body: json.RawMessage(`{}`)})
+	if err := os.WriteFile(acks, append(raw, append(lost, '\n')...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	audit = auditCommand()
+	audit.SetOut(&out)
+	audit.SetArgs([]string{"acks", acks})
+	if err := audit.ExecuteContext(context.Background()); err == nil || !strings.Contains(out.String(), "MISSING fill POST /billing/fill of lost@loadtest.example (Idempotency-Key never-appended") {
+		t.Fatalf("audit acks with a lost command: %v\n%s", err, out.String())
 	}
 }

@@ -107,6 +107,11 @@ func withApp(cmd *cobra.Command, fn func(context.Context, *app.App) error) (err 
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
+	if _, set := os.LookupEnv("CHANCE_LOG_LEVEL"); !set {
+		// A command prints its own result: the stores' start and stop (memory budget,
+		// router, Pub/Sub lines) are noise here unless asked for.
+		cfg.LogLevel = "warn"
+	}
 	log, err := newLogger(cfg, cmd.ErrOrStderr())
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)

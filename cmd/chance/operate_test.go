@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chance-video/chance/infra/config"
+	"github.com/chance-video/chance/readmodel/catalogue"
 	"github.com/chance-video/chance/readmodel/ledger"
 )
 
@@ -85,6 +86,9 @@ func TestOperatorCommandsBesideARunningServer(t *testing.T) {
 	if out, err := run(t, "replay", "all"); err != nil || !strings.Contains(out, ledger.Name+": rebuilt online") {
 		t.Fatalf("replay beside the server: %v: %s", err, out)
 	}
+	if _, err := run(t, "replay", "nothing"); err == nil || !strings.Contains(err.Error(), "try all, or one of "+catalogue.Name+", ") {
+		t.Fatalf("replay of an unknown projection beside the server does not list the known ones: %v", err)
+	}
 	if out, err := run(t, "seed"); err != nil || !strings.Contains(out, "published 35 demo premieres") {
 		t.Fatalf("seed beside the server: %v: %s", err, out)
 	}
@@ -102,11 +106,14 @@ func TestOperatorCommandsBesideARunningServer(t *testing.T) {
 // With no server running, operator commands open the folder themselves.
 func TestOperatorCommandsWithoutAServer(t *testing.T) {
 	t.Setenv("CHANCE_DATA_DIR", t.TempDir())
-	if out, err := run(t, "seed"); err != nil || !strings.Contains(out, "published 35 demo premieres") {
-		t.Fatalf("seed: %v: %s", err, out)
+	if out, err := run(t, "seed"); err != nil || !strings.Contains(out, "published 35 demo premieres") || strings.Contains(out, "level=INFO") {
+		t.Fatalf("seed (its result, without the stores' Info lines): %v: %s", err, out)
 	}
 	if _, err := run(t, "users", "grant-role", "--email", "nobody@example.ru", "--role", "admin"); err == nil {
 		t.Fatal("grant-role of an unknown email succeeded")
+	}
+	if _, err := run(t, "replay", "nothing"); err == nil || !strings.Contains(err.Error(), "try all, or one of "+catalogue.Name+", ") {
+		t.Fatalf("replay of an unknown projection does not list the known ones: %v", err)
 	}
 }
 

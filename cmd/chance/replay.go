@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -18,13 +19,21 @@ import (
 )
 
 func replayCommand() *cobra.Command {
+	var names []string
+	for _, p := range all.Projectors() {
+		names = append(names, p.Name())
+	}
 	return &cobra.Command{
 		Use:   "replay <projection>|all",
 		Short: "Rebuild read models from the event log into fresh tables, then swap them in",
 		Long: `Rebuilds one projection (or all) from position zero into fresh tables while the
 current tables keep serving; they are swapped in only once caught up, and an
 interrupted rebuild leaves them untouched. Beside a running 'chance serve' on the
-same data folder, the server does the rebuild online (without a progress bar).`,
+same data folder, the server does the rebuild online (without a progress bar).
+
+The projections it rebuilds: ` + strings.Join(names, ", ") + `.
+The notification inbox, the dead letters and the sent records are not projections
+of the log: replay leaves them as they are.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return operate(cmd, func(ctx context.Context, a *app.App) error {
@@ -44,7 +53,7 @@ func replay(ctx context.Context, a *app.App, name string, out io.Writer) error {
 		}
 	}
 	if len(chosen) == 0 {
-		return fmt.Errorf("no projection named %q (try all, or one of %v)", name, names)
+		return fmt.Errorf("no projection named %q (try all, or one of %s)", name, strings.Join(names, ", "))
 	}
 	head, err := a.Events.Head(ctx)
 	if err != nil {

@@ -29,8 +29,19 @@ func serveCommand() *cobra.Command {
 	var roles string
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the HTTP API on the embedded stores until SIGINT or SIGTERM",
-		Args:  cobra.NoArgs,
+		Short: "Run the shop (the HTTP API and the background roles) until SIGINT or SIGTERM",
+		Long: `Runs the shop with the settings of the CHANCE_* environment variables (the README's
+table). By default: every role in one process, on the embedded stores in the data
+folder CHANCE_DATA_DIR (./data), listening on CHANCE_ADDR (127.0.0.1:8080), with the
+demo catalogue published on an empty log (CHANCE_DEMO=true). CHANCE_EVENTSTORE,
+CHANCE_READSTORE and CHANCE_BUS choose PostgreSQL, KurrentDB and Kafka instead.
+
+It answers 503 (Retry-After) until the read models have caught up with the log;
+/healthz, /readyz and /metrics are served whatever the roles. SIGINT or SIGTERM
+stops taking connections and waits up to 15 s for the requests in flight. The
+operator commands (replay, seed, users, audit, backup) run beside it through its
+socket in the data folder.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.FromEnv(os.LookupEnv)
 			if err == nil && cmd.Flags().Changed("roles") {

@@ -15,7 +15,12 @@ func usersCommand() *cobra.Command {
 	grant := &cobra.Command{
 		Use:   "grant-role --email E --role admin|auditor",
 		Short: "Give a registered user a role",
-		Args:  cobra.NoArgs,
+		Long: `Gives a registered user the role admin (manages the catalogue) or auditor (reads
+every account's billing history); customer is everyone's. A token carries the roles
+its user had at sign-in, so the role takes effect at the user's next sign-in
+(POST /api/v1/login); a token signed before keeps working without it until it
+expires. Beside a running 'chance serve' on the same data folder, the server grants it.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return operate(cmd, func(ctx context.Context, a *app.App) error {
 				done, err := a.GrantRole(ctx, email, role)

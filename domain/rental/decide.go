@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/term"
 )
@@ -91,8 +93,17 @@ func changeTerm(c ChangeTerm, s State) ([]domain.Event, error) {
 	return []domain.Event{TermChanged{
 		RentalID: s.ID, UserID: s.UserID, PremiereID: s.PremiereID,
 		FromHours: s.Hours, Hours: c.Hours, EndsAt: newEnd, TermVersion: s.TermVersion + 1,
-		Delta: delta, Payment: c.Payment, At: c.Now,
+		Delta: delta, Payment: movedBy(c.Payment, delta != 0), At: c.Now,
 	}}, nil
+}
+
+// movedBy is the payment an event names: none when no money moves (a zero refund or
+// difference is no payment, and GET /billing/status would not know it).
+func movedBy(payment uuid.UUID, moves bool) uuid.UUID {
+	if !moves {
+		return uuid.Nil
+	}
+	return payment
 }
 
 func cancel(c Cancel, s State) ([]domain.Event, error) {
@@ -101,10 +112,10 @@ func cancel(c Cancel, s State) ([]domain.Event, error) {
 	}
 	// Before the start everything is refunded; during the term, the hours used
 	// (a started hour counting as used) are kept at the locked price.
-	refund := s.Paid() - s.Terms.Quote(term.HoursUsed(s.StartsAt, c.Now))
+	refund := max(s.Paid()-s.Terms.Quote(term.HoursUsed(s.StartsAt, c.Now)), 0)
 	return []domain.Event{Cancelled{
 		RentalID: s.ID, UserID: s.UserID, PremiereID: s.PremiereID,
-		Refund: max(refund, 0), Payment: c.Payment, At: c.Now,
+		Refund: refund, Payment: movedBy(c.Payment, refund > 0), At: c.Now,
 	}}, nil
 }
 

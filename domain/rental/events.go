@@ -35,7 +35,7 @@ type TermChanged struct {
 	EndsAt      time.Time
 	TermVersion int
 	Delta       money.Kopecks
-	Payment     uuid.UUID
+	Payment     uuid.UUID // the charge or refund; uuid.Nil when Delta is 0
 	At          time.Time
 }
 
@@ -45,7 +45,7 @@ type Cancelled struct {
 	UserID     uuid.UUID
 	PremiereID uuid.UUID
 	Refund     money.Kopecks
-	Payment    uuid.UUID
+	Payment    uuid.UUID // the refund's; uuid.Nil when Refund is 0 (no money moves)
 	At         time.Time
 }
 

@@ -101,6 +101,15 @@ func TestChangeTerm(t *testing.T) {
 			Then: []domain.Event{TermChanged{RentalID: rentalID, UserID: userID, PremiereID: premID, FromHours: 4, Hours: 12,
 				EndsAt: start.Add(12 * time.Hour), TermVersion: 2, Delta: 1, Payment: pay2, At: now}}},
 		{Name: "after the end", Given: given, When: ChangeTerm{Hours: 48, Now: start.Add(24 * time.Hour)}, WantErr: ErrEnded},
+		{Name: "a shortening that refunds nothing names no payment", Given: []domain.Event{func() Rented {
+			r := rented(start, 121)
+			r.Terms = pricing.Terms{OnlinePrice: 3, StandardHours: 720} // 120 and 121 hours both cost 1 kopeck
+			r.Price = r.Terms.Quote(121)
+			return r
+		}()},
+			When: ChangeTerm{Hours: 120, Payment: pay2, Now: now},
+			Then: []domain.Event{TermChanged{RentalID: rentalID, UserID: userID, PremiereID: premID, FromHours: 121, Hours: 120,
+				EndsAt: start.Add(120 * time.Hour), TermVersion: 2, At: now}}},
 		{Name: "after cancel", Given: append(given, Cancelled{RentalID: rentalID}), When: ChangeTerm{Hours: 48, Now: now}, WantErr: ErrCancelled},
 		{Name: "locked terms survive later changes: the delta uses them",
 			Given: []domain.Event{rented(start, 24), changed(start, 24, 48, 2, now)},
@@ -126,9 +135,9 @@ func TestCancel(t *testing.T) {
 		{Name: "ten and a half hours used keep eleven", Given: given,
 			When: Cancel{Payment: pay2, Now: start.Add(10*time.Hour + 30*time.Minute)},
 			Then: []domain.Event{cancelled(13000, start.Add(10*time.Hour+30*time.Minute))}},
-		{Name: "the last hour refunds nothing but still cancels", Given: given,
+		{Name: "the last hour refunds nothing but still cancels, naming no payment", Given: given,
 			When: Cancel{Payment: pay2, Now: start.Add(23*time.Hour + time.Minute)},
-			Then: []domain.Event{cancelled(0, start.Add(23*time.Hour+time.Minute))}},
+			Then: []domain.Event{Cancelled{RentalID: rentalID, UserID: userID, PremiereID: premID, At: start.Add(23*time.Hour + time.Minute)}}},
 		{Name: "after the term it is not possible", Given: given, When: Cancel{Now: start.Add(24 * time.Hour)}, WantErr: ErrEnded},
 		{Name: "twice is a conflict", Given: append(given, cancelled(24000, now)), When: Cancel{Now: now}, WantErr: ErrCancelled},
 		{Name: "unknown rental", When: Cancel{Now: now}, WantErr: ErrNotRented},

@@ -52,7 +52,7 @@ func (a *App) GrantRole(ctx context.Context, email, role string) (string, error)
 	if _, err := a.Handlers.GrantRole.Handle(ctx, commands.GrantRole{UserID: u.ID, Role: role, Request: commands.Request{CorrelationID: "operator"}}); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s (%s) now has the role %s", u.Email, u.ID, role), nil
+	return fmt.Sprintf("%s (%s) now has the role %s: it takes effect at their next sign-in (a token carries the roles of its sign-in)", u.Email, u.ID, role), nil
 }
 
 // OperatorHandler serves the operator commands on the socket. Each answers plain

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/chance-video/chance/infra/config"
@@ -171,7 +172,7 @@ func (r *rebuilds) reserve(names []string) (release func(), err error) {
 	defer r.mu.Unlock()
 	for _, n := range names {
 		if !slices.Contains(r.Names(), n) {
-			return nil, fmt.Errorf("%s: %w", n, httpapi.ErrUnknownProjection)
+			return nil, fmt.Errorf("%s: %w (try all, or one of %s)", n, httpapi.ErrUnknownProjection, strings.Join(r.Names(), ", "))
 		}
 		if r.busy[n] {
 			return nil, fmt.Errorf("%s: %w", n, httpapi.ErrRebuildInProgress)

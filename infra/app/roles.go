@@ -292,11 +292,11 @@ func watchProjected(ctx context.Context, w projectedWatch, runner *projections.R
 }
 
 // warnIfForwardingFromStart says so loudly when the forwarder is about to publish a
-// non-empty log from its start: right on a new shop, but on a shop upgraded straight
-// to a fleet it means the old checkpoint file stayed in the single process's data
-// folder (Stored takes it over only where it is). Consumers discard the repeats by
-// event id; it takes as long as the log is big. Not refused: a new shop seeded with
-// demo data, or a deliberate re-publish, starts there too.
+// log with a history from its start: on a shop upgraded straight to a fleet it means the
+// old checkpoint file stayed in the single process's data folder (Stored takes it over
+// only where it is). Consumers discard the repeats by event id; it takes as long as the
+// log is big. Not refused: a deliberate re-publish starts there too. A new shop (an
+// empty log, or one holding only the demo catalogue) starts there by design: Info.
 func (a *App) warnIfForwardingFromStart(ctx context.Context) {
 	at, err := a.followerCheckpoints().Load(ctx, integration.ForwarderName)
 	if err != nil || !at.IsStart() {
@@ -306,6 +306,26 @@ func (a *App) warnIfForwardingFromStart(ctx context.Context) {
 	if err != nil || head.IsStart() {
 		return
 	}
+	if a.onlyDemoCatalogue(ctx, head) {
+		a.Log.Info("forwarder: a new shop: publishing its log from the start", "head", head.String())
+		return
+	}
 	a.Log.Warn("forwarder: no checkpoint in the read store and no checkpoint file in this data folder: publishing the whole log from its start (consumers discard repeats by event id). If this shop ran as a single process before, stop and start the upgraded version once on that process's data folder first, so its checkpoint is taken over",
 		"head", head.String())
+}
+
+// onlyDemoCatalogue tells whether the log up to head holds nothing but the demo
+// catalogue's events (a few dozen; a log any longer than a page is not that).
+func (a *App) onlyDemoCatalogue(ctx context.Context, head eventlog.Position) bool {
+	const page = 1000
+	batch, err := a.Events.ReadAll(ctx, eventlog.Start, page)
+	if err != nil || len(batch) == 0 || len(batch) == page || batch[len(batch)-1].Position.Less(head) {
+		return false
+	}
+	for _, r := range batch {
+		if r.Metadata.CorrelationID != demoSeed {
+			return false
+		}
+	}
+	return true
 }

@@ -10,12 +10,16 @@ import (
 	"github.com/chance-video/chance/infra/demo"
 )
 
+// demoSeed is the correlation id of the demo catalogue's events: a log holding only
+// those is a new shop.
+const demoSeed = "demo-seed"
+
 // Seed publishes the demo catalogue through the normal commands, so it is in the
 // event log like any premiere. Its ids are fixed: seeding twice publishes nothing new.
 func (a *App) Seed(ctx context.Context) (published int, err error) {
 	for _, p := range demo.Catalogue() {
 		p.Now = a.Clock.Now()
-		w, err := a.Handlers.PublishPremiere.Handle(ctx, commands.PublishPremiere{Publish: p, Request: commands.Request{CorrelationID: "demo-seed"}})
+		w, err := a.Handlers.PublishPremiere.Handle(ctx, commands.PublishPremiere{Publish: p, Request: commands.Request{CorrelationID: demoSeed}})
 		if errors.Is(err, premiere.ErrAlreadyPublished) {
 			continue
 		}

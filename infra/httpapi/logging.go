@@ -81,10 +81,8 @@ func levelOf(c *gin.Context, status int) slog.Level {
 		return slog.LevelDebug
 	}
 	switch {
-	case status == http.StatusServiceUnavailable:
-		return slog.LevelWarn
 	case status >= http.StatusInternalServerError:
-		return slog.LevelError
+		return failureLevel(status)
 	case status >= http.StatusBadRequest:
 		return slog.LevelDebug
 	}

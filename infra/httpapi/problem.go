@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"strconv"
@@ -224,6 +225,16 @@ func domainDetail(err error) string {
 	return err.Error()
 }
 
+// failureLevel is how loud a failed answer is logged: a 503 (a store or provider out
+// of reach, the shop starting, a request cut short) is temporary and retried, a
+// warning; any other 5xx is the shop's own failure, an error.
+func failureLevel(status int) slog.Level {
+	if status == http.StatusServiceUnavailable {
+		return slog.LevelWarn
+	}
+	return slog.LevelError
+}
+
 // fail answers the request with err's problem and stops the handler chain.
 func (a *api) fail(c *gin.Context, err error) {
 	if declined := (*commands.Declined)(nil); errors.As(err, &declined) {
@@ -242,8 +253,8 @@ func (a *api) fail(c *gin.Context, err error) {
 	case p.Status < http.StatusInternalServerError:
 		c.Set(outcomeKey, outcomeRefused)
 	default:
-		a.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method,
-			"path", c.Request.URL.Path, "request_id", requestID(c))
+		a.log.Log(c.Request.Context(), failureLevel(p.Status), "request failed", "error", err, "method", c.Request.Method,
+			"path", c.Request.URL.Path, "status", p.Status, "request_id", requestID(c))
 	}
 	p.Instance = c.Request.URL.Path
 	if p.Extensions == nil {

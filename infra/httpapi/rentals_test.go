@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/chance-video/chance/commands"
 )
 
 func TestRentWatchChangeAndCancel(t *testing.T) {
@@ -168,4 +170,41 @@ func TestCartAndCheckout(t *testing.T) {
 	}
 	h.post("/cart/items", token, "", map[string]any{"premiere_id": a, "period": 10}).want(t, http.StatusCreated)
 	h.send(req{Method: http.MethodDelete, Path: "/cart/items/" + a.String(), Token: token}).want(t, http.StatusOK)
+}
+
+// A cancellation whose refund is zero (the one hour bought has started) moves no money:
+// the answer names no payment, the refund is 0, no refund event is appended, the
+// history has no refund line and the key's retry answers the same.
+func TestCancelWithZeroRefundNamesNoPayment(t *testing.T) {
+	h := newHarness(t)
+	token, user := h.customer("zoya")
+	film := h.publish("Маузер", nil, 24000, 24, 0) // 1000 kopecks an hour
+	h.fill(token, 5000)
+	rent := h.post("/rent/", token, uuid.NewString(), map[string]any{"id": film, "period": 1}).want(t, http.StatusCreated)
+	rental := rent.str("rental_id")
+	h.clock.Advance(10 * time.Minute) // the only hour has started: all of it is used
+
+	key := uuid.NewString()
+	for _, try := range []string{"first", "retry"} {
+		cancelled := h.post("/rent/"+rental+"/cancel", token, key, nil).want(t, http.StatusOK)
+		if cancelled.str("status") != "cancelled" || cancelled.num("refunded") != 0 || cancelled.num("balance") != 4000 ||
+			cancelled.JSON["payment_id"] != nil {
+			t.Fatalf("%s cancel = %s", try, cancelled.Raw)
+		}
+	}
+	h.get("/billing/status/"+commands.PaymentID(user, key).String(), token).problem(t, http.StatusNotFound)
+	for _, line := range h.get("/billing/history", token).want(t, http.StatusOK).items(t) {
+		if line["kind"] == "refund" {
+			t.Errorf("a refund line for a zero refund: %v", line)
+		}
+	}
+	records, err := h.events.ReadStream(t.Context(), "account-"+user.String(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range records {
+		if r.Type == "account.funds_refunded.v1" {
+			t.Errorf("a refund event for a zero refund: %s", r.Data)
+		}
+	}
 }

@@ -78,7 +78,7 @@ func (a *api) payPagePost(c *gin.Context) {
 		a.payPageMessage(c, http.StatusNotFound, "Платёж не найден", "Этот платёж оплачивается не здесь.")
 		return
 	case err != nil:
-		a.log.ErrorContext(c.Request.Context(), "test payment page", "error", err, "payment_id", p.ID, "request_id", requestID(c))
+		a.log.Log(c.Request.Context(), failureLevel(problemFor(err).Status), "test payment page", "error", err, "payment_id", p.ID, "request_id", requestID(c))
 		a.payPageMessage(c, http.StatusServiceUnavailable, "Попробуйте ещё раз", "Не удалось провести платёж. Обновите страницу и попробуйте снова.")
 		return
 	}
@@ -98,7 +98,7 @@ func (a *api) payPageTopUp(c *gin.Context) (accounts.Payment, bool) {
 	}
 	p, found, err := a.testPay.Find(c.Request.Context(), id)
 	if err != nil {
-		a.log.ErrorContext(c.Request.Context(), "test payment page", "error", err, "payment_id", id, "request_id", requestID(c))
+		a.log.Log(c.Request.Context(), failureLevel(problemFor(err).Status), "test payment page", "error", err, "payment_id", id, "request_id", requestID(c))
 		a.payPageMessage(c, http.StatusServiceUnavailable, "Попробуйте ещё раз", "Не удалось найти платёж. Обновите страницу.")
 		return accounts.Payment{}, false
 	}

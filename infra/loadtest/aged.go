@@ -15,17 +15,17 @@ const freshAccounts = 16
 // runAged compares one top-up on an account with AgedEvents earlier events with one on
 // a new account, from a single client, alternating the two so both meet the same
 // server load.
-func runAged(ctx context.Context, cfg Config, client *http.Client, progress io.Writer) (Report, error) {
+func runAged(ctx context.Context, cfg Config, client *http.Client, progress io.Writer, acks *ackLog) (Report, error) {
 	base := cfg.base()
 	fmt.Fprintf(progress, "signing up %d customers…\n", 1+freshAccounts)
-	customers, err := signUp(ctx, client, base, cfg.RunID, 1+freshAccounts, min(cfg.Concurrency, 4))
+	customers, err := signUp(ctx, client, base, cfg.RunID, 1+freshAccounts, min(cfg.Concurrency, 4), acks)
 	if err != nil {
 		return Report{}, err
 	}
 	old, fresh := customers[0], customers[1:]
 	fmt.Fprintf(progress, "ageing one account with %d top-ups…\n", cfg.AgedEvents)
 	ageing := recorder{}
-	w := &worker{client: client, base: base, rec: ageing}
+	w := &worker{client: client, base: base, rec: ageing, acks: acks}
 	for range cfg.AgedEvents {
 		if ctx.Err() != nil {
 			return Report{}, ctx.Err()
@@ -42,10 +42,15 @@ func runAged(ctx context.Context, cfg Config, client *http.Client, progress io.W
 	before := scrape(ctx, client, cfg.root())
 	start := time.Now()
 	for i := 0; ctx.Err() == nil && time.Since(start) < cfg.Duration; i++ {
-		rec.of(oldOp).record(do(ctx, client, base, call{method: http.MethodPost, path: "/billing/fill", token: old.token, moneyMoving: true,
-			body: map[string]any{"summ": 100}}))
-		rec.of(newOp).record(do(ctx, client, base, call{method: http.MethodPost, path: "/billing/fill", token: fresh[i%freshAccounts].token, moneyMoving: true,
-			body: map[string]any{"summ": 100}}))
+		for _, x := range []struct {
+			op string
+			c  *customer
+		}{{oldOp, old}, {newOp, fresh[i%freshAccounts]}} {
+			fill := call{method: http.MethodPost, path: "/billing/fill", token: x.c.token, moneyMoving: true, body: map[string]any{"summ": 100}}
+			a := do(ctx, client, base, fill)
+			rec.of(x.op).record(a)
+			acks.record(OpFill, x.c.email, fill, a)
+		}
 	}
 	elapsed := time.Since(start)
 	after := scrape(ctx, client, cfg.root())

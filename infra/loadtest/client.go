@@ -43,6 +43,7 @@ type answer struct {
 	status  int // 0: no answer (a transport error)
 	body    []byte
 	header  http.Header
+	key     string // the Idempotency-Key sent, if any
 	elapsed time.Duration
 	err     error
 }
@@ -67,8 +68,10 @@ func do(ctx context.Context, client *http.Client, base string, c call) answer {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	key := ""
 	if c.moneyMoving {
-		req.Header.Set("Idempotency-Key", uuid.NewString())
+		key = uuid.NewString()
+		req.Header.Set("Idempotency-Key", key)
 	}
 	if c.forwardedFor != "" {
 		req.Header.Set("X-Forwarded-For", c.forwardedFor)
@@ -76,11 +79,11 @@ func do(ctx context.Context, client *http.Client, base string, c call) answer {
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return answer{err: err, elapsed: time.Since(start)}
+		return answer{err: err, key: key, elapsed: time.Since(start)}
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	return answer{status: resp.StatusCode, body: body, header: resp.Header, elapsed: time.Since(start), err: err}
+	return answer{status: resp.StatusCode, body: body, header: resp.Header, key: key, elapsed: time.Since(start), err: err}
 }
 
 // ok is a 2xx answer.

@@ -6,6 +6,7 @@ package loadtest
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strconv"
@@ -60,6 +61,9 @@ type Config struct {
 	AdminPassword string
 	// AgedEvents is how many top-ups the old account gets before the aged comparison.
 	AgedEvents int
+	// Acks, if set, gets one JSON line (an Ack) per money-moving command answered 2xx,
+	// the sign-ups' top-ups included: what a crash of the server must not lose.
+	Acks io.Writer
 	// RunID makes this run's customers' emails unique on a server that has seen earlier runs.
 	RunID string
 }

@@ -145,6 +145,10 @@ func errorsText(m map[int]int) string {
 	}
 	var parts []string
 	for _, status := range slices.Sorted(maps.Keys(m)) {
+		if status == 0 { // a transport error: refused, cut, timed out
+			parts = append(parts, fmt.Sprintf("no-answer×%d", m[status]))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%d×%d", status, m[status]))
 	}
 	return strings.Join(parts, " ")

@@ -2,9 +2,11 @@ package loadtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -21,10 +23,26 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Report, error) {
 		cfg.RunID = uuid.NewString()[:8]
 	}
 	client := newHTTPClient(cfg.Concurrency)
-	base := cfg.base()
+	acks := newAckLog(cfg.Acks)
+	var (
+		r   Report
+		err error
+	)
 	if cfg.Scenario == ScenarioAged {
-		return runAged(ctx, cfg, client, progress)
+		r, err = runAged(ctx, cfg, client, progress, acks)
+	} else {
+		r, err = run(ctx, cfg, client, progress, acks)
 	}
+	n, ackErr := acks.result()
+	if cfg.Acks != nil && ackErr == nil {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d acknowledged money-moving commands written to --acks", n))
+	}
+	return r, errors.Join(err, ackErr)
+}
+
+// run is a scenario of weighted operations (every one but aged).
+func run(ctx context.Context, cfg Config, client *http.Client, progress io.Writer, acks *ackLog) (Report, error) {
+	base := cfg.base()
 	token := ""
 	if cfg.Premieres > 0 {
 		fmt.Fprintf(progress, "publishing %d premieres…\n", cfg.Premieres)
@@ -38,7 +56,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Report, error) {
 		return Report{}, err
 	}
 	fmt.Fprintf(progress, "signing up and topping up %d customers…\n", cfg.Customers)
-	customers, err := signUp(ctx, client, base, cfg.RunID, cfg.Customers, cfg.Concurrency)
+	customers, err := signUp(ctx, client, base, cfg.RunID, cfg.Customers, cfg.Concurrency, acks)
 	if err != nil {
 		return Report{}, err
 	}
@@ -50,7 +68,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Report, error) {
 	workers := make([]*worker, cfg.Concurrency)
 	for i := range workers {
 		w := &worker{client: client, base: base, premieres: premieres, weights: weights, total: totalWeight,
-			rng: rand.New(rand.NewPCG(uint64(i), 42)), rec: recorder{}}
+			rng: rand.New(rand.NewPCG(uint64(i), 42)), rec: recorder{}, acks: acks}
 		for j := i; j < len(customers); j += cfg.Concurrency {
 			w.customers = append(w.customers, customers[j])
 		}

@@ -42,7 +42,7 @@ func clientAddr(i int) string {
 
 // signUp registers and signs in n customers, parallel clients at a time, and tops
 // each up once with the largest amount allowed.
-func signUp(ctx context.Context, client *http.Client, base, runID string, n, parallel int) ([]*customer, error) {
+func signUp(ctx context.Context, client *http.Client, base, runID string, n, parallel int, acks *ackLog) ([]*customer, error) {
 	out := make([]*customer, n)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallel)
@@ -52,8 +52,11 @@ func signUp(ctx context.Context, client *http.Client, base, runID string, n, par
 			if err := c.signUp(ctx, client, base); err != nil {
 				return fmt.Errorf("customer %d: %w", i, err)
 			}
-			if a := do(ctx, client, base, call{method: http.MethodPost, path: "/billing/fill", token: c.token, moneyMoving: true,
-				body: map[string]any{"summ": maxTopUp}}); !a.ok() {
+			topUp := call{method: http.MethodPost, path: "/billing/fill", token: c.token, moneyMoving: true,
+				body: map[string]any{"summ": maxTopUp}}
+			a := do(ctx, client, base, topUp)
+			acks.record(OpTopUp, c.email, topUp, a)
+			if !a.ok() {
 				return fmt.Errorf("customer %d: top-up: %w", i, a.problem())
 			}
 			out[i] = c

@@ -19,6 +19,7 @@ type worker struct {
 	total     int
 	rng       *rand.Rand
 	rec       recorder
+	acks      *ackLog // nil: no --acks file
 	// full is set when every customer of this worker holds every premiere: renting more
 	// needs more customers or premieres.
 	full bool
@@ -92,18 +93,24 @@ func (w *worker) free(c *customer) int {
 	}
 }
 
+// send makes a money-moving call for c, counts it under op and logs its acknowledgement.
+func (w *worker) send(ctx context.Context, op string, c *customer, k call) answer {
+	a := do(ctx, w.client, w.base, k)
+	w.rec.of(op).record(a)
+	w.acks.record(op, c.email, k, a)
+	return a
+}
+
 func (w *worker) fill(ctx context.Context, c *customer, amount int) {
-	a := do(ctx, w.client, w.base, call{method: http.MethodPost, path: "/billing/fill", token: c.token, moneyMoving: true,
+	w.send(ctx, OpFill, c, call{method: http.MethodPost, path: "/billing/fill", token: c.token, moneyMoving: true,
 		body: map[string]any{"summ": amount}})
-	w.rec.of(OpFill).record(a)
 }
 
 // rent rents the next premiere c does not hold for an hour; a 402 tops up.
 func (w *worker) rent(ctx context.Context, c *customer) bool {
 	i := w.free(c)
-	a := do(ctx, w.client, w.base, call{method: http.MethodPost, path: "/rent/", token: c.token, moneyMoving: true,
+	a := w.send(ctx, OpRent, c, call{method: http.MethodPost, path: "/rent/", token: c.token, moneyMoving: true,
 		body: map[string]any{"id": w.premieres[i], "period": 1}})
-	w.rec.of(OpRent).record(a)
 	var res struct {
 		RentalID string `json:"rental_id"`
 	}
@@ -122,8 +129,7 @@ func (w *worker) rent(ctx context.Context, c *customer) bool {
 // cancel cancels the oldest rental c holds.
 func (w *worker) cancel(ctx context.Context, c *customer) {
 	h := c.held[0]
-	a := do(ctx, w.client, w.base, call{method: http.MethodPost, path: "/rent/" + h.rental + "/cancel", token: c.token, moneyMoving: true})
-	w.rec.of(OpCancel).record(a)
+	a := w.send(ctx, OpCancel, c, call{method: http.MethodPost, path: "/rent/" + h.rental + "/cancel", token: c.token, moneyMoving: true})
 	if a.ok() || a.status == http.StatusConflict || a.status == http.StatusNotFound {
 		c.held = c.held[1:]
 		delete(c.holds, h.premiere)
@@ -146,9 +152,8 @@ func (w *worker) checkout(ctx context.Context, c *customer) {
 	if a.decode(&form) != nil {
 		return
 	}
-	a = do(ctx, w.client, w.base, call{method: http.MethodPost, path: "/cart/checkout", token: c.token, moneyMoving: true,
+	a = w.send(ctx, OpCheckout, c, call{method: http.MethodPost, path: "/cart/checkout", token: c.token, moneyMoving: true,
 		body: map[string]any{"expected_total": form.Total}})
-	w.rec.of(OpCheckout).record(a)
 	var res struct {
 		Rentals []struct {
 			RentalID   string `json:"rental_id"`

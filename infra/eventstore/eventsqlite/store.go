@@ -76,12 +76,20 @@ func open(path string, opts Options) (s *Store, err error) {
 	}
 	opts = opts.withDefaults()
 	ctx := context.Background()
-	wrap := func(err error) error { return fmt.Errorf("open event store %s: %w", path, err) }
+	wrap := func(err error) error {
+		if isCorrupt(err) {
+			return fmt.Errorf("open event store %s: %w (the log is the ledger of record and cannot be rebuilt: "+
+				"keep this file for analysis and restore the data folder from a backup with 'chance restore --replace BACKUP')", path, err)
+		}
+		return fmt.Errorf("open event store %s: %w", path, err)
+	}
 
 	s = &Store{closing: make(chan struct{})}
+	// WARNING: close through opened, not s: each failure below returns a nil s.
+	opened := s
 	defer func() {
 		if err != nil {
-			s.closeResources()
+			opened.closeResources() //nolint:errcheck // the open error is the one to report
 		}
 	}()
 

@@ -110,9 +110,11 @@ func OpenWith(dir string, opts Options) (s *Store, err error) {
 	}
 
 	s = &Store{dir: dir, projections: map[string]*projection{}, manifest: m, caches: planCaches(opts.CacheKiB, projectionNames())}
+	// WARNING: close through opened, not s: each failure below returns a nil s.
+	opened := s
 	defer func() {
 		if err != nil {
-			s.Close() //nolint:errcheck // the open error is the one to report
+			opened.Close() //nolint:errcheck // the open error is the one to report
 		}
 	}()
 	for _, name := range projectionNames() {

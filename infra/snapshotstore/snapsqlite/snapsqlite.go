@@ -12,7 +12,8 @@ import (
 	"fmt"
 	"net/url"
 
-	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
+	"modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/chance-video/chance/commands"
 )
@@ -48,6 +49,10 @@ func OpenWithCache(path string, cacheKiB int) (*Store, error) {
 	db.SetMaxOpenConns(conns)
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
+		var e *sqlite.Error
+		if errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_CORRUPT || e.Code()&0xff == sqlite3.SQLITE_NOTADB) {
+			return nil, fmt.Errorf("open snapshots %s: %w (snapshots are only a cache of the log: delete this file and start again)", path, err)
+		}
 		return nil, fmt.Errorf("open snapshots %s: %w", path, err)
 	}
 	return &Store{db: db}, nil
