@@ -91,16 +91,6 @@ func (w *writer) flush(ctx context.Context) error {
 	return nil
 }
 
-// isCorrupt is SQLite's word for a file cut short or overwritten.
-func isCorrupt(err error) bool {
-	var e *sqlite.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	code := e.Code() & 0xff // the primary code of an extended one
-	return code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB
-}
-
 func isUniqueViolation(err error) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE

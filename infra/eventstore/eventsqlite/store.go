@@ -19,6 +19,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/chance-video/chance/eventlog"
+	"github.com/chance-video/chance/infra/sqliteerr"
 )
 
 // ErrClosed is returned by every call on a closed Store, and by appends still queued
@@ -77,7 +78,7 @@ func open(path string, opts Options) (s *Store, err error) {
 	opts = opts.withDefaults()
 	ctx := context.Background()
 	wrap := func(err error) error {
-		if isCorrupt(err) {
+		if sqliteerr.Corrupt(err) {
 			return fmt.Errorf("open event store %s: %w (the log is the ledger of record and cannot be rebuilt: "+
 				"keep this file for analysis and restore the data folder from a backup with 'chance restore --replace BACKUP')", path, err)
 		}

@@ -11,11 +11,9 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
-
 	"github.com/chance-video/chance/infra/readstore/generations"
 	"github.com/chance-video/chance/infra/readstore/inflight"
+	"github.com/chance-video/chance/infra/sqliteerr"
 )
 
 // A generation is one build of a projection: its own file, "<projection>.g<N>.db".
@@ -60,7 +58,7 @@ func openGeneration(ctx context.Context, dir, projection string, n int, cache ca
 	m := modelOf(projection)
 	f, err := openFile(ctx, path, m.schema, append(slices.Clone(m.statements), upsertCheckpoint), true, rebuildable, cache)
 	if err != nil {
-		if corrupt(err) {
+		if sqliteerr.Corrupt(err) {
 			return nil, fmt.Errorf("open %s: %w (this file holds only the %s read model, derived from the event log: "+
 				"move it away and start again to rebuild it from the log)", path, err, projection)
 		}
@@ -123,15 +121,4 @@ func removeStrays(dir string, serving map[string]int) (map[string]int, error) {
 		}
 	}
 	return highest, errors.Join(errs...)
-}
-
-// corrupt is SQLite's word for a file cut short or overwritten: not a database, or a
-// malformed one.
-func corrupt(err error) bool {
-	var e *sqlite.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	code := e.Code() & 0xff // the primary code of an extended one
-	return code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB
 }

@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"net/url"
 
-	"modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
 
 	"github.com/chance-video/chance/commands"
+	"github.com/chance-video/chance/infra/sqliteerr"
 )
 
 // Store is a snapshot file.
@@ -49,8 +49,7 @@ func OpenWithCache(path string, cacheKiB int) (*Store, error) {
 	db.SetMaxOpenConns(conns)
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
-		var e *sqlite.Error
-		if errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_CORRUPT || e.Code()&0xff == sqlite3.SQLITE_NOTADB) {
+		if sqliteerr.Corrupt(err) {
 			return nil, fmt.Errorf("open snapshots %s: %w (snapshots are only a cache of the log: delete this file and start again)", path, err)
 		}
 		return nil, fmt.Errorf("open snapshots %s: %w", path, err)
