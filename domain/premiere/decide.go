@@ -51,7 +51,7 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 		if err := checkTheaterPrice(c.TheaterPrice); err != nil {
 			return nil, err
 		}
-		if err := c.Terms.Check(); err != nil {
+		if err := c.Terms.CheckForSale(); err != nil {
 			return nil, err
 		}
 		details, err := checkDetails(c.Details)
@@ -68,7 +68,7 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 			return nil, err
 		}
 		terms := pricing.Terms{OnlinePrice: c.OnlinePrice, StandardHours: c.StandardHours, DiscountPercent: s.Terms.DiscountPercent}
-		if err := terms.Check(); err != nil {
+		if err := terms.CheckForSale(); err != nil {
 			return nil, err
 		}
 		if terms == s.Terms && c.TheaterPrice == s.TheaterPrice {
@@ -78,7 +78,7 @@ func Decide(c Command, s State) ([]domain.Event, error) {
 	case ChangeDiscount:
 		terms := s.Terms
 		terms.DiscountPercent = c.Percent
-		if err := terms.Check(); err != nil {
+		if err := terms.CheckForSale(); err != nil {
 			return nil, err
 		}
 		if c.Percent == s.Terms.DiscountPercent {

@@ -43,6 +43,7 @@ func TestPublish(t *testing.T) {
 		{Name: "a description keeps its lines, CRLF as LF", When: Publish{ID: id, Card: Card{Title: card.Title, Actors: card.Actors, Description: "Акт 1.\r\nАкт 2."}, TheaterPrice: 300000, Terms: terms, Now: now},
 			Then: []domain.Event{Published{ID: id, Card: Card{Title: card.Title, Actors: card.Actors, Description: "Акт 1.\nАкт 2."}, TheaterPrice: 300000, Terms: terms, At: now}}},
 		{Name: "zero online price", When: Publish{ID: id, Card: card, Terms: pricing.Terms{StandardHours: 48}}, WantErr: domain.ErrInvalid},
+		{Name: "an hour under a kopeck", When: Publish{ID: id, Card: card, TheaterPrice: 300000, Terms: pricing.Terms{OnlinePrice: 47, StandardHours: 48}, Now: now}, WantErr: domain.ErrInvalid},
 		{Name: "discount of 100 would make it free", When: Publish{ID: id, Card: card, Terms: pricing.Terms{OnlinePrice: 1, StandardHours: 1, DiscountPercent: 100}}, WantErr: domain.ErrInvalid},
 	})
 }
@@ -87,7 +88,7 @@ func TestChange(t *testing.T) {
 	withdrawn := append([]domain.Event{published()}, WithdrawnFromSale{ID: id, At: now})
 	title, description := "Маузер. Новая редакция", "Новый состав"
 	actors := []string{"Евгений Миронов"}
-	price, cheap, hours, discount, tooMuch, tooLong := money.Kopecks(60000), money.Kopecks(1), 72, 30, 100, " "+strings.Repeat("я", MaxTitle+1)
+	price, cheap, tooCheap, hours, discount, tooMuch, tooLong := money.Kopecks(60000), money.Kopecks(100), money.Kopecks(47), 72, 30, 100, " "+strings.Repeat("я", MaxTitle+1)
 	same, sameDiscount, noHours := card.Title, 10, 0
 	decidertest.Run(t, Decider, []decidertest.Spec[Command]{
 		{Name: "changes only the title, keeping the rest of the card", Given: given, When: Change{Title: &title, Now: now},
@@ -102,6 +103,9 @@ func TestChange(t *testing.T) {
 		{Name: "a bad standard term refuses the discount too", Given: given, When: Change{StandardHours: &noHours, DiscountPercent: &discount, Now: now}, WantErr: domain.ErrInvalid},
 		{Name: "prices not named stay as they are", Given: given, When: Change{OnlinePrice: &cheap, Now: now},
 			Then: []domain.Event{Repriced{ID: id, TheaterPrice: 300000, OnlinePrice: cheap, StandardHours: 48, At: now}}},
+		{Name: "a price under a kopeck an hour after the discount is refused", Given: given, When: Change{OnlinePrice: &tooCheap, Now: now}, WantErr: domain.ErrInvalid},
+		{Name: "so is a discount that brings it there", Given: append(given, Repriced{ID: id, TheaterPrice: 300000, OnlinePrice: 48, StandardHours: 48, At: now}),
+			When: Change{DiscountPercent: &discount, Now: now}, WantErr: domain.ErrInvalid},
 		{Name: "a bad discount refuses the card's change too", Given: given, When: Change{Title: &title, DiscountPercent: &tooMuch, Now: now}, WantErr: domain.ErrInvalid},
 		{Name: "a bad title refuses the prices' change too", Given: given, When: Change{Title: &tooLong, OnlinePrice: &price, Now: now}, WantErr: domain.ErrInvalid},
 		{Name: "only what differs is recorded", Given: given, When: Change{Title: &same, DiscountPercent: &discount, Now: now},

@@ -36,6 +36,21 @@ func (t Terms) Check() error {
 	return nil
 }
 
+// CheckForSale rejects terms a premiere may not be offered at: beyond Check, every hour
+// must cost at least a kopeck after the discount, or rounding would give hours away (an
+// extension for nothing, a first hour watched and refunded in full on cancelling).
+// Rentals keep the terms they were bought at, so only publishing and repricing ask this.
+func (t Terms) CheckForSale() error {
+	if err := t.Check(); err != nil {
+		return err
+	}
+	if int64(t.OnlinePrice)*int64(100-t.DiscountPercent) < int64(t.StandardHours)*100 {
+		return domain.Invalid(fmt.Sprintf("an hour must cost at least 1 kopeck after the discount: online_price %d over reservation_hours %d at %d%% off is less; raise the price or lower the discount",
+			t.OnlinePrice, t.StandardHours, t.DiscountPercent))
+	}
+	return nil
+}
+
 // Quote is the price of hours under the terms:
 // online_price × hours / standard_hours × (100 − discount) / 100, rounded half up once.
 func (t Terms) Quote(hours int) money.Kopecks {

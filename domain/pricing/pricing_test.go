@@ -48,3 +48,19 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckForSale(t *testing.T) {
+	for _, ok := range []Terms{{720, 720, 0}, {72000, 720, 99}, {100, 1, 0}} {
+		if err := ok.CheckForSale(); err != nil {
+			t.Errorf("CheckForSale(%+v) = %v: every hour costs a kopeck or more", ok, err)
+		}
+	}
+	for _, free := range []Terms{{719, 720, 0}, {71999, 720, 99}, {3, 720, 0}, {0, 48, 0}} {
+		if err := free.CheckForSale(); !errors.Is(err, domain.ErrInvalid) {
+			t.Errorf("CheckForSale(%+v) = %v, want invalid: an hour would cost under a kopeck", free, err)
+		}
+		if free.OnlinePrice > 0 && free.Check() != nil {
+			t.Errorf("Check(%+v) refused terms a rental may already hold", free)
+		}
+	}
+}

@@ -8,29 +8,33 @@ import (
 	"github.com/google/uuid"
 )
 
-// A term change that adds hours for nothing is refused: under cheap locked terms
-// (100 kopecks for 720 hours) 4 h and 5 h both cost 1 kopeck, so 4 → 5 would be an
-// hour given away; 4 → 12 is charged its kopeck.
-func TestAnExtensionForNothingIsRefused(t *testing.T) {
+// No hour is given away: an admin cannot offer terms under which an hour costs less
+// than a kopeck (publish, reprice or discount), so every added hour is charged. (A
+// rental bought at such terms before this rule is refused a free extension by the
+// rental decider.)
+func TestNoHourIsGivenAway(t *testing.T) {
 	h := newHarness(t)
+	admin := h.withRole("admin", "admin")
+	publish := func(online, hours, discount int) response {
+		return h.post("/admin/premieres", admin, "", map[string]any{"title": "Маузер", "description": "Премьера",
+			"theater_price": 300000, "online_price": online, "reservation_hours": hours, "discount_percent": discount})
+	}
+	publish(719, 720, 0).problem(t, http.StatusBadRequest, "at least 1 kopeck")
+	id := publish(720, 720, 0).want(t, http.StatusCreated).str("id")
+	h.send(req{Method: http.MethodPatch, Path: "/admin/premieres/" + id, Token: admin, Body: map[string]any{"discount_percent": 1}}).
+		problem(t, http.StatusBadRequest, "at least 1 kopeck")
+	h.send(req{Method: http.MethodPatch, Path: "/admin/premieres/" + id, Token: admin, Body: map[string]any{"online_price": 700}}).
+		problem(t, http.StatusBadRequest, "at least 1 kopeck")
+
 	token, _ := h.customer("vera")
-	cheap := h.publish("Маузер", nil, 100, 720, 0)
 	h.fill(token, 1_000)
-	rental := h.post("/rent/", token, "rent", map[string]any{"id": cheap, "period": 4}).want(t, http.StatusCreated)
-	if rental.num("price") != 1 {
-		t.Fatalf("4 h cost %d", rental.num("price"))
+	rental := h.post("/rent/", token, "rent", map[string]any{"id": id, "period": 4}).want(t, http.StatusCreated)
+	if rental.num("price") != 4 {
+		t.Fatalf("4 h at a kopeck an hour cost %d", rental.num("price"))
 	}
-	id := rental.str("rental_id")
-	h.post("/rent/"+id+"/term", token, "free", map[string]any{"period": 5}).problem(t, http.StatusBadRequest, "extend by more hours")
-	if b := h.balance(token); b != 999 {
-		t.Fatalf("balance %d after a refused extension", b)
-	}
-	if end := h.get("/premiere/"+cheap.String()+"/term", token).want(t, http.StatusOK).str("expires_at"); end != rental.str("expires_at") {
-		t.Fatalf("the term ends at %s after a refused extension, was %s", end, rental.str("expires_at"))
-	}
-	h.post("/rent/"+id+"/term", token, "paid", map[string]any{"period": 12}).want(t, http.StatusOK)
-	if b := h.balance(token); b != 998 {
-		t.Fatalf("balance %d after extending to 12 h (2 kopecks in all)", b)
+	h.post("/rent/"+rental.str("rental_id")+"/term", token, "one-more", map[string]any{"period": 5}).want(t, http.StatusOK)
+	if b := h.balance(token); b != 995 {
+		t.Fatalf("balance %d after extending 4 h to 5 h, want 995", b)
 	}
 }
 
