@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,14 @@ func (a *api) await(c *gin.Context, reads queries.ReadModels) bool {
 	err := a.q.Await(c.Request.Context(), callerID(c), atLeast, reads)
 	switch {
 	case errors.Is(err, queries.ErrBehind):
-		a.log.WarnContext(c.Request.Context(), "answering from read models still behind", "error", err, "request_id", requestID(c))
+		// A position the client named may lie beyond the log (nothing the shop can
+		// fix, and each such read would write a warning): Debug; the projection lag
+		// metrics show a read side really behind.
+		level := slog.LevelWarn
+		if !atLeast.IsStart() {
+			level = slog.LevelDebug
+		}
+		a.log.Log(c.Request.Context(), level, "answering from read models still behind", "error", err, "request_id", requestID(c))
 	case err != nil:
 		a.fail(c, err)
 		return false

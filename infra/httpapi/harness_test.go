@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,6 +73,8 @@ type setup struct {
 	// provider's page over the read store.
 	payments *commands.Payments
 	testPay  bool
+	// readWait bounds a read's wait for the projections (30 s if zero).
+	readWait time.Duration
 }
 
 func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *harness {
@@ -111,7 +114,8 @@ func newHarnessWith(t *testing.T, with setup, options ...func(*httpapi.Deps)) *h
 	})
 	// A generous bound: reads wait only as long as the projections need, and a
 	// test must never see a stale read.
-	q, err := queries.New(reads, h.clock, h.progress, queries.Options{MaxWait: 30 * time.Second})
+	readWait := cmp.Or(with.readWait, 30*time.Second)
+	q, err := queries.New(reads, h.clock, h.progress, queries.Options{MaxWait: readWait})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,3 +135,28 @@ func TestAClientsMistakeIsNoFailure(t *testing.T) {
 		t.Errorf("%d request lines for the two clients that went away, want 2", requests)
 	}
 }
+
+// A signed-in client may name a position to wait for; one beyond the log is its own
+// doing: the read waits its bounded time, is answered from what the read models have,
+// and logs nothing above Debug (each such read would otherwise write a warning).
+func TestAPositionBeyondTheLogIsNoWarning(t *testing.T) {
+	logs := &records{}
+	h := newHarnessWith(t, setup{readWait: 50 * time.Millisecond}, func(d *httpapi.Deps) { d.Logger = slog.New(logs) })
+	token, _ := h.customer("vera")
+	h.fill(token, 100_000)
+	logs.take()
+	r := h.send(req{Method: http.MethodGet, Path: "/billing/amount/", Token: token, Header: map[string]string{"X-Chance-Min-Position": "999999999"}})
+	if r.want(t, http.StatusOK).num("balance") != 100_000 {
+		t.Fatalf("balance %s", r.Raw)
+	}
+	var behind bool
+	for _, rec := range logs.take() {
+		behind = behind || rec.Message == "answering from read models still behind"
+		if rec.Level > slog.LevelInfo {
+			t.Errorf("logged %q at %s, want Debug", rec.Message, rec.Level)
+		}
+	}
+	if !behind {
+		t.Error("the read did not say it answered from read models behind the named position")
+	}
+}
