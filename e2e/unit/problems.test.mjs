@@ -146,6 +146,9 @@ test('422, 429 and 503', () => {
   assert.equal(explain(503, { type: 'about:blank', status: 503, detail: 'the shop is starting: read models are catching up; retry in a moment' }, 2),
     'Магазин запускается: повторите через 2 секунды.');
   assert.equal(explain(503, null), 'Магазин временно недоступен: повторите чуть позже.');
+  assert.match(explain(503, { type: 'about:blank', status: 503,
+    detail: 'the payment provider cannot be reached right now; retry in a moment with the same Idempotency-Key' }, 5),
+  /^Платёжная система сейчас недоступна: повторите через 5 секунд\./);
 });
 
 // The about:blank 404s and 409s are told apart by their English detail: each pattern

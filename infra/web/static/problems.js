@@ -140,7 +140,7 @@ export function explain(status, body, retryAfter) {
     case `${URN}idempotency-key-reused`:
       return 'Повторный запрос отличался от первого и не выполнен. Нажмите кнопку ещё раз.';
     case `${URN}idempotency-key-in-flight`:
-      return 'Запрос ещё выполняется: подождите немного и проверьте результат.';
+      return 'Запрос ещё выполняется: подождите немного и нажмите ещё раз — дважды он не выполнится.';
     case `${URN}too-many-attempts`:
       return `Слишком много попыток. Повторите ${wait || 'чуть позже'}.`;
     case `${URN}not-in-term`:
@@ -176,9 +176,9 @@ export function explain(status, body, retryAfter) {
     case 429:
       return `Слишком много попыток. Повторите ${wait || 'чуть позже'}.`;
     case 503:
-      return /starting/.test(detail)
-        ? `Магазин запускается: повторите ${wait || 'через минуту'}.`
-        : `Магазин временно недоступен: повторите ${wait || 'чуть позже'}.`;
+      if (/starting/.test(detail)) return `Магазин запускается: повторите ${wait || 'через минуту'}.`;
+      if (/payment provider/.test(detail)) return `Платёжная система сейчас недоступна: повторите ${wait || 'чуть позже'}. Дважды деньги не спишутся.`;
+      return `Магазин временно недоступен: повторите ${wait || 'чуть позже'}.`;
     default:
       if (status >= 500) return 'Что-то пошло не так на стороне магазина. Повторите попытку чуть позже.';
       return FALLBACK;
