@@ -113,9 +113,14 @@ async function openPage(prefix) {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
   });
   // Every failed request is an error (the answers below are what the API reports),
-  // but the browser's own guess at a favicon for a page that names none (the player).
+  // but the browser's own guess at a favicon for a page that names none (the player),
+  // and a refusal the journey provokes on purpose, announced by refusal(status, path).
+  const refusals = [];
   page.on('response', (r) => {
-    if (r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico') problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    const path = new URL(r.url()).pathname;
+    const meant = refusals.findIndex(([status, p]) => status === r.status() && p === path);
+    if (meant >= 0) refusals.splice(meant, 1);
+    else if (r.status() >= 400 && path !== '/favicon.ico') problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
   let n = 0;
   const shot = (name) => page.screenshot({ path: join(artifacts, `${prefix}-${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -129,8 +134,10 @@ async function openPage(prefix) {
       await context.close().catch(() => {});
     }
     assert.deepEqual(problems, [], 'no script errors on any page');
+    assert.deepEqual(refusals, [], 'every refusal provoked on purpose came');
   };
-  return { page, shot, run, flash: page.locator('#flash') };
+  const refusal = (status, path) => refusals.push([status, path]);
+  return { page, shot, run, refusal, flash: page.locator('#flash') };
 }
 
 // eventually retries check (which throws while its condition does not hold yet) until
@@ -300,8 +307,8 @@ test('after paying: a declined top-up, a term extended and shortened, a cancella
     t.skip('needs the shop this test starts (the test payment provider)');
     return;
   }
-  const { page, shot, run, flash } = await openPage('after');
-  await run(() => afterPayment(page, shot, flash));
+  const { page, shot, run, refusal, flash } = await openPage('after');
+  await run(() => afterPayment(page, shot, flash, refusal));
 });
 
 // «1 234,50 ₽» (or «−1,00 ₽») → kopecks.
@@ -323,7 +330,7 @@ async function signUp(page, first, last, email, password) {
   await page.locator('#flash').getByText(`Добро пожаловать, ${first}!`).waitFor();
 }
 
-async function afterPayment(page, shot, flash) {
+async function afterPayment(page, shot, flash, refusal) {
   const email = `boris-${randomBytes(4).toString('hex')}@example.ru`;
   const password = 'correct horse battery';
   const titled = (list, title) => list.filter({ has: page.getByRole('link', { name: title, exact: true }) });
@@ -500,6 +507,12 @@ async function afterPayment(page, shot, flash) {
   assert.deepEqual(await customerKeys(), [], 'nothing of the customer is left in the browser');
   await page.locator('#nav').getByRole('link', { name: 'Войти' }).click();
   await page.getByLabel('Эл. почта').fill(email);
+  // A wrong password first: the refusal is told in Russian, not in the API's English.
+  refusal(401, '/api/v1/login');
+  await page.getByLabel('Пароль').fill(`${password}-wrong`);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await flash.getByRole('alert').filter({ hasText: 'Неверная почта или пароль.' }).waitFor();
+  assert.doesNotMatch(await flash.innerText(), /[A-Za-z]/, 'a refused sign-in is told in Russian');
   await page.getByLabel('Пароль').fill(password);
   await page.getByRole('button', { name: 'Войти' }).click();
   await flash.getByText('Вы вошли.').waitFor();

@@ -60,12 +60,19 @@ test('a lost answer, a 5xx or a request in flight: the next press repeats the sa
 });
 
 test('an answer that settles it (402, 409 price changed): the next press is a new request', async () => {
-  const declined = await press({ status: 402, body: { detail: 'не хватает', shortfall: 50 } });
+  const declined = await press({ status: 402, body: { type: 'urn:chance:problem:insufficient-funds', detail: 'the balance is short', shortfall: 50 } });
   assert.equal(declined.status, 402);
-  assert.equal(declined.message, 'не хватает');
+  assert.equal(declined.message, 'Не хватает 0,50\u00a0₽: пополните баланс.', 'told in Russian (problems.js), not the API\'s detail');
   await press({ status: 409, body: { type: 'urn:chance:problem:price-changed', detail: 'цена изменилась' } });
   await press({ status: 201, body: {} });
   assert.equal(new Set(sent.map((s) => s.key)).size, 3);
+});
+
+test('a refusal is told in Russian, with the wait from Retry-After; no answer at all too', async () => {
+  answers = [{ status: 429, body: { type: 'about:blank', status: 429, detail: 'slow down' }, headers: { 'Retry-After': '7' } }, 'network'];
+  await assert.rejects(call('GET', '/cart'), (e) => e.status === 429 && e.retryAfter === 7
+    && e.message === 'Слишком много попыток. Повторите через 7 секунд.');
+  await assert.rejects(call('GET', '/cart'), (e) => e.status === 0 && e.message === 'Нет связи с магазином. Проверьте соединение и повторите.');
 });
 
 test('the same action with another body is a new request', async () => {
@@ -77,7 +84,7 @@ test('the same action with another body is a new request', async () => {
 
 test('a refused token signs the tab out', async () => {
   answers = [{ status: 401, body: { detail: 'token expired' } }];
-  await assert.rejects(call('GET', '/cart'), (e) => e.status === 401 && e.message === 'token expired');
+  await assert.rejects(call('GET', '/cart'), (e) => e.status === 401 && e.message === 'Сессия закончилась: войдите снова.');
   assert.equal(sessionStorage.getItem('chance.token'), null);
 });
 

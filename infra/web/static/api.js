@@ -3,19 +3,22 @@
 // that is kept until its outcome is known, so pressing the button again after a lost
 // answer repeats the same request and never pays twice.
 
+import { explain } from './problems.js';
+
 const BASE = '/api/v1';
 const TOKEN = 'chance.token';
 const KEYS = 'chance.keys';
 
-/** An RFC 9457 problem from the API, or a network failure (status 0). */
+/**
+ * An RFC 9457 problem from the API, or a network failure (status 0). Its message is
+ * what the customer reads, in Russian (problems.js), never the API's English detail.
+ */
 export class Problem extends Error {
-  constructor(status, body) {
-    const detail = (body && (body.detail || body.title)) || (status === 0
-      ? 'Нет связи с магазином. Проверьте соединение и повторите.'
-      : `Ошибка ${status}`);
-    super(detail);
+  constructor(status, body, retryAfter) {
+    super(explain(status, body, retryAfter));
     this.status = status;
     this.body = body || {};
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -65,7 +68,8 @@ export async function call(method, path, { body, key, auth = true } = {}) {
       setToken(null);
       onSignedOut();
     }
-    throw new Problem(res.status, data);
+    const wait = Number(res.headers.get('Retry-After'));
+    throw new Problem(res.status, data, Number.isSafeInteger(wait) && wait > 0 ? wait : undefined);
   }
   return data;
 }

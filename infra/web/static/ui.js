@@ -1,7 +1,7 @@
 // Pieces every page uses: the message line, buttons that show they are working, the
 // term picker, and the poster (or a drawn placeholder when a premiere has none).
 import { h, mount, safeURL } from './dom.js';
-import { Problem } from './api.js';
+import { say } from './problems.js';
 import { term } from './format.js';
 
 // How many route changes the message on screen has been through: it survives the one
@@ -20,13 +20,9 @@ export function routeChanged() {
   if (++flashAge > 1) mount(document.getElementById('flash'));
 }
 
-/** Shows what went wrong: a problem's detail as the API wrote it, or the error's message. */
+/** Shows what went wrong, in Russian: a problem's message from problems.js, never the API's detail. */
 export function showError(e) {
-  if (e instanceof Problem && e.status === 429 && e.body.retry_after) {
-    flash(`${e.message} Повторите через ${e.body.retry_after} с.`, 'error');
-  } else {
-    flash(e instanceof Error ? e.message : String(e), 'error');
-  }
+  flash(say(e), 'error');
 }
 
 /** Runs fn while the button is disabled; an error is shown, not thrown. */
