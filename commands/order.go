@@ -149,6 +149,9 @@ type CheckoutPlan struct {
 // Shortfall is what the customer must top up before checking out.
 func (p CheckoutPlan) Shortfall() money.Kopecks { return max(p.Total-p.Balance, 0) }
 
+// ErrCartEmpty: a checkout of a cart with no items (and not paid for already).
+var ErrCartEmpty = domain.Conflict("the cart is empty: add a premiere to it before checking out")
+
 // planCheckout prices the cart as checkout would, without paying. A cart an order has
 // already paid for (being completed, or checked out and unchanged since) is answered
 // with that order; the account's decision on the debit is what makes a second payment
@@ -162,7 +165,7 @@ func (s *Service) planCheckout(ctx context.Context, userID uuid.UUID) (CheckoutP
 		if c.CheckedOutBy != uuid.Nil {
 			return CheckoutPlan{}, &account.CartAlreadyPaid{OrderID: c.CheckedOutBy}
 		}
-		return CheckoutPlan{}, domain.Conflict("the cart is empty: add a premiere to it before checking out")
+		return CheckoutPlan{}, ErrCartEmpty
 	}
 	plan := CheckoutPlan{At: s.clock.Now(), CartVersion: c.Version}
 	var itemErr error

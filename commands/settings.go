@@ -70,6 +70,19 @@ func (s *Service) offers(chosen []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return domain.Unprocessable(fmt.Sprintf("this shop does not send notifications by %s; choose among %s",
-		strings.Join(missing, ", "), strings.Join(s.channels, ", ")))
+	return &ChannelNotOffered{Missing: missing, Offered: s.channels}
 }
+
+// ChannelNotOffered: the customer chose a notification channel this shop is not set
+// up to send on. It is unprocessable (domain.ErrUnprocessable), not invalid input.
+type ChannelNotOffered struct {
+	Missing []string // the chosen channels the shop does not send on
+	Offered []string // the channels it does send on
+}
+
+func (e *ChannelNotOffered) Error() string {
+	return fmt.Sprintf("this shop does not send notifications by %s; choose among %s",
+		strings.Join(e.Missing, ", "), strings.Join(e.Offered, ", "))
+}
+
+func (e *ChannelNotOffered) Unwrap() error { return domain.ErrUnprocessable }

@@ -108,6 +108,7 @@ func (a *api) isReady() (bool, string) {
 func (a *api) gateUntilReady(c *gin.Context) {
 	if ok, why := a.isReady(); !ok {
 		p := newProblem(http.StatusServiceUnavailable, "the shop is starting: "+why+"; retry in a moment")
+		p.Type, p.Title = typeStarting, "Starting"
 		p.Header = http.Header{"Retry-After": {retryWhileStarting}}
 		a.fail(c, p)
 		return

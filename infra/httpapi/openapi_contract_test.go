@@ -168,6 +168,7 @@ func TestTheContractCheckRefusesWhatTheDocumentDoesNotAllow(t *testing.T) {
 		"a content type unknown": answer(200, "text/plain", `100 RUB`),
 		"a header not declared":  answer(200, "application/json", `{"balance": 100, "currency": "RUB"}`, "X-Bonus", "5"),
 		"a problem without type": answer(401, "application/problem+json", `{"title":"x","status":401,"detail":"x"}`, "WWW-Authenticate", `Bearer realm="chance"`),
+		"a type not documented":  answer(401, "application/problem+json", `{"type":"urn:chance:problem:invented","title":"x","status":401,"detail":"x"}`, "WWW-Authenticate", `Bearer realm="chance"`),
 	} {
 		if problems := c.check(get, nil, bad); len(problems) == 0 {
 			t.Errorf("%s passed the check", name)

@@ -17,7 +17,11 @@ import (
 	"github.com/chance-video/chance/commands"
 	"github.com/chance-video/chance/domain"
 	"github.com/chance-video/chance/domain/account"
+	"github.com/chance-video/chance/domain/cart"
 	"github.com/chance-video/chance/domain/money"
+	"github.com/chance-video/chance/domain/premiere"
+	"github.com/chance-video/chance/domain/rental"
+	"github.com/chance-video/chance/domain/user"
 	"github.com/chance-video/chance/eventlog"
 	"github.com/chance-video/chance/infra/auth"
 	"github.com/chance-video/chance/readmodel/rentals"
@@ -52,8 +56,10 @@ func (p *Problem) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// Problem types with extension members a client can act on. The URNs name the
-// problem; they are not meant to be fetched.
+// Problem types: each names a refusal a client must tell apart from the others
+// (to act on its extension members, or to say what happened in its own words). The
+// URNs name the problem; they are not meant to be fetched. about:blank is left for
+// the generic answers where the status says it all (no such route, an unknown id).
 const (
 	typeValidation        = "urn:chance:problem:validation"
 	typeInsufficientFunds = "urn:chance:problem:insufficient-funds"
@@ -64,7 +70,59 @@ const (
 	typeKeyInFlight       = "urn:chance:problem:idempotency-key-in-flight"
 	typeTooManyAttempts   = "urn:chance:problem:too-many-attempts"
 	typeNotInTerm         = "urn:chance:problem:not-in-term"
+
+	// Refusals without extension members: the type alone tells the client what
+	// happened. Each is one domain error (see refusals) or one answer of this package.
+	typeNotOnSale           = "urn:chance:problem:not-on-sale"              // 409: the premiere is no longer on sale
+	typeAlreadyInCart       = "urn:chance:problem:already-in-cart"          // 409: in the cart with another term
+	typeCartFull            = "urn:chance:problem:cart-full"                // 409: the cart holds cart.MaxItems premieres
+	typeCartEmpty           = "urn:chance:problem:cart-empty"               // 409: checkout of an empty cart
+	typeNotInCart           = "urn:chance:problem:not-in-cart"              // 404: changing or removing an item the cart lacks
+	typeTermChanged         = "urn:chance:problem:term-changed"             // 409: the rental's term changed since the quote
+	typeTermChangedRefunded = "urn:chance:problem:term-changed-refunded"    // 409: the same, found after the extension was paid: refunded
+	typeRentalCancelled     = "urn:chance:problem:rental-cancelled"         // 409: the rental is cancelled
+	typeTermEnded           = "urn:chance:problem:term-ended"               // 409: the rental's term has ended
+	typeTooManyTopUps       = "urn:chance:problem:too-many-pending-top-ups" // 409: account.MaxPendingTopUps top-ups await payment
+	typeEmailTaken          = "urn:chance:problem:email-taken"              // 409: another user registered this email
+	typeContention          = "urn:chance:problem:contention"               // 409: concurrent changes kept winning; retry
+	typeChannelNotOffered   = "urn:chance:problem:channel-not-offered"      // 422: a notification channel the shop does not send on
+	typeNoCurrentRental     = "urn:chance:problem:no-current-rental"        // 404: no upcoming or active rental of the premiere
+	typeProviderUnavailable = "urn:chance:problem:provider-unavailable"     // 503: the payment provider cannot be reached
+	typeStarting            = "urn:chance:problem:starting"                 // 503: the shop is starting (read models catching up)
 )
+
+// refusals gives domain errors that are one refusal each their problem type and
+// title; their status is their category's (domain.ErrConflict: 409 …) and their
+// detail their own, as for any domain error.
+var refusals = []struct {
+	err        error
+	typ, title string
+}{
+	{premiere.ErrNotOnSale, typeNotOnSale, "Not on sale"},
+	{cart.ErrInCart, typeAlreadyInCart, "Already in the cart"},
+	{cart.ErrFull, typeCartFull, "Cart full"},
+	{commands.ErrCartEmpty, typeCartEmpty, "Cart empty"},
+	{cart.ErrNotInCart, typeNotInCart, "Not in the cart"},
+	{rental.ErrTermChanged, typeTermChanged, "Term changed"},
+	{commands.ErrTermChangedMeanwhile, typeTermChangedRefunded, "Term changed, extension refunded"},
+	{rental.ErrCancelled, typeRentalCancelled, "Rental cancelled"},
+	{rental.ErrEnded, typeTermEnded, "Term ended"},
+	{account.ErrTooManyTopUps, typeTooManyTopUps, "Too many pending top-ups"},
+	{user.ErrEmailTaken, typeEmailTaken, "Email taken"},
+	{commands.ErrContention, typeContention, "Changed concurrently"},
+	{rentals.ErrNoCurrentRental, typeNoCurrentRental, "No current rental"},
+}
+
+// typed gives p the type and title of err's refusal, if it is one of refusals.
+func typed(p *Problem, err error) *Problem {
+	for _, r := range refusals {
+		if errors.Is(err, r.err) {
+			p.Type, p.Title = r.typ, r.title
+			break
+		}
+	}
+	return p
+}
 
 func newProblem(status int, detail string) *Problem {
 	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
@@ -132,6 +190,7 @@ func problemFor(err error) *Problem {
 		paid    *account.CartAlreadyPaid
 		policy  *auth.PolicyError
 		outside *rentals.NotInTerm
+		channel *commands.ChannelNotOffered
 	)
 	switch {
 	case errors.As(err, &p):
@@ -191,16 +250,21 @@ func problemFor(err error) *Problem {
 		return notFound("this shop takes no payment notifications from this provider")
 	case errors.Is(err, commands.ErrProviderUnavailable):
 		p = newProblem(http.StatusServiceUnavailable, "the payment provider cannot be reached right now; retry in a moment with the same Idempotency-Key")
+		p.Type, p.Title = typeProviderUnavailable, "Payment provider unavailable"
 		p.Header = http.Header{"Retry-After": {"5"}}
 		return p
 	case errors.As(err, &policy):
 		return badRequest("%s", policy.Error())
 	case errors.Is(err, domain.ErrInvalid):
 		return badRequest("%s", domainDetail(err))
+	case errors.As(err, &channel):
+		p = newProblem(http.StatusUnprocessableEntity, channel.Error())
+		p.Type, p.Title = typeChannelNotOffered, "Channel not offered"
+		return p
 	case errors.Is(err, domain.ErrNotFound):
-		return notFound(domainDetail(err))
+		return typed(notFound(domainDetail(err)), err)
 	case errors.Is(err, domain.ErrConflict):
-		return newProblem(http.StatusConflict, domainDetail(err))
+		return typed(newProblem(http.StatusConflict, domainDetail(err)), err)
 	case errors.Is(err, domain.ErrUnprocessable):
 		return newProblem(http.StatusUnprocessableEntity, domainDetail(err))
 	case errors.Is(err, domain.ErrFunds):

@@ -130,6 +130,9 @@ func TestTheAPIWaitsUntilReady(t *testing.T) {
 	if r.Header.Get("Retry-After") == "" {
 		t.Fatal("503 without Retry-After")
 	}
+	if r.str("type") != "urn:chance:problem:starting" {
+		t.Fatalf("type %q, want urn:chance:problem:starting", r.str("type"))
+	}
 	if r := h.raw(http.MethodGet, "/readyz"); r.Code != http.StatusServiceUnavailable || r.Header().Get("Retry-After") == "" {
 		t.Fatalf("readyz while starting: %d", r.Code)
 	}

@@ -67,8 +67,11 @@ func (q Queries) Term(ctx context.Context, user, premiereID uuid.UUID) (Term, er
 			return termOf(r, now), nil
 		}
 	}
-	return Term{}, domain.NotFound("you hold no upcoming or active rental of this premiere")
+	return Term{}, ErrNoCurrentRental
 }
+
+// ErrNoCurrentRental: the customer holds no upcoming or active rental of the premiere.
+var ErrNoCurrentRental = domain.NotFound("you hold no upcoming or active rental of this premiere")
 
 // Filters of "my premieres".
 const (
