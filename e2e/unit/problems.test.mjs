@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { explain, FALLBACK, NETWORK, PATTERNS, say } from '../../infra/web/static/problems.js';
+import { explain, FALLBACK, NETWORK, PATTERNS, say, TYPES } from '../../infra/web/static/problems.js';
 import { rub } from '../../infra/web/static/format.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -43,8 +43,12 @@ const extensions = {
 test('the document and problem.go name the same problem types', () => {
   const go = readFileSync(join(ROOT, 'infra/httpapi/problem.go'), 'utf8');
   const declared = [...new Set(go.match(/urn:chance:problem:[a-z][a-z-]*[a-z]/g))].sort();
-  assert.ok(documented.length >= 9, `types found: ${documented}`);
+  assert.ok(documented.length >= 25, `types found: ${documented}`);
   assert.deepEqual(documented, declared);
+});
+
+test('problems.js has a sentence of its own for every documented type, and for no other', () => {
+  assert.deepEqual([...TYPES].sort(), documented);
 });
 
 test('every documented problem type reads in Russian, with any status and its extensions', () => {
@@ -120,38 +124,56 @@ test('403: watching outside the term says why', () => {
   assert.equal(p('cancelled'), 'Эта аренда отменена: смотреть её нельзя.');
 });
 
-test('404 and 409 conflicts say what happened', () => {
-  const nf = (detail) => explain(404, { type: 'about:blank', status: 404, detail });
-  assert.equal(nf('you hold no upcoming or active rental of this premiere'), 'У вас нет текущей или предстоящей аренды этой премьеры.');
+test('404, 409, 422 and 503 refusals are told apart by their type, never by the detail', () => {
+  const detail = 'an English detail that says something else entirely';
+  const t = (name, status, ext = {}, retryAfter) => explain(status, { type: `${T}${name}`, status, detail, ...ext }, retryAfter);
+  assert.equal(t('no-current-rental', 404), 'У вас нет текущей или предстоящей аренды этой премьеры.');
+  assert.equal(t('not-in-cart', 404), 'Этой премьеры уже нет в корзине.');
+  assert.equal(t('not-on-sale', 409), 'Эта премьера больше не продаётся.');
+  assert.match(t('already-in-cart', 409), /уже в корзине с другим сроком/);
+  assert.match(t('cart-full', 409), /^Корзина заполнена/);
+  assert.match(t('cart-empty', 409), /^Корзина пуста/);
+  assert.match(t('term-changed', 409), /^Срок аренды успел измениться/);
+  assert.match(t('term-changed-refunded', 409), /деньги возвращены/);
+  assert.equal(t('rental-cancelled', 409), 'Эта аренда отменена.');
+  assert.equal(t('term-ended', 409), 'Срок этой аренды уже закончился.');
+  assert.match(t('too-many-pending-top-ups', 409), /пополнений ждут оплаты/);
+  assert.match(t('email-taken', 409), /^Эта почта уже зарегистрирована/);
+  assert.match(t('contention', 409), /^Данные успели измениться: повторите/);
+  assert.match(t('channel-not-offered', 422), /не отправляет уведомления этим способом/);
+  assert.equal(t('starting', 503, {}, 2), 'Магазин запускается: повторите через 2 секунды.');
+  assert.equal(t('starting', 503), 'Магазин запускается: повторите через минуту.');
+  assert.match(t('provider-unavailable', 503, {}, 5), /^Платёжная система сейчас недоступна: повторите через 5 секунд\./);
+  // Each says something of its own: none is the answer for an about:blank of its status.
+  for (const type of TYPES) {
+    const name = type.slice(T.length);
+    if (['validation', 'insufficient-funds', 'too-many-attempts'].includes(name)) continue; // their status alone says as much
+    for (const status of statuses) {
+      assert.notEqual(explain(status, { type, status, detail }), explain(status, { type: 'about:blank', status, detail }), `${type} ${status}`);
+    }
+  }
+  // An about:blank 404 names what was not found; an about:blank 409 says nothing it cannot know.
+  const nf = (d) => explain(404, { type: 'about:blank', status: 404, detail: d });
   assert.match(nf('premiere not found'), /^Премьера не найдена/);
-  const c = (detail, ext = {}) => explain(409, { type: 'about:blank', status: 409, detail, ...ext });
-  assert.match(c('this premiere is already in the cart with another term; change the item instead'), /уже в корзине/);
-  assert.equal(c('the premiere is no longer on sale'), 'Эта премьера больше не продаётся.');
-  assert.match(c('the term was changed meanwhile; quote again'), /^Срок аренды успел измениться/);
-  assert.match(c('3 top-ups are already waiting for payment: pay or decline one, or let it expire, before opening another'),
-    /^Уже 3 пополнения ждут оплаты/);
-  assert.match(c('a cart holds at most 50 premieres'), /не больше 50 премьер/);
+  assert.equal(explain(409, { type: 'about:blank', status: 409, detail: 'the premiere is no longer on sale' }),
+    'Данные успели измениться: обновите страницу и повторите.');
   assert.match(explain(409, { type: `${T}cart-already-paid`, status: 409 }), /уже оплачена/);
   assert.equal(explain(409, { type: `${T}price-changed`, status: 409, total: 60000, quote: 60000, expected: 50000 }),
     `Сумма заказа изменилась: теперь ${rub(60000)} вместо ${rub(50000)}. Проверьте и подтвердите новую сумму.`);
 });
 
-test('422, 429 and 503', () => {
+test('422, 429 and 503 without a type of their own', () => {
   assert.match(explain(422, { type: `${T}idempotency-key-reused`, status: 422 }), /^Повторный запрос отличался/);
-  assert.match(explain(422, { type: 'about:blank', status: 422, detail: 'this shop does not send notifications by sms; choose among inbox, email' }),
-    /не отправляет уведомления этим способом/);
+  assert.equal(explain(422, { type: 'about:blank', status: 422, detail: 'something new' }), 'Магазин не может выполнить этот запрос.');
   assert.equal(explain(429, { type: `${T}too-many-attempts`, status: 429, retry_after: 30 }), 'Слишком много попыток. Повторите через 30 секунд.');
   assert.equal(explain(429, { type: 'about:blank', status: 429 }, 121), 'Слишком много попыток. Повторите через 3 минуты.');
   assert.equal(explain(429, null), 'Слишком много попыток. Повторите чуть позже.');
-  assert.equal(explain(503, { type: 'about:blank', status: 503, detail: 'the shop is starting: read models are catching up; retry in a moment' }, 2),
-    'Магазин запускается: повторите через 2 секунды.');
   assert.equal(explain(503, null), 'Магазин временно недоступен: повторите чуть позже.');
-  assert.match(explain(503, { type: 'about:blank', status: 503,
-    detail: 'the payment provider cannot be reached right now; retry in a moment with the same Idempotency-Key' }, 5),
-  /^Платёжная система сейчас недоступна: повторите через 5 секунд\./);
+  assert.equal(explain(503, { type: 'about:blank', status: 503, detail: 'a service the shop depends on cannot be reached right now' }, 5),
+    'Магазин временно недоступен: повторите через 5 секунд.');
 });
 
-// The about:blank 404s and 409s are told apart by their English detail: each pattern
+// An about:blank 404 (an unknown id) is told apart by its English detail: each pattern
 // must still match a sentence the server writes, or a rewording there would quietly
 // turn a precise message into the generic one.
 test('the detail patterns match sentences the server still writes', () => {
@@ -166,7 +188,7 @@ test('the detail patterns match sentences the server still writes', () => {
     }
   })(ROOT);
   assert.ok(literals.length > 1000, `Go string literals found: ${literals.length}`);
-  for (const [name, table] of Object.entries({ conflict: PATTERNS.conflict, notFound: PATTERNS.notFound })) {
+  for (const [name, table] of Object.entries({ notFound: PATTERNS.notFound })) {
     for (const [re] of table) assert.ok(literals.some((s) => re.test(s)), `${name} pattern ${re} matches no sentence of the server`);
   }
 });

@@ -1,9 +1,10 @@
 // What the customer reads when the shop refuses a request: the one place that turns an
 // RFC 9457 problem (its type, status and extensions) into Russian. The API's `detail`
-// is English and written for developers; it is never shown. Where a problem has no
-// type of its own (about:blank), its detail is only matched to pick the Russian
-// sentence, and anything not recognised falls back to a Russian sentence for the
-// status. Pure functions (unit-tested by node:test in e2e/unit), no DOM.
+// is English and written for developers; it is never shown. Every refusal the
+// customer must tell apart has a type of its own (BY_TYPE); the detail is only read to
+// name the member at fault in a validation problem, and the thing not found in an
+// about:blank 404 (an unknown id). Anything else falls back to a Russian sentence for
+// the status. Pure functions (unit-tested by node:test in e2e/unit), no DOM.
 
 import { plural, rub, when } from './format.js';
 
@@ -68,31 +69,70 @@ const INVALID = [
   [/request body|^unknown field|^field "/, 'Магазин не понял запрос. Обновите страницу и повторите.'],
 ];
 
-// 409 without a type of its own.
-const CONFLICT = [
-  [/no longer on sale/, 'Эта премьера больше не продаётся.'],
-  [/already in the cart/, 'Эта премьера уже в корзине с другим сроком: измените срок в корзине.'],
-  [/^a cart holds at most/, (d) => `В корзине помещается не больше ${number(d)} премьер.`],
-  [/^the cart is empty/, 'Корзина пуста: добавьте премьеру, прежде чем оформлять заказ.'],
-  [/changed while the extension was being paid/, 'Аренда изменилась, пока шла оплата продления: деньги возвращены. Обновите страницу и повторите.'],
-  [/^the term was changed meanwhile/, 'Срок аренды успел измениться: обновите страницу и повторите.'],
-  [/^the rental is cancelled/, 'Эта аренда отменена.'],
-  [/^the term has ended/, 'Срок этой аренды уже закончился.'],
-  [/top-ups are already waiting for payment/, (d) => `Уже ${number(d)} ${plural(number(d), ['пополнение ждёт', 'пополнения ждут', 'пополнений ждут'])} оплаты: оплатите или отмените одно из них, прежде чем начинать новое.`],
-  [/^this email is already registered|^this user is already registered/, 'Эта почта уже зарегистрирована: войдите или укажите другую.'],
-  [/changed concurrently/, 'Данные успели измениться: повторите действие.'],
-];
-
-// 404 without a type of its own.
+// 404 about:blank: an unknown id; the detail names what was not found.
 const NOT_FOUND = [
-  [/no upcoming or active rental/, 'У вас нет текущей или предстоящей аренды этой премьеры.'],
-  [/not in the cart/, 'Этой премьеры уже нет в корзине.'],
   [/^premiere not found/, 'Премьера не найдена: возможно, её сняли с продажи.'],
   [/rental/, 'Аренда не найдена.'],
   [/top-up/, 'Пополнение не найдено.'],
   [/payment/, 'Платёж не найден.'],
   [/user not found/, 'Пользователь не найден: войдите снова.'],
 ];
+
+// Each problem type of the API (urn:chance:problem:…, without the prefix) → its
+// Russian sentence, or a function (problem, detail, wait) → sentence. Every type the
+// API document lists is here (a unit test keeps them in step).
+const BY_TYPE = {
+  validation: (p, detail) => match(INVALID, detail, 'Проверьте введённые данные.'),
+  'insufficient-funds': (p) => {
+    const short = money(p.shortfall);
+    let s = short ? `Не хватает ${short}: пополните баланс.` : 'Не хватает денег на балансе: пополните его.';
+    if (money(p.balance) && money(p.needed)) s += ` На балансе ${money(p.balance)}, нужно ${money(p.needed)}.`;
+    if (p.payment_id) s += ' После пополнения повторите оплату.';
+    return s;
+  },
+  'not-in-term': (p) => {
+    if (p.reason === 'not_started') return `Срок аренды ещё не начался${when(p.starts_at) ? `: смотреть можно с ${when(p.starts_at)}` : ''}.`;
+    if (p.reason === 'term_over') return `Срок аренды закончился${when(p.ends_at) ? ` ${when(p.ends_at)}` : ''}.`;
+    if (p.reason === 'cancelled') return 'Эта аренда отменена: смотреть её нельзя.';
+    return 'Сейчас эту премьеру смотреть нельзя: вне срока аренды.';
+  },
+  'not-in-cart': 'Этой премьеры уже нет в корзине.',
+  'no-current-rental': 'У вас нет текущей или предстоящей аренды этой премьеры.',
+  'not-on-sale': 'Эта премьера больше не продаётся.',
+  'already-in-cart': 'Эта премьера уже в корзине с другим сроком: измените срок в корзине.',
+  'cart-full': 'Корзина заполнена: удалите из неё премьеру, прежде чем добавлять новую.',
+  'cart-empty': 'Корзина пуста: добавьте премьеру, прежде чем оформлять заказ.',
+  'already-holding': (p) => (p.rental_id
+    ? 'Эта премьера у вас уже есть: измените срок текущей аренды в «Мои премьеры».'
+    : 'Эта премьера у вас уже есть, оплата этого запроса возвращена: измените срок текущей аренды в «Мои премьеры».'),
+  'price-changed': (p) => {
+    const now = money(p.quote ?? p.total ?? p.price);
+    const was = money(p.expected);
+    if (p.total !== undefined) {
+      return now ? `Сумма заказа изменилась: теперь ${now}${was ? ` вместо ${was}` : ''}. Проверьте и подтвердите новую сумму.`
+        : 'Сумма заказа изменилась: проверьте и подтвердите новую сумму.';
+    }
+    return now ? `Цена изменилась: теперь ${now}${was ? ` вместо ${was}` : ''}. Проверьте и повторите.`
+      : 'Цена изменилась: проверьте и повторите.';
+  },
+  'cart-already-paid': 'Эта корзина уже оплачена: премьеры — в разделе «Мои премьеры». Повторно деньги не списаны.',
+  'term-changed': 'Срок аренды успел измениться: обновите страницу и повторите.',
+  'term-changed-refunded': 'Аренда изменилась, пока шла оплата продления: деньги возвращены. Обновите страницу и повторите.',
+  'rental-cancelled': 'Эта аренда отменена.',
+  'term-ended': 'Срок этой аренды уже закончился.',
+  'too-many-pending-top-ups': 'Слишком много пополнений ждут оплаты: оплатите или отмените одно из них, прежде чем начинать новое.',
+  'email-taken': 'Эта почта уже зарегистрирована: войдите или укажите другую.',
+  'idempotency-key-in-flight': 'Запрос ещё выполняется: подождите немного и нажмите ещё раз — дважды он не выполнится.',
+  contention: 'Данные успели измениться: повторите действие.',
+  'idempotency-key-reused': 'Повторный запрос отличался от первого и не выполнен. Нажмите кнопку ещё раз.',
+  'channel-not-offered': 'Магазин не отправляет уведомления этим способом: выберите другой.',
+  'too-many-attempts': (p, detail, wait) => `Слишком много попыток. Повторите ${wait || 'чуть позже'}.`,
+  'provider-unavailable': (p, detail, wait) => `Платёжная система сейчас недоступна: повторите ${wait || 'чуть позже'}. Дважды деньги не спишутся.`,
+  starting: (p, detail, wait) => `Магазин запускается: повторите ${wait || 'через минуту'}.`,
+};
+
+/** The problem types this file turns into Russian, as full URNs. */
+export const TYPES = Object.keys(BY_TYPE).map((t) => URN + t);
 
 function match(table, detail, fallback) {
   for (const [re, say] of table) {
@@ -111,45 +151,10 @@ export function explain(status, body, retryAfter) {
   const detail = typeof p.detail === 'string' ? p.detail : '';
   const wait = after(p.retry_after ?? retryAfter);
 
-  switch (type) {
-    case `${URN}validation`:
-      return match(INVALID, detail, 'Проверьте введённые данные.');
-    case `${URN}insufficient-funds`: {
-      const short = money(p.shortfall);
-      let s = short ? `Не хватает ${short}: пополните баланс.` : 'Не хватает денег на балансе: пополните его.';
-      if (money(p.balance) && money(p.needed)) s += ` На балансе ${money(p.balance)}, нужно ${money(p.needed)}.`;
-      if (p.payment_id) s += ' После пополнения повторите оплату.';
-      return s;
-    }
-    case `${URN}price-changed`: {
-      const now = money(p.quote ?? p.total ?? p.price);
-      const was = money(p.expected);
-      if (p.total !== undefined) {
-        return now ? `Сумма заказа изменилась: теперь ${now}${was ? ` вместо ${was}` : ''}. Проверьте и подтвердите новую сумму.`
-          : 'Сумма заказа изменилась: проверьте и подтвердите новую сумму.';
-      }
-      return now ? `Цена изменилась: теперь ${now}${was ? ` вместо ${was}` : ''}. Проверьте и повторите.`
-        : 'Цена изменилась: проверьте и повторите.';
-    }
-    case `${URN}already-holding`:
-      return p.rental_id
-        ? 'Эта премьера у вас уже есть: измените срок текущей аренды в «Мои премьеры».'
-        : 'Эта премьера у вас уже есть, оплата этого запроса возвращена: измените срок текущей аренды в «Мои премьеры».';
-    case `${URN}cart-already-paid`:
-      return 'Эта корзина уже оплачена: премьеры — в разделе «Мои премьеры». Повторно деньги не списаны.';
-    case `${URN}idempotency-key-reused`:
-      return 'Повторный запрос отличался от первого и не выполнен. Нажмите кнопку ещё раз.';
-    case `${URN}idempotency-key-in-flight`:
-      return 'Запрос ещё выполняется: подождите немного и нажмите ещё раз — дважды он не выполнится.';
-    case `${URN}too-many-attempts`:
-      return `Слишком много попыток. Повторите ${wait || 'чуть позже'}.`;
-    case `${URN}not-in-term`:
-      if (p.reason === 'not_started') return `Срок аренды ещё не начался${when(p.starts_at) ? `: смотреть можно с ${when(p.starts_at)}` : ''}.`;
-      if (p.reason === 'term_over') return `Срок аренды закончился${when(p.ends_at) ? ` ${when(p.ends_at)}` : ''}.`;
-      if (p.reason === 'cancelled') return 'Эта аренда отменена: смотреть её нельзя.';
-      return 'Сейчас эту премьеру смотреть нельзя: вне срока аренды.';
-    default:
-      break;
+  const name = type.startsWith(URN) ? type.slice(URN.length) : '';
+  if (Object.hasOwn(BY_TYPE, name)) {
+    const said = BY_TYPE[name];
+    return typeof said === 'function' ? said(p, detail, wait) : said;
   }
 
   switch (status) {
@@ -167,17 +172,14 @@ export function explain(status, body, retryAfter) {
     case 404:
       return match(NOT_FOUND, detail, 'Не найдено: возможно, это уже удалено. Обновите страницу.');
     case 409:
-      return match(CONFLICT, detail, 'Данные успели измениться: обновите страницу и повторите.');
+      return 'Данные успели измениться: обновите страницу и повторите.';
     case 413:
       return 'Слишком большой запрос.';
     case 422:
-      if (/does not send notifications by/.test(detail)) return 'Магазин не отправляет уведомления этим способом: выберите другой.';
       return 'Магазин не может выполнить этот запрос.';
     case 429:
       return `Слишком много попыток. Повторите ${wait || 'чуть позже'}.`;
     case 503:
-      if (/starting/.test(detail)) return `Магазин запускается: повторите ${wait || 'через минуту'}.`;
-      if (/payment provider/.test(detail)) return `Платёжная система сейчас недоступна: повторите ${wait || 'чуть позже'}. Дважды деньги не спишутся.`;
       return `Магазин временно недоступен: повторите ${wait || 'чуть позже'}.`;
     default:
       if (status >= 500) return 'Что-то пошло не так на стороне магазина. Повторите попытку чуть позже.';
@@ -191,5 +193,5 @@ export function say(e) {
   return FALLBACK;
 }
 
-/** The detail patterns by status, for the tests that keep them in step with the server's wording. */
-export const PATTERNS = { invalid: INVALID, conflict: CONFLICT, notFound: NOT_FOUND };
+/** The detail patterns, for the tests that keep them in step with the server's wording. */
+export const PATTERNS = { invalid: INVALID, notFound: NOT_FOUND };
