@@ -139,6 +139,10 @@ test('404, 409, 422 and 503 refusals are told apart by their type, never by the 
   assert.equal(t('term-ended', 409), 'Срок этой аренды уже закончился.');
   assert.match(t('too-many-pending-top-ups', 409), /пополнений ждут оплаты/);
   assert.match(t('email-taken', 409), /^Эта почта уже зарегистрирована/);
+  assert.match(t('payment-declined', 409), /^Этот платёж был отклонён/);
+  assert.match(t('payment-already-redeemed', 409), /^Этот платёж уже использован/);
+  assert.match(t('payment-not-redeemable', 409), /^Этим платежом нельзя/);
+  assert.match(t('payment-mismatch', 409), /за другую премьеру или другой срок/);
   assert.match(t('contention', 409), /^Данные успели измениться: повторите/);
   assert.match(t('channel-not-offered', 422), /не отправляет уведомления этим способом/);
   assert.equal(t('starting', 503, {}, 2), 'Магазин запускается: повторите через 2 секунды.');

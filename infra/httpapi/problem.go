@@ -87,6 +87,10 @@ const (
 	typeContention          = "urn:chance:problem:contention"               // 409: concurrent changes kept winning; retry
 	typeChannelNotOffered   = "urn:chance:problem:channel-not-offered"      // 422: a notification channel the shop does not send on
 	typeNoCurrentRental     = "urn:chance:problem:no-current-rental"        // 404: no upcoming or active rental of the premiere
+	typePaymentDeclined     = "urn:chance:problem:payment-declined"         // 409: redeeming a withdrawal that was declined
+	typePaymentRedeemed     = "urn:chance:problem:payment-already-redeemed" // 409: redeeming a withdrawal already used for a rental
+	typePaymentNotForRent   = "urn:chance:problem:payment-not-redeemable"   // 409: redeeming a payment that was no withdrawal for a premiere
+	typePaymentMismatch     = "urn:chance:problem:payment-mismatch"         // 409: redeeming a withdrawal for another premiere or period
 	typeProviderUnavailable = "urn:chance:problem:provider-unavailable"     // 503: the payment provider cannot be reached
 	typeStarting            = "urn:chance:problem:starting"                 // 503: the shop is starting (read models catching up)
 )
@@ -111,6 +115,10 @@ var refusals = []struct {
 	{user.ErrEmailTaken, typeEmailTaken, "Email taken"},
 	{commands.ErrContention, typeContention, "Changed concurrently"},
 	{rentals.ErrNoCurrentRental, typeNoCurrentRental, "No current rental"},
+	{account.ErrDeclinedPayment, typePaymentDeclined, "Payment declined"},
+	{account.ErrAlreadyRedeemed, typePaymentRedeemed, "Payment already redeemed"},
+	{account.ErrNotRedeemable, typePaymentNotForRent, "Payment not redeemable"},
+	{account.ErrRedeemMismatch, typePaymentMismatch, "Payment for another rental"},
 }
 
 // typed gives p the type and title of err's refusal, if it is one of refusals.
