@@ -57,28 +57,21 @@ func (a *api) logRequests(c *gin.Context) {
 	a.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 }
 
-// Outcomes of a request, as its log line classes them. fail records which one an
-// error answer was; an answer written without fail is classed by its status.
+// outcomeKey marks a request whose client hung up before the answer (fail sets it
+// to outcomeClientGone): nothing failed on our side, whatever the status says.
 const (
-	outcomeKey = "chance.outcome"
-	// outcomeRefused: the client's mistake (bad input, unknown id, conflict, a reused
-	// key, a watch outside the term …). The shop did its job: Debug, never Error,
-	// or a hostile client could flood the error log and page whoever watches it.
-	outcomeRefused = "refused"
-	// outcomeClientGone: the client hung up before the answer. Nothing failed on
-	// our side: Info.
+	outcomeKey        = "chance.outcome"
 	outcomeClientGone = "client_gone"
 )
 
 // levelOf is the level of a request's log line: the shop's own failures are
 // errors, an unavailable dependency a warning (expected and retried; load balancers
-// poll /readyz through it), a client's mistake a debug line.
+// poll /readyz through it), a client hanging up Info, and a client's mistake (bad
+// input, unknown id, conflict, a reused key …) Debug, never Error, or a hostile
+// client could flood the error log and page whoever watches it.
 func levelOf(c *gin.Context, status int) slog.Level {
-	switch c.GetString(outcomeKey) {
-	case outcomeClientGone:
+	if c.GetString(outcomeKey) == outcomeClientGone {
 		return slog.LevelInfo
-	case outcomeRefused:
-		return slog.LevelDebug
 	}
 	switch {
 	case status >= http.StatusInternalServerError:

@@ -213,15 +213,14 @@ func problemFor(err error) *Problem {
 			p.Detail += "; this payment was declined: after topping up, send the request again with a new Idempotency-Key"
 		}
 		return p
-	case errors.As(err, &form):
-		p = newProblem(http.StatusConflict, fmt.Sprintf("this cart was already paid for by order %s: its premieres are in GET %s/me/premieres, "+
-			"the payment in GET %s/billing/status/%s; add premieres to the cart to check out again", form.OrderID, Prefix, Prefix, form.OrderID))
-		p.Type, p.Title = typeCartAlreadyPaid, "Cart already paid"
-		p.Extensions = map[string]any{"order_id": form.OrderID, "payment_id": form.OrderID}
-		return p
 	case errors.As(err, &paid):
-		p = newProblem(http.StatusConflict, fmt.Sprintf("this cart was already paid for by order %s; nothing was charged for this request "+
-			"(GET %s/billing/status/%s tells the order's payment)", paid.OrderID, Prefix, paid.OrderID))
+		detail := fmt.Sprintf("this cart was already paid for by order %s; nothing was charged for this request "+
+			"(GET %s/billing/status/%s tells the order's payment)", paid.OrderID, Prefix, paid.OrderID)
+		if errors.As(err, &form) {
+			detail = fmt.Sprintf("this cart was already paid for by order %s: its premieres are in GET %s/me/premieres, "+
+				"the payment in GET %s/billing/status/%s; add premieres to the cart to check out again", paid.OrderID, Prefix, Prefix, paid.OrderID)
+		}
+		p = newProblem(http.StatusConflict, detail)
 		p.Type, p.Title = typeCartAlreadyPaid, "Cart already paid"
 		p.Extensions = map[string]any{"order_id": paid.OrderID, "payment_id": paid.OrderID}
 		return p
@@ -322,9 +321,7 @@ func (a *api) fail(c *gin.Context, err error) {
 		c.Set(outcomeKey, outcomeClientGone)
 		a.log.InfoContext(c.Request.Context(), "client went away", "error", err, "method", c.Request.Method,
 			"path", c.Request.URL.Path, "request_id", requestID(c))
-	case p.Status < http.StatusInternalServerError:
-		c.Set(outcomeKey, outcomeRefused)
-	default:
+	case p.Status >= http.StatusInternalServerError:
 		a.log.Log(c.Request.Context(), failureLevel(p.Status), "request failed", "error", err, "method", c.Request.Method,
 			"path", c.Request.URL.Path, "status", p.Status, "request_id", requestID(c))
 	}
